@@ -1,0 +1,239 @@
+//! The message catalogue: every string a person using Onshi reads.
+//!
+//! One place for all user-facing Japanese (decisions.md D9). Each entry says where its wording comes
+//! from: a seed guide (by file number, e.g. "seed 000") when the official guides word it, or "Ours" when
+//! they do not and the wording is this project's. Keep the guides' wording exactly, including their
+//! punctuation and full-width characters.
+
+// ---------------------------------------------------------------------------------------------------
+// The frame shared by every screen.
+
+/// Seed 000: the title on every screen.
+pub const SYSTEM_TITLE: &str = "オンライン資格確認等システム";
+/// Seed 000.
+pub const LOGOUT: &str = "ログアウト";
+/// Seed 000: the bottom button back to the menu.
+pub const MENU: &str = "メニュー";
+/// Seed 000.
+pub const BACK: &str = "戻る";
+/// Seed 000.
+pub const REQUIRED_NOTE: &str = "* 必須項目";
+/// Issue 2: the permanent banner of training mode.
+pub const TRAINING_BANNER: &str = "研修モード";
+/// Ours: the banner's explanation.
+pub const TRAINING_BANNER_NOTE: &str =
+    "研修用のデータで動作しています。実際の資格確認は行われません。";
+/// Seed 000.
+pub const OK: &str = "OK";
+/// Seed 000.
+pub const CANCEL: &str = "キャンセル";
+/// Seed 001.
+pub const YES: &str = "はい";
+/// Seed 001.
+pub const NO: &str = "いいえ";
+/// Ours: a tile whose screen is not built yet (issue 2).
+pub const COMING_SOON: &str = "準備中";
+/// Ours: the page shown for an address that names no screen.
+pub const NOT_FOUND_PAGE: &str = "指定された画面は存在しません。";
+/// Ours: a busy indicator.
+pub const PROCESSING: &str = "処理中です…";
+
+// ---------------------------------------------------------------------------------------------------
+// Account kinds (decisions.md D2; seed 002's account table).
+
+/// D2.
+pub const KIND_LABEL_MASTER: &str = "マスタ";
+/// D2; seed 000 shows 「管理者」 in the frame.
+pub const KIND_LABEL_ADMIN: &str = "管理者";
+/// D2; seed 000 shows 「一般」 in the frame.
+pub const KIND_LABEL_GENERAL: &str = "一般";
+/// D2.
+pub const KIND_LABEL_MEDICAL_VIEWER: &str = "医療情報閲覧";
+/// Ours: never shown in the frame, since system accounts cannot sign in.
+pub const KIND_LABEL_SYSTEM: &str = "システム";
+/// Seed 002.
+pub const KIND_NAME_MASTER: &str = "マスタアカウント";
+/// Seed 002.
+pub const KIND_NAME_ADMIN: &str = "管理アカウント";
+/// Seed 002.
+pub const KIND_NAME_GENERAL: &str = "一般アカウント";
+/// Seed 002.
+pub const KIND_NAME_MEDICAL_VIEWER: &str = "医療情報閲覧アカウント";
+/// Ours: seed 002 lists 連携アプリ用アカウント, WebAPI用アカウント and 顔認証用アカウント together.
+pub const KIND_NAME_SYSTEM: &str = "システムアカウント";
+
+// ---------------------------------------------------------------------------------------------------
+// S1: start page, sign-in, session.
+
+/// Seeds 000, 001, 004: the start page's button.
+pub const START_BUTTON: &str = "システムの利用を始める";
+/// Ours: the sign-in screen's name in the frame.
+pub const SCREEN_SIGN_IN: &str = "ログイン";
+/// Seed 003 (the sign-in box).
+pub const LABEL_USER_ID: &str = "ユーザID";
+/// Seed 003 (the sign-in box).
+pub const LABEL_PASSWORD: &str = "パスワード";
+/// Seeds 000, 003.
+pub const SIGN_IN_BUTTON: &str = "ログイン";
+/// Seed 004 (printed under the sign-in box).
+pub const LOCKOUT_NOTE: &str = "※パスワードを5回間違えると、ログインができなくなります。その場合は30分お待ちいただき、再度ログインをお願い致します。";
+/// Seed 001, FAQ 3.
+pub const FORCE_SIGN_IN_PROMPT: &str = "前回正常にログアウトされていなかった可能性があります。または、該当ユーザは既に使用されています。強制的にログインしますか？";
+/// Ours: seed 000 shows an announcement answered with 「OK」 but does not word it.
+pub const LOGOUT_CONFIRM: &str = "ログアウトします。よろしいですか？";
+/// Ours: the idle warning shown in the last minute (issue 2).
+pub const IDLE_WARNING_TITLE: &str = "自動ログアウトの確認";
+/// Ours: the button that keeps the session alive.
+pub const IDLE_CONTINUE: &str = "操作を続ける";
+/// Ours, after seed 001 FAQ 7 (「ログイン後30分間無操作の状態が続くとセキュリティ管理の為にログアウトされます。」).
+pub const SIGNED_OUT_IDLE: &str =
+    "30分間操作が行われなかったため、セキュリティ管理の為にログアウトしました。";
+/// Ours: shown when another terminal signed in with the same ID and answered 「はい」.
+pub const SIGNED_OUT_REVOKED: &str =
+    "同じユーザIDで別の場所からログインされたため、ログアウトしました。";
+/// Ours: the training accounts panel on the sign-in page.
+pub const TRAINING_ACCOUNTS_TITLE: &str = "研修用アカウント";
+/// Ours: the panel's explanation.
+pub const TRAINING_ACCOUNTS_NOTE: &str = "研修モードでは次のアカウントでログインできます。「入力」を押すとユーザIDとパスワードが入力されます。";
+/// Ours: fills the sign-in form with a training account.
+pub const TRAINING_ACCOUNTS_FILL: &str = "入力";
+/// Seed 002's account table.
+pub const LABEL_ACCOUNT_KIND: &str = "アカウントの種類";
+/// Seed 003 (ユーザ設定情報).
+pub const LABEL_USER_NAME: &str = "ユーザ名";
+
+/// Ours: the idle warning's text, with the seconds left.
+pub fn idle_warning(seconds_left: i64) -> String {
+    format!("操作が行われていないため、あと{seconds_left}秒で自動的にログアウトします。")
+}
+
+/// Ours: how many more wrong passwords the ID can take before it locks.
+pub fn remaining_attempts(count: u32) -> String {
+    format!("あと{count}回間違えると、30分間ログインできなくなります。")
+}
+
+/// Ours: when a locked ID can sign in again (hh:mm in Tokyo).
+pub fn locked_until(hh_mm: &str) -> String {
+    format!("{hh_mm}以降に再度ログインしてください。")
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Findings: messages shown next to a field.
+
+/// Ours.
+pub const USER_ID_REQUIRED: &str = "ユーザIDを入力してください。";
+/// Ours.
+pub const USER_ID_TOO_LONG: &str = "ユーザIDは64文字以内で入力してください。";
+/// Ours: catches typing with the input method still on.
+pub const USER_ID_NOT_ASCII: &str = "ユーザIDは半角英数字・記号で入力してください。";
+/// Ours.
+pub const PASSWORD_REQUIRED: &str = "パスワードを入力してください。";
+/// Ours.
+pub const PASSWORD_TOO_LONG: &str = "パスワードは128文字以内で入力してください。";
+/// Ours: catches typing with the input method still on.
+pub const PASSWORD_NOT_ASCII: &str =
+    "パスワードに全角文字が含まれています。半角で入力してください。";
+/// Ours: the new-password rule (the official rule is not public).
+pub const PASSWORD_WEAK: &str = "新しいパスワードは8文字以上で、英大文字・英小文字・数字・記号のうち3種類以上を含めてください。";
+/// Ours.
+pub const PASSWORD_UNCHANGED: &str = "現在のパスワードと異なるパスワードを入力してください。";
+/// Ours.
+pub const CURRENT_PASSWORD_WRONG: &str = "現在のパスワードが正しくありません。";
+
+// ---------------------------------------------------------------------------------------------------
+// Problem titles: what the endpoint says when it refuses (the `title` of a problem+json body).
+
+/// Ours.
+pub const PROBLEM_INVALID_CREDENTIALS: &str = "ユーザIDまたはパスワードが正しくありません。";
+/// Ours, after seed 004's note.
+pub const PROBLEM_ACCOUNT_LOCKED: &str = "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。";
+/// Seed 001, FAQ 3.
+pub const PROBLEM_SESSION_IN_USE: &str = FORCE_SIGN_IN_PROMPT;
+/// Ours.
+pub const PROBLEM_SYSTEM_ACCOUNT: &str =
+    "このアカウントはシステム連携用のため、画面からはログインできません。";
+/// Ours.
+pub const PROBLEM_UNAUTHENTICATED: &str = "ログインしてください。";
+/// Ours.
+pub const PROBLEM_SESSION_EXPIRED: &str = SIGNED_OUT_IDLE;
+/// Ours.
+pub const PROBLEM_SESSION_REVOKED: &str = SIGNED_OUT_REVOKED;
+/// Ours.
+pub const PROBLEM_FORBIDDEN: &str = "この操作を行う権限がありません。";
+/// Ours.
+pub const PROBLEM_NOT_FOUND: &str = "指定された情報が見つかりません。";
+/// Ours.
+pub const PROBLEM_METHOD_NOT_ALLOWED: &str = "この操作は利用できません。";
+/// Ours.
+pub const PROBLEM_MALFORMED_BODY: &str = "送信された内容を読み取れませんでした。";
+/// Ours.
+pub const PROBLEM_INVALID_REQUEST: &str = "入力内容に誤りがあります。";
+/// Ours.
+pub const PROBLEM_PAYLOAD_TOO_LARGE: &str = "送信するデータが大きすぎます。";
+/// Ours.
+pub const PROBLEM_UNSUPPORTED_MEDIA_TYPE: &str = "送信するデータの形式が正しくありません。";
+/// Ours.
+pub const PROBLEM_INTERNAL: &str =
+    "システムエラーが発生しました。しばらくしてから再度お試しください。";
+
+// ---------------------------------------------------------------------------------------------------
+// Failures the app meets before any endpoint answers.
+
+/// Ours.
+pub const TRANSPORT_FAILED: &str =
+    "通信エラーが発生しました。ネットワークの接続を確認してから再度お試しください。";
+/// Ours.
+pub const TRAINING_STORAGE_FAILED: &str = "研修データの読み書きに失敗しました。ブラウザの設定でサイトデータの保存が許可されているか確認してください。";
+/// Ours.
+pub const UNEXPECTED_RESPONSE: &str =
+    "予期しない応答を受け取りました。しばらくしてから再度お試しください。";
+
+// ---------------------------------------------------------------------------------------------------
+// S2: the menu (seed 004's menu tree; seed 000 names the tiles).
+
+/// Ours: the menu screen's name in the frame (seed 000 calls it the トップ画面).
+pub const SCREEN_MENU: &str = "メニュー";
+/// Seeds 000, 004.
+pub const TILE_MY_NUMBER: &str = "マイナンバーカードで確認";
+/// Seeds 000, 004.
+pub const TILE_INSURANCE_CARD: &str = "保険証/処方箋で確認";
+/// Seeds 000, 004.
+pub const TILE_HISTORY: &str = "資格確認履歴照会";
+/// Seeds 000, 004.
+pub const TILE_READER: &str = "顔認証付きカードリーダー操作";
+/// Seed 004.
+pub const GROUP_HOME_VISIT: &str = "訪問診療等・オンライン診療等";
+/// Seed 004.
+pub const TILE_CONSENTED: &str = "同意済資格情報取得";
+/// Seed 004.
+pub const TILE_QUALIFICATION_INQUIRY: &str = "資格情報照会";
+/// Seed 004.
+pub const TILE_BULK_INQUIRY: &str = "資格情報一括照会";
+/// Seed 004.
+pub const TILE_BULK_INQUIRY_RESULT: &str = "資格情報一括照会結果";
+/// Seed 004.
+pub const TILE_CONSENT_REVOCATION: &str = "同意取消照会";
+/// Seed 004.
+pub const GROUP_BULK_INQUIRY: &str = "資格情報一括照会";
+/// Seed 004.
+pub const GROUP_BULK_REFERENCE: &str = "照会番号一括登録";
+/// Seed 004.
+pub const TILE_BULK_REFERENCE: &str = "照会番号一括登録";
+/// Seed 004.
+pub const TILE_BULK_REFERENCE_RESULT: &str = "照会番号一括登録結果";
+/// Seed 004.
+pub const GROUP_DELEGATED: &str = "委託先資格情報一括取得";
+/// Seed 004.
+pub const TILE_DELEGATED: &str = "委託先資格情報一括取得";
+/// Seed 004.
+pub const GROUP_ACCOUNT: &str = "アカウント情報管理";
+/// Seed 004.
+pub const TILE_PASSWORD_CHANGE: &str = "パスワード変更";
+/// Seed 002 (アカウント管理（登録）/（更新）).
+pub const TILE_ACCOUNT_MANAGEMENT: &str = "アカウント登録/更新";
+/// Seed 004.
+pub const TILE_PASSCODE: &str = "目視確認用パスコード発行";
+/// Seed 003.
+pub const TILE_DISASTER: &str = "災害時医療情報閲覧";
+/// Seeds 001, 003.
+pub const TILE_MEDICAL_INFO: &str = "医療情報閲覧";

@@ -1,0 +1,205 @@
+//! Problem bodies (RFC 9457 `application/problem+json`) with stable machine codes and Japanese titles.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    catalogue,
+    contract::{PROBLEM_JSON, Response},
+    time::Rfc3339,
+};
+
+/// The stable machine codes of the contract's problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProblemCode {
+    InvalidCredentials,
+    AccountLocked,
+    SessionInUse,
+    SystemAccountNotInteractive,
+    Unauthenticated,
+    SessionExpired,
+    SessionRevoked,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    MalformedBody,
+    InvalidRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Internal,
+}
+
+impl ProblemCode {
+    pub const ALL: [ProblemCode; 15] = [
+        ProblemCode::InvalidCredentials,
+        ProblemCode::AccountLocked,
+        ProblemCode::SessionInUse,
+        ProblemCode::SystemAccountNotInteractive,
+        ProblemCode::Unauthenticated,
+        ProblemCode::SessionExpired,
+        ProblemCode::SessionRevoked,
+        ProblemCode::Forbidden,
+        ProblemCode::NotFound,
+        ProblemCode::MethodNotAllowed,
+        ProblemCode::MalformedBody,
+        ProblemCode::InvalidRequest,
+        ProblemCode::PayloadTooLarge,
+        ProblemCode::UnsupportedMediaType,
+        ProblemCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::InvalidCredentials => "invalid_credentials",
+            ProblemCode::AccountLocked => "account_locked",
+            ProblemCode::SessionInUse => "session_in_use",
+            ProblemCode::SystemAccountNotInteractive => "system_account_not_interactive",
+            ProblemCode::Unauthenticated => "unauthenticated",
+            ProblemCode::SessionExpired => "session_expired",
+            ProblemCode::SessionRevoked => "session_revoked",
+            ProblemCode::Forbidden => "forbidden",
+            ProblemCode::NotFound => "not_found",
+            ProblemCode::MethodNotAllowed => "method_not_allowed",
+            ProblemCode::MalformedBody => "malformed_body",
+            ProblemCode::InvalidRequest => "invalid_request",
+            ProblemCode::PayloadTooLarge => "payload_too_large",
+            ProblemCode::UnsupportedMediaType => "unsupported_media_type",
+            ProblemCode::Internal => "internal",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ProblemCode> {
+        ProblemCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The HTTP status this problem is always sent with.
+    pub fn status(self) -> u16 {
+        match self {
+            ProblemCode::InvalidCredentials
+            | ProblemCode::Unauthenticated
+            | ProblemCode::SessionExpired
+            | ProblemCode::SessionRevoked => 401,
+            ProblemCode::AccountLocked => 423,
+            ProblemCode::SessionInUse => 409,
+            ProblemCode::SystemAccountNotInteractive | ProblemCode::Forbidden => 403,
+            ProblemCode::NotFound => 404,
+            ProblemCode::MethodNotAllowed => 405,
+            ProblemCode::MalformedBody => 400,
+            ProblemCode::InvalidRequest => 422,
+            ProblemCode::PayloadTooLarge => 413,
+            ProblemCode::UnsupportedMediaType => 415,
+            ProblemCode::Internal => 500,
+        }
+    }
+
+    /// The Japanese title, fit to show to staff as it is.
+    pub fn title(self) -> &'static str {
+        match self {
+            ProblemCode::InvalidCredentials => catalogue::PROBLEM_INVALID_CREDENTIALS,
+            ProblemCode::AccountLocked => catalogue::PROBLEM_ACCOUNT_LOCKED,
+            ProblemCode::SessionInUse => catalogue::PROBLEM_SESSION_IN_USE,
+            ProblemCode::SystemAccountNotInteractive => catalogue::PROBLEM_SYSTEM_ACCOUNT,
+            ProblemCode::Unauthenticated => catalogue::PROBLEM_UNAUTHENTICATED,
+            ProblemCode::SessionExpired => catalogue::PROBLEM_SESSION_EXPIRED,
+            ProblemCode::SessionRevoked => catalogue::PROBLEM_SESSION_REVOKED,
+            ProblemCode::Forbidden => catalogue::PROBLEM_FORBIDDEN,
+            ProblemCode::NotFound => catalogue::PROBLEM_NOT_FOUND,
+            ProblemCode::MethodNotAllowed => catalogue::PROBLEM_METHOD_NOT_ALLOWED,
+            ProblemCode::MalformedBody => catalogue::PROBLEM_MALFORMED_BODY,
+            ProblemCode::InvalidRequest => catalogue::PROBLEM_INVALID_REQUEST,
+            ProblemCode::PayloadTooLarge => catalogue::PROBLEM_PAYLOAD_TOO_LARGE,
+            ProblemCode::UnsupportedMediaType => catalogue::PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+            ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
+        }
+    }
+}
+
+/// One field's finding inside an `invalid_request` problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The JSON field (or XML element) the finding is about.
+    pub field: String,
+    /// The Japanese message to show next to that field.
+    pub message: String,
+}
+
+/// A problem+json body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// `invalid_credentials`: wrong passwords the ID can still take before it locks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_attempts: Option<u32>,
+    /// `account_locked`: when the lock ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<Rfc3339>,
+    /// `invalid_request`: every finding, one per field and message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn new(code: ProblemCode) -> Problem {
+        Problem {
+            kind: format!("urn:onshi:problem:{}", code.as_str()),
+            title: code.title().to_owned(),
+            status: code.status(),
+            code: code.as_str().to_owned(),
+            detail: None,
+            remaining_attempts: None,
+            locked_until: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds a technical detail (English is fine: it names the offending element for implementers).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The code, when it is one this version of the contract knows.
+    pub fn known_code(&self) -> Option<ProblemCode> {
+        ProblemCode::parse(&self.code)
+    }
+
+    pub fn into_response(self) -> Response {
+        let mut response = Response::json(self.status, &self);
+        response.headers.set("Content-Type", PROBLEM_JSON);
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_titles_are_japanese() {
+        for code in ProblemCode::ALL {
+            assert_eq!(ProblemCode::parse(code.as_str()), Some(code));
+            assert!(!code.title().is_ascii(), "{code:?} needs a Japanese title");
+        }
+    }
+
+    #[test]
+    fn problem_body_shape() {
+        let mut p = Problem::new(ProblemCode::InvalidCredentials);
+        p.remaining_attempts = Some(3);
+        let r = p.into_response();
+        assert_eq!(r.status, 401);
+        assert_eq!(r.content_type(), Some("application/problem+json"));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+        assert_eq!(v["type"], "urn:onshi:problem:invalid_credentials");
+        assert_eq!(v["code"], "invalid_credentials");
+        assert_eq!(v["title"], "ユーザIDまたはパスワードが正しくありません。");
+        assert_eq!(v["remaining_attempts"], 3);
+        assert!(v.get("errors").is_none());
+        assert!(v.get("locked_until").is_none());
+    }
+}

@@ -1,0 +1,181 @@
+//! The `session` group: sign-in with lockout and the forced-login prompt, sign-out, activity, and
+//! password change (seeds 001 and 004; decisions.md D2, D5, D7).
+
+use crate::{
+    catalogue,
+    contract::{
+        FieldError, Problem, ProblemCode, Request, Response,
+        session::{AccountView, InstitutionView, PasswordChange, SignIn, SignedIn},
+    },
+    dispatch::{Cx, Fail, Handled, authenticate, json_body, refuse_findings, token_hash},
+    password, random,
+    store::{AccountRecord, Change, LoginFailures, SessionEnd, SessionRecord},
+    time::Rfc3339,
+    validate,
+};
+
+/// `POST /session`.
+///
+/// The order of answers is fixed: a malformed form (422), a locked ID (423, even with the right
+/// password), a wrong ID or password (401, or 423 when that was the last allowed attempt), a system
+/// account (403), an ID with a session that was not logged out (409, unless `force`), and then 201.
+pub(super) fn sign_in(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let body: SignIn = json_body(request)?;
+    refuse_findings(validate::sign_in(&body.user_id, &body.password))?;
+
+    let failures = cx.read.login_failures(&body.user_id)?;
+    let failures_before = match &failures {
+        Some(LoginFailures {
+            locked_until: Some(until),
+            ..
+        }) if cx.now < *until => return Err(locked(*until)),
+        // A lock that has run out starts the count again.
+        Some(LoginFailures {
+            locked_until: Some(_),
+            ..
+        }) => 0,
+        Some(f) => f.count,
+        None => 0,
+    };
+
+    let account = cx.read.account(&body.user_id)?;
+    let password_matches = match &account {
+        Some(account) => password::verify(&body.password, &account.password_hash),
+        None => {
+            // Spend the same time on an unknown ID as on a known one, so timing tells nothing.
+            password::verify(&body.password, password::DECOY_HASH);
+            false
+        }
+    };
+    let account = match account {
+        Some(account) if password_matches => account,
+        _ => return Err(count_failure(cx, &body.user_id, failures_before)),
+    };
+    if failures.is_some() {
+        cx.change(Change::ClearLoginFailures {
+            user_id: body.user_id.clone(),
+        });
+    }
+    if !account.kind.is_interactive() {
+        return Err(ProblemCode::SystemAccountNotInteractive.into());
+    }
+
+    let sessions = cx.read.sessions_of(&account.user_id)?;
+    let not_logged_out = sessions.iter().any(|s| s.ended.is_none());
+    if not_logged_out && !body.force {
+        return Err(ProblemCode::SessionInUse.into());
+    }
+    for session in sessions {
+        match session.ended {
+            // Sessions ended before this sign-in have told their tabs by now; forget them.
+            Some(_) => cx.change(Change::DeleteSession {
+                token_hash: session.token_hash,
+            }),
+            // Staff answered 「はい」: the other session ends, and its tab learns why.
+            None => cx.change(Change::PutSession(SessionRecord {
+                ended: Some(SessionEnd::Revoked),
+                ..session
+            })),
+        }
+    }
+
+    let institution = cx.read.institution()?.ok_or_else(|| {
+        Fail::from(Problem::new(ProblemCode::Internal).with_detail("no institution configured"))
+    })?;
+    let token = random::token(cx.random);
+    cx.change(Change::PutSession(SessionRecord {
+        token_hash: token_hash(&token),
+        user_id: account.user_id.clone(),
+        created_at: cx.now,
+        last_seen: cx.now,
+        ended: None,
+    }));
+    Ok(Response::json(
+        201,
+        &SignedIn {
+            token,
+            account: account_view(&account),
+            institution: InstitutionView {
+                code: institution.code,
+                name: institution.name,
+            },
+            idle_timeout_s: u32::try_from(cx.config.idle_timeout.num_seconds()).unwrap_or(u32::MAX),
+        },
+    ))
+}
+
+/// Records one more wrong password and says how it ended: 401 with the attempts left, or 423 when
+/// this attempt used up the last one.
+fn count_failure(cx: &mut Cx<'_>, user_id: &str, failures_before: u32) -> Fail {
+    let count = failures_before + 1;
+    if count >= cx.config.max_failures {
+        let until = cx.now + cx.config.lock_duration;
+        cx.change(Change::PutLoginFailures(LoginFailures {
+            user_id: user_id.to_owned(),
+            count,
+            locked_until: Some(until),
+        }));
+        locked(until)
+    } else {
+        cx.change(Change::PutLoginFailures(LoginFailures {
+            user_id: user_id.to_owned(),
+            count,
+            locked_until: None,
+        }));
+        let mut problem = Problem::new(ProblemCode::InvalidCredentials);
+        problem.remaining_attempts = Some(cx.config.max_failures - count);
+        problem.into()
+    }
+}
+
+fn locked(until: crate::time::Timestamp) -> Fail {
+    let mut problem = Problem::new(ProblemCode::AccountLocked);
+    problem.locked_until = Some(Rfc3339(until));
+    problem.into()
+}
+
+fn account_view(account: &AccountRecord) -> AccountView {
+    AccountView {
+        id: account.user_id.clone(),
+        name: account.name.clone(),
+        kind: account.kind,
+    }
+}
+
+/// `DELETE /session`: 「ログアウト」.
+pub(super) fn sign_out(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let caller = authenticate(cx, request)?;
+    cx.change(Change::PutSession(SessionRecord {
+        ended: Some(SessionEnd::LoggedOut),
+        ..caller.session
+    }));
+    Ok(Response::no_content())
+}
+
+/// `POST /session/activity`: the user is working without sending requests (D5).
+pub(super) fn activity(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    authenticate(cx, request)?;
+    Ok(Response::no_content())
+}
+
+/// `PUT /session/password`: パスワード変更.
+pub(super) fn change_password(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let caller = authenticate(cx, request)?;
+    let body: PasswordChange = json_body(request)?;
+    refuse_findings(validate::password_change(&body.current, &body.new))?;
+    if !password::verify(&body.current, &caller.account.password_hash) {
+        let mut problem = Problem::new(ProblemCode::InvalidRequest);
+        problem.errors.push(FieldError {
+            field: "current".to_owned(),
+            message: catalogue::CURRENT_PASSWORD_WRONG.to_owned(),
+        });
+        return Err(problem.into());
+    }
+    let password_hash = password::hash(&body.new, cx.config.password_cost, cx.random)
+        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    cx.change(Change::PutAccount(AccountRecord {
+        password_hash,
+        ..caller.account
+    }));
+    Ok(Response::no_content())
+}

@@ -1,0 +1,22 @@
+//! The pure core of Onshi.
+//!
+//! Everything here is plain Rust with no I/O: the contract's values and its dispatcher (the single
+//! source of behaviour for training mode and the reference endpoint), the message catalogue,
+//! validation, Japanese dates and text, and the canned training data.
+//!
+//! **Architecture invariant:** this crate knows nothing of Leptos, the DOM, IndexedDB, USB, HTTP
+//! servers or files. It never reads a clock or an entropy source; both are handed in. Its tests run
+//! with plain `cargo test` on the host.
+
+pub mod account;
+pub mod canned;
+pub mod catalogue;
+pub mod client;
+pub mod contract;
+pub mod dispatch;
+pub mod idle;
+pub mod password;
+pub mod random;
+pub mod store;
+pub mod time;
+pub mod validate;

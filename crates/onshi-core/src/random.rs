@@ -1,0 +1,94 @@
+//! The random source the dispatcher is handed.
+//!
+//! Tokens, salts, initial passwords, passcodes and nonces all come from one injected source
+//! (decisions.md D3): the reference endpoint passes the operating system's, the browser passes
+//! `crypto.getRandomValues`. A seeded source exists only for tests, so nothing predictable can reach a
+//! real deployment.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+/// A source of cryptographically strong random bytes.
+pub trait Random {
+    fn fill(&mut self, buf: &mut [u8]);
+}
+
+/// A bearer token: 32 random bytes in URL-safe base64 (43 characters).
+pub fn token(random: &mut dyn Random) -> String {
+    let mut bytes = [0u8; 32];
+    random.fill(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `count` decimal digits, each uniform over 0–9 (rejection sampling avoids the modulo bias).
+pub fn digits(random: &mut dyn Random, count: usize) -> String {
+    let mut out = String::with_capacity(count);
+    let mut byte = [0u8; 1];
+    while out.len() < count {
+        random.fill(&mut byte);
+        // 250 is the largest multiple of 10 that fits in a byte; bytes above it would favour 0–5.
+        if byte[0] < 250 {
+            out.push(char::from(b'0' + byte[0] % 10));
+        }
+    }
+    out
+}
+
+/// A deterministic source for tests only (splitmix64). Never compiled into a release build.
+#[cfg(any(test, feature = "test-support"))]
+#[derive(Clone, Debug)]
+pub struct SeededRandom(u64);
+
+#[cfg(any(test, feature = "test-support"))]
+impl SeededRandom {
+    pub fn new(seed: u64) -> SeededRandom {
+        SeededRandom(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+#[cfg(any(test, feature = "test-support"))]
+impl Random for SeededRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_43_url_safe_characters_and_differ() {
+        let mut random = SeededRandom::new(7);
+        let a = token(&mut random);
+        let b = token(&mut random);
+        assert_eq!(a.len(), 43);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn digits_are_digits_and_cover_all_ten() {
+        let mut random = SeededRandom::new(1);
+        let many = digits(&mut random, 2000);
+        assert_eq!(many.len(), 2000);
+        for d in '0'..='9' {
+            let n = many.chars().filter(|c| *c == d).count();
+            // Each digit should appear about 200 times; 120 is far outside chance for a fair source.
+            assert!(n > 120, "digit {d} appeared only {n} times");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The core's integration tests: one binary (ripgrep style), one module per area.
+//!
+//! `harness` drives the dispatcher with a pinned clock and a seeded random source, exactly as the
+//! reference endpoint and the training transport drive it with real ones.
+
+mod harness;
+mod session;

@@ -1,0 +1,121 @@
+//! `onshi-server`: serves the built app on loopback (decisions.md D5).
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use onshi_server::{ServeConfig, csp};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "onshi-server",
+    version,
+    about = "Onshi's reference endpoint and app server"
+)]
+struct Args {
+    /// The address to listen on; loopback by default.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The built app to serve (trunk's dist/).
+    #[arg(long, default_value = "dist")]
+    app_dir: PathBuf,
+    /// An endpoint origin the app may connect to (repeatable); loopback when none is given.
+    #[arg(long = "connect-src")]
+    connect_src: Vec<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Writes the Content-Security-Policy into a page as a <meta> tag, for hosting without this server.
+    CspMeta {
+        /// The page to rewrite, e.g. dist/index.html.
+        page: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match args.command {
+        Some(Command::CspMeta { page }) => write_meta(&page, &args.connect_src),
+        None => serve(args).await,
+    }
+}
+
+fn write_meta(page: &PathBuf, connect_src: &[String]) -> ExitCode {
+    let policy = csp::policy(connect_src, csp::Delivery::Meta);
+    let result = std::fs::read_to_string(page)
+        .map_err(|e| e.to_string())
+        .and_then(|html| csp::with_meta(&html, &policy).map_err(|e| e.to_string()))
+        .and_then(|html| std::fs::write(page, html).map_err(|e| e.to_string()));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "onshi-server: cannot write the policy into {}: {e}",
+                page.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> ExitCode {
+    if !args.app_dir.join("index.html").is_file() {
+        eprintln!(
+            "onshi-server: {} has no index.html; build the app first (scripts/run does)",
+            args.app_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("onshi-server: cannot listen on {}: {e}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = listener.local_addr().map_or(args.listen, |a| a);
+    let app = onshi_server::router(&ServeConfig {
+        app_dir: args.app_dir.clone(),
+        connect_src: args.connect_src,
+    });
+    // Tests and scripts read this line to learn the port when they asked for port 0.
+    println!(
+        "onshi-server: serving {} on http://{address}",
+        args.app_dir.display()
+    );
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("onshi-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM, letting requests in flight finish.
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

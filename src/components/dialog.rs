@@ -1,0 +1,81 @@
+//! A modal dialog with the guides' OK / キャンセル (or はい / いいえ) buttons.
+
+use leptos::{html, prelude::*};
+
+/// A modal confirmation. Escape answers like the cancel button when there is one.
+///
+/// ## Usage
+/// ```ignore
+/// <Dialog title="モード切替" message=Signal::stored("…".to_owned())
+///     confirm_label=catalogue::OK cancel_label=catalogue::CANCEL
+///     on_confirm=UnsyncCallback::new(|_| …) on_cancel=UnsyncCallback::new(|_| …)/>
+/// ```
+#[component]
+pub fn Dialog(
+    /// The heading, e.g. 「モード切替」.
+    #[prop(into)]
+    title: String,
+    /// The text, which may change while the dialog is open (a countdown).
+    #[prop(into)]
+    message: Signal<String>,
+    confirm_label: &'static str,
+    on_confirm: UnsyncCallback<()>,
+    /// Without a cancel label the dialog has a single button.
+    #[prop(optional)]
+    cancel_label: Option<&'static str>,
+    #[prop(optional)] on_cancel: Option<UnsyncCallback<()>>,
+    /// A hook for tests and page objects, e.g. `logout-confirm`.
+    #[prop(into)]
+    test_id: String,
+) -> impl IntoView {
+    let confirm_button = NodeRef::<html::Button>::new();
+    // Moving focus into the dialog is a DOM side effect, which is what effects are for.
+    Effect::new(move |_| {
+        if let Some(button) = confirm_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let cancel = move || {
+        if let Some(on_cancel) = on_cancel {
+            on_cancel.run(());
+        }
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="dialog-title"
+                aria-describedby="dialog-message"
+                data-testid=test_id
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        cancel();
+                    }
+                }
+            >
+                <h2 id="dialog-title" class="dialog-title">{title}</h2>
+                <p id="dialog-message" class="dialog-message">{move || message.get()}</p>
+                <div class="dialog-buttons">
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        node_ref=confirm_button
+                        on:click=move |_| on_confirm.run(())
+                    >
+                        {confirm_label}
+                    </button>
+                    {cancel_label
+                        .map(|label| {
+                            view! {
+                                <button type="button" class="button" on:click=move |_| cancel()>
+                                    {label}
+                                </button>
+                            }
+                        })}
+                </div>
+            </div>
+        </div>
+    }
+}

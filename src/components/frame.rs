@@ -1,0 +1,131 @@
+//! The frame every screen shares (S1, S2; seeds 000 and 001): the system title and screen name, the
+//! institution, the signed-in account and its kind, 「ログアウト」, and メニュー / 戻る at the bottom.
+//! Training mode adds its permanent 「研修モード」 banner.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::{A, Redirect};
+use onshi_core::catalogue;
+
+use crate::{
+    components::{Dialog, idle::IdleGuard},
+    route::Route,
+    state::{use_api, use_endpoint, use_session},
+};
+
+/// The frame of a signed-in screen. Without a session it sends the user to the sign-in page.
+#[component]
+pub fn Frame(
+    /// The screen name shown under the system title, e.g. 「資格確認履歴照会」.
+    screen: &'static str,
+    /// Whether to show メニュー / 戻る at the bottom (every screen but the menu itself).
+    #[prop(default = true)]
+    footer: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = use_session();
+    let signed_in = move || session.with(|s| s.is_some());
+    view! {
+        <Show when=signed_in fallback=|| view! { <Redirect path=Route::SignIn.path() /> }>
+            <TrainingBanner />
+            <div class="frame">
+                <Header screen=screen />
+                <main class="frame-main">{children()}</main>
+                {footer.then(Footer)}
+            </div>
+            <IdleGuard />
+        </Show>
+    }
+}
+
+/// The frame of the start and sign-in pages: the title, and the training banner.
+#[component]
+pub fn PublicFrame(screen: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <TrainingBanner />
+        <div class="frame frame-public">
+            <header class="frame-header">
+                <div class="frame-titles">
+                    <h1 class="frame-title">{catalogue::SYSTEM_TITLE}</h1>
+                    <p class="frame-screen">{screen}</p>
+                </div>
+            </header>
+            <main class="frame-main">{children()}</main>
+        </div>
+    }
+}
+
+/// 「研修モード」, on every page while the endpoint is the training one.
+#[component]
+fn TrainingBanner() -> impl IntoView {
+    use_endpoint().get().is_training().then(|| {
+        view! {
+            <div class="training-banner" role="note" data-testid="training-banner">
+                <strong class="training-banner-label">{catalogue::TRAINING_BANNER}</strong>
+                <span>{catalogue::TRAINING_BANNER_NOTE}</span>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn Header(screen: &'static str) -> impl IntoView {
+    let session = use_session();
+    let institution = move || session.with(|s| s.map(|s| s.institution.name.clone()));
+    let account = move || session.with(|s| s.map(|s| s.account.name.clone()));
+    let kind = move || session.with(|s| s.map(|s| s.account.kind.frame_label()));
+    let confirming = RwSignal::new(false);
+    let api = use_api();
+    let confirm = UnsyncCallback::new(move |_| {
+        confirming.set(false);
+        // The tab's session ends whatever the endpoint answers; the frame then shows the sign-in page.
+        spawn_local(async move {
+            let _ = api.sign_out().await;
+        });
+    });
+    view! {
+        <header class="frame-header">
+            <div class="frame-titles">
+                <h1 class="frame-title">{catalogue::SYSTEM_TITLE}</h1>
+                <p class="frame-screen" data-testid="screen-name">{screen}</p>
+            </div>
+            <div class="frame-who">
+                <span class="frame-institution" data-testid="institution">{institution}</span>
+                <span class="frame-account" data-testid="account-name">{account}</span>
+                <span class="frame-kind" data-testid="account-kind">{kind}</span>
+                <button type="button" class="button button-logout" on:click=move |_| confirming.set(true)>
+                    {catalogue::LOGOUT}
+                </button>
+            </div>
+        </header>
+        <Show when=move || confirming.get()>
+            <Dialog
+                title=catalogue::LOGOUT
+                message=Signal::stored(catalogue::LOGOUT_CONFIRM.to_owned())
+                confirm_label=catalogue::OK
+                cancel_label=catalogue::CANCEL
+                on_confirm=confirm
+                on_cancel=UnsyncCallback::new(move |_| confirming.set(false))
+                test_id="logout-confirm"
+            />
+        </Show>
+    }
+}
+
+#[allow(non_snake_case)] // A component-like function, called as `footer.then(Footer)`.
+fn Footer() -> impl IntoView {
+    let back = move |_| {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.back();
+        }
+    };
+    view! {
+        <nav class="frame-footer">
+            <A href=Route::Menu.path() attr:class="button">
+                {catalogue::MENU}
+            </A>
+            <button type="button" class="button" on:click=back>
+                {catalogue::BACK}
+            </button>
+        </nav>
+    }
+}

@@ -1,0 +1,10 @@
+//! Widgets shared by screens.
+
+pub mod dialog;
+pub mod field;
+pub mod frame;
+pub mod idle;
+
+pub use dialog::Dialog;
+pub use field::TextField;
+pub use frame::{Frame, PublicFrame};

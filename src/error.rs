@@ -1,0 +1,92 @@
+//! The one boundary where failures become Japanese text for staff.
+//!
+//! Everything below this point passes typed errors around; pages show [`ApiError::message`] and
+//! nothing else decides wording.
+
+use onshi_core::{
+    catalogue,
+    client::ClientError,
+    contract::{FieldError, Problem, ProblemCode},
+};
+
+use crate::transport::TransportError;
+
+/// Why a call to the endpoint did not give the answer hoped for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer at all.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The endpoint refused with a problem body.
+    #[error("refused: {}", .0.code)]
+    Refused(Box<Problem>),
+    /// An answer the contract does not allow.
+    #[error("unexpected answer: {0}")]
+    Unexpected(ClientError),
+    /// A call that needs a session was made without one.
+    #[error("not signed in")]
+    NotSignedIn,
+}
+
+impl From<ClientError> for ApiError {
+    fn from(e: ClientError) -> ApiError {
+        match e {
+            ClientError::Problem(problem) => ApiError::Refused(problem),
+            other => ApiError::Unexpected(other),
+        }
+    }
+}
+
+impl ApiError {
+    /// The problem code, when the endpoint refused with one this build knows.
+    pub fn code(&self) -> Option<ProblemCode> {
+        match self {
+            ApiError::Refused(problem) => problem.known_code(),
+            _ => None,
+        }
+    }
+
+    /// Per-field messages of an `invalid_request` refusal.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Refused(problem) => &problem.errors,
+            _ => &[],
+        }
+    }
+
+    /// The message to show staff.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Transport(TransportError::TrainingStorage(_)) => {
+                catalogue::TRAINING_STORAGE_FAILED.to_owned()
+            }
+            ApiError::Refused(problem) => refusal_message(problem),
+            ApiError::Unexpected(_) => catalogue::UNEXPECTED_RESPONSE.to_owned(),
+            ApiError::NotSignedIn => catalogue::PROBLEM_UNAUTHENTICATED.to_owned(),
+        }
+    }
+}
+
+fn refusal_message(problem: &Problem) -> String {
+    match problem.known_code() {
+        Some(ProblemCode::InvalidCredentials) => match problem.remaining_attempts {
+            Some(n) => format!(
+                "{}{}",
+                ProblemCode::InvalidCredentials.title(),
+                catalogue::remaining_attempts(n)
+            ),
+            None => ProblemCode::InvalidCredentials.title().to_owned(),
+        },
+        Some(ProblemCode::AccountLocked) => match problem.locked_until {
+            Some(until) => format!(
+                "{}{}",
+                ProblemCode::AccountLocked.title(),
+                catalogue::locked_until(&until.0.jst().format("%H:%M").to_string())
+            ),
+            None => ProblemCode::AccountLocked.title().to_owned(),
+        },
+        Some(code) => code.title().to_owned(),
+        // A code from a newer contract: its own title is the best we have.
+        None => problem.title.clone(),
+    }
+}

@@ -1,0 +1,55 @@
+//! S2: the menu, with the tiles the signed-in kind may use (seed 004's menu tree; decisions.md D2).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use onshi_core::catalogue;
+
+use crate::{
+    components::Frame,
+    menu::{Group, Tile, menu_for},
+    state::use_session,
+};
+
+#[component]
+pub fn MenuPage() -> impl IntoView {
+    let session = use_session();
+    let groups = move || session.with(|s| s.map(|s| menu_for(s.account.kind)).unwrap_or_default());
+    view! {
+        <Frame screen=catalogue::SCREEN_MENU footer=false>
+            <div class="menu">
+                {move || groups().into_iter().map(|group| view! { <MenuGroup group=group /> }).collect_view()}
+            </div>
+        </Frame>
+    }
+}
+
+#[component]
+fn MenuGroup(group: Group) -> impl IntoView {
+    view! {
+        <section class="menu-group">
+            {group.heading.map(|h| view! { <h2 class="menu-group-heading">{h}</h2> })}
+            <ul class="menu-tiles">
+                {group.tiles.into_iter().map(|tile| view! { <li><MenuTile tile=tile /></li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn MenuTile(tile: Tile) -> impl IntoView {
+    match tile.screen {
+        Some(route) => view! {
+            <A href=route.path() attr:class="tile">
+                <span class="tile-label">{tile.label}</span>
+            </A>
+        }
+        .into_any(),
+        None => view! {
+            <span class="tile tile-soon" aria-disabled="true" data-testid="tile-soon">
+                <span class="tile-label">{tile.label}</span>
+                <span class="tile-badge">{catalogue::COMING_SOON}</span>
+            </span>
+        }
+        .into_any(),
+    }
+}

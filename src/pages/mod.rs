@@ -1,0 +1,11 @@
+//! One file per screen.
+
+pub mod menu;
+pub mod not_found;
+pub mod sign_in;
+pub mod start;
+
+pub use menu::MenuPage;
+pub use not_found::NotFoundPage;
+pub use sign_in::SignInPage;
+pub use start::StartPage;

@@ -1,0 +1,25 @@
+//! Every screen's address. Links and navigation go through [`Route::path`]; no page writes a path
+//! by hand.
+
+/// A screen of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// The start page with 「システムの利用を始める」 (S1).
+    Start,
+    /// ID and password (S1).
+    SignIn,
+    /// The menu of tiles (S2).
+    Menu,
+}
+
+impl Route {
+    pub const ALL: [Route; 3] = [Route::Start, Route::SignIn, Route::Menu];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::Start => "/",
+            Route::SignIn => "/login",
+            Route::Menu => "/menu",
+        }
+    }
+}

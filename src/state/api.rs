@@ -1,0 +1,96 @@
+//! Typed calls to the endpoint.
+//!
+//! Every authenticated call goes through [`Api::send_authed`], which counts the request as activity
+//! and ends the session in this tab when the endpoint says it has ended, with the reason for the
+//! sign-in page.
+
+use onshi_core::{
+    catalogue, client,
+    contract::{ProblemCode, Request, Response, session::SignedIn},
+};
+
+use crate::{
+    error::ApiError,
+    state::{ClockHandle, EndpointHandle, SessionContext, use_clock, use_endpoint, use_session},
+};
+
+/// Typed calls to the endpoint (a `Copy` handle).
+#[derive(Clone, Copy)]
+pub struct Api {
+    endpoint: EndpointHandle,
+    session: SessionContext,
+    clock: ClockHandle,
+}
+
+pub fn use_api() -> Api {
+    Api {
+        endpoint: use_endpoint(),
+        session: use_session(),
+        clock: use_clock(),
+    }
+}
+
+impl Api {
+    /// Signs in and, on success, begins the session in this tab.
+    pub async fn sign_in(
+        &self,
+        user_id: &str,
+        password: &str,
+        force: bool,
+    ) -> Result<(), ApiError> {
+        let response = self
+            .endpoint
+            .get()
+            .send(client::sign_in(user_id, password, force))
+            .await?;
+        let signed_in: SignedIn = client::expect_json(&response, 201)?;
+        self.session.begin(signed_in, self.clock.now());
+        Ok(())
+    }
+
+    /// 「ログアウト」: ends the session at the endpoint and in this tab. The tab's session ends even when
+    /// the endpoint cannot be reached; the endpoint's copy then idles out.
+    pub async fn sign_out(&self) -> Result<(), ApiError> {
+        let result = match self.session.token() {
+            Some(token) => self
+                .endpoint
+                .get()
+                .send(client::sign_out(&token))
+                .await
+                .map_err(ApiError::from)
+                .and_then(|r| client::expect_no_content(&r).map_err(ApiError::from)),
+            None => Ok(()),
+        };
+        self.session.end(None);
+        result
+    }
+
+    /// Tells the endpoint the user is working without sending requests (D5).
+    pub async fn activity(&self) -> Result<(), ApiError> {
+        let response = self.send_authed(client::activity).await?;
+        client::expect_no_content(&response).map_err(ApiError::from)
+    }
+
+    /// Sends a request built with the session's token.
+    pub async fn send_authed(
+        &self,
+        build: impl FnOnce(&str) -> Request,
+    ) -> Result<Response, ApiError> {
+        let token = self.session.token().ok_or(ApiError::NotSignedIn)?;
+        let response = self.endpoint.get().send(build(&token)).await?;
+        if response.status == 401 {
+            let error = client::expect_no_content(&response)
+                .map_err(ApiError::from)
+                .err();
+            let notice = match error.as_ref().and_then(ApiError::code) {
+                Some(ProblemCode::SessionExpired) => catalogue::SIGNED_OUT_IDLE,
+                Some(ProblemCode::SessionRevoked) => catalogue::SIGNED_OUT_REVOKED,
+                _ => catalogue::PROBLEM_UNAUTHENTICATED,
+            };
+            self.session.end(Some(notice.to_owned()));
+            return Err(error.unwrap_or(ApiError::NotSignedIn));
+        }
+        self.session.touch(self.clock.now());
+        Ok(response)
+    }
+}

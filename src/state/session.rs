@@ -1,0 +1,108 @@
+//! Who is signed in, kept per tab so that a reload keeps the session (sessionStorage).
+
+use leptos::prelude::*;
+use onshi_core::{
+    contract::session::{AccountView, InstitutionView, SignedIn},
+    time::Timestamp,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::platform::session_storage;
+
+/// The sessionStorage key of the signed-in session.
+pub const STORAGE_KEY: &str = "onshi.session";
+
+/// A signed-in session as the app keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub account: AccountView,
+    pub institution: InstitutionView,
+    pub idle_timeout_s: u32,
+    /// The last authenticated request (D5); the idle countdown runs from here.
+    pub last_touch: Timestamp,
+}
+
+/// The session context: the current session, and a notice for the sign-in page about why the last
+/// one ended.
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    storage_key: &'static str,
+    current: RwSignal<Option<Session>>,
+    notice: RwSignal<Option<String>>,
+}
+
+impl SessionContext {
+    /// The session this tab had before a reload, if any.
+    pub fn restore(storage_key: &'static str) -> SessionContext {
+        SessionContext {
+            storage_key,
+            current: RwSignal::new(session_storage::load(storage_key)),
+            notice: RwSignal::new(None),
+        }
+    }
+
+    /// The current session (tracked).
+    pub fn current(&self) -> Option<Session> {
+        self.current.get()
+    }
+
+    /// Reads part of the current session (tracked), without cloning the rest.
+    pub fn with<T>(&self, f: impl FnOnce(Option<&Session>) -> T) -> T {
+        self.current.with(|s| f(s.as_ref()))
+    }
+
+    /// Reads part of the current session without tracking (for timers and handlers).
+    pub fn peek<T>(&self, f: impl FnOnce(Option<&Session>) -> T) -> T {
+        self.current.with_untracked(|s| f(s.as_ref()))
+    }
+
+    /// The bearer token, read without tracking (for requests).
+    pub fn token(&self) -> Option<String> {
+        self.peek(|s| s.map(|s| s.token.clone()))
+    }
+
+    /// The last authenticated request, read without tracking.
+    pub fn last_touch(&self) -> Option<Timestamp> {
+        self.peek(|s| s.map(|s| s.last_touch))
+    }
+
+    pub fn begin(&self, signed_in: SignedIn, now: Timestamp) {
+        let session = Session {
+            token: signed_in.token,
+            account: signed_in.account,
+            institution: signed_in.institution,
+            idle_timeout_s: signed_in.idle_timeout_s,
+            last_touch: now,
+        };
+        session_storage::save(self.storage_key, &session);
+        self.notice.set(None);
+        self.current.set(Some(session));
+    }
+
+    /// Records an authenticated request at `now`.
+    pub fn touch(&self, now: Timestamp) {
+        self.current.update(|s| {
+            if let Some(s) = s {
+                s.last_touch = now;
+                session_storage::save(self.storage_key, s);
+            }
+        });
+    }
+
+    /// Ends the session in this tab, leaving `notice` for the sign-in page.
+    pub fn end(&self, notice: Option<String>) {
+        session_storage::remove(self.storage_key);
+        self.notice.set(notice);
+        self.current.set(None);
+    }
+
+    /// Why the last session ended (tracked), for the sign-in page.
+    pub fn notice(&self) -> Option<String> {
+        self.notice.get()
+    }
+}
+
+pub fn use_session() -> SessionContext {
+    expect_context::<SessionContext>()
+}

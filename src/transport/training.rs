@@ -1,0 +1,63 @@
+//! Training mode's transport: each request goes to the core's dispatcher in this page, against the
+//! training store persisted in its own IndexedDB database (decisions.md D3).
+
+use std::{cell::RefCell, rc::Rc};
+
+use onshi_core::{
+    canned,
+    contract::{Request, Response},
+    dispatch::{Config, Dispatcher, Env},
+};
+
+use crate::{
+    platform::{
+        clock::Clock,
+        random::BrowserRandom,
+        training_db::{TrainingDb, TrainingDbError},
+    },
+    transport::TransportError,
+};
+
+pub struct TrainingTransport {
+    database: String,
+    clock: Clock,
+    dispatcher: Dispatcher,
+    /// Opened on first use, so that showing the first page never waits for IndexedDB.
+    db: RefCell<Option<Rc<TrainingDb>>>,
+}
+
+impl TrainingTransport {
+    pub fn new(database: &str, clock: Clock) -> TrainingTransport {
+        TrainingTransport {
+            database: database.to_owned(),
+            clock,
+            dispatcher: Dispatcher::new(Config::training()),
+            db: RefCell::new(None),
+        }
+    }
+
+    async fn db(&self) -> Result<Rc<TrainingDb>, TrainingDbError> {
+        if let Some(db) = self.db.borrow().clone() {
+            return Ok(db);
+        }
+        let db = Rc::new(TrainingDb::open(&self.database).await?);
+        // Two first requests may both open a connection; either serves, so keep the first stored.
+        Ok(self.db.borrow_mut().get_or_insert(db).clone())
+    }
+
+    pub async fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        let db = self.db().await?;
+        let response = db
+            .exchange(canned::training_store, |store| {
+                let mut random = BrowserRandom;
+                // The clock is read inside the transaction, at the moment of dispatch.
+                let mut env = Env {
+                    now: self.clock.now(),
+                    random: &mut random,
+                };
+                self.dispatcher.dispatch(store, &mut env, request)
+            })
+            .await?;
+        Ok(response)
+    }
+}

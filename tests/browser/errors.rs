@@ -1,0 +1,40 @@
+//! The one boundary where failures become Japanese (src/error.rs).
+
+use onshi::error::ApiError;
+use onshi_core::{
+    contract::{Problem, ProblemCode},
+    time::{Rfc3339, Timestamp},
+};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn lockout_messages_carry_the_attempts_left_and_the_time() {
+    let mut p = Problem::new(ProblemCode::InvalidCredentials);
+    p.remaining_attempts = Some(2);
+    assert_eq!(
+        ApiError::Refused(Box::new(p)).message(),
+        "ユーザIDまたはパスワードが正しくありません。あと2回間違えると、30分間ログインできなくなります。"
+    );
+    let mut p = Problem::new(ProblemCode::AccountLocked);
+    p.locked_until = Some(Rfc3339(
+        Timestamp::parse_rfc3339("2026-11-22T00:30:00Z").expect("time"),
+    ));
+    assert!(
+        ApiError::Refused(Box::new(p))
+            .message()
+            .ends_with("09:30以降に再度ログインしてください。"),
+        "the time is Tokyo's"
+    );
+}
+
+#[wasm_bindgen_test]
+fn unknown_codes_fall_back_to_the_endpoints_own_title() {
+    let mut p = Problem::new(ProblemCode::Forbidden);
+    p.code = "reader_busy".to_owned();
+    p.title = "カードリーダーが使用中です。".to_owned();
+    assert_eq!(
+        ApiError::Refused(Box::new(p)).message(),
+        "カードリーダーが使用中です。"
+    );
+    assert_eq!(ApiError::NotSignedIn.message(), "ログインしてください。");
+}

@@ -1,0 +1,12 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the platform adapters and the screens,
+//! mounted with their real contexts. One test binary, one module per area (decisions.md D8).
+
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+mod errors;
+mod shell;
+mod training;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

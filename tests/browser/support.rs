@@ -1,0 +1,187 @@
+//! Mounting the app under test contexts, and waiting for asynchronous work without fixed sleeps.
+
+use leptos::{mount::mount_to, prelude::*};
+use onshi::{
+    AppRoutes,
+    platform::clock::{Clock, ManualClock},
+    state::{Session, provide_app_state, session::STORAGE_KEY},
+    transport::{Endpoint, TrainingTransport},
+};
+use onshi_core::{
+    account::AccountKind,
+    contract::session::{AccountView, InstitutionView},
+    time::Timestamp,
+};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, prelude::*};
+use web_sys::HtmlElement;
+
+/// 2026-11-22 09:00 in Tokyo.
+pub const NINE_AM: Timestamp = Timestamp::from_millis(1_795_305_600_000);
+
+/// A database name no other test uses.
+pub fn fresh_database(test: &str) -> String {
+    format!("onshi-test-{test}-{}", js_sys::Math::random())
+}
+
+pub fn training_endpoint(database: &str, clock: Clock) -> Endpoint {
+    Endpoint::Training(Rc::new(TrainingTransport::new(database, clock)))
+}
+
+/// The app mounted at `path` in a fresh container; dropping it unmounts.
+pub struct Mounted {
+    pub root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// Mounts the routes at `path` with a training endpoint on `database` and the given clock.
+pub fn mount_at(path: &str, database: &str, clock: Clock) -> Mounted {
+    let window = web_sys::window().expect("window");
+    window
+        .history()
+        .expect("history")
+        .push_state_with_url(&JsValue::NULL, "", Some(path))
+        .expect("pushState");
+    let document = window.document().expect("document");
+    let root: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let endpoint = training_endpoint(database, clock.clone());
+    let handle = mount_to(root.clone(), move || {
+        provide_app_state(endpoint.clone(), clock.clone());
+        view! { <AppRoutes /> }
+    });
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
+}
+
+/// A manual clock at 09:00.
+pub fn manual_clock() -> (Clock, ManualClock) {
+    Clock::manual(NINE_AM)
+}
+
+/// Puts a signed-in session into sessionStorage, as a reload would find it.
+pub fn store_session(kind: AccountKind, last_touch: Timestamp) {
+    let session = Session {
+        token: "test-token".to_owned(),
+        account: AccountView {
+            id: "t1".to_owned(),
+            name: "テスト利用者".to_owned(),
+            kind,
+        },
+        institution: InstitutionView {
+            code: "1234567897".to_owned(),
+            name: "サンプル医療機関".to_owned(),
+        },
+        idle_timeout_s: 1800,
+        last_touch,
+    };
+    onshi::platform::session_storage::save(STORAGE_KEY, &session);
+}
+
+pub fn clear_session() {
+    onshi::platform::session_storage::remove(STORAGE_KEY);
+}
+
+pub fn path() -> String {
+    web_sys::window()
+        .expect("window")
+        .location()
+        .pathname()
+        .expect("pathname")
+}
+
+/// Waits a real `ms` milliseconds (only to let IndexedDB and spawned tasks run).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Waits until `done()` holds, checking after every tick; fails after two seconds.
+pub async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub fn text(root: &HtmlElement, selector: &str) -> Option<String> {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .map(|e| e.text_content().unwrap_or_default().trim().to_owned())
+}
+
+pub fn count(root: &HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .expect("valid selector")
+        .length()
+}
+
+pub fn set_input(root: &HtmlElement, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = root
+        .query_selector(selector)
+        .expect("valid selector")
+        .expect("the input exists")
+        .unchecked_into();
+    input.set_value(value);
+    let event = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("event");
+    input.dispatch_event(&event).expect("dispatch");
+}
+
+pub fn click(root: &HtmlElement, selector: &str) {
+    let element: HtmlElement = root
+        .query_selector(selector)
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .unchecked_into();
+    element.click();
+}
+
+/// The names of this origin's IndexedDB databases (`indexedDB.databases()`, which web-sys lacks).
+pub async fn database_names() -> Vec<String> {
+    let window = web_sys::window().expect("window");
+    let factory = js_sys::Reflect::get(&window, &"indexedDB".into()).expect("indexedDB");
+    let databases: js_sys::Function = js_sys::Reflect::get(&factory, &"databases".into())
+        .expect("databases")
+        .unchecked_into();
+    let promise: js_sys::Promise = databases.call0(&factory).expect("call").unchecked_into();
+    let list = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("list");
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|info| {
+            js_sys::Reflect::get(&info, &"name".into())
+                .ok()?
+                .as_string()
+        })
+        .collect()
+}

@@ -1,0 +1,37 @@
+// S1: the sign-in page and its forced-login prompt.
+import { Dialog } from './dialog.mjs';
+
+export class SignInPage {
+  constructor(page, baseUrl) {
+    this.page = page;
+    this.baseUrl = baseUrl;
+    this.userId = page.getByLabel('ユーザID');
+    this.password = page.getByLabel('パスワード', { exact: true });
+    this.submitButton = page.locator('form.sign-in-form button[type=submit]');
+    this.error = page.getByTestId('sign-in-error');
+    this.notice = page.getByTestId('session-notice');
+    this.trainingAccounts = page.getByTestId('training-accounts');
+    this.forcePrompt = new Dialog(page, 'force-sign-in');
+  }
+
+  async goto() {
+    await this.page.goto(`${this.baseUrl}/login`);
+    await this.userId.waitFor();
+  }
+
+  async fill(userId, password) {
+    await this.userId.fill(userId);
+    await this.password.fill(password);
+  }
+
+  /** Fills the form and presses ログイン; does not wait for the outcome. */
+  async submit(userId, password) {
+    await this.fill(userId, password);
+    await this.submitButton.click();
+  }
+
+  /** The message under a field (`user_id` or `password`). */
+  fieldMessage(field) {
+    return this.page.locator(`#${field}-message`);
+  }
+}

@@ -1,0 +1,58 @@
+// Launches Debian's Chromium through playwright-core (its own browser download cannot work here) and
+// collects what a page must never produce: uncaught errors, console errors and CSP violations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { repoRoot } from './server.mjs';
+
+export const screenshotDir = path.join(repoRoot, 'target/e2e-screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+
+// The flags that keep Chromium quiet on a machine with no internet (env notes).
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+  });
+}
+
+/**
+ * A fresh context (its own IndexedDB and sessionStorage, so its own training data) whose pages record
+ * problems in `problems`. `clockAt` installs Playwright's clock at that time first (decisions.md D1:
+ * the training dispatcher reads the page clock, so this moves both).
+ */
+export async function newContext(browser, { clockAt } = {}) {
+  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const problems = [];
+  if (clockAt) await context.clock.install({ time: new Date(clockAt) });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  context.on('page', (page) => watch(page, problems));
+  return { context, problems };
+}
+
+function watch(page, problems) {
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+}
+
+/** Saves a full-page screenshot under target/e2e-screenshots/. */
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,38 @@
+// Starts onshi-server on a free loopback port, serving the built app, and stops it afterwards.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Starts the server; resolves to { url, stop() } once it prints its address. */
+export async function startServer({
+  binary = process.env.ONSHI_SERVER ?? path.join(repoRoot, 'target/debug/onshi-server'),
+  appDir = process.env.ONSHI_APP_DIR ?? path.join(repoRoot, 'dist'),
+  extraArgs = [],
+} = {}) {
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--app-dir', appDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = stdout.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`onshi-server exited with ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`onshi-server did not start: ${stderr}`)), 15_000).unref();
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
