@@ -2,25 +2,14 @@
 // prompt across tabs, and the idle logout with its warning. Playwright's clock moves the page and the
 // training dispatcher together (decisions.md D1), so no test waits for real minutes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch, newContext, screenshot } from './support/browser.mjs';
+import { test } from 'node:test';
+import { appUnderTest } from './support/app.mjs';
+import { newContext, screenshot } from './support/browser.mjs';
 import { eventually, expectText } from './support/expect.mjs';
-import { startServer } from './support/server.mjs';
 import { MenuPage } from './pages/frame.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = appUnderTest();
 
 const NINE_AM = '2026-11-22T09:00:00+09:00';
 const FORCE_PROMPT =
@@ -29,9 +18,9 @@ const LOCKED =
   'パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。';
 
 test('five wrong passwords lock the ID; the lock survives a reload and lifts after 30 minutes', async () => {
-  const { context, problems } = await newContext(browser, { clockAt: NINE_AM });
+  const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.goto();
   for (const left of [4, 3, 2, 1]) {
     await signIn.submit('002', 'wrong-password');
@@ -57,15 +46,15 @@ test('five wrong passwords lock the ID; the lock survives a reload and lifts aft
 });
 
 test('a second tab asks before taking over the ID, and the first tab learns why it was signed out', async () => {
-  const { context, problems } = await newContext(browser, { clockAt: NINE_AM });
+  const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const first = await context.newPage();
-  const firstSignIn = new SignInPage(first, server.url);
+  const firstSignIn = new SignInPage(first, app.server.url);
   await firstSignIn.goto();
   await firstSignIn.submit('002', 'Onshi*002*002');
   await new MenuPage(first).waitFor();
 
   const second = await context.newPage();
-  const signIn = new SignInPage(second, server.url);
+  const signIn = new SignInPage(second, app.server.url);
   await signIn.goto();
   await signIn.submit('002', 'Onshi*002*002');
   await expectText(signIn.forcePrompt.message, FORCE_PROMPT);
@@ -89,9 +78,9 @@ test('a second tab asks before taking over the ID, and the first tab learns why 
 });
 
 test('thirty idle minutes sign out, after a warning in the last minute', async () => {
-  const { context, problems } = await newContext(browser, { clockAt: NINE_AM });
+  const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.goto();
   await signIn.submit('003', 'Onshi*003*003');
   const menu = new MenuPage(page);
@@ -125,9 +114,9 @@ test('thirty idle minutes sign out, after a warning in the last minute', async (
 });
 
 test('a reload after the idle limit signs out at once', async () => {
-  const { context, problems } = await newContext(browser, { clockAt: NINE_AM });
+  const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.goto();
   await signIn.submit('admin01', 'Onshi*admin*01');
   await new MenuPage(page).waitFor();

@@ -1,25 +1,14 @@
 // The shell (issue 2): start page, sign-in, the menu of each account kind, sign-out, and the CSP.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch, newContext, screenshot } from './support/browser.mjs';
+import { test } from 'node:test';
+import { appUnderTest } from './support/app.mjs';
+import { newContext, screenshot } from './support/browser.mjs';
 import { eventually, expectText } from './support/expect.mjs';
-import { startServer } from './support/server.mjs';
 import { Frame, MenuPage } from './pages/frame.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
 import { StartPage } from './pages/start.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = appUnderTest();
 
 const GENERAL_TILES = [
   'マイナンバーカードで確認',
@@ -60,21 +49,21 @@ const ACCOUNTS = [
 ];
 
 test('the start page leads to the sign-in form in training mode, under a strict CSP', async () => {
-  const response = await fetch(`${server.url}/`);
+  const response = await fetch(`${app.server.url}/`);
   const csp = response.headers.get('content-security-policy');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.equal(response.headers.get('cache-control'), 'no-cache');
   assert.doesNotMatch(await response.text(), /<script>(?!<\/script>)|<script type="module">/, 'no inline script');
 
-  const { context, problems } = await newContext(browser);
+  const { context, problems } = await newContext(app.browser);
   const page = await context.newPage();
-  const start = new StartPage(page, server.url);
+  const start = new StartPage(page, app.server.url);
   await start.goto();
   await expectText(page.getByTestId('training-banner').locator('strong'), '研修モード');
   await screenshot(page, 'start');
   await start.begin.click();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.userId.waitFor();
   assert.equal(new URL(page.url()).pathname, '/login');
   await expectText(page.locator('.sign-in-note'),
@@ -87,9 +76,9 @@ test('the start page leads to the sign-in form in training mode, under a strict 
 
 for (const account of ACCOUNTS) {
   test(`${account.id} signs in to the ${account.label} menu and signs out`, async () => {
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(app.browser);
     const page = await context.newPage();
-    const signIn = new SignInPage(page, server.url);
+    const signIn = new SignInPage(page, app.server.url);
     await signIn.goto();
     await signIn.submit(account.id, account.password);
     const menu = new MenuPage(page);
@@ -113,7 +102,7 @@ for (const account of ACCOUNTS) {
     await signIn.userId.waitFor();
     assert.equal(new URL(page.url()).pathname, '/login');
     assert.equal(await signIn.notice.count(), 0, 'a normal logout leaves no notice');
-    await page.goto(`${server.url}/menu`);
+    await page.goto(`${app.server.url}/menu`);
     await signIn.userId.waitFor();
     assert.equal(new URL(page.url()).pathname, '/login', 'signed out means signed out');
     assert.deepEqual(problems, []);
@@ -122,9 +111,9 @@ for (const account of ACCOUNTS) {
 }
 
 test('logout asks first, and キャンセル keeps the session', async () => {
-  const { context, problems } = await newContext(browser);
+  const { context, problems } = await newContext(app.browser);
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.goto();
   await signIn.submit('002', 'Onshi*002*002');
   const menu = new MenuPage(page);
@@ -146,9 +135,9 @@ test('logout asks first, and キャンセル keeps the session', async () => {
 });
 
 test('the system account is refused at sign-in and never reaches a menu', async () => {
-  const { context, problems } = await newContext(browser);
+  const { context, problems } = await newContext(app.browser);
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.goto();
   await signIn.submit('renkei01', 'Onshi*renkei*01');
   await expectText(signIn.error, 'このアカウントはシステム連携用のため、画面からはログインできません。');
@@ -159,9 +148,9 @@ test('the system account is refused at sign-in and never reaches a menu', async 
 });
 
 test('bad input gets its message next to the field and nothing is sent', async () => {
-  const { context, problems } = await newContext(browser);
+  const { context, problems } = await newContext(app.browser);
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, app.server.url);
   await signIn.goto();
   const cases = [
     ['', '', 'ユーザIDを入力してください。', 'パスワードを入力してください。'],
@@ -195,11 +184,11 @@ test('bad input gets its message next to the field and nothing is sent', async (
 });
 
 test('screens need a session, and an unknown address says so', async () => {
-  const { context, problems } = await newContext(browser);
+  const { context, problems } = await newContext(app.browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}/menu`);
+  await page.goto(`${app.server.url}/menu`);
   await page.waitForURL('**/login');
-  await page.goto(`${server.url}/no/such/screen`);
+  await page.goto(`${app.server.url}/no/such/screen`);
   await expectText(page.locator('.notice'), '指定された画面は存在しません。');
   assert.deepEqual(problems, []);
   await context.close();

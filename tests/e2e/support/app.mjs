@@ -1,0 +1,18 @@
+// One server and one browser per test file, started before its tests and stopped after them.
+import { after, before } from 'node:test';
+import { launch } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+/** Registers the file's before/after hooks; the returned object holds `server` and `browser`. */
+export function appUnderTest() {
+  const app = { server: undefined, browser: undefined };
+  before(async () => {
+    app.server = await startServer();
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  return app;
+}
