@@ -35,6 +35,10 @@ pub const NO: &str = "いいえ";
 pub const COMING_SOON: &str = "準備中";
 /// Ours: the page shown for an address that names no screen.
 pub const NOT_FOUND_PAGE: &str = "指定された画面は存在しません。";
+/// Ours: a code the official tables do not know (shown where its label would be).
+pub fn unknown_code(code: &str) -> String {
+    format!("不明なコード（{code}）")
+}
 /// Ours: a busy indicator.
 pub const PROCESSING: &str = "処理中です…";
 
@@ -139,6 +143,92 @@ pub const PASSWORD_WEAK: &str = "新しいパスワードは8文字以上で、�
 pub const PASSWORD_UNCHANGED: &str = "現在のパスワードと異なるパスワードを入力してください。";
 /// Ours.
 pub const CURRENT_PASSWORD_WRONG: &str = "現在のパスワードが正しくありません。";
+
+// Insurance-card fields (S5). All ours: the guides show the form but not its messages.
+
+/// Ours.
+pub const INSURER_NUMBER_REQUIRED: &str = "保険者番号を入力してください。";
+/// Ours.
+pub const INSURER_NUMBER_NOT_DIGITS: &str = "保険者番号は数字で入力してください。";
+/// Ours.
+pub const INSURER_NUMBER_LENGTH: &str = "保険者番号は6桁または8桁で入力してください。";
+/// Ours.
+pub const INSURER_NUMBER_PREFECTURE: &str = "保険者番号の都道府県番号（01～47）が正しくありません。";
+/// Ours.
+pub const INSURER_NUMBER_CHECK_DIGIT: &str =
+    "保険者番号の検証番号が一致しません。保険証の記載をご確認ください。";
+/// Ours.
+pub const INSTITUTION_CODE_REQUIRED: &str = "医療機関コードを入力してください。";
+/// Ours.
+pub const INSTITUTION_CODE_FORMAT: &str = "医療機関コードは10桁の数字で入力してください。";
+/// Ours.
+pub const INSTITUTION_CODE_PREFECTURE: &str = "医療機関コードの都道府県番号（01～47）が正しくありません。";
+/// Ours.
+pub const INSTITUTION_CODE_FEE_SCHEDULE: &str =
+    "医療機関コードの点数表番号（医科1・歯科3・調剤4）が正しくありません。";
+/// Ours.
+pub const INSTITUTION_CODE_CHECK_DIGIT: &str = "医療機関コードの検証番号が一致しません。";
+/// Ours.
+pub const SYMBOL_TOO_LONG: &str = "記号は20文字以内で入力してください。";
+/// Ours.
+pub const NUMBER_REQUIRED: &str = "番号を入力してください。";
+/// Ours.
+pub const NUMBER_TOO_LONG: &str = "番号は20文字以内で入力してください。";
+/// Ours: seed 001 says 枝番 is entered only where the card prints it; 後期高齢 cards have none.
+pub const BRANCH_REQUIRED: &str =
+    "枝番を入力してください。（後期高齢者医療の保険証には枝番はありません）";
+/// Ours.
+pub const BRANCH_FORMAT: &str = "枝番は2桁の数字で入力してください。";
+/// Ours.
+pub const REFERENCE_NUMBER_REQUIRED: &str = "照会番号を入力してください。";
+/// Ours.
+pub const REFERENCE_NUMBER_TOO_LONG: &str = "照会番号は50文字以内で入力してください。";
+/// Ours.
+pub const REFERENCE_NUMBER_CONTROL: &str = "照会番号に使用できない文字が含まれています。";
+/// Ours.
+pub const CONFIRMATION_BEFORE_BIRTH: &str = "資格確認日は生年月日以降の日付を入力してください。";
+
+/// Ours: a date field left empty, e.g. 「生年月日を入力してください。」.
+pub fn date_required(label: &str) -> String {
+    format!("{label}を入力してください。")
+}
+
+/// Ours.
+pub fn date_in_future(label: &str) -> String {
+    format!("{label}に未来の日付は入力できません。")
+}
+
+/// Ours.
+pub fn date_before_meiji(label: &str) -> String {
+    format!("{label}は明治以降の日付で入力してください。")
+}
+
+/// Ours: a date field left empty, where the field's name is not known.
+pub const DATE_REQUIRED: &str = "日付を入力してください。";
+/// Ours: a date that does not read in any form staff type.
+pub const DATE_UNRECOGNISED: &str =
+    "日付の形式が正しくありません。（例：昭和29年3月26日、S29.3.26、1954-03-26）";
+/// Ours.
+pub const DATE_UNKNOWN_ERA: &str = "元号が正しくありません。";
+/// Ours.
+pub const DATE_NO_SUCH_DATE: &str = "存在しない日付です。";
+/// Ours.
+pub const DATE_OUTSIDE_ERA: &str = "元号の期間外の日付です。";
+
+/// Ours: a received message lacks a required element.
+pub fn decode_missing(element: &str) -> String {
+    format!("受信データに {element} がありません。")
+}
+
+/// Ours: a received value that does not read.
+pub fn decode_unreadable(element: &str, value: &str) -> String {
+    format!("受信データの {element} の値「{value}」を読み取れません。")
+}
+
+/// Ours: a received number whose check digit fails (decisions.md D6: shown, with a warning).
+pub fn decode_check_digit(element: &str, value: &str) -> String {
+    format!("受信データの {element} 「{value}」の検証番号が一致しません。内容をご確認ください。")
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Problem titles: what the endpoint says when it refuses (the `title` of a problem+json body).

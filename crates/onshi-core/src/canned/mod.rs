@@ -4,6 +4,9 @@
 //! are the seeds' own (with D10's corrections) and tests compare them with literal strings from the
 //! seeds, never with values read back from here.
 
+pub mod medical;
+pub mod people;
+
 use crate::{
     account::AccountKind,
     store::{AccountRecord, Change, InstitutionRecord, MemoryStore, Store},
@@ -83,6 +86,7 @@ pub fn training_changes() -> Vec<Change> {
             name: a.name.to_owned(),
             kind: a.kind,
             password_hash: a.password_hash.to_owned(),
+            must_change_password: false,
         })
     }));
     changes

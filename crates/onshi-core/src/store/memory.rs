@@ -1,15 +1,21 @@
 //! The in-memory store: a plain value that serializes as a whole.
 //!
 //! Training mode keeps it in the browser and persists it to its own IndexedDB database between
-//! dispatches; host tests use it directly.
+//! dispatches; host tests use it directly. History and events are append-only vectors in id order,
+//! so the newest-first history query walks backwards and stops once it has its page and its count.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{
-    AccountRecord, Change, InstitutionRecord, LoginFailures, SessionRecord, Store, StoreError,
-    StoreRead, Work,
+use crate::{
+    store::{
+        AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord, EventRecord,
+        HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures,
+        PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store,
+        StoreError, StoreRead, VisualCheckRecord, Work,
+    },
+    time::Timestamp,
 };
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +24,28 @@ pub struct MemoryStore {
     accounts: BTreeMap<String, AccountRecord>,
     login_failures: BTreeMap<String, LoginFailures>,
     sessions: BTreeMap<String, SessionRecord>,
+    #[serde(default)]
+    idempotency: BTreeMap<String, IdempotencyRecord>,
+    #[serde(default)]
+    events: Vec<EventRecord>,
+    #[serde(default)]
+    history: Vec<HistoryRecord>,
+    #[serde(default)]
+    references: BTreeMap<String, ReferenceRecord>,
+    #[serde(default)]
+    bulk_jobs: BTreeMap<String, BulkJobRecord>,
+    #[serde(default)]
+    readers: BTreeMap<String, ReaderRecord>,
+    #[serde(default)]
+    visual_checks: BTreeMap<String, VisualCheckRecord>,
+    #[serde(default)]
+    passcodes: BTreeMap<String, PasscodeRecord>,
+    #[serde(default)]
+    pins: BTreeMap<String, PinRecord>,
+    #[serde(default)]
+    consents: BTreeMap<String, ConsentRecord>,
+    #[serde(default)]
+    disaster: Option<DisasterRecord>,
     /// Counts the transactions that changed something; not part of the stored value.
     #[serde(skip)]
     revision: u64,
@@ -40,6 +68,9 @@ impl MemoryStore {
             Change::PutAccount(record) => {
                 self.accounts.insert(record.user_id.clone(), record);
             }
+            Change::DeleteAccount { user_id } => {
+                self.accounts.remove(&user_id);
+            }
             Change::PutLoginFailures(record) => {
                 self.login_failures.insert(record.user_id.clone(), record);
             }
@@ -52,7 +83,58 @@ impl MemoryStore {
             Change::DeleteSession { token_hash } => {
                 self.sessions.remove(&token_hash);
             }
+            Change::PutIdempotency(record) => {
+                self.idempotency.insert(record.key.clone(), record);
+            }
+            Change::DeleteIdempotency { key } => {
+                self.idempotency.remove(&key);
+            }
+            Change::AppendEvent(record) => append_in_order(&mut self.events, record, |e| e.id),
+            Change::AppendHistory(record) => append_in_order(&mut self.history, record, |h| h.id),
+            Change::PutReference(record) => {
+                self.references.insert(record.card.joined(), record);
+            }
+            Change::PutBulkJob(record) => {
+                self.bulk_jobs.insert(record.reception_number.clone(), record);
+            }
+            Change::PutReader(record) => {
+                self.readers.insert(record.id.clone(), record);
+            }
+            Change::PutVisualCheck(record) => {
+                self.visual_checks.insert(record.id.clone(), record);
+            }
+            Change::PutPasscode(record) => {
+                self.passcodes.insert(record.user_id.clone(), record);
+            }
+            Change::PutPin(record) => {
+                self.pins.insert(record.person_id.clone(), record);
+            }
+            Change::PutConsent(record) => {
+                self.consents.insert(record.id.clone(), record);
+            }
+            Change::PutDisaster(record) => self.disaster = Some(record),
         }
+    }
+
+    /// Appends many history records at once (the synthetic generator for benchmarks), keeping ids
+    /// increasing. Not a dispatch: nothing else changes.
+    pub fn extend_history(&mut self, records: impl IntoIterator<Item = HistoryRecord>) {
+        for record in records {
+            append_in_order(&mut self.history, record, |h| h.id);
+        }
+        self.revision += 1;
+    }
+}
+
+/// Appends a record whose id is normally the highest; one that is not is put in its place (or
+/// replaces the record with its id), so the vector stays sorted by id either way.
+fn append_in_order<T>(records: &mut Vec<T>, record: T, id: impl Fn(&T) -> u64) {
+    match records.last() {
+        Some(last) if id(last) >= id(&record) => match records.binary_search_by_key(&id(&record), &id) {
+            Ok(at) => records[at] = record,
+            Err(at) => records.insert(at, record),
+        },
+        _ => records.push(record),
     }
 }
 
@@ -63,6 +145,10 @@ impl StoreRead for MemoryStore {
 
     fn account(&self, user_id: &str) -> Result<Option<AccountRecord>, StoreError> {
         Ok(self.accounts.get(user_id).cloned())
+    }
+
+    fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
+        Ok(self.accounts.values().cloned().collect())
     }
 
     fn login_failures(&self, user_id: &str) -> Result<Option<LoginFailures>, StoreError> {
@@ -82,6 +168,117 @@ impl StoreRead for MemoryStore {
             .collect();
         sessions.sort_by_key(|s| (s.created_at, s.token_hash.clone()));
         Ok(sessions)
+    }
+
+    fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        Ok(self.idempotency.get(key).cloned())
+    }
+
+    fn idempotency_before(&self, cutoff: Timestamp) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .idempotency
+            .values()
+            .filter(|r| r.created_at < cutoff)
+            .map(|r| r.key.clone())
+            .collect())
+    }
+
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<EventRecord>, StoreError> {
+        let start = self.events.partition_point(|e| e.id <= after);
+        Ok(self.events[start..].iter().take(limit).cloned().collect())
+    }
+
+    fn last_event_id(&self) -> Result<u64, StoreError> {
+        Ok(self.events.last().map_or(0, |e| e.id))
+    }
+
+    fn history_query(&self, query: &HistoryQuery) -> Result<(usize, Vec<HistoryRecord>), StoreError> {
+        let mut total = 0;
+        let mut page = Vec::with_capacity(query.limit.min(1000));
+        for record in self.history.iter().rev() {
+            if query.matches(record) {
+                if total >= query.offset && page.len() < query.limit {
+                    page.push(record.clone());
+                }
+                total += 1;
+            }
+        }
+        Ok((total, page))
+    }
+
+    fn history(&self, id: u64) -> Result<Option<HistoryRecord>, StoreError> {
+        Ok(self
+            .history
+            .binary_search_by_key(&id, |h| h.id)
+            .ok()
+            .map(|at| self.history[at].clone()))
+    }
+
+    fn last_history_id(&self) -> Result<u64, StoreError> {
+        Ok(self.history.last().map_or(0, |h| h.id))
+    }
+
+    fn history_viewable_at(&self, at: Timestamp) -> Result<Vec<HistoryRecord>, StoreError> {
+        Ok(self
+            .history
+            .iter()
+            .rev()
+            .filter(|h| h.viewing.as_ref().is_some_and(|v| v.until > at && h.at <= at))
+            .cloned()
+            .collect())
+    }
+
+    fn reference(&self, card: &CardKey) -> Result<Option<ReferenceRecord>, StoreError> {
+        Ok(self.references.get(&card.joined()).cloned())
+    }
+
+    fn bulk_job(&self, reception_number: &str) -> Result<Option<BulkJobRecord>, StoreError> {
+        Ok(self.bulk_jobs.get(reception_number).cloned())
+    }
+
+    fn bulk_jobs_due(&self, now: Timestamp) -> Result<Vec<BulkJobRecord>, StoreError> {
+        let mut due: Vec<BulkJobRecord> = self
+            .bulk_jobs
+            .values()
+            .filter(|j| !j.announced && j.ready_at <= now)
+            .cloned()
+            .collect();
+        due.sort_by_key(|j| (j.ready_at, j.reception_number.clone()));
+        Ok(due)
+    }
+
+    fn bulk_job_count(&self) -> Result<u64, StoreError> {
+        Ok(self.bulk_jobs.len() as u64)
+    }
+
+    fn readers(&self) -> Result<Vec<ReaderRecord>, StoreError> {
+        Ok(self.readers.values().cloned().collect())
+    }
+
+    fn reader(&self, id: &str) -> Result<Option<ReaderRecord>, StoreError> {
+        Ok(self.readers.get(id).cloned())
+    }
+
+    fn visual_check(&self, id: &str) -> Result<Option<VisualCheckRecord>, StoreError> {
+        Ok(self.visual_checks.get(id).cloned())
+    }
+
+    fn passcode(&self, user_id: &str) -> Result<Option<PasscodeRecord>, StoreError> {
+        Ok(self.passcodes.get(user_id).cloned())
+    }
+
+    fn pin(&self, person_id: &str) -> Result<Option<PinRecord>, StoreError> {
+        Ok(self.pins.get(person_id).cloned())
+    }
+
+    fn consents(&self) -> Result<Vec<ConsentRecord>, StoreError> {
+        let mut consents: Vec<ConsentRecord> = self.consents.values().cloned().collect();
+        consents.sort_by_key(|c| (c.consented_at, c.id.clone()));
+        Ok(consents)
+    }
+
+    fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError> {
+        Ok(self.disaster.clone())
     }
 }
 
@@ -107,17 +304,10 @@ mod tests {
     #[test]
     fn serializes_as_a_value_and_back() {
         let mut store = MemoryStore::new();
-        crate::store::suite::seed_two_accounts(&mut store);
+        crate::store::suite::seed_everything(&mut store);
         let json = serde_json::to_string(&store).expect("serialize");
         let back: MemoryStore = serde_json::from_str(&json).expect("deserialize");
-        assert_eq!(back.account("a1"), store.account("a1"));
-        assert_eq!(
-            back,
-            MemoryStore {
-                revision: 0,
-                ..store
-            }
-        );
+        assert_eq!(back, MemoryStore { revision: 0, ..store });
     }
 
     #[test]
@@ -127,5 +317,14 @@ mod tests {
         assert_eq!(store.revision(), 0);
         crate::store::suite::seed_two_accounts(&mut store);
         assert_eq!(store.revision(), 1);
+    }
+
+    #[test]
+    fn out_of_order_appends_stay_sorted() {
+        let mut ids = vec![1, 2, 5];
+        append_in_order(&mut ids, 3, |x| *x);
+        append_in_order(&mut ids, 6, |x| *x);
+        append_in_order(&mut ids, 5, |x| *x);
+        assert_eq!(ids, [1, 2, 3, 5, 6]);
     }
 }

@@ -10,74 +10,37 @@
 //! shapes and the official XML wire types.
 
 mod memory;
+mod records;
 #[cfg(any(test, feature = "test-support"))]
 pub mod suite;
 
-use serde::{Deserialize, Serialize};
-
 pub use memory::MemoryStore;
+pub use records::*;
 
-use crate::{account::AccountKind, time::Timestamp};
-
-/// The medical institution an endpoint serves.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstitutionRecord {
-    /// 医療機関コード, 10 digits.
-    pub code: String,
-    pub name: String,
-}
-
-/// An account that may sign in (or, for system accounts, may not).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountRecord {
-    pub user_id: String,
-    pub name: String,
-    pub kind: AccountKind,
-    /// A PHC string (Argon2id with its own salt and parameters).
-    pub password_hash: String,
-}
-
-/// Consecutive wrong passwords for one user ID, and the lock they caused.
-///
-/// Kept for IDs that do not exist too, so that a wrong ID and a wrong password look the same.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginFailures {
-    pub user_id: String,
-    pub count: u32,
-    pub locked_until: Option<Timestamp>,
-}
-
-/// How a session ended, when it ended by anything other than idling out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionEnd {
-    /// 「ログアウト」 was pressed.
-    LoggedOut,
-    /// Another sign-in with the same ID answered 「はい」 to the forced-login prompt.
-    Revoked,
-}
-
-/// A signed-in session. The token itself is never stored, only its SHA-256.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionRecord {
-    pub token_hash: String,
-    pub user_id: String,
-    pub created_at: Timestamp,
-    /// The last authenticated request; idle time counts from here.
-    pub last_seen: Timestamp,
-    /// `None` while the session has not been ended explicitly (it may still have idled out).
-    pub ended: Option<SessionEnd>,
-}
+use crate::time::Timestamp;
 
 /// A write a dispatch asks the store to make.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     PutInstitution(InstitutionRecord),
     PutAccount(AccountRecord),
+    DeleteAccount { user_id: String },
     PutLoginFailures(LoginFailures),
     ClearLoginFailures { user_id: String },
     PutSession(SessionRecord),
     DeleteSession { token_hash: String },
+    PutIdempotency(IdempotencyRecord),
+    DeleteIdempotency { key: String },
+    AppendEvent(EventRecord),
+    AppendHistory(HistoryRecord),
+    PutReference(ReferenceRecord),
+    PutBulkJob(BulkJobRecord),
+    PutReader(ReaderRecord),
+    PutVisualCheck(VisualCheckRecord),
+    PutPasscode(PasscodeRecord),
+    PutPin(PinRecord),
+    PutConsent(ConsentRecord),
+    PutDisaster(DisasterRecord),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,11 +54,50 @@ pub enum StoreError {
 /// Reads a dispatch may make.
 pub trait StoreRead {
     fn institution(&self) -> Result<Option<InstitutionRecord>, StoreError>;
+
     fn account(&self, user_id: &str) -> Result<Option<AccountRecord>, StoreError>;
+    /// Every account, by user ID.
+    fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError>;
     fn login_failures(&self, user_id: &str) -> Result<Option<LoginFailures>, StoreError>;
     fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
     /// Every stored session of one user ID, oldest first.
     fn sessions_of(&self, user_id: &str) -> Result<Vec<SessionRecord>, StoreError>;
+
+    fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// The keys of records created before `cutoff` (for pruning).
+    fn idempotency_before(&self, cutoff: Timestamp) -> Result<Vec<String>, StoreError>;
+
+    /// Events with ids above `after`, oldest first, at most `limit`.
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<EventRecord>, StoreError>;
+    /// The highest event id, 0 when there is none.
+    fn last_event_id(&self) -> Result<u64, StoreError>;
+
+    /// One page of history matching `query`, newest first, with the total number of matches.
+    fn history_query(&self, query: &HistoryQuery) -> Result<(usize, Vec<HistoryRecord>), StoreError>;
+    fn history(&self, id: u64) -> Result<Option<HistoryRecord>, StoreError>;
+    /// The highest history id, 0 when there is none.
+    fn last_history_id(&self) -> Result<u64, StoreError>;
+    /// History whose viewing consents were still open at `at`, newest first.
+    fn history_viewable_at(&self, at: Timestamp) -> Result<Vec<HistoryRecord>, StoreError>;
+
+    fn reference(&self, card: &CardKey) -> Result<Option<ReferenceRecord>, StoreError>;
+
+    fn bulk_job(&self, reception_number: &str) -> Result<Option<BulkJobRecord>, StoreError>;
+    /// Jobs whose result is ready at `now` but not yet announced as an event.
+    fn bulk_jobs_due(&self, now: Timestamp) -> Result<Vec<BulkJobRecord>, StoreError>;
+    /// How many bulk jobs exist (reception numbers count from here).
+    fn bulk_job_count(&self) -> Result<u64, StoreError>;
+
+    /// Every reader, by id.
+    fn readers(&self) -> Result<Vec<ReaderRecord>, StoreError>;
+    fn reader(&self, id: &str) -> Result<Option<ReaderRecord>, StoreError>;
+    fn visual_check(&self, id: &str) -> Result<Option<VisualCheckRecord>, StoreError>;
+    fn passcode(&self, user_id: &str) -> Result<Option<PasscodeRecord>, StoreError>;
+    fn pin(&self, person_id: &str) -> Result<Option<PinRecord>, StoreError>;
+
+    /// Every consent record, oldest first.
+    fn consents(&self) -> Result<Vec<ConsentRecord>, StoreError>;
+    fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError>;
 }
 
 /// One transaction's work: reads through the view it is given, returns the changes to apply.

@@ -4,11 +4,17 @@
 //! turns them into one `#[test]` each for a given store constructor, so the memory store here and the
 //! SQLite store of the reference endpoint run exactly the same checks.
 
+use chrono::NaiveDate;
+use serde_json::json;
+
 use crate::{
     account::AccountKind,
     store::{
-        AccountRecord, Change, InstitutionRecord, LoginFailures, SessionEnd, SessionRecord, Store,
-        StoreError,
+        AccountRecord, BulkJobRecord, CardKey, Change, ConsentChoices, ConsentRecord,
+        DisasterRecord, EventKind, EventRecord, HistoryQuery, HistoryRecord, IdempotencyRecord,
+        InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord, ReaderMode,
+        ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store, StoreError, StoreRead,
+        ViewingConsent, VisualCheckRecord, VisualCheckState,
     },
     time::Timestamp,
 };
@@ -26,6 +32,15 @@ macro_rules! store_suite {
             later_transactions_see_earlier_changes,
             failed_work_applies_nothing,
             changes_apply_in_order,
+            idempotency_records,
+            events_in_order_after_an_id,
+            history_queries_filter_and_page_newest_first,
+            history_by_id_and_viewable,
+            references_by_card,
+            bulk_jobs_and_due_ones,
+            readers_checks_passcodes_pins,
+            consents_and_disaster,
+            every_record_survives_together,
         );
     };
     (@tests $make:expr; $($check:ident),* $(,)?) => {
@@ -46,10 +61,7 @@ fn apply(store: &mut dyn Store, changes: Vec<Change>) {
         .expect("the transaction applies");
 }
 
-fn read<T>(
-    store: &mut dyn Store,
-    f: impl Fn(&dyn crate::store::StoreRead) -> Result<T, StoreError>,
-) -> T {
+fn read<T>(store: &mut dyn Store, f: impl Fn(&dyn StoreRead) -> Result<T, StoreError>) -> T {
     let mut out = None;
     store
         .transaction(&mut |r| {
@@ -60,12 +72,17 @@ fn read<T>(
     out.expect("the work ran")
 }
 
+fn at(millis: i64) -> Timestamp {
+    Timestamp::from_millis(millis)
+}
+
 fn account(user_id: &str, kind: AccountKind) -> AccountRecord {
     AccountRecord {
         user_id: user_id.to_owned(),
         name: format!("{user_id} の名前"),
         kind,
         password_hash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+        must_change_password: false,
     }
 }
 
@@ -73,9 +90,64 @@ fn session(token_hash: &str, user_id: &str, created: i64) -> SessionRecord {
     SessionRecord {
         token_hash: token_hash.to_owned(),
         user_id: user_id.to_owned(),
-        created_at: Timestamp::from_millis(created),
-        last_seen: Timestamp::from_millis(created + 5),
+        created_at: at(created),
+        last_seen: at(created + 5),
         ended: None,
+    }
+}
+
+fn history(id: u64, millis: i64, classification: &str, validity: Option<&str>, login: &str) -> HistoryRecord {
+    HistoryRecord {
+        id,
+        at: at(millis),
+        login_id: login.to_owned(),
+        reader_id: None,
+        classification: classification.to_owned(),
+        validity: validity.map(str::to_owned),
+        reference_number: None,
+        insurer_number: Some("06139000".to_owned()),
+        symbol: Some("9000".to_owned()),
+        number: Some("10001".to_owned()),
+        branch: Some("01".to_owned()),
+        name: Some("新橋　太郎".to_owned()),
+        kana: Some("ｼﾝﾊﾞｼ ﾀﾛｳ".to_owned()),
+        sex: Some("1".to_owned()),
+        birthdate: NaiveDate::from_ymd_opt(1954, 3, 26),
+        viewing: None,
+        result_xml: Some(format!("<XmlMsg><Id>{id}</Id></XmlMsg>")),
+    }
+}
+
+fn card_key(branch: &str) -> CardKey {
+    CardKey {
+        insurer: "06139000".to_owned(),
+        symbol: "9000".to_owned(),
+        number: "10001".to_owned(),
+        branch: branch.to_owned(),
+    }
+}
+
+fn reader(id: &str, mode: ReaderMode, version: u64) -> ReaderRecord {
+    ReaderRecord {
+        id: id.to_owned(),
+        device_name: "Identiv CLOUD 3701 F Contactless Reader 0".to_owned(),
+        label: "外科受付用".to_owned(),
+        mode,
+        version,
+        pending_check: None,
+    }
+}
+
+fn query(from: i64, to: i64) -> HistoryQuery {
+    HistoryQuery {
+        from: at(from),
+        to: at(to),
+        classification: None,
+        narrow: Narrow::All,
+        login_id: None,
+        reference_number: None,
+        offset: 0,
+        limit: 20,
     }
 }
 
@@ -90,6 +162,110 @@ pub fn seed_two_accounts(store: &mut dyn Store) {
     );
 }
 
+/// Puts one record of every kind (for serialization round trips).
+pub fn seed_everything(store: &mut dyn Store) {
+    seed_two_accounts(store);
+    apply(
+        store,
+        vec![
+            Change::PutInstitution(InstitutionRecord {
+                code: "1234567897".to_owned(),
+                name: "サンプル医療機関".to_owned(),
+            }),
+            Change::PutLoginFailures(LoginFailures {
+                user_id: "a1".to_owned(),
+                count: 2,
+                locked_until: None,
+            }),
+            Change::PutSession(session("h1", "a1", 1)),
+            Change::PutIdempotency(IdempotencyRecord {
+                key: "k1".to_owned(),
+                fingerprint: "f".to_owned(),
+                created_at: at(1),
+                status: 200,
+                content_type: Some("application/xml".to_owned()),
+                body_base64: "PFhtbE1zZy8+".to_owned(),
+            }),
+            Change::AppendEvent(EventRecord {
+                id: 1,
+                at: at(1),
+                kind: EventKind::Qualification,
+                data: json!({"history_id": 1}),
+            }),
+            Change::AppendHistory(history(1, 1, "1", Some("1"), "a1")),
+            Change::PutReference(ReferenceRecord {
+                card: card_key("01"),
+                reference_number: "12345678901".to_owned(),
+                registered_at: at(1),
+                user_id: "a1".to_owned(),
+            }),
+            Change::PutBulkJob(bulk_job("R1", 10, false)),
+            Change::PutReader(reader("reader-1", ReaderMode::Unattended, 1)),
+            Change::PutVisualCheck(visual_check("v1")),
+            Change::PutPasscode(PasscodeRecord {
+                user_id: "a1".to_owned(),
+                passcode_hash: "x".to_owned(),
+                issued_at: at(1),
+            }),
+            Change::PutPin(PinRecord {
+                person_id: "p1".to_owned(),
+                failures: 1,
+                locked: false,
+            }),
+            Change::PutConsent(consent("c1", 1)),
+            Change::PutDisaster(DisasterRecord {
+                open: true,
+                areas: vec!["山形県鶴岡市".to_owned()],
+                until: Some(at(99)),
+            }),
+        ],
+    );
+}
+
+fn bulk_job(reception_number: &str, ready: i64, announced: bool) -> BulkJobRecord {
+    BulkJobRecord {
+        reception_number: reception_number.to_owned(),
+        kind: "qualifications".to_owned(),
+        user_id: "a1".to_owned(),
+        created_at: at(1),
+        ready_at: at(ready),
+        announced,
+        units: 2,
+        result_xml: "<XmlMsg/>".to_owned(),
+        character_code: "0".to_owned(),
+    }
+}
+
+fn visual_check(id: &str) -> VisualCheckRecord {
+    VisualCheckRecord {
+        id: id.to_owned(),
+        reader_id: "reader-1".to_owned(),
+        qualification_date: NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"),
+        user_id: "a1".to_owned(),
+        created_at: at(1),
+        state: VisualCheckState::Pending,
+        history_id: None,
+    }
+}
+
+fn consent(id: &str, millis: i64) -> ConsentRecord {
+    ConsentRecord {
+        id: id.to_owned(),
+        card: card_key("01"),
+        name: "港　ハル".to_owned(),
+        birthdate: NaiveDate::from_ymd_opt(1940, 5, 5).expect("date"),
+        treatment: "2".to_owned(),
+        consented_at: at(millis),
+        choices: ConsentChoices {
+            medical: true,
+            checkups: false,
+            limit: true,
+        },
+        revoked_at: None,
+        revoked_by: None,
+    }
+}
+
 pub fn institution_round_trip(store: &mut dyn Store) {
     assert_eq!(read(store, |r| r.institution()), None);
     let record = InstitutionRecord {
@@ -102,43 +278,31 @@ pub fn institution_round_trip(store: &mut dyn Store) {
 
 pub fn accounts_round_trip(store: &mut dyn Store) {
     seed_two_accounts(store);
-    assert_eq!(
-        read(store, |r| r.account("a1")),
-        Some(account("a1", AccountKind::General))
-    );
+    assert_eq!(read(store, |r| r.account("a1")), Some(account("a1", AccountKind::General)));
     assert_eq!(read(store, |r| r.account("missing")), None);
     let mut changed = account("a1", AccountKind::MedicalViewer);
     changed.name = "新橋 太郎".to_owned();
+    changed.must_change_password = true;
     apply(store, vec![Change::PutAccount(changed.clone())]);
-    assert_eq!(read(store, |r| r.account("a1")), Some(changed));
-    assert_eq!(
-        read(store, |r| r.account("a2")),
-        Some(account("a2", AccountKind::Admin))
-    );
+    assert_eq!(read(store, |r| r.account("a1")), Some(changed.clone()));
+    let ids: Vec<String> = read(store, |r| r.accounts()).into_iter().map(|a| a.user_id).collect();
+    assert_eq!(ids, ["a1", "a2"]);
+    apply(store, vec![Change::DeleteAccount { user_id: "a2".to_owned() }]);
+    assert_eq!(read(store, |r| r.accounts()), vec![changed]);
 }
 
 pub fn login_failures_put_and_clear(store: &mut dyn Store) {
     let record = LoginFailures {
         user_id: "nobody".to_owned(),
         count: 5,
-        locked_until: Some(Timestamp::from_millis(1_800_000)),
+        locked_until: Some(at(1_800_000)),
     };
     apply(store, vec![Change::PutLoginFailures(record.clone())]);
     assert_eq!(read(store, |r| r.login_failures("nobody")), Some(record));
-    apply(
-        store,
-        vec![Change::ClearLoginFailures {
-            user_id: "nobody".to_owned(),
-        }],
-    );
+    apply(store, vec![Change::ClearLoginFailures { user_id: "nobody".to_owned() }]);
     assert_eq!(read(store, |r| r.login_failures("nobody")), None);
     // Clearing what is not there is not an error.
-    apply(
-        store,
-        vec![Change::ClearLoginFailures {
-            user_id: "nobody".to_owned(),
-        }],
-    );
+    apply(store, vec![Change::ClearLoginFailures { user_id: "nobody".to_owned() }]);
 }
 
 pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
@@ -153,10 +317,7 @@ pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
             Change::PutSession(session("h9", "u2", 50)),
         ],
     );
-    assert_eq!(
-        read(store, |r| r.session("h2")),
-        Some(session("h2", "u1", 200))
-    );
+    assert_eq!(read(store, |r| r.session("h2")), Some(session("h2", "u1", 200)));
     assert_eq!(read(store, |r| r.session("nope")), None);
     let of_u1 = read(store, |r| r.sessions_of("u1"));
     let hashes: Vec<&str> = of_u1.iter().map(|s| s.token_hash.as_str()).collect();
@@ -167,12 +328,7 @@ pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
 
 pub fn delete_session(store: &mut dyn Store) {
     apply(store, vec![Change::PutSession(session("h1", "u1", 100))]);
-    apply(
-        store,
-        vec![Change::DeleteSession {
-            token_hash: "h1".to_owned(),
-        }],
-    );
+    apply(store, vec![Change::DeleteSession { token_hash: "h1".to_owned() }]);
     assert_eq!(read(store, |r| r.session("h1")), None);
     assert_eq!(read(store, |r| r.sessions_of("u1")), Vec::new());
 }
@@ -187,10 +343,7 @@ pub fn later_transactions_see_earlier_changes(store: &mut dyn Store) {
         })
         .expect("transaction");
     assert_eq!(seen, Some(account("a2", AccountKind::Admin)));
-    assert_eq!(
-        read(store, |r| r.session("h1")).map(|s| s.user_id),
-        Some("a2".to_owned())
-    );
+    assert_eq!(read(store, |r| r.session("h1")).map(|s| s.user_id), Some("a2".to_owned()));
 }
 
 pub fn failed_work_applies_nothing(store: &mut dyn Store) {
@@ -203,10 +356,7 @@ pub fn failed_work_applies_nothing(store: &mut dyn Store) {
         Err(error.clone())
     });
     assert_eq!(result, Err(error));
-    assert_eq!(
-        read(store, |r| r.account("a1")),
-        Some(account("a1", AccountKind::General))
-    );
+    assert_eq!(read(store, |r| r.account("a1")), Some(account("a1", AccountKind::General)));
     assert_eq!(read(store, |r| r.sessions_of("a1")), Vec::new());
 }
 
@@ -219,11 +369,211 @@ pub fn changes_apply_in_order(store: &mut dyn Store) {
             Change::PutAccount(account("a1", AccountKind::General)),
             Change::PutAccount(renamed.clone()),
             Change::PutSession(session("h1", "a1", 1)),
-            Change::DeleteSession {
-                token_hash: "h1".to_owned(),
-            },
+            Change::DeleteSession { token_hash: "h1".to_owned() },
         ],
     );
     assert_eq!(read(store, |r| r.account("a1")), Some(renamed));
     assert_eq!(read(store, |r| r.session("h1")), None);
+}
+
+pub fn idempotency_records(store: &mut dyn Store) {
+    let record = |key: &str, created: i64| IdempotencyRecord {
+        key: key.to_owned(),
+        fingerprint: format!("fp-{key}"),
+        created_at: at(created),
+        status: 201,
+        content_type: Some("application/json".to_owned()),
+        body_base64: "e30".to_owned(),
+    };
+    apply(store, vec![Change::PutIdempotency(record("old", 10)), Change::PutIdempotency(record("new", 20))]);
+    assert_eq!(read(store, |r| r.idempotency("new")), Some(record("new", 20)));
+    assert_eq!(read(store, |r| r.idempotency_before(at(15))), vec!["old".to_owned()]);
+    apply(store, vec![Change::DeleteIdempotency { key: "old".to_owned() }]);
+    assert_eq!(read(store, |r| r.idempotency("old")), None);
+    assert_eq!(read(store, |r| r.idempotency_before(at(100))), vec!["new".to_owned()]);
+}
+
+pub fn events_in_order_after_an_id(store: &mut dyn Store) {
+    assert_eq!(read(store, |r| r.last_event_id()), 0);
+    let event = |id: u64| EventRecord {
+        id,
+        at: at(id as i64 * 10),
+        kind: if id % 2 == 0 { EventKind::Reader } else { EventKind::Qualification },
+        data: json!({"n": id, "名前": "新橋"}),
+    };
+    apply(store, (1..=5).map(|id| Change::AppendEvent(event(id))).collect());
+    assert_eq!(read(store, |r| r.last_event_id()), 5);
+    assert_eq!(read(store, |r| r.events_after(0, 100)), (1..=5).map(event).collect::<Vec<_>>());
+    assert_eq!(read(store, |r| r.events_after(3, 100)), vec![event(4), event(5)]);
+    assert_eq!(read(store, |r| r.events_after(1, 2)), vec![event(2), event(3)]);
+    assert_eq!(read(store, |r| r.events_after(5, 100)), Vec::new());
+}
+
+pub fn history_queries_filter_and_page_newest_first(store: &mut dyn Store) {
+    let mut records = vec![
+        history(1, 1_000, "1", Some("1"), "002"),
+        history(2, 2_000, "2", Some("2"), "002"),
+        history(3, 3_000, "2", Some("4"), "admin01"),
+        history(4, 4_000, "1", Some("3"), "002"),
+        history(5, 5_000, "2", Some("5"), "002"),
+        history(6, 6_000, "2", None, "002"),
+    ];
+    records[3].reference_number = Some("R-77".to_owned());
+    apply(store, records.into_iter().map(Change::AppendHistory).collect());
+    let ids = |(total, page): (usize, Vec<HistoryRecord>)| (total, page.into_iter().map(|h| h.id).collect::<Vec<_>>());
+    assert_eq!(ids(read(store, |r| r.history_query(&query(0, 10_000)))), (6, vec![6, 5, 4, 3, 2, 1]));
+    assert_eq!(ids(read(store, |r| r.history_query(&query(2_000, 4_000)))), (3, vec![4, 3, 2]), "inclusive bounds");
+    let mut q = query(0, 10_000);
+    q.classification = Some("1".to_owned());
+    assert_eq!(ids(read(store, |r| r.history_query(&q))), (2, vec![4, 1]));
+    for (narrow, expected) in [
+        (Narrow::Valid, vec![1]),
+        (Narrow::Invalid, vec![4, 2]),
+        (Narrow::NotFoundOrMultiple, vec![5, 3]),
+    ] {
+        let mut q = query(0, 10_000);
+        q.narrow = narrow;
+        assert_eq!(ids(read(store, |r| r.history_query(&q))).1, expected, "{narrow:?}");
+    }
+    let mut q = query(0, 10_000);
+    q.login_id = Some("admin01".to_owned());
+    assert_eq!(ids(read(store, |r| r.history_query(&q))), (1, vec![3]));
+    let mut q = query(0, 10_000);
+    q.reference_number = Some("R-77".to_owned());
+    assert_eq!(ids(read(store, |r| r.history_query(&q))), (1, vec![4]));
+    let mut q = query(0, 10_000);
+    q.offset = 2;
+    q.limit = 3;
+    assert_eq!(ids(read(store, |r| r.history_query(&q))), (6, vec![4, 3, 2]), "the total counts every match");
+    q.offset = 6;
+    assert_eq!(ids(read(store, |r| r.history_query(&q))), (6, Vec::new()));
+}
+
+pub fn history_by_id_and_viewable(store: &mut dyn Store) {
+    assert_eq!(read(store, |r| r.last_history_id()), 0);
+    let mut viewable = history(2, 2_000, "1", Some("1"), "002");
+    viewable.viewing = Some(ViewingConsent {
+        pharmacists: true,
+        diagnosis: true,
+        operation: false,
+        checkups: true,
+        until: at(10_000),
+    });
+    apply(
+        store,
+        vec![
+            Change::AppendHistory(history(1, 1_000, "1", Some("1"), "002")),
+            Change::AppendHistory(viewable.clone()),
+        ],
+    );
+    assert_eq!(read(store, |r| r.last_history_id()), 2);
+    assert_eq!(read(store, |r| r.history(2)), Some(viewable.clone()));
+    assert_eq!(read(store, |r| r.history(9)), None);
+    assert_eq!(read(store, |r| r.history_viewable_at(at(5_000))), vec![viewable]);
+    assert_eq!(read(store, |r| r.history_viewable_at(at(10_000))), Vec::new(), "the window has closed");
+}
+
+pub fn references_by_card(store: &mut dyn Store) {
+    let record = |number: &str| ReferenceRecord {
+        card: card_key("01"),
+        reference_number: number.to_owned(),
+        registered_at: at(1),
+        user_id: "002".to_owned(),
+    };
+    apply(store, vec![Change::PutReference(record("111"))]);
+    apply(store, vec![Change::PutReference(record("222"))]);
+    assert_eq!(read(store, |r| r.reference(&card_key("01"))), Some(record("222")), "re-registering replaces");
+    assert_eq!(read(store, |r| r.reference(&card_key("02"))), None);
+}
+
+pub fn bulk_jobs_and_due_ones(store: &mut dyn Store) {
+    assert_eq!(read(store, |r| r.bulk_job_count()), 0);
+    apply(
+        store,
+        vec![
+            Change::PutBulkJob(bulk_job("R2", 20, false)),
+            Change::PutBulkJob(bulk_job("R1", 10, false)),
+            Change::PutBulkJob(bulk_job("R0", 5, true)),
+        ],
+    );
+    assert_eq!(read(store, |r| r.bulk_job_count()), 3);
+    assert_eq!(read(store, |r| r.bulk_job("R1")), Some(bulk_job("R1", 10, false)));
+    let due = |now: i64, store: &mut dyn Store| -> Vec<String> {
+        read(store, |r| r.bulk_jobs_due(at(now))).into_iter().map(|j| j.reception_number).collect()
+    };
+    assert_eq!(due(9, store), Vec::<String>::new());
+    assert_eq!(due(20, store), ["R1", "R2"]);
+    apply(store, vec![Change::PutBulkJob(bulk_job("R1", 10, true))]);
+    assert_eq!(due(20, store), ["R2"]);
+}
+
+pub fn readers_checks_passcodes_pins(store: &mut dyn Store) {
+    apply(
+        store,
+        vec![
+            Change::PutReader(reader("reader-2", ReaderMode::Unattended, 1)),
+            Change::PutReader(reader("reader-1", ReaderMode::Unattended, 1)),
+        ],
+    );
+    let mut switched = reader("reader-1", ReaderMode::Visual, 2);
+    switched.pending_check = Some("v1".to_owned());
+    apply(store, vec![Change::PutReader(switched.clone()), Change::PutVisualCheck(visual_check("v1"))]);
+    let ids: Vec<String> = read(store, |r| r.readers()).into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["reader-1", "reader-2"]);
+    assert_eq!(read(store, |r| r.reader("reader-1")), Some(switched));
+    assert_eq!(read(store, |r| r.reader("reader-9")), None);
+    let mut done = visual_check("v1");
+    done.state = VisualCheckState::Completed;
+    done.history_id = Some(7);
+    apply(store, vec![Change::PutVisualCheck(done.clone())]);
+    assert_eq!(read(store, |r| r.visual_check("v1")), Some(done));
+    let passcode = PasscodeRecord {
+        user_id: "002".to_owned(),
+        passcode_hash: "hash".to_owned(),
+        issued_at: at(3),
+    };
+    apply(store, vec![Change::PutPasscode(passcode.clone())]);
+    assert_eq!(read(store, |r| r.passcode("002")), Some(passcode));
+    assert_eq!(read(store, |r| r.passcode("003")), None);
+    let pin = PinRecord {
+        person_id: "shinbashi-taro".to_owned(),
+        failures: 3,
+        locked: true,
+    };
+    apply(store, vec![Change::PutPin(pin.clone())]);
+    assert_eq!(read(store, |r| r.pin("shinbashi-taro")), Some(pin));
+}
+
+pub fn consents_and_disaster(store: &mut dyn Store) {
+    apply(store, vec![Change::PutConsent(consent("c2", 20)), Change::PutConsent(consent("c1", 10))]);
+    let ids: Vec<String> = read(store, |r| r.consents()).into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["c1", "c2"], "oldest first");
+    let mut revoked = consent("c1", 10);
+    revoked.revoked_at = Some(at(30));
+    revoked.revoked_by = Some("002".to_owned());
+    apply(store, vec![Change::PutConsent(revoked.clone())]);
+    assert_eq!(read(store, |r| r.consents())[0], revoked);
+    assert_eq!(read(store, |r| r.disaster()), None);
+    let disaster = DisasterRecord {
+        open: false,
+        areas: Vec::new(),
+        until: None,
+    };
+    apply(store, vec![Change::PutDisaster(disaster.clone())]);
+    assert_eq!(read(store, |r| r.disaster()), Some(disaster));
+}
+
+pub fn every_record_survives_together(store: &mut dyn Store) {
+    seed_everything(store);
+    assert!(read(store, |r| r.institution()).is_some());
+    assert_eq!(read(store, |r| r.accounts()).len(), 2);
+    assert!(read(store, |r| r.idempotency("k1")).is_some());
+    assert_eq!(read(store, |r| r.last_event_id()), 1);
+    assert_eq!(read(store, |r| r.last_history_id()), 1);
+    assert!(read(store, |r| r.reference(&card_key("01"))).is_some());
+    assert!(read(store, |r| r.bulk_job("R1")).is_some());
+    assert!(read(store, |r| r.visual_check("v1")).is_some());
+    assert!(read(store, |r| r.pin("p1")).is_some());
+    assert_eq!(read(store, |r| r.consents()).len(), 1);
+    assert!(read(store, |r| r.disaster()).is_some_and(|d| d.open));
 }

@@ -1,0 +1,361 @@
+//! The storage schema: one record type per thing the dispatcher keeps.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{account::AccountKind, domain::Card, text, time::Timestamp};
+
+/// The medical institution an endpoint serves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionRecord {
+    /// 医療機関コード, 10 digits.
+    pub code: String,
+    pub name: String,
+}
+
+/// An account that may sign in (or, for system accounts, may not).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub user_id: String,
+    pub name: String,
+    pub kind: AccountKind,
+    /// A PHC string (Argon2id with its own salt and parameters).
+    pub password_hash: String,
+    /// Set by the system-issued passwords of registration and reset (seed 003: change at first use).
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// Consecutive wrong passwords for one user ID, and the lock they caused.
+///
+/// Kept for IDs that do not exist too, so that a wrong ID and a wrong password look the same.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginFailures {
+    pub user_id: String,
+    pub count: u32,
+    pub locked_until: Option<Timestamp>,
+}
+
+/// How a session ended, when it ended by anything other than idling out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionEnd {
+    /// 「ログアウト」 was pressed.
+    LoggedOut,
+    /// Another sign-in with the same ID answered 「はい」 to the forced-login prompt.
+    Revoked,
+}
+
+/// A signed-in session. The token itself is never stored, only its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: Timestamp,
+    /// The last authenticated request; idle time counts from here.
+    pub last_seen: Timestamp,
+    /// `None` while the session has not been ended explicitly (it may still have idled out).
+    pub ended: Option<SessionEnd>,
+}
+
+/// The first answer to a write sent with an `Idempotency-Key` (decisions.md D7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// The key, scoped to the institution (one institution per store).
+    pub key: String,
+    /// SHA-256 of method, path and body: the same key with another request is refused.
+    pub fingerprint: String,
+    pub created_at: Timestamp,
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// The answer's body, base64 (it may be Shift_JIS XML).
+    pub body_base64: String,
+}
+
+/// What an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A new qualification result (an inquiry, or a patient at a reader).
+    Qualification,
+    /// A reader's mode changed.
+    Reader,
+    /// A visual check finished or was cancelled.
+    VisualCheck,
+    /// A bulk job's result is ready.
+    Bulk,
+}
+
+/// One entry of the append-only event backlog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: u64,
+    pub at: Timestamp,
+    pub kind: EventKind,
+    pub data: serde_json::Value,
+}
+
+/// A card as the store keys it: digits and folded 記号/番号 (`text::number_key`), so that the same card
+/// typed two ways is one card.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CardKey {
+    pub insurer: String,
+    pub symbol: String,
+    pub number: String,
+    pub branch: String,
+}
+
+impl CardKey {
+    pub fn of(card: &Card) -> CardKey {
+        let key = |v: &Option<String>| v.as_deref().map(text::number_key).unwrap_or_default();
+        CardKey {
+            insurer: card.insurer_number.as_ref().map(|n| n.digits().to_owned()).unwrap_or_default(),
+            symbol: key(&card.symbol),
+            number: key(&card.number),
+            branch: key(&card.branch),
+        }
+    }
+
+    /// One string for map keys and indexes.
+    pub fn joined(&self) -> String {
+        format!("{}|{}|{}|{}", self.insurer, self.symbol, self.number, self.branch)
+    }
+}
+
+/// The viewing consents a result carried, and until when they allow viewing (24 hours, seed 001).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewingConsent {
+    pub pharmacists: bool,
+    pub diagnosis: bool,
+    pub operation: bool,
+    pub checkups: bool,
+    pub until: Timestamp,
+}
+
+/// One entry of 資格確認履歴: the list's columns, and the result message as it was given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRecord {
+    pub id: u64,
+    pub at: Timestamp,
+    /// The user whose request (or whose training visit) produced it.
+    pub login_id: String,
+    pub reader_id: Option<String>,
+    /// 照会区分 (OQSCD002 code).
+    pub classification: String,
+    /// 資格有効性 (OQSCD006 code); `None` for a failed inquiry.
+    pub validity: Option<String>,
+    pub reference_number: Option<String>,
+    pub insurer_number: Option<String>,
+    pub symbol: Option<String>,
+    pub number: Option<String>,
+    pub branch: Option<String>,
+    pub name: Option<String>,
+    pub kana: Option<String>,
+    /// 性別 (OQSCD007 code).
+    pub sex: Option<String>,
+    pub birthdate: Option<NaiveDate>,
+    pub viewing: Option<ViewingConsent>,
+    /// The result message as given, UTF-8. `None` only for synthetic records (benchmarks), whose
+    /// detail is rebuilt from the columns above.
+    pub result_xml: Option<String>,
+}
+
+/// 資格確認区分絞り込み (decisions.md D9), on 資格有効性.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Narrow {
+    /// 全て表示.
+    #[default]
+    All,
+    /// 資格有効.
+    Valid,
+    /// 資格無効 (無効, 無効（新しい資格あり）).
+    Invalid,
+    /// 該当資格なし・複数該当.
+    NotFoundOrMultiple,
+}
+
+impl Narrow {
+    pub fn matches(self, validity: Option<&str>) -> bool {
+        match self {
+            Narrow::All => true,
+            Narrow::Valid => matches!(validity, Some("1" | "6")),
+            Narrow::Invalid => matches!(validity, Some("2" | "3")),
+            Narrow::NotFoundOrMultiple => matches!(validity, Some("4" | "5")),
+        }
+    }
+}
+
+/// A history search (D9): the period, the classification, the narrowing, and a page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryQuery {
+    pub from: Timestamp,
+    /// Inclusive.
+    pub to: Timestamp,
+    /// 照会区分 code, or all.
+    pub classification: Option<String>,
+    pub narrow: Narrow,
+    pub login_id: Option<String>,
+    pub reference_number: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl HistoryQuery {
+    pub fn matches(&self, record: &HistoryRecord) -> bool {
+        record.at >= self.from
+            && record.at <= self.to
+            && self.classification.as_deref().is_none_or(|c| c == record.classification)
+            && self.narrow.matches(record.validity.as_deref())
+            && self.login_id.as_deref().is_none_or(|l| l == record.login_id)
+            && self
+                .reference_number
+                .as_deref()
+                .is_none_or(|r| record.reference_number.as_deref() == Some(r))
+    }
+}
+
+/// A 照会番号 the clinic registered for a card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceRecord {
+    pub card: CardKey,
+    pub reference_number: String,
+    pub registered_at: Timestamp,
+    pub user_id: String,
+}
+
+/// A bulk job: its answer is computed when it is received and given out once it is "processed".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkJobRecord {
+    pub reception_number: String,
+    /// The contract's kind, e.g. `qualifications`.
+    pub kind: String,
+    pub user_id: String,
+    pub created_at: Timestamp,
+    /// Until then the job answers 処理中 (SegmentOfResult 2).
+    pub ready_at: Timestamp,
+    /// Whether the `bulk` event has been appended.
+    pub announced: bool,
+    pub units: u32,
+    /// The final result message, UTF-8.
+    pub result_xml: String,
+    /// The upload's encoding (OQSCD005 code), which the answers keep.
+    pub character_code: String,
+}
+
+/// A face-authentication reader's operating mode (S7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderMode {
+    /// 無人運転.
+    Unattended,
+    /// 暗証番号認証固定.
+    PinOnly,
+    /// 目視確認.
+    Visual,
+}
+
+impl ReaderMode {
+    pub const ALL: [ReaderMode; 3] = [ReaderMode::Unattended, ReaderMode::PinOnly, ReaderMode::Visual];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReaderMode::Unattended => "unattended",
+            ReaderMode::PinOnly => "pin_only",
+            ReaderMode::Visual => "visual",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ReaderMode> {
+        ReaderMode::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+/// A face-authentication reader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderRecord {
+    pub id: String,
+    /// e.g. 「Identiv CLOUD 3701 F Contactless Reader 0」.
+    pub device_name: String,
+    /// e.g. 「外科受付用」.
+    pub label: String,
+    pub mode: ReaderMode,
+    /// Increases with every change; the contract's ETag.
+    pub version: u64,
+    /// The visual check waiting for a patient, if any.
+    pub pending_check: Option<String>,
+}
+
+/// Where a visual check stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisualCheckState {
+    Pending,
+    Completed,
+    Cancelled,
+}
+
+/// A 目視確認 started from the terminal or the reader's 職員用ボタン.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisualCheckRecord {
+    pub id: String,
+    pub reader_id: String,
+    /// 資格確認日.
+    pub qualification_date: NaiveDate,
+    pub user_id: String,
+    pub created_at: Timestamp,
+    pub state: VisualCheckState,
+    /// The result it produced.
+    pub history_id: Option<u64>,
+}
+
+/// A user's 目視確認用パスコード, hashed (seed 004: issue and re-issue only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasscodeRecord {
+    pub user_id: String,
+    pub passcode_hash: String,
+    pub issued_at: Timestamp,
+}
+
+/// Wrong PINs at the reader for one card (three lock it); training only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinRecord {
+    pub person_id: String,
+    pub failures: u32,
+    pub locked: bool,
+}
+
+/// What a patient consented to share (decisions.md D9's three questions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ConsentChoices {
+    /// 「診療・薬剤・手術情報」.
+    pub medical: bool,
+    /// 「特定健診等情報」.
+    pub checkups: bool,
+    /// 「限度額情報や特定疾病療養受療証情報」.
+    pub limit: bool,
+}
+
+/// A consent given for 訪問診療等 or オンライン診療等 (マイナ在宅受付Web), as 同意済資格情報取得 lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub id: String,
+    pub card: CardKey,
+    pub name: String,
+    pub birthdate: NaiveDate,
+    /// 診療区分 (OQSCD028 code: 2 or 3).
+    pub treatment: String,
+    pub consented_at: Timestamp,
+    pub choices: ConsentChoices,
+    /// 同意取消 (seed 002): when and by whom.
+    pub revoked_at: Option<Timestamp>,
+    pub revoked_by: Option<String>,
+}
+
+/// Whether 災害時医療情報閲覧 is open, where and until when (seed 003).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisasterRecord {
+    pub open: bool,
+    pub areas: Vec<String>,
+    pub until: Option<Timestamp>,
+}

@@ -1,0 +1,489 @@
+//! A small, tolerant XML layer for the official messages: bytes to an element tree and back.
+//!
+//! The national system's messages are plain trees of named elements with text leaves and no
+//! attributes or namespaces (research/oqs-interface.md §1). Decoding to a generic tree first, and only
+//! then picking fields by name, is what makes the decoders tolerant (decisions.md D6): any element
+//! order, missing elements, unknown elements, and results found wherever a peer has seen them.
+//!
+//! Guarantees that matter at a trust boundary: the input size is capped before anything is read, a
+//! DOCTYPE (and with it every entity definition) is refused, only the five predefined entities and
+//! character references are expanded, nesting is capped so a hostile file cannot exhaust the stack,
+//! and bytes that are not valid in the declared encoding are an error rather than replaced.
+
+use std::borrow::Cow;
+
+use encoding_rs::SHIFT_JIS;
+use quick_xml::{Reader, events::Event};
+
+use crate::wire::{DecodeError, EncodeError};
+
+/// The deepest nesting accepted. The official messages nest about seven deep.
+pub const MAX_DEPTH: usize = 32;
+
+/// A text encoding the interface allows (`CharacterCodeIdentifier`, OQSCD005).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Utf8,
+    /// Shift_JIS as Windows writes it (CP932 / Windows-31J), which is what encoding_rs decodes.
+    ShiftJis,
+}
+
+impl Encoding {
+    /// The name written in the XML declaration.
+    pub fn declaration_name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::ShiftJis => "Shift_JIS",
+        }
+    }
+
+    /// The `CharacterCodeIdentifier` value (OQSCD005) that names this encoding.
+    pub fn identifier(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "0",
+            Encoding::ShiftJis => "1",
+        }
+    }
+
+    /// The encoding a declaration's label names, if it is one the interface allows.
+    pub fn from_label(label: &str) -> Option<Encoding> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "shift_jis" | "shift-jis" | "sjis" | "x-sjis" | "windows-31j" | "cp932" | "ms932"
+            | "ms_kanji" | "csshiftjis" | "cswindows31j" => Some(Encoding::ShiftJis),
+            _ => None,
+        }
+    }
+}
+
+/// One element: its name, its own text, and its child elements in document order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Element {
+    pub name: String,
+    /// The element's text with entities expanded. For an element with children, whitespace between
+    /// them is dropped.
+    pub text: String,
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    pub fn new(name: &str) -> Element {
+        Element {
+            name: name.to_owned(),
+            ..Element::default()
+        }
+    }
+
+    /// The first child with this name.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child with this name, in order.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The text of the first child with this name.
+    pub fn text_of(&self, name: &str) -> Option<String> {
+        self.child(name).map(|c| c.text.clone())
+    }
+
+    /// Every element with this name below this one, outermost first, without looking inside a match
+    /// (a match nested in a match is part of the outer one).
+    pub fn descendants_named<'a>(&'a self, name: &str) -> Vec<&'a Element> {
+        let mut found = Vec::new();
+        let mut stack: Vec<&Element> = self.children.iter().rev().collect();
+        while let Some(element) = stack.pop() {
+            if element.name == name {
+                found.push(element);
+            } else {
+                stack.extend(element.children.iter().rev());
+            }
+        }
+        found
+    }
+}
+
+/// A decoded document: its encoding and its root element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    pub encoding: Encoding,
+    pub root: Element,
+}
+
+/// Decodes `bytes` (at most `limit` of them) into a tree.
+pub fn parse(bytes: &[u8], limit: usize) -> Result<Document, DecodeError> {
+    if bytes.len() > limit {
+        return Err(DecodeError::TooLarge {
+            size: bytes.len(),
+            limit,
+        });
+    }
+    let (encoding, text) = decode_text(bytes)?;
+    let root = build_tree(&text)?;
+    Ok(Document { encoding, root })
+}
+
+/// Finds the encoding (byte order mark, then declaration, then UTF-8) and decodes strictly.
+fn decode_text(bytes: &[u8]) -> Result<(Encoding, Cow<'_, str>), DecodeError> {
+    if bytes.starts_with(&[0xFE, 0xFF]) || bytes.starts_with(&[0xFF, 0xFE]) {
+        return Err(DecodeError::UnsupportedEncoding {
+            label: "UTF-16".to_owned(),
+        });
+    }
+    let (bom, body) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    let declared = match declared_label(body) {
+        Some(label) => Some(
+            Encoding::from_label(&label).ok_or(DecodeError::UnsupportedEncoding { label })?,
+        ),
+        None => None,
+    };
+    let encoding = match (bom, declared) {
+        (true, Some(Encoding::ShiftJis)) => {
+            return Err(DecodeError::EncodingConflict {
+                declared: Encoding::ShiftJis,
+            });
+        }
+        (_, Some(encoding)) => encoding,
+        (_, None) => Encoding::Utf8,
+    };
+    let text = match encoding {
+        Encoding::Utf8 => std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
+            DecodeError::InvalidBytes {
+                encoding,
+                offset: e.valid_up_to() + usize::from(bom) * 3,
+            }
+        })?,
+        Encoding::ShiftJis => SHIFT_JIS
+            .decode_without_bom_handling_and_without_replacement(body)
+            .ok_or(DecodeError::InvalidBytes { encoding, offset: 0 })?,
+    };
+    Ok((encoding, text))
+}
+
+/// The `encoding` label of the XML declaration, read as ASCII (every allowed encoding agrees on it).
+fn declared_label(bytes: &[u8]) -> Option<String> {
+    let head = bytes.get(..bytes.len().min(256))?;
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let declaration = String::from_utf8_lossy(&head[..end]);
+    let at = declaration.find("encoding")?;
+    let rest = declaration[at + "encoding".len()..].trim_start().strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].to_owned())
+}
+
+fn build_tree(text: &str) -> Result<Element, DecodeError> {
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let position = reader.buffer_position();
+        let event = reader.read_event().map_err(|e| DecodeError::Malformed {
+            position: usize::try_from(position).unwrap_or(usize::MAX),
+            message: e.to_string(),
+        })?;
+        match event {
+            Event::DocType(_) => return Err(DecodeError::DoctypeRefused),
+            Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
+                }
+                stack.push(Element::new(local_name(start.name().as_ref())));
+            }
+            Event::Empty(start) => {
+                let element = Element::new(local_name(start.name().as_ref()));
+                attach(&mut stack, &mut root, element)?;
+            }
+            Event::End(_) => {
+                let mut element = stack.pop().ok_or_else(|| malformed(&reader, "an end tag without a start"))?;
+                if !element.children.is_empty() && element.text.trim().is_empty() {
+                    element.text.clear();
+                }
+                attach(&mut stack, &mut root, element)?;
+            }
+            Event::Text(text) => append_text(&reader, &mut stack, &text.xml10_content())?,
+            Event::CData(data) => append_text(&reader, &mut stack, &data.xml10_content())?,
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => predefined_entity(&reference).ok_or_else(|| DecodeError::UndefinedEntity {
+                        name: reference.to_string(),
+                    })?,
+                    Err(e) => return Err(malformed(&reader, &e.to_string())),
+                };
+                append_text(&reader, &mut stack, resolved.encode_utf8(&mut [0; 4]))?;
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err(malformed(&reader, "the document ends inside an element"));
+    }
+    root.ok_or(DecodeError::Empty)
+}
+
+fn malformed(reader: &Reader<&[u8]>, message: &str) -> DecodeError {
+    DecodeError::Malformed {
+        position: usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX),
+        message: message.to_owned(),
+    }
+}
+
+/// The name without any namespace prefix (the interface uses none, but a peer might add one).
+fn local_name(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+fn predefined_entity(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => None,
+    }
+}
+
+fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) -> Result<(), DecodeError> {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(element),
+        None if root.is_none() => *root = Some(element),
+        None => return Err(DecodeError::MultipleRoots),
+    }
+    Ok(())
+}
+
+fn append_text(reader: &Reader<&[u8]>, stack: &mut [Element], text: &str) -> Result<(), DecodeError> {
+    match stack.last_mut() {
+        Some(element) => element.text.push_str(text),
+        // Whitespace around the root is allowed; anything else there is not XML.
+        None if text.trim().is_empty() => {}
+        None => return Err(malformed(reader, "text outside the root element")),
+    }
+    Ok(())
+}
+
+/// Writes a message in the official shape: an XML declaration, then elements indented by two
+/// spaces, text escaped, and every text checked against the target encoding as it is written.
+pub struct Writer {
+    out: String,
+    encoding: Encoding,
+    depth: usize,
+}
+
+impl Writer {
+    pub fn new(encoding: Encoding) -> Writer {
+        let mut out = String::with_capacity(4096);
+        out.push_str("<?xml version=\"1.0\" encoding=\"");
+        out.push_str(encoding.declaration_name());
+        out.push_str("\" standalone=\"no\"?>\n");
+        Writer {
+            out,
+            encoding,
+            depth: 0,
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    pub fn open(&mut self, name: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    pub fn close(&mut self, name: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        self.indent();
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// A text-only element. Shift_JIS output refuses a character it cannot carry, naming the element
+    /// and the character (decisions.md D6: nothing is silently replaced).
+    ///
+    /// `CharacterCodeIdentifier` describes the bytes being written, which only the writer knows, so
+    /// whatever value the message holds is replaced by the writer's own encoding.
+    pub fn leaf(&mut self, name: &str, text: &str) -> Result<(), EncodeError> {
+        let text = if name == "CharacterCodeIdentifier" {
+            self.encoding.identifier()
+        } else {
+            text
+        };
+        if self.encoding == Encoding::ShiftJis {
+            if let Some(character) = first_unencodable(text) {
+                return Err(EncodeError::Unrepresentable {
+                    element: name.to_owned(),
+                    character,
+                });
+            }
+        }
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+        self.out.push_str(&quick_xml::escape::escape(text));
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        Ok(())
+    }
+
+    /// A whole tree as it was read: leaves as text, containers with their children.
+    pub fn element(&mut self, element: &Element) -> Result<(), EncodeError> {
+        if element.children.is_empty() {
+            return self.leaf(&element.name, &element.text);
+        }
+        self.open(&element.name);
+        for child in &element.children {
+            self.element(child)?;
+        }
+        self.close(&element.name);
+        Ok(())
+    }
+
+    /// The finished document in its encoding.
+    pub fn finish(self) -> Vec<u8> {
+        match self.encoding {
+            Encoding::Utf8 => self.out.into_bytes(),
+            // Every text was checked as it was written and the markup is ASCII, so nothing is replaced.
+            Encoding::ShiftJis => SHIFT_JIS.encode(&self.out).0.into_owned(),
+        }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+}
+
+/// The first character of `text` that Shift_JIS (CP932) cannot carry, if any.
+pub fn first_unencodable(text: &str) -> Option<char> {
+    let (_, _, had_errors) = SHIFT_JIS.encode(text);
+    if !had_errors {
+        return None;
+    }
+    // encoding_rs would have written a numeric character reference in its place; find which one.
+    text.chars().find(|c| SHIFT_JIS.encode(c.encode_utf8(&mut [0; 4])).2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Document, DecodeError> {
+        parse(text.as_bytes(), 1 << 20)
+    }
+
+    #[test]
+    fn builds_a_tree_in_any_order_with_text_and_entities() {
+        let doc = parse_str(
+            "<?xml version=\"1.0\"?>\n<XmlMsg>\n  <B>x &amp; y &#x41;&#66;</B>\n  <A/>\n  <C><![CDATA[<raw>]]></C>\n</XmlMsg>",
+        )
+        .expect("parses");
+        assert_eq!(doc.encoding, Encoding::Utf8);
+        let names: Vec<&str> = doc.root.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["B", "A", "C"]);
+        assert_eq!(doc.root.text_of("B").as_deref(), Some("x & y AB"));
+        assert_eq!(doc.root.text_of("A").as_deref(), Some(""));
+        assert_eq!(doc.root.text_of("C").as_deref(), Some("<raw>"));
+        assert_eq!(doc.root.text, "", "whitespace between children is dropped");
+    }
+
+    #[test]
+    fn leaf_text_is_kept_exactly() {
+        let doc = parse_str("<X><InsurerNumber>  123456</InsurerNumber><Name>新橋　太郎</Name></X>").expect("parses");
+        assert_eq!(doc.root.text_of("InsurerNumber").as_deref(), Some("  123456"));
+        assert_eq!(doc.root.text_of("Name").as_deref(), Some("新橋　太郎"));
+    }
+
+    #[test]
+    fn encodings_are_found_by_bom_declaration_or_default() {
+        let sjis = SHIFT_JIS.encode("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X><N>新橋</N></X>").0;
+        let doc = parse(&sjis, 1 << 20).expect("Shift_JIS");
+        assert_eq!(doc.encoding, Encoding::ShiftJis);
+        assert_eq!(doc.root.text_of("N").as_deref(), Some("新橋"));
+        let with_bom = [&[0xEF, 0xBB, 0xBF][..], "<X><N>新橋</N></X>".as_bytes()].concat();
+        assert_eq!(parse(&with_bom, 1 << 20).expect("bom").encoding, Encoding::Utf8);
+        let single_quotes = b"<?xml version='1.0' encoding='windows-31j'?><X/>";
+        assert_eq!(parse(single_quotes, 1 << 20).expect("cp932").encoding, Encoding::ShiftJis);
+    }
+
+    #[test]
+    fn refusals() {
+        let check = |input: &[u8], expected: DecodeError| assert_eq!(parse(input, 1 << 10), Err(expected));
+        check(&[b' '; 1025], DecodeError::TooLarge { size: 1025, limit: 1024 });
+        check(b"", DecodeError::Empty);
+        check(b"   ", DecodeError::Empty);
+        check(
+            b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><X/>",
+            DecodeError::UnsupportedEncoding { label: "EUC-JP".to_owned() },
+        );
+        check(&[0xFF, 0xFE, b'<', 0], DecodeError::UnsupportedEncoding { label: "UTF-16".to_owned() });
+        check(
+            &[&[0xEF, 0xBB, 0xBF][..], b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X/>"].concat(),
+            DecodeError::EncodingConflict { declared: Encoding::ShiftJis },
+        );
+        check(b"<X>\xff</X>", DecodeError::InvalidBytes { encoding: Encoding::Utf8, offset: 3 });
+        check(
+            b"<?xml version=\"1.0\"?><!DOCTYPE X [<!ENTITY e \"boom\">]><X>&e;</X>",
+            DecodeError::DoctypeRefused,
+        );
+        check(b"<X>&nbsp;</X>", DecodeError::UndefinedEntity { name: "nbsp".to_owned() });
+        check(b"<X/><Y/>", DecodeError::MultipleRoots);
+        let deep = format!("{}{}", "<a>".repeat(33), "</a>".repeat(33));
+        check(deep.as_bytes(), DecodeError::TooDeep { limit: 32 });
+        assert!(matches!(parse(b"<X><Y></X>", 1 << 10), Err(DecodeError::Malformed { .. })));
+        assert!(matches!(parse(b"<X>", 1 << 10), Err(DecodeError::Malformed { .. })));
+        assert!(matches!(parse(b"oops<X/>", 1 << 10), Err(DecodeError::Malformed { .. })));
+    }
+
+    #[test]
+    fn descendants_are_found_at_any_depth_but_not_inside_a_match() {
+        let doc = parse_str("<R><U><A><T>1</T></A></U><T>2<T>inner</T></T></R>").expect("parses");
+        let found: Vec<String> = doc.root.descendants_named("T").iter().map(|e| e.text.clone()).collect();
+        assert_eq!(found, ["1", "2"]);
+    }
+
+    #[test]
+    fn the_writer_escapes_and_refuses_what_shift_jis_cannot_carry() {
+        let mut w = Writer::new(Encoding::ShiftJis);
+        w.open("XmlMsg");
+        w.leaf("Name", "髙橋 <&> 太郎").expect("cp932 has 髙");
+        assert_eq!(
+            w.leaf("Name", "𠮷田"),
+            Err(EncodeError::Unrepresentable { element: "Name".to_owned(), character: '𠮷' })
+        );
+        w.close("XmlMsg");
+        let bytes = w.finish();
+        let doc = parse(&bytes, 1 << 20).expect("reads back");
+        assert_eq!(doc.encoding, Encoding::ShiftJis);
+        assert_eq!(doc.root.text_of("Name").as_deref(), Some("髙橋 <&> 太郎"));
+        assert!(bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"Shift_JIS\" standalone=\"no\"?>\n<XmlMsg>\n  <Name>"));
+    }
+
+    #[test]
+    fn first_unencodable_finds_the_character() {
+        assert_eq!(first_unencodable("新橋 太郎 ①～"), None);
+        assert_eq!(first_unencodable("吉田 𠮷田"), Some('𠮷'));
+        assert_eq!(first_unencodable("emoji 😀"), Some('😀'));
+    }
+}
