@@ -153,7 +153,8 @@ pub const INSURER_NUMBER_NOT_DIGITS: &str = "保険者番号は数字で入力�
 /// Ours.
 pub const INSURER_NUMBER_LENGTH: &str = "保険者番号は6桁または8桁で入力してください。";
 /// Ours.
-pub const INSURER_NUMBER_PREFECTURE: &str = "保険者番号の都道府県番号（01～47）が正しくありません。";
+pub const INSURER_NUMBER_PREFECTURE: &str =
+    "保険者番号の都道府県番号（01～47）が正しくありません。";
 /// Ours.
 pub const INSURER_NUMBER_CHECK_DIGIT: &str =
     "保険者番号の検証番号が一致しません。保険証の記載をご確認ください。";
@@ -162,7 +163,8 @@ pub const INSTITUTION_CODE_REQUIRED: &str = "医療機関コードを入力し�
 /// Ours.
 pub const INSTITUTION_CODE_FORMAT: &str = "医療機関コードは10桁の数字で入力してください。";
 /// Ours.
-pub const INSTITUTION_CODE_PREFECTURE: &str = "医療機関コードの都道府県番号（01～47）が正しくありません。";
+pub const INSTITUTION_CODE_PREFECTURE: &str =
+    "医療機関コードの都道府県番号（01～47）が正しくありません。";
 /// Ours.
 pub const INSTITUTION_CODE_FEE_SCHEDULE: &str =
     "医療機関コードの点数表番号（医科1・歯科3・調剤4）が正しくありません。";
@@ -230,6 +232,63 @@ pub fn decode_check_digit(element: &str, value: &str) -> String {
     format!("受信データの {element} 「{value}」の検証番号が一致しません。内容をご確認ください。")
 }
 
+// 資格確認履歴照会 (S3). Ours, but for the two-year rule (seed 001 FAQ 5).
+
+/// Ours.
+pub const HISTORY_FROM_AFTER_TO: &str =
+    "資格確認対象期間(自)は資格確認対象時間(至)より前の日時を指定してください。";
+/// Seed 001 FAQ 5: 「過去2年間の履歴を検索可能です。」
+pub const HISTORY_TWO_YEARS: &str = "資格確認履歴は過去2年間の範囲で検索してください。";
+/// Ours.
+pub const HISTORY_KIND: &str = "資格確認区分が正しくありません。";
+/// Ours.
+pub const HISTORY_NARROW: &str = "資格確認区分絞り込みが正しくありません。";
+/// Ours.
+pub const HISTORY_INSTANT: &str = "日時の形式が正しくありません。（例：2026-11-22T09:00）";
+
+/// Ours.
+pub const EVENTS_AFTER: &str = "イベントIDは0以上の整数で指定してください。";
+
+/// Ours.
+pub fn history_page_number(max: usize) -> String {
+    format!("1から{max}までの数値を指定してください。")
+}
+
+// S7: reader modes (seed 000 Case3).
+
+/// Seed 000.
+pub const MODE_UNATTENDED: &str = "無人運転";
+/// Seed 000.
+pub const MODE_PIN_ONLY: &str = "暗証番号認証固定";
+/// Seed 000.
+pub const MODE_VISUAL: &str = "目視確認";
+/// Ours.
+pub const READER_MODE_UNKNOWN: &str =
+    "モードは unattended、pin_only、visual のいずれかを指定してください。";
+
+/// Ours.
+pub const CONSENT_TREATMENT: &str = "診療区分は home_visit または online を指定してください。";
+/// Ours; seed 001: 「医療情報は患者が同意後24時間以内のみ閲覧可能です。」
+pub const MEDICAL_NO_CONSENT: &str =
+    "閲覧同意が確認できません。医療情報は患者が同意後24時間以内のみ閲覧可能です。";
+/// Ours.
+pub const MEDICAL_NO_PATIENT: &str = "該当する患者が見つかりません。";
+/// Ours; seed 003: consent, or 「同意なし」 for a patient who cannot answer.
+pub const DISASTER_CONSENT: &str =
+    "閲覧同意（同意、または本人が回答できないための同意なし）を選択してください。";
+/// Ours.
+pub const DISASTER_NAME: &str = "氏名、または保険者番号と番号を入力してください。";
+/// Ours.
+pub const ACCOUNT_NAME_REQUIRED: &str = "ユーザ名を入力してください。";
+/// Ours.
+pub const ACCOUNT_NAME_FORMAT: &str = "ユーザ名は40文字以内で入力してください。";
+/// Ours.
+pub const ACCOUNT_KIND: &str = "アカウントの種類を選択してください。";
+/// Ours (training's reader visit).
+pub const VISIT_METHOD: &str = "本人確認の方法（face、pin、visual のいずれか）を指定してください。";
+/// Ours; seed 002 shows the reader's 4-digit PIN.
+pub const PIN_FORMAT: &str = "暗証番号は4桁の数字で入力してください。";
+
 // ---------------------------------------------------------------------------------------------------
 // Problem titles: what the endpoint says when it refuses (the `title` of a problem+json body).
 
@@ -262,6 +321,43 @@ pub const PROBLEM_INVALID_REQUEST: &str = "入力内容に誤りがあります�
 pub const PROBLEM_PAYLOAD_TOO_LARGE: &str = "送信するデータが大きすぎます。";
 /// Ours.
 pub const PROBLEM_UNSUPPORTED_MEDIA_TYPE: &str = "送信するデータの形式が正しくありません。";
+/// Ours.
+pub const PROBLEM_IDEMPOTENCY_KEY_REUSED: &str = "同じ識別キーで異なる内容が送信されました。";
+/// Ours.
+pub const IDEMPOTENCY_KEY_FORMAT: &str =
+    "識別キー（Idempotency-Key）は255文字以内の半角英数字・記号で指定してください。";
+/// Ours; seed 003 says a system-issued password is changed at first sign-in.
+pub const PROBLEM_PASSWORD_CHANGE_REQUIRED: &str =
+    "初期パスワードのままです。パスワードを変更してください。";
+/// Ours.
+pub const PROBLEM_PRECONDITION_REQUIRED: &str = "最新の状態を読み込んでから操作してください。";
+/// Ours: decisions.md D7 (another terminal changed the mode).
+pub const PROBLEM_PRECONDITION_FAILED: &str =
+    "他の端末で変更されたため、操作を完了できませんでした。最新の状態を読み込み直しました。";
+/// Ours.
+pub const PROBLEM_READER_NOT_IN_VISUAL_MODE: &str =
+    "カードリーダーが目視確認モードではありません。";
+/// Ours.
+pub const PROBLEM_VISUAL_CHECK_PENDING: &str =
+    "このカードリーダーでは目視確認による資格照会が実行中です。";
+/// Ours.
+pub const PROBLEM_NO_PENDING_VISUAL_CHECK: &str = "目視確認による資格照会が開始されていません。";
+/// Ours.
+pub const PROBLEM_READER_MODE_CONFLICT: &str =
+    "カードリーダーの現在のモードではこの操作はできません。";
+/// Ours.
+pub const PROBLEM_PIN_WRONG: &str = "暗証番号が正しくありません。";
+/// Ours: with a blocked PIN, staff switch to 目視確認 (research: MHLW material, peers.md §2).
+pub const PROBLEM_PIN_LOCKED: &str =
+    "暗証番号がロックされています。目視確認モードで本人確認を行ってください。";
+/// Ours.
+pub const PROBLEM_PASSCODE_INVALID: &str = "パスコードが正しくありません。";
+/// Ours.
+pub const PROBLEM_DISASTER_CLOSED: &str = "災害時医療情報閲覧は現在利用できません。";
+/// Ours.
+pub const PROBLEM_ACCOUNT_EXISTS: &str = "このユーザIDは既に登録されています。";
+/// Ours.
+pub const PROBLEM_OWN_ACCOUNT: &str = "ログイン中のアカウントに対してはこの操作はできません。";
 /// Ours.
 pub const PROBLEM_INTERNAL: &str =
     "システムエラーが発生しました。しばらくしてから再度お試しください。";

@@ -413,18 +413,40 @@ mod tests {
                 ("6", "有効（未登録）"),
             ],
         );
-        check(labels(Sex::KNOWN), &[("1", "男"), ("2", "女"), ("3", "未設定")]);
+        check(
+            labels(Sex::KNOWN),
+            &[("1", "男"), ("2", "女"), ("3", "未設定")],
+        );
         check(
             labels(ReasonOfLoss::KNOWN),
-            &[("01", "死亡"), ("02", "生活保護受給開始"), ("03", "医療保険等の資格取得"), ("99", "その他")],
+            &[
+                ("01", "死亡"),
+                ("02", "生活保護受給開始"),
+                ("03", "医療保険等の資格取得"),
+                ("99", "その他"),
+            ],
         );
-        check(labels(SegmentOfResult::KNOWN), &[("1", "正常終了"), ("2", "処理中"), ("9", "異常終了")]);
-        check(labels(CharacterCodeIdentifier::KNOWN), &[("0", "UTF-8"), ("1", "Shift_JIS")]);
+        check(
+            labels(SegmentOfResult::KNOWN),
+            &[("1", "正常終了"), ("2", "処理中"), ("9", "異常終了")],
+        );
+        check(
+            labels(CharacterCodeIdentifier::KNOWN),
+            &[("0", "UTF-8"), ("1", "Shift_JIS")],
+        );
         check(
             labels(TreatmentKind::KNOWN),
-            &[("1", "外来"), ("2", "訪問診療等"), ("3", "オンライン診療等"), ("4", "救急時")],
+            &[
+                ("1", "外来"),
+                ("2", "訪問診療等"),
+                ("3", "オンライン診療等"),
+                ("4", "救急時"),
+            ],
         );
-        assert_eq!(InsuredCardClassification::General.label(), "被保険者証（一般）");
+        assert_eq!(
+            InsuredCardClassification::General.label(),
+            "被保険者証（一般）"
+        );
         assert_eq!(PersonalFamily::Family.label(), "家族");
         assert_eq!(LimitCertificateFlag::B01.label(), "現役並みⅢ");
         assert_eq!(ConsentStatus::Expired.label(), "同意有効期限切れ");
@@ -440,7 +462,10 @@ mod tests {
         assert_eq!(Sex::from_code(""), Sex::Unknown(String::new()));
         // Surrounding whitespace is not part of a code.
         assert_eq!(ReasonOfLoss::from_code(" 99\n"), ReasonOfLoss::Other);
-        assert_eq!(LimitCertificateFlag::from_code("a01"), LimitCertificateFlag::Unknown("a01".to_owned()));
+        assert_eq!(
+            LimitCertificateFlag::from_code("a01"),
+            LimitCertificateFlag::Unknown("a01".to_owned())
+        );
         assert_eq!(format!("{}", PersonalFamily::Insured), "本人");
     }
 }

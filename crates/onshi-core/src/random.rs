@@ -33,6 +33,44 @@ pub fn digits(random: &mut dyn Random, count: usize) -> String {
     out
 }
 
+/// A uniform index in `0..n` (rejection sampling avoids the modulo bias); `n` must be 1 to 256.
+pub fn index(random: &mut dyn Random, n: usize) -> usize {
+    let n = n.clamp(1, 256);
+    // The largest multiple of n that fits in a byte's 256 values.
+    let limit = 256 - 256 % n;
+    let mut byte = [0u8; 1];
+    loop {
+        random.fill(&mut byte);
+        if usize::from(byte[0]) < limit {
+            return usize::from(byte[0]) % n;
+        }
+    }
+}
+
+/// A system-issued password (seed 003: changed at first sign-in): 12 characters, three each of upper
+/// case, lower case, digits and symbols, without look-alike characters, shuffled.
+pub fn initial_password(random: &mut dyn Random) -> String {
+    const CLASSES: [&str; 4] = [
+        "ABCDEFGHJKLMNPQRSTUVWXYZ",
+        "abcdefghijkmnpqrstuvwxyz",
+        "23456789",
+        "*#+-=?",
+    ];
+    let mut chars: Vec<char> = CLASSES
+        .iter()
+        .flat_map(|class| {
+            let class: Vec<char> = class.chars().collect();
+            (0..3)
+                .map(|_| class[index(random, class.len())])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for i in (1..chars.len()).rev() {
+        chars.swap(i, index(random, i + 1));
+    }
+    chars.into_iter().collect()
+}
+
 /// A deterministic source for tests only (splitmix64). Never compiled into a release build.
 #[cfg(any(test, feature = "test-support"))]
 #[derive(Clone, Debug)]
@@ -78,6 +116,19 @@ mod tests {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         );
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn initial_passwords_meet_the_policy_and_differ() {
+        let mut random = SeededRandom::new(5);
+        let a = initial_password(&mut random);
+        let b = initial_password(&mut random);
+        assert_ne!(a, b);
+        for p in [&a, &b] {
+            assert_eq!(p.chars().count(), 12);
+            assert!(crate::validate::password_change("x", p).is_empty(), "{p}");
+            assert!(!p.contains(['0', 'O', '1', 'l', 'I']), "{p}");
+        }
     }
 
     #[test]

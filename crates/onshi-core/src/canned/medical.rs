@@ -33,15 +33,39 @@ fn drug(name: &str, ingredient: &str, quantity: &str, unit: &str, supply: &str) 
 
 fn blood_pressure_drugs() -> Vec<DrugItem> {
     vec![
-        drug("アムロジピン錠2.5mg「オーハラ」", "アムロジピンベシル酸塩", "1", "錠", "30日分"),
-        drug("テルミサルタン錠20mg「TCK」", "テルミサルタン", "1", "錠", "30日分"),
+        drug(
+            "アムロジピン錠2.5mg「オーハラ」",
+            "アムロジピンベシル酸塩",
+            "1",
+            "錠",
+            "30日分",
+        ),
+        drug(
+            "テルミサルタン錠20mg「TCK」",
+            "テルミサルタン",
+            "1",
+            "錠",
+            "30日分",
+        ),
     ]
 }
 
 fn skin_drugs() -> Vec<DrugItem> {
     vec![
-        drug("オキナゾールクリーム1%", "オキシコナゾール硝酸塩", "8", "g", "1瓶分"),
-        drug("リンデロン-VG軟膏0.12%", "ベタメタゾン吉草酸エステル・ゲンタマイシン硫酸塩", "4", "g", "1瓶分"),
+        drug(
+            "オキナゾールクリーム1%",
+            "オキシコナゾール硝酸塩",
+            "8",
+            "g",
+            "1瓶分",
+        ),
+        drug(
+            "リンデロン-VG軟膏0.12%",
+            "ベタメタゾン吉草酸エステル・ゲンタマイシン硫酸塩",
+            "4",
+            "g",
+            "1瓶分",
+        ),
     ]
 }
 
@@ -116,4 +140,13 @@ pub fn checkups() -> Vec<CheckupRecord> {
             value("詳細項目", "eGFR", None, ""),
         ],
     }]
+}
+
+/// The drug list and checkups of a canned person: seed 003's for its patient, nothing for the others.
+pub fn for_person(person_id: &str) -> (Vec<Dispensing>, Vec<CheckupRecord>) {
+    if person_id == PATIENT_ID {
+        (dispensings(), checkups())
+    } else {
+        (Vec::new(), Vec::new())
+    }
 }

@@ -7,9 +7,16 @@
 pub mod medical;
 pub mod people;
 
+use chrono::NaiveDate;
+
 use crate::{
     account::AccountKind,
-    store::{AccountRecord, Change, InstitutionRecord, MemoryStore, Store},
+    codes::{CodeTable, TreatmentKind},
+    store::{
+        AccountRecord, CardKey, Change, ConsentChoices, ConsentRecord, DisasterRecord,
+        InstitutionRecord, MemoryStore, ReaderMode, ReaderRecord, ReferenceRecord, Store,
+    },
+    time::Timestamp,
 };
 
 /// D2: the seeds' 1234567890 with a valid check digit.
@@ -74,7 +81,31 @@ pub const TRAINING_ACCOUNTS: [TrainingAccount; 5] = [
     },
 ];
 
-/// The changes that put the canned institution and accounts into an empty store.
+/// Seed 000 Case3: the two face-authentication readers with their labels.
+pub const READERS: [(&str, &str, &str); 2] = [
+    (
+        "reader-1",
+        "Identiv CLOUD 3701 F Contactless Reader 0",
+        "外科受付用",
+    ),
+    ("reader-2", "Sony FeliCa Port/PaSoRi 3.0 0", "内科受付用"),
+];
+
+/// Seed 000 Case2: 新橋 太郎's 照会番号, registered before training starts.
+pub const TARO_REFERENCE_NUMBER: &str = "12345678901";
+
+/// Seed 003: the area of the disaster notice it quotes (ours: open without an end in training, so the
+/// screen can be rehearsed any day).
+pub const DISASTER_AREA: &str = "山形県鶴岡市";
+
+fn instant(y: i32, m: u32, d: u32, h: u32) -> Timestamp {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|date| Timestamp::from_jst(date, h, 0, 0))
+        .expect("the canned instants are real times")
+}
+
+/// The changes that put the canned data into an empty store: the institution, the accounts, the
+/// readers, 新橋 太郎's 照会番号, two consents for 訪問診療等 / オンライン診療等, and the disaster notice.
 pub fn training_changes() -> Vec<Change> {
     let mut changes = vec![Change::PutInstitution(InstitutionRecord {
         code: INSTITUTION_CODE.to_owned(),
@@ -88,6 +119,70 @@ pub fn training_changes() -> Vec<Change> {
             password_hash: a.password_hash.to_owned(),
             must_change_password: false,
         })
+    }));
+    changes.extend(READERS.iter().map(|(id, device, label)| {
+        Change::PutReader(ReaderRecord {
+            id: (*id).to_owned(),
+            device_name: (*device).to_owned(),
+            label: (*label).to_owned(),
+            mode: ReaderMode::Unattended,
+            version: 1,
+            pending_check: None,
+        })
+    }));
+    let card = |id: &str| {
+        people::person(id)
+            .map(|p| (CardKey::of(&p.card), p.name, p.birthdate))
+            .expect("the canned people include every person named here")
+    };
+    let (taro, _, _) = card("shinbashi-taro");
+    changes.push(Change::PutReference(ReferenceRecord {
+        card: taro,
+        reference_number: TARO_REFERENCE_NUMBER.to_owned(),
+        registered_at: instant(2026, 4, 1, 9),
+        user_id: "002".to_owned(),
+    }));
+    for (id, person, treatment, at, choices) in [
+        (
+            "consent-1",
+            "minato-haru",
+            TreatmentKind::HomeVisit,
+            instant(2026, 11, 1, 10),
+            ConsentChoices {
+                medical: true,
+                checkups: true,
+                limit: true,
+            },
+        ),
+        (
+            "consent-2",
+            "kawasaki-kenichi",
+            TreatmentKind::Online,
+            instant(2026, 11, 10, 15),
+            ConsentChoices {
+                medical: true,
+                checkups: false,
+                limit: true,
+            },
+        ),
+    ] {
+        let (key, name, birthdate) = card(person);
+        changes.push(Change::PutConsent(ConsentRecord {
+            id: id.to_owned(),
+            card: key,
+            name: name.to_owned(),
+            birthdate,
+            treatment: treatment.code().to_owned(),
+            consented_at: at,
+            choices,
+            revoked_at: None,
+            revoked_by: None,
+        }));
+    }
+    changes.push(Change::PutDisaster(DisasterRecord {
+        open: true,
+        areas: vec![DISASTER_AREA.to_owned()],
+        until: None,
     }));
     changes
 }

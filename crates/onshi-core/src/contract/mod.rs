@@ -5,6 +5,7 @@
 //! bytes the training dispatcher produces are exactly the bytes a real endpoint must produce. The
 //! OpenAPI document (`contract/openapi.yaml`) describes the same shapes for implementers elsewhere.
 
+pub mod groups;
 mod problem;
 pub mod session;
 
@@ -20,6 +21,7 @@ pub const VERSION: &str = "1.0.0";
 
 pub const JSON: &str = "application/json";
 pub const PROBLEM_JSON: &str = "application/problem+json";
+pub const XML: &str = "application/xml";
 
 /// An HTTP method the contract uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

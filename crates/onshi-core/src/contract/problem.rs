@@ -25,11 +25,25 @@ pub enum ProblemCode {
     InvalidRequest,
     PayloadTooLarge,
     UnsupportedMediaType,
+    IdempotencyKeyReused,
+    PasswordChangeRequired,
+    PreconditionRequired,
+    PreconditionFailed,
+    ReaderNotInVisualMode,
+    VisualCheckPending,
+    NoPendingVisualCheck,
+    ReaderModeConflict,
+    PinWrong,
+    PinLocked,
+    PasscodeInvalid,
+    DisasterClosed,
+    AccountExists,
+    OwnAccount,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 15] = [
+    pub const ALL: [ProblemCode; 29] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -44,6 +58,20 @@ impl ProblemCode {
         ProblemCode::InvalidRequest,
         ProblemCode::PayloadTooLarge,
         ProblemCode::UnsupportedMediaType,
+        ProblemCode::IdempotencyKeyReused,
+        ProblemCode::PasswordChangeRequired,
+        ProblemCode::PreconditionRequired,
+        ProblemCode::PreconditionFailed,
+        ProblemCode::ReaderNotInVisualMode,
+        ProblemCode::VisualCheckPending,
+        ProblemCode::NoPendingVisualCheck,
+        ProblemCode::ReaderModeConflict,
+        ProblemCode::PinWrong,
+        ProblemCode::PinLocked,
+        ProblemCode::PasscodeInvalid,
+        ProblemCode::DisasterClosed,
+        ProblemCode::AccountExists,
+        ProblemCode::OwnAccount,
         ProblemCode::Internal,
     ];
 
@@ -63,6 +91,20 @@ impl ProblemCode {
             ProblemCode::InvalidRequest => "invalid_request",
             ProblemCode::PayloadTooLarge => "payload_too_large",
             ProblemCode::UnsupportedMediaType => "unsupported_media_type",
+            ProblemCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ProblemCode::PasswordChangeRequired => "password_change_required",
+            ProblemCode::PreconditionRequired => "precondition_required",
+            ProblemCode::PreconditionFailed => "precondition_failed",
+            ProblemCode::ReaderNotInVisualMode => "reader_not_in_visual_mode",
+            ProblemCode::VisualCheckPending => "visual_check_pending",
+            ProblemCode::NoPendingVisualCheck => "no_pending_visual_check",
+            ProblemCode::ReaderModeConflict => "reader_mode_conflict",
+            ProblemCode::PinWrong => "pin_wrong",
+            ProblemCode::PinLocked => "pin_locked",
+            ProblemCode::PasscodeInvalid => "passcode_invalid",
+            ProblemCode::DisasterClosed => "disaster_closed",
+            ProblemCode::AccountExists => "account_exists",
+            ProblemCode::OwnAccount => "own_account",
             ProblemCode::Internal => "internal",
         }
     }
@@ -87,6 +129,20 @@ impl ProblemCode {
             ProblemCode::InvalidRequest => 422,
             ProblemCode::PayloadTooLarge => 413,
             ProblemCode::UnsupportedMediaType => 415,
+            ProblemCode::IdempotencyKeyReused => 422,
+            ProblemCode::PasswordChangeRequired => 403,
+            ProblemCode::PreconditionRequired => 428,
+            ProblemCode::PreconditionFailed => 412,
+            ProblemCode::ReaderNotInVisualMode => 409,
+            ProblemCode::VisualCheckPending => 409,
+            ProblemCode::NoPendingVisualCheck => 409,
+            ProblemCode::ReaderModeConflict => 409,
+            ProblemCode::PinWrong => 422,
+            ProblemCode::PinLocked => 423,
+            ProblemCode::PasscodeInvalid => 403,
+            ProblemCode::DisasterClosed => 403,
+            ProblemCode::AccountExists => 409,
+            ProblemCode::OwnAccount => 409,
             ProblemCode::Internal => 500,
         }
     }
@@ -108,6 +164,20 @@ impl ProblemCode {
             ProblemCode::InvalidRequest => catalogue::PROBLEM_INVALID_REQUEST,
             ProblemCode::PayloadTooLarge => catalogue::PROBLEM_PAYLOAD_TOO_LARGE,
             ProblemCode::UnsupportedMediaType => catalogue::PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+            ProblemCode::IdempotencyKeyReused => catalogue::PROBLEM_IDEMPOTENCY_KEY_REUSED,
+            ProblemCode::PasswordChangeRequired => catalogue::PROBLEM_PASSWORD_CHANGE_REQUIRED,
+            ProblemCode::PreconditionRequired => catalogue::PROBLEM_PRECONDITION_REQUIRED,
+            ProblemCode::PreconditionFailed => catalogue::PROBLEM_PRECONDITION_FAILED,
+            ProblemCode::ReaderNotInVisualMode => catalogue::PROBLEM_READER_NOT_IN_VISUAL_MODE,
+            ProblemCode::VisualCheckPending => catalogue::PROBLEM_VISUAL_CHECK_PENDING,
+            ProblemCode::NoPendingVisualCheck => catalogue::PROBLEM_NO_PENDING_VISUAL_CHECK,
+            ProblemCode::ReaderModeConflict => catalogue::PROBLEM_READER_MODE_CONFLICT,
+            ProblemCode::PinWrong => catalogue::PROBLEM_PIN_WRONG,
+            ProblemCode::PinLocked => catalogue::PROBLEM_PIN_LOCKED,
+            ProblemCode::PasscodeInvalid => catalogue::PROBLEM_PASSCODE_INVALID,
+            ProblemCode::DisasterClosed => catalogue::PROBLEM_DISASTER_CLOSED,
+            ProblemCode::AccountExists => catalogue::PROBLEM_ACCOUNT_EXISTS,
+            ProblemCode::OwnAccount => catalogue::PROBLEM_OWN_ACCOUNT,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }
@@ -138,6 +208,9 @@ pub struct Problem {
     /// `account_locked`: when the lock ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked_until: Option<Rfc3339>,
+    /// `pin_wrong`: wrong PINs the card can still take before it locks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
     /// `invalid_request`: every finding, one per field and message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -153,6 +226,7 @@ impl Problem {
             detail: None,
             remaining_attempts: None,
             locked_until: None,
+            tries_left: None,
             errors: Vec::new(),
         }
     }

@@ -27,6 +27,9 @@ pub struct SignedIn {
     pub institution: InstitutionView,
     /// Seconds without an authenticated request after which the session ends (1800).
     pub idle_timeout_s: u32,
+    /// The password was issued by the system and must be changed before anything else (seed 003).
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// An account as the frame shows it.

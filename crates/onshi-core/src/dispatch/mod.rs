@@ -7,21 +7,47 @@
 //! [`StoreRead`] and push [`Change`]s, which the store applies together with the response they led to.
 //! A change pushed before a refusal still applies (a wrong password must count even though the answer
 //! is 401); only a storage failure discards them.
+//!
+//! The XML operations are split into the national side's `answer` ([`crate::simulator`]) and the
+//! clinic's `record` (history, events, reference numbers), so the folder bridge can supply real
+//! answers and keep the same records.
 
+mod accounts;
+mod bulk;
+mod consents;
+mod disaster;
+mod events;
+mod history;
+mod medical;
+mod qualification;
+mod readers;
+mod reference;
 mod session;
+mod training;
 
-use chrono::TimeDelta;
+use base64::{Engine, engine::general_purpose::STANDARD};
+use chrono::{NaiveDateTime, TimeDelta};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    contract::{self, Capabilities, FieldError, Method, Problem, ProblemCode, Request, Response},
+    account::Action,
+    codes::CodeTable,
+    contract::{
+        self, Capabilities, FieldError, Method, Problem, ProblemCode, Request, Response,
+        groups::Coded,
+    },
     idle::{self, IdleState},
     password::HashCost,
     random::Random,
-    store::{AccountRecord, Change, SessionEnd, SessionRecord, Store, StoreError, StoreRead},
+    simulator::{AnswerContext, NationalSide},
+    store::{
+        AccountRecord, Change, EventKind, EventRecord, IdempotencyRecord, SessionEnd,
+        SessionRecord, Store, StoreError, StoreRead,
+    },
     time::Timestamp,
     validate::Finding,
+    wire::{self, Encoding},
 };
 
 /// How a dispatcher behaves; everything a deployment may tune.
@@ -34,10 +60,18 @@ pub struct Config {
     pub max_failures: u32,
     /// How long a lock lasts (seed 004: 30 minutes).
     pub lock_duration: TimeDelta,
-    /// The Argon2id cost for passwords set through the contract.
+    /// The Argon2id cost for passwords and passcodes set through the contract.
     pub password_cost: HashCost,
     /// The largest body accepted, in bytes (D7: 1 MB outside bulk uploads).
     pub body_limit: usize,
+    /// The largest bulk upload (D7: 64 MB).
+    pub bulk_body_limit: usize,
+    /// How long a bulk job stays 処理中 (seed 002: 「アップロード後しばらく時間を置いてから」).
+    pub bulk_delay: TimeDelta,
+    /// How long an `Idempotency-Key` is remembered (D7: 7 days).
+    pub idempotency_ttl: TimeDelta,
+    /// How far back history may be searched (seed 001 FAQ 5: 2 years).
+    pub history_window: TimeDelta,
 }
 
 impl Config {
@@ -49,7 +83,11 @@ impl Config {
             max_failures: 5,
             lock_duration: TimeDelta::minutes(30),
             password_cost: HashCost::STANDARD,
-            body_limit: 1024 * 1024,
+            body_limit: wire::MESSAGE_LIMIT,
+            bulk_body_limit: wire::BULK_LIMIT,
+            bulk_delay: TimeDelta::seconds(30),
+            idempotency_ttl: TimeDelta::days(7),
+            history_window: TimeDelta::days(731),
         }
     }
 
@@ -72,15 +110,29 @@ pub struct Env<'r> {
 #[derive(Clone, Debug)]
 pub struct Dispatcher {
     config: Config,
+    national: NationalSide,
 }
 
 impl Dispatcher {
     pub fn new(config: Config) -> Dispatcher {
-        Dispatcher { config }
+        Dispatcher {
+            config,
+            national: NationalSide::canned(),
+        }
+    }
+
+    /// The same dispatcher answering from other people (synthetic ones, for benchmarks).
+    pub fn with_national_side(mut self, national: NationalSide) -> Dispatcher {
+        self.national = national;
+        self
     }
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    pub fn national_side(&self) -> &NationalSide {
+        &self.national
     }
 
     /// Answers one contract request in one store transaction.
@@ -90,24 +142,35 @@ impl Dispatcher {
         env: &mut Env<'_>,
         request: &Request,
     ) -> Response {
-        if request.body.len() > self.config.body_limit {
+        let limit = if request.method == Method::Post
+            && request
+                .path()
+                .starts_with(&format!("{}/bulk/", contract::PREFIX))
+        {
+            self.config.bulk_body_limit
+        } else {
+            self.config.body_limit
+        };
+        if request.body.len() > limit {
             return Problem::new(ProblemCode::PayloadTooLarge)
-                .with_detail(format!(
-                    "the body limit is {} bytes",
-                    self.config.body_limit
-                ))
+                .with_detail(format!("the body limit is {limit} bytes"))
                 .into_response();
         }
         let mut response = None;
         let outcome = store.transaction(&mut |read| {
             let mut cx = Cx {
                 config: &self.config,
+                national: &self.national,
                 read,
                 now: env.now,
                 random: &mut *env.random,
                 changes: Vec::new(),
+                next_event: None,
+                next_history: None,
             };
-            response = Some(match route(&mut cx, request) {
+            let answer =
+                bulk::announce_due(&mut cx).and_then(|()| with_idempotency(&mut cx, request));
+            response = Some(match answer {
                 Ok(answer) => answer,
                 Err(Fail::Problem(problem)) => problem.into_response(),
                 Err(Fail::Store(error)) => return Err(error),
@@ -149,70 +212,263 @@ impl From<StoreError> for Fail {
 
 type Handled = Result<Response, Fail>;
 
-/// One dispatch's view: the configuration, the store's reads, the time, randomness, and the changes
-/// made so far.
+/// One dispatch's view: the configuration, the national side, the store's reads, the time,
+/// randomness, and the changes made so far.
 struct Cx<'a> {
     config: &'a Config,
+    national: &'a NationalSide,
     read: &'a dyn StoreRead,
     now: Timestamp,
     random: &'a mut dyn Random,
     changes: Vec<Change>,
+    next_event: Option<u64>,
+    next_history: Option<u64>,
 }
 
 impl Cx<'_> {
     fn change(&mut self, change: Change) {
         self.changes.push(change);
     }
+
+    /// Appends an event to the backlog, with the next id.
+    fn event(&mut self, kind: EventKind, data: serde_json::Value) -> Result<u64, Fail> {
+        let id = match self.next_event {
+            Some(id) => id,
+            None => self.read.last_event_id()? + 1,
+        };
+        self.next_event = Some(id + 1);
+        self.change(Change::AppendEvent(EventRecord {
+            id,
+            at: self.now,
+            kind,
+            data,
+        }));
+        Ok(id)
+    }
+
+    /// The id the next history record gets.
+    fn history_id(&mut self) -> Result<u64, Fail> {
+        let id = match self.next_history {
+            Some(id) => id,
+            None => self.read.last_history_id()? + 1,
+        };
+        self.next_history = Some(id + 1);
+        Ok(id)
+    }
+
+    /// The national side's context for an answer now.
+    fn answer_context(
+        &self,
+        institution_code: &str,
+        reference_number: Option<String>,
+    ) -> AnswerContext {
+        AnswerContext {
+            now: self.now.jst().naive_local(),
+            institution_code: institution_code.to_owned(),
+            reference_number,
+        }
+    }
+
+    fn institution(&self) -> Result<crate::store::InstitutionRecord, Fail> {
+        self.read.institution()?.ok_or_else(|| {
+            Problem::new(ProblemCode::Internal)
+                .with_detail("no institution configured")
+                .into()
+        })
+    }
+
+    /// Now, as the Tokyo wall clock the messages use.
+    fn local_now(&self) -> NaiveDateTime {
+        self.now.jst().naive_local()
+    }
 }
 
-/// The resources of the contract this dispatcher knows.
+/// The resources of the contract, with their path parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Resource {
+enum Resource<'a> {
     Capabilities,
     Session,
     SessionActivity,
     SessionPassword,
+    Qualifications,
+    Qualification(&'a str),
+    Events,
+    ReferenceNumbers,
+    Bulk(&'a str),
+    BulkJob(&'a str, &'a str),
+    Readers,
+    ReaderMode(&'a str),
+    VisualChecks(&'a str),
+    VisualCheck(&'a str, &'a str),
+    Passcode,
+    Consents,
+    MedicalPatients,
+    MedicalDrugs,
+    MedicalCheckups,
+    Disaster,
+    DisasterSearch,
+    Accounts,
+    Account(&'a str),
+    AccountPasswordReset(&'a str),
+    TrainingPeople,
+    TrainingVisits,
+    TrainingStaffMode(&'a str),
+    TrainingCancel(&'a str),
 }
 
-impl Resource {
-    fn parse(path: &str) -> Option<Resource> {
+impl<'a> Resource<'a> {
+    fn parse(path: &'a str, training: bool) -> Option<Resource<'a>> {
+        use Resource::*;
         let rest = path.strip_prefix(contract::PREFIX)?;
         let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
-        match segments.as_slice() {
-            ["capabilities"] => Some(Resource::Capabilities),
-            ["session"] => Some(Resource::Session),
-            ["session", "activity"] => Some(Resource::SessionActivity),
-            ["session", "password"] => Some(Resource::SessionPassword),
-            _ => None,
+        let resource = match segments.as_slice() {
+            ["capabilities"] => Capabilities,
+            ["session"] => Session,
+            ["session", "activity"] => SessionActivity,
+            ["session", "password"] => SessionPassword,
+            ["qualifications"] => Qualifications,
+            ["qualifications", id] => Qualification(id),
+            ["events"] => Events,
+            ["reference-numbers"] => ReferenceNumbers,
+            ["bulk", kind] => Bulk(kind),
+            ["bulk", kind, reception] => BulkJob(kind, reception),
+            ["readers"] => Readers,
+            ["readers", id, "mode"] => ReaderMode(id),
+            ["readers", id, "visual-checks"] => VisualChecks(id),
+            ["readers", id, "visual-checks", check] => VisualCheck(id, check),
+            ["visual-check-passcode"] => Passcode,
+            ["consents"] => Consents,
+            ["medical-info", "patients"] => MedicalPatients,
+            ["medical-info", "drugs"] => MedicalDrugs,
+            ["medical-info", "checkups"] => MedicalCheckups,
+            ["disaster"] => Disaster,
+            ["disaster", "search"] => DisasterSearch,
+            ["accounts"] => Accounts,
+            ["accounts", id] => Account(id),
+            ["accounts", id, "password-reset"] => AccountPasswordReset(id),
+            ["training", "people"] if training => TrainingPeople,
+            ["training", "reader-visits"] if training => TrainingVisits,
+            ["training", "readers", id, "staff-mode"] if training => TrainingStaffMode(id),
+            ["training", "readers", id, "cancel"] if training => TrainingCancel(id),
+            _ => return None,
+        };
+        // Empty path parameters (`/readers//mode`) name nothing.
+        if segments.iter().any(|s| s.is_empty()) {
+            return None;
         }
+        Some(resource)
     }
 
     fn methods(self) -> &'static [Method] {
+        use Resource::*;
         match self {
-            Resource::Capabilities => &[Method::Get],
-            Resource::Session => &[Method::Post, Method::Delete],
-            Resource::SessionActivity => &[Method::Post],
-            Resource::SessionPassword => &[Method::Put],
+            Session => &[Method::Post, Method::Delete],
+            SessionPassword | ReaderMode(_) => &[Method::Put],
+            Qualifications => &[Method::Get, Method::Post],
+            Bulk(_)
+            | SessionActivity
+            | ReferenceNumbers
+            | VisualChecks(_)
+            | Passcode
+            | MedicalDrugs
+            | MedicalCheckups
+            | DisasterSearch
+            | AccountPasswordReset(_)
+            | TrainingVisits
+            | TrainingStaffMode(_)
+            | TrainingCancel(_) => &[Method::Post],
+            Consents => &[Method::Get, Method::Delete],
+            Accounts => &[Method::Get, Method::Post],
+            Account(_) => &[Method::Patch, Method::Delete],
+            Capabilities | Qualification(_) | Events | BulkJob(..) | Readers | VisualCheck(..)
+            | MedicalPatients | Disaster | TrainingPeople => &[Method::Get],
         }
+    }
+
+    /// Every feature group this dispatcher implements, for capabilities.
+    fn groups(training: bool) -> Vec<String> {
+        let mut groups: Vec<String> = [
+            "session",
+            "qualification",
+            "history",
+            "events",
+            "reference_numbers",
+            "bulk",
+            "readers",
+            "passcode",
+            "consents",
+            "medical_info",
+            "disaster",
+            "accounts",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        if training {
+            groups.push("training".to_owned());
+        }
+        groups
     }
 }
 
 fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    let Some(resource) = Resource::parse(request.path()) else {
+    use Resource::*;
+    let path = request.path();
+    let Some(resource) = Resource::parse(path, cx.config.training) else {
         return Err(Problem::new(ProblemCode::NotFound)
-            .with_detail(format!("no resource at {}", request.path()))
+            .with_detail(format!("no resource at {path}"))
             .into());
     };
+    let id = |raw: &str| {
+        percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     match (resource, request.method) {
-        (Resource::Capabilities, Method::Get) => Ok(capabilities(cx)),
-        (Resource::Session, Method::Post) => session::sign_in(cx, request),
-        (Resource::Session, Method::Delete) => session::sign_out(cx, request),
-        (Resource::SessionActivity, Method::Post) => session::activity(cx, request),
-        (Resource::SessionPassword, Method::Put) => session::change_password(cx, request),
+        (Capabilities, Method::Get) => Ok(capabilities(cx)),
+        (Session, Method::Post) => session::sign_in(cx, request),
+        (Session, Method::Delete) => session::sign_out(cx, request),
+        (SessionActivity, Method::Post) => session::activity(cx, request),
+        (SessionPassword, Method::Put) => session::change_password(cx, request),
+        (Qualifications, Method::Post) => qualification::inquire(cx, request),
+        (Qualifications, Method::Get) => history::search(cx, request),
+        (Qualification(raw), Method::Get) => history::detail(cx, request, &id(raw)),
+        (Events, Method::Get) => events::backlog(cx, request),
+        (ReferenceNumbers, Method::Post) => reference::register(cx, request),
+        (Bulk(kind), Method::Post) => bulk::submit(cx, request, &id(kind)),
+        (BulkJob(kind, reception), Method::Get) => {
+            bulk::result(cx, request, &id(kind), &id(reception))
+        }
+        (Readers, Method::Get) => readers::list(cx, request),
+        (ReaderMode(reader), Method::Put) => readers::set_mode(cx, request, &id(reader)),
+        (VisualChecks(reader), Method::Post) => {
+            readers::start_visual_check(cx, request, &id(reader))
+        }
+        (VisualCheck(reader, check), Method::Get) => {
+            readers::visual_check(cx, request, &id(reader), &id(check))
+        }
+        (Passcode, Method::Post) => readers::issue_passcode(cx, request),
+        (Consents, Method::Get) => consents::list(cx, request),
+        (Consents, Method::Delete) => consents::revoke(cx, request),
+        (MedicalPatients, Method::Get) => medical::patients(cx, request),
+        (MedicalDrugs, Method::Post) => medical::drugs(cx, request),
+        (MedicalCheckups, Method::Post) => medical::checkups(cx, request),
+        (Disaster, Method::Get) => disaster::status(cx, request),
+        (DisasterSearch, Method::Post) => disaster::search(cx, request),
+        (Accounts, Method::Get) => accounts::list(cx, request),
+        (Accounts, Method::Post) => accounts::create(cx, request),
+        (Account(user), Method::Patch) => accounts::update(cx, request, &id(user)),
+        (Account(user), Method::Delete) => accounts::delete(cx, request, &id(user)),
+        (AccountPasswordReset(user), Method::Post) => {
+            accounts::reset_password(cx, request, &id(user))
+        }
+        (TrainingPeople, Method::Get) => training::people(cx, request),
+        (TrainingVisits, Method::Post) => training::visit(cx, request),
+        (TrainingStaffMode(reader), Method::Post) => training::staff_mode(cx, request, &id(reader)),
+        (TrainingCancel(reader), Method::Post) => training::cancel(cx, request, &id(reader)),
         (resource, _) => {
             let allowed: Vec<&str> = resource.methods().iter().map(|m| m.as_str()).collect();
             let mut response = Problem::new(ProblemCode::MethodNotAllowed)
-                .with_detail(format!("{} allows {}", request.path(), allowed.join(", ")))
+                .with_detail(format!("{path} allows {}", allowed.join(", ")))
                 .into_response();
             response.headers.set("Allow", allowed.join(", "));
             Ok(response)
@@ -225,27 +481,88 @@ fn capabilities(cx: &Cx<'_>) -> Response {
         200,
         &Capabilities {
             contract_version: contract::VERSION.to_owned(),
-            groups: vec!["session".to_owned()],
+            groups: Resource::groups(cx.config.training),
             training: cx.config.training,
         },
     )
 }
 
+/// Runs a write sent with an `Idempotency-Key` at most once (D7): the same key with the same request
+/// replays the first successful answer; with another request it is refused. Sign-in is outside this:
+/// it is never queued (D4). Only successful answers are remembered, so a refused write can be sent
+/// again once the reason is gone.
+fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let key = request.headers.get("Idempotency-Key").map(str::trim);
+    let session_group = request
+        .path()
+        .starts_with(&format!("{}/session", contract::PREFIX));
+    let Some(key) = key.filter(|_| request.method != Method::Get && !session_group) else {
+        return route(cx, request);
+    };
+    if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        let mut problem = Problem::new(ProblemCode::InvalidRequest);
+        problem.errors.push(FieldError {
+            field: "Idempotency-Key".to_owned(),
+            message: crate::catalogue::IDEMPOTENCY_KEY_FORMAT.to_owned(),
+        });
+        return Err(problem.into());
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(request.method.as_str());
+    hasher.update(b" ");
+    hasher.update(request.target.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(&request.body);
+    let fingerprint: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if let Some(record) = cx.read.idempotency(key)?
+        && cx.now < record.created_at + cx.config.idempotency_ttl
+    {
+        if record.fingerprint != fingerprint {
+            return Err(ProblemCode::IdempotencyKeyReused.into());
+        }
+        let mut replay = Response {
+            status: record.status,
+            headers: contract::Headers::new(),
+            body: STANDARD.decode(&record.body_base64).unwrap_or_default(),
+        };
+        if let Some(content_type) = record.content_type {
+            replay.headers.set("Content-Type", content_type);
+        }
+        replay.headers.set("Cache-Control", "no-store");
+        replay.headers.set("Idempotent-Replayed", "true");
+        return Ok(replay);
+    }
+    let response = route(cx, request)?;
+    if (200..300).contains(&response.status) {
+        // Forget what has outlived its seven days while remembering this one.
+        for old in cx
+            .read
+            .idempotency_before(cx.now + -cx.config.idempotency_ttl)?
+            .into_iter()
+            .take(100)
+        {
+            cx.change(Change::DeleteIdempotency { key: old });
+        }
+        cx.change(Change::PutIdempotency(IdempotencyRecord {
+            key: key.to_owned(),
+            fingerprint,
+            created_at: cx.now,
+            status: response.status,
+            content_type: response.content_type().map(str::to_owned),
+            body_base64: STANDARD.encode(&response.body),
+        }));
+    }
+    Ok(response)
+}
+
 /// Decodes a JSON body. Unknown fields are ignored; anything else the decoder dislikes is a 400 that
 /// names where it stopped.
 fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, Fail> {
-    let media_type = request.headers.get("Content-Type").map(|v| {
-        v.split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-    });
-    if media_type.as_deref() != Some(contract::JSON) {
-        return Err(Problem::new(ProblemCode::UnsupportedMediaType)
-            .with_detail(format!("expected {}", contract::JSON))
-            .into());
-    }
+    require_media_type(request, &[contract::JSON])?;
     let malformed =
         |detail: String| Fail::from(Problem::new(ProblemCode::MalformedBody).with_detail(detail));
     // serde would accept an array for a struct; the contract's bodies are objects.
@@ -267,11 +584,83 @@ fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, Fail> {
     Ok(value)
 }
 
+/// Decodes an official message from the body, and says which encoding it came in.
+fn xml_body<H, B>(request: &Request, limit: usize) -> Result<(wire::Message<H, B>, Encoding), Fail>
+where
+    H: wire::WireElement + Default,
+    B: wire::WireElement + Default,
+{
+    require_media_type(request, &[contract::XML, "text/xml"])?;
+    wire::Message::decode_with_encoding(&request.body, limit).map_err(|e| {
+        Problem::new(ProblemCode::MalformedBody)
+            .with_detail(e.to_string())
+            .into()
+    })
+}
+
+fn require_media_type(request: &Request, allowed: &[&str]) -> Result<(), Fail> {
+    let media_type = request.headers.get("Content-Type").map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    if media_type.as_deref().is_some_and(|m| allowed.contains(&m)) {
+        Ok(())
+    } else {
+        Err(Problem::new(ProblemCode::UnsupportedMediaType)
+            .with_detail(format!("expected {}", allowed.join(" or ")))
+            .into())
+    }
+}
+
+/// An official message as the answer, in `encoding`. A character the encoding cannot carry is the
+/// endpoint's own data, so it becomes a 500 naming the element (D6: nothing silently replaced).
+fn xml_response<H, B>(message: &wire::Message<H, B>, encoding: Encoding) -> Handled
+where
+    H: wire::WireElement + Default,
+    B: wire::WireElement + Default,
+{
+    let body = message
+        .encode(encoding)
+        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    let mut headers = contract::Headers::new();
+    headers.set("Content-Type", contract::XML);
+    headers.set("Cache-Control", "no-store");
+    Ok(Response {
+        status: 200,
+        headers,
+        body,
+    })
+}
+
+/// The query string's parameters, decoded.
+fn query(request: &Request) -> Vec<(String, String)> {
+    form_urlencoded::parse(request.query().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn query_param<'q>(params: &'q [(String, String)], name: &str) -> Option<&'q str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+}
+
 /// Refuses with every finding when there are any.
 fn refuse_findings(findings: Vec<Finding>) -> Result<(), Fail> {
     if findings.is_empty() {
-        return Ok(());
+        Ok(())
+    } else {
+        Err(invalid(findings))
     }
+}
+
+/// An `invalid_request` refusal carrying every finding.
+fn invalid(findings: Vec<Finding>) -> Fail {
     let mut problem = Problem::new(ProblemCode::InvalidRequest);
     problem.errors = findings
         .into_iter()
@@ -280,7 +669,15 @@ fn refuse_findings(findings: Vec<Finding>) -> Result<(), Fail> {
             message: f.message,
         })
         .collect();
-    Err(problem.into())
+    problem.into()
+}
+
+/// A code with its label, for JSON answers.
+fn coded<T: CodeTable>(value: &T) -> Coded {
+    Coded {
+        code: value.code().to_owned(),
+        label: value.label().into_owned(),
+    }
 }
 
 /// The SHA-256 of a bearer token, in hex: what stores keep instead of the token.
@@ -297,8 +694,28 @@ struct Caller {
     account: AccountRecord,
 }
 
-/// Checks the bearer token and counts the request as activity (D5).
-fn authenticate(cx: &mut Cx<'_>, request: &Request) -> Result<Caller, Fail> {
+impl Caller {
+    /// Who the audit records name: the caller, or the user who made a queued change and is named in
+    /// `Onshi-Original-User` (D4), when that is an account of this institution.
+    fn acting_user(&self, cx: &Cx<'_>, request: &Request) -> Result<String, Fail> {
+        match request.headers.get("Onshi-Original-User").map(str::trim) {
+            Some(original) if !original.is_empty() && cx.read.account(original)?.is_some() => {
+                Ok(original.to_owned())
+            }
+            _ => Ok(self.account.user_id.clone()),
+        }
+    }
+}
+
+/// Whether a request counts as operation for the idle timeout (D5: the event stream does not).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Activity {
+    Counts,
+    Quiet,
+}
+
+/// Checks the bearer token (and, with `activity`, counts the request as operation).
+fn authenticate(cx: &mut Cx<'_>, request: &Request, activity: Activity) -> Result<Caller, Fail> {
     let token = request
         .headers
         .get("Authorization")
@@ -323,13 +740,37 @@ fn authenticate(cx: &mut Cx<'_>, request: &Request) -> Result<Caller, Fail> {
         .account(&session.user_id)?
         .filter(|a| a.kind.is_interactive())
         .ok_or(ProblemCode::Unauthenticated)?;
-    let touched = SessionRecord {
-        last_seen: cx.now,
-        ..session
+    let session = if activity == Activity::Counts {
+        let touched = SessionRecord {
+            last_seen: cx.now,
+            ..session
+        };
+        cx.change(Change::PutSession(touched.clone()));
+        touched
+    } else {
+        session
     };
-    cx.change(Change::PutSession(touched.clone()));
-    Ok(Caller {
-        session: touched,
-        account,
-    })
+    Ok(Caller { session, account })
+}
+
+/// Authenticates and refuses with 403 unless the caller's kind may do `action` (D2). An account with
+/// a system-issued password must change it before anything else (seed 003).
+fn caller(cx: &mut Cx<'_>, request: &Request, action: Action) -> Result<Caller, Fail> {
+    caller_with(cx, request, action, Activity::Counts)
+}
+
+fn caller_with(
+    cx: &mut Cx<'_>,
+    request: &Request,
+    action: Action,
+    activity: Activity,
+) -> Result<Caller, Fail> {
+    let caller = authenticate(cx, request, activity)?;
+    if caller.account.must_change_password {
+        return Err(ProblemCode::PasswordChangeRequired.into());
+    }
+    if !caller.account.kind.may(action) {
+        return Err(ProblemCode::Forbidden.into());
+    }
+    Ok(caller)
 }

@@ -7,7 +7,7 @@ use crate::{
         FieldError, Problem, ProblemCode, Request, Response,
         session::{AccountView, InstitutionView, PasswordChange, SignIn, SignedIn},
     },
-    dispatch::{Cx, Fail, Handled, authenticate, json_body, refuse_findings, token_hash},
+    dispatch::{Activity, Cx, Fail, Handled, authenticate, json_body, refuse_findings, token_hash},
     password, random,
     store::{AccountRecord, Change, LoginFailures, SessionEnd, SessionRecord},
     time::Rfc3339,
@@ -79,9 +79,7 @@ pub(super) fn sign_in(cx: &mut Cx<'_>, request: &Request) -> Handled {
         }
     }
 
-    let institution = cx.read.institution()?.ok_or_else(|| {
-        Fail::from(Problem::new(ProblemCode::Internal).with_detail("no institution configured"))
-    })?;
+    let institution = cx.institution()?;
     let token = random::token(cx.random);
     cx.change(Change::PutSession(SessionRecord {
         token_hash: token_hash(&token),
@@ -100,6 +98,7 @@ pub(super) fn sign_in(cx: &mut Cx<'_>, request: &Request) -> Handled {
                 name: institution.name,
             },
             idle_timeout_s: u32::try_from(cx.config.idle_timeout.num_seconds()).unwrap_or(u32::MAX),
+            must_change_password: account.must_change_password,
         },
     ))
 }
@@ -144,7 +143,7 @@ fn account_view(account: &AccountRecord) -> AccountView {
 
 /// `DELETE /session`: 「ログアウト」.
 pub(super) fn sign_out(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    let caller = authenticate(cx, request)?;
+    let caller = authenticate(cx, request, Activity::Counts)?;
     cx.change(Change::PutSession(SessionRecord {
         ended: Some(SessionEnd::LoggedOut),
         ..caller.session
@@ -154,13 +153,13 @@ pub(super) fn sign_out(cx: &mut Cx<'_>, request: &Request) -> Handled {
 
 /// `POST /session/activity`: the user is working without sending requests (D5).
 pub(super) fn activity(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    authenticate(cx, request)?;
+    authenticate(cx, request, Activity::Counts)?;
     Ok(Response::no_content())
 }
 
 /// `PUT /session/password`: パスワード変更.
 pub(super) fn change_password(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    let caller = authenticate(cx, request)?;
+    let caller = authenticate(cx, request, Activity::Counts)?;
     let body: PasswordChange = json_body(request)?;
     refuse_findings(validate::password_change(&body.current, &body.new))?;
     if !password::verify(&body.current, &caller.account.password_hash) {
@@ -175,6 +174,7 @@ pub(super) fn change_password(cx: &mut Cx<'_>, request: &Request) -> Handled {
         .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
     cx.change(Change::PutAccount(AccountRecord {
         password_hash,
+        must_change_password: false,
         ..caller.account
     }));
     Ok(Response::no_content())

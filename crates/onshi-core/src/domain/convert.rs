@@ -29,8 +29,12 @@ impl DecodeFinding {
     pub fn message(&self) -> String {
         match &self.problem {
             DecodeProblem::Missing => catalogue::decode_missing(self.element),
-            DecodeProblem::Unreadable { value } => catalogue::decode_unreadable(self.element, value),
-            DecodeProblem::CheckDigit { value } => catalogue::decode_check_digit(self.element, value),
+            DecodeProblem::Unreadable { value } => {
+                catalogue::decode_unreadable(self.element, value)
+            }
+            DecodeProblem::CheckDigit { value } => {
+                catalogue::decode_check_digit(self.element, value)
+            }
         }
     }
 }
@@ -50,7 +54,11 @@ impl Findings {
     }
 
     /// A required text: absent is a finding.
-    pub fn required_text(&mut self, element: &'static str, value: &Option<String>) -> Option<String> {
+    pub fn required_text(
+        &mut self,
+        element: &'static str,
+        value: &Option<String>,
+    ) -> Option<String> {
         let read = text(value);
         if read.is_none() {
             self.push(element, DecodeProblem::Missing);
@@ -69,7 +77,11 @@ impl Findings {
     }
 
     /// A required YYYYMMDD date.
-    pub fn required_date(&mut self, element: &'static str, value: &Option<String>) -> Option<NaiveDate> {
+    pub fn required_date(
+        &mut self,
+        element: &'static str,
+        value: &Option<String>,
+    ) -> Option<NaiveDate> {
         if text(value).is_none() {
             self.push(element, DecodeProblem::Missing);
             return None;
@@ -179,16 +191,36 @@ mod tests {
         assert_eq!(f.required_text("Name", &Some("  ".to_owned())), None);
         assert_eq!(f.date("Birthdate", &Some("1954032".to_owned())), None);
         assert_eq!(f.required_date("QualificationDate", &None), None);
-        assert_eq!(f.text(&Some(" 新橋　太郎 ".to_owned())).as_deref(), Some("新橋　太郎"));
+        assert_eq!(
+            f.text(&Some(" 新橋　太郎 ".to_owned())).as_deref(),
+            Some("新橋　太郎")
+        );
         assert_eq!(
             f.0,
             vec![
-                DecodeFinding { element: "Name", problem: DecodeProblem::Missing },
-                DecodeFinding { element: "Birthdate", problem: DecodeProblem::Unreadable { value: "1954032".to_owned() } },
-                DecodeFinding { element: "QualificationDate", problem: DecodeProblem::Missing },
+                DecodeFinding {
+                    element: "Name",
+                    problem: DecodeProblem::Missing
+                },
+                DecodeFinding {
+                    element: "Birthdate",
+                    problem: DecodeProblem::Unreadable {
+                        value: "1954032".to_owned()
+                    }
+                },
+                DecodeFinding {
+                    element: "QualificationDate",
+                    problem: DecodeProblem::Missing
+                },
             ]
         );
-        assert_eq!(f.0[1].message(), "受信データの Birthdate の値「1954032」を読み取れません。");
-        assert_eq!(code::<Sex>(&Some("9".to_owned())), Some(Sex::Unknown("9".to_owned())));
+        assert_eq!(
+            f.0[1].message(),
+            "受信データの Birthdate の値「1954032」を読み取れません。"
+        );
+        assert_eq!(
+            code::<Sex>(&Some("9".to_owned())),
+            Some(Sex::Unknown("9".to_owned()))
+        );
     }
 }

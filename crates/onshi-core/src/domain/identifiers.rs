@@ -106,7 +106,9 @@ impl fmt::Display for InsurerNumber {
 }
 
 fn is_prefecture(two_digits: &str) -> bool {
-    two_digits.parse::<u32>().is_ok_and(|p| (1..=47).contains(&p))
+    two_digits
+        .parse::<u32>()
+        .is_ok_and(|p| (1..=47).contains(&p))
 }
 
 /// 医療機関コード: 都道府県 2 + 点数表 1 + 郡市区 2 + 機関番号 4 + 検証 1 (peers.md §3.5).
@@ -272,20 +274,54 @@ mod tests {
         assert_eq!(insurer("０６１３９０００"), Ok("06139000".to_owned()));
         assert_eq!(insurer(" 0613 9000 "), Ok("06139000".to_owned()));
         assert_eq!(insurer(""), Err(InsurerNumberError::Empty));
-        assert_eq!(insurer("0613900a"), Err(InsurerNumberError::NotDigits { input: "0613900a".to_owned() }));
-        assert_eq!(insurer("0613900"), Err(InsurerNumberError::WrongLength { input: "0613900".to_owned() }));
-        assert_eq!(insurer("06489000"), Err(InsurerNumberError::NoSuchPrefecture { input: "06489000".to_owned() }));
-        assert_eq!(insurer("06139001"), Err(InsurerNumberError::CheckDigit { input: "06139001".to_owned() }));
-        assert_eq!(insurer("138058"), Err(InsurerNumberError::CheckDigit { input: "138058".to_owned() }));
+        assert_eq!(
+            insurer("0613900a"),
+            Err(InsurerNumberError::NotDigits {
+                input: "0613900a".to_owned()
+            })
+        );
+        assert_eq!(
+            insurer("0613900"),
+            Err(InsurerNumberError::WrongLength {
+                input: "0613900".to_owned()
+            })
+        );
+        assert_eq!(
+            insurer("06489000"),
+            Err(InsurerNumberError::NoSuchPrefecture {
+                input: "06489000".to_owned()
+            })
+        );
+        assert_eq!(
+            insurer("06139001"),
+            Err(InsurerNumberError::CheckDigit {
+                input: "06139001".to_owned()
+            })
+        );
+        assert_eq!(
+            insurer("138058"),
+            Err(InsurerNumberError::CheckDigit {
+                input: "138058".to_owned()
+            })
+        );
     }
 
     #[test]
     fn insurer_number_wire_form_pads_with_spaces() {
-        assert_eq!(InsurerNumber::parse("138057").expect("valid").to_wire(), "  138057");
-        assert_eq!(InsurerNumber::parse("06139000").expect("valid").to_wire(), "06139000");
+        assert_eq!(
+            InsurerNumber::parse("138057").expect("valid").to_wire(),
+            "  138057"
+        );
+        assert_eq!(
+            InsurerNumber::parse("06139000").expect("valid").to_wire(),
+            "06139000"
+        );
         let received = InsurerNumber::from_wire("  123456");
         assert_eq!(received.digits(), "123456");
-        assert!(!received.check_digit_ok(), "kept as received, flagged for a warning");
+        assert!(
+            !received.check_digit_ok(),
+            "kept as received, flagged for a warning"
+        );
         assert!(InsurerNumber::from_wire("39131156").is_late_elderly());
         assert!(!InsurerNumber::from_wire("06139000").is_late_elderly());
     }
@@ -296,10 +332,30 @@ mod tests {
         assert_eq!(ok("1234567897"), Ok("1234567897".to_owned()));
         assert_eq!(ok("0110113719"), Ok("0110113719".to_owned()));
         assert_eq!(ok("2714206386"), Ok("2714206386".to_owned()));
-        assert_eq!(ok("1234567890"), Err(InstitutionCodeError::CheckDigit { input: "1234567890".to_owned() }));
-        assert_eq!(ok("123456789"), Err(InstitutionCodeError::NotTenDigits { input: "123456789".to_owned() }));
-        assert_eq!(ok("4812345678"), Err(InstitutionCodeError::NoSuchPrefecture { input: "4812345678".to_owned() }));
-        assert_eq!(ok("1224567897"), Err(InstitutionCodeError::NoSuchFeeSchedule { input: "1224567897".to_owned() }));
+        assert_eq!(
+            ok("1234567890"),
+            Err(InstitutionCodeError::CheckDigit {
+                input: "1234567890".to_owned()
+            })
+        );
+        assert_eq!(
+            ok("123456789"),
+            Err(InstitutionCodeError::NotTenDigits {
+                input: "123456789".to_owned()
+            })
+        );
+        assert_eq!(
+            ok("4812345678"),
+            Err(InstitutionCodeError::NoSuchPrefecture {
+                input: "4812345678".to_owned()
+            })
+        );
+        assert_eq!(
+            ok("1224567897"),
+            Err(InstitutionCodeError::NoSuchFeeSchedule {
+                input: "1224567897".to_owned()
+            })
+        );
         assert_eq!(ok(""), Err(InstitutionCodeError::Empty));
     }
 
@@ -309,7 +365,12 @@ mod tests {
         assert_eq!(card_field("１２３‐４５６"), Ok("123-456".to_owned()));
         assert_eq!(card_field("練馬 ２"), Ok("練馬2".to_owned()));
         assert_eq!(card_field(&"1".repeat(20)), Ok("1".repeat(20)));
-        assert_eq!(card_field(&"1".repeat(21)), Err(CardFieldError::TooLong { input: "1".repeat(21) }));
+        assert_eq!(
+            card_field(&"1".repeat(21)),
+            Err(CardFieldError::TooLong {
+                input: "1".repeat(21)
+            })
+        );
         assert_eq!(card_field("  "), Err(CardFieldError::Empty));
     }
 
@@ -319,16 +380,39 @@ mod tests {
         assert_eq!(branch_number("1"), Ok("01".to_owned()));
         assert_eq!(branch_number("０３"), Ok("03".to_owned()));
         assert_eq!(branch_number(""), Err(BranchError::Empty));
-        assert_eq!(branch_number("123"), Err(BranchError::NotTwoDigits { input: "123".to_owned() }));
-        assert_eq!(branch_number("a1"), Err(BranchError::NotTwoDigits { input: "a1".to_owned() }));
+        assert_eq!(
+            branch_number("123"),
+            Err(BranchError::NotTwoDigits {
+                input: "123".to_owned()
+            })
+        );
+        assert_eq!(
+            branch_number("a1"),
+            Err(BranchError::NotTwoDigits {
+                input: "a1".to_owned()
+            })
+        );
     }
 
     #[test]
     fn reference_numbers() {
-        assert_eq!(reference_number(" 12345678901 "), Ok("12345678901".to_owned()));
+        assert_eq!(
+            reference_number(" 12345678901 "),
+            Ok("12345678901".to_owned())
+        );
         assert_eq!(reference_number(&"x".repeat(50)), Ok("x".repeat(50)));
-        assert_eq!(reference_number(&"x".repeat(51)), Err(ReferenceNumberError::TooLong { input: "x".repeat(51) }));
+        assert_eq!(
+            reference_number(&"x".repeat(51)),
+            Err(ReferenceNumberError::TooLong {
+                input: "x".repeat(51)
+            })
+        );
         assert_eq!(reference_number(""), Err(ReferenceNumberError::Empty));
-        assert_eq!(reference_number("a\tb"), Err(ReferenceNumberError::ControlCharacter { input: "a\tb".to_owned() }));
+        assert_eq!(
+            reference_number("a\tb"),
+            Err(ReferenceNumberError::ControlCharacter {
+                input: "a\tb".to_owned()
+            })
+        );
     }
 }

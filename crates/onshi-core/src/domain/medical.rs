@@ -69,17 +69,27 @@ pub struct DrugHistory {
 impl DrugHistory {
     /// Reads the typed part of a drug result (the first source's months).
     pub fn from_wire(message: &wire::DrugResult, findings: &mut Findings) -> DrugHistory {
-        let patient = message.header.patient.as_ref().map_or_else(MedicalPatient::default, |p| MedicalPatient {
-            name: text(&p.name),
-            kana: text(&p.kana_name),
-            birthdate: findings.date("Birth", &p.birth),
-            sex: crate::domain::convert::code(&p.gender),
-        });
+        let patient = message
+            .header
+            .patient
+            .as_ref()
+            .map_or_else(MedicalPatient::default, |p| MedicalPatient {
+                name: text(&p.name),
+                kana: text(&p.kana_name),
+                birthdate: findings.date("Birth", &p.birth),
+                sex: crate::domain::convert::code(&p.gender),
+            });
         let mut dispensings = Vec::new();
         for month in &message.body.months {
             for day in &month.days {
-                let Some(date) = findings.date("DiDate", &day.date) else { continue };
-                let use_kind = day.drugs.iter().find_map(|d| text(&d.use_kind)).unwrap_or_default();
+                let Some(date) = findings.date("DiDate", &day.date) else {
+                    continue;
+                };
+                let use_kind = day
+                    .drugs
+                    .iter()
+                    .find_map(|d| text(&d.use_kind))
+                    .unwrap_or_default();
                 dispensings.push(Dispensing {
                     date,
                     place: text(&month.prescription_kind).unwrap_or_default(),
@@ -100,7 +110,10 @@ impl DrugHistory {
                 });
             }
         }
-        DrugHistory { patient, dispensings }
+        DrugHistory {
+            patient,
+            dispensings,
+        }
     }
 
     /// The body of a drug result: one `MeTrMonthInf` per institution and month.
@@ -128,7 +141,9 @@ impl DrugHistory {
                 treatments: Vec::new(),
             };
             match months.iter_mut().find(|m| {
-                m.month.as_deref() == Some(month.as_str()) && m.institution_name == d.institution && m.prescription_kind.as_deref() == Some(d.place.as_str())
+                m.month.as_deref() == Some(month.as_str())
+                    && m.institution_name == d.institution
+                    && m.prescription_kind.as_deref() == Some(d.place.as_str())
             }) {
                 Some(existing) => existing.days.push(day),
                 None => months.push(wire::DrugMonth {
@@ -167,7 +182,9 @@ impl Reference {
             Reference::AtLeast(v) => format!("▲ {}以上", number(v)),
             Reference::AtMost(v) => format!("▽ {}以下", number(v)),
             Reference::Below(v) => format!("▽ {v:.1}未満"),
-            Reference::AtMostBySex { male, female } => format!("▽ 男{male:.1}以下 女{female:.1}以下"),
+            Reference::AtMostBySex { male, female } => {
+                format!("▽ 男{male:.1}以下 女{female:.1}以下")
+            }
         }
     }
 
@@ -195,7 +212,11 @@ impl Reference {
 }
 
 fn number(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The judging values of seed 003's checkup table, by item name.
@@ -210,7 +231,10 @@ pub fn reference_for(item: &str) -> Option<Reference> {
         "γ-GT (γ-GTP)" => Reference::AtLeast(101.0),
         "空腹時血糖" | "随時血糖" => Reference::AtLeast(126.0),
         "HbA1c" => Reference::AtLeast(6.5),
-        "白血球数" => Reference::AtMostBySex { male: 12.0, female: 11.0 },
+        "白血球数" => Reference::AtMostBySex {
+            male: 12.0,
+            female: 11.0,
+        },
         "eGFR" => Reference::Below(45.0),
         _ => return None,
     })
@@ -229,7 +253,10 @@ pub struct CheckupValue {
 impl CheckupValue {
     /// Whether the value is outside its reference for a patient of `sex`.
     pub fn flagged(&self, sex: Option<&Sex>) -> bool {
-        match (reference_for(&self.name), self.value.as_deref().and_then(|v| v.parse::<f64>().ok())) {
+        match (
+            reference_for(&self.name),
+            self.value.as_deref().and_then(|v| v.parse::<f64>().ok()),
+        ) {
             (Some(reference), Some(value)) => reference.flags(value, sex),
             _ => false,
         }
@@ -261,19 +288,28 @@ const NOTES: [&str; 3] = ["既往歴", "自覚症状", "他覚症状"];
 
 impl CheckupReport {
     pub fn from_wire(message: &wire::CheckupResult, findings: &mut Findings) -> CheckupReport {
-        let patient = message.header.patient.as_ref().map_or_else(MedicalPatient::default, |p| MedicalPatient {
-            name: text(&p.name),
-            kana: text(&p.kana_name),
-            birthdate: findings.date("Birthday", &p.birthday),
-            sex: crate::domain::convert::code(&p.gender),
-        });
+        let patient = message
+            .header
+            .patient
+            .as_ref()
+            .map_or_else(MedicalPatient::default, |p| MedicalPatient {
+                name: text(&p.name),
+                kana: text(&p.kana_name),
+                birthdate: findings.date("Birthday", &p.birthday),
+                sex: crate::domain::convert::code(&p.gender),
+            });
         let checkups = message
             .body
             .checkups
             .iter()
             .filter_map(|c| {
                 let date = findings.date("EffectiveTime", &c.effective_time)?;
-                let note = |n: &str| c.items.iter().find(|i| i.name.as_deref() == Some(n)).and_then(|i| text(&i.value));
+                let note = |n: &str| {
+                    c.items
+                        .iter()
+                        .find(|i| i.name.as_deref() == Some(n))
+                        .and_then(|i| text(&i.value))
+                };
                 Some(CheckupRecord {
                     date,
                     history: note(NOTES[0]),
@@ -317,13 +353,22 @@ impl CheckupReport {
                             })
                         })
                         .collect();
-                    items.extend(c.values.iter().map(|v| wire::CheckupItem {
-                        name: Some(v.name.clone()),
-                        data_type: Some(if v.value.as_deref().is_some_and(|x| x.parse::<f64>().is_ok()) { "PQ" } else { "ST" }.to_owned()),
-                        value: v.value.clone(),
-                        unit: v.unit.clone(),
-                        oid: Some(v.group.clone()),
-                        ..wire::CheckupItem::default()
+                    items.extend(c.values.iter().map(|v| {
+                        wire::CheckupItem {
+                            name: Some(v.name.clone()),
+                            data_type: Some(
+                                if v.value.as_deref().is_some_and(|x| x.parse::<f64>().is_ok()) {
+                                    "PQ"
+                                } else {
+                                    "ST"
+                                }
+                                .to_owned(),
+                            ),
+                            value: v.value.clone(),
+                            unit: v.unit.clone(),
+                            oid: Some(v.group.clone()),
+                            ..wire::CheckupItem::default()
+                        }
                     }));
                     wire::Checkup {
                         effective_time: wire_date(&Some(c.date)),
@@ -360,8 +405,20 @@ mod tests {
         check("HbA1c", 6.1, None, false, "▲ 6.5以上");
         check("HbA1c", 6.5, None, true, "▲ 6.5以上");
         check("eGFR", 44.9, None, true, "▽ 45.0未満");
-        check("白血球数", 11.5, Some(&Sex::Female), false, "▽ 男12.0以下 女11.0以下");
-        check("白血球数", 11.5, Some(&Sex::Male), true, "▽ 男12.0以下 女11.0以下");
+        check(
+            "白血球数",
+            11.5,
+            Some(&Sex::Female),
+            false,
+            "▽ 男12.0以下 女11.0以下",
+        );
+        check(
+            "白血球数",
+            11.5,
+            Some(&Sex::Male),
+            true,
+            "▽ 男12.0以下 女11.0以下",
+        );
         assert_eq!(reference_for("身長"), None);
     }
 

@@ -12,7 +12,7 @@ pub mod qualification;
 pub use convert::{DecodeFinding, DecodeProblem, Findings};
 pub use identifiers::{InstitutionCode, InsurerNumber};
 pub use qualification::{
-    Answer, Card, ConsentItem, ContributionRatio, DiseaseCertificate, DiseaseSection, ElderlyCertificate,
-    Inquiry, LimitCertificate, LimitSection, MedicalConsents, Qualification, QualificationResult,
-    ResultInfo, Search,
+    Answer, Card, ConsentItem, ContributionRatio, DiseaseCertificate, DiseaseSection,
+    ElderlyCertificate, Inquiry, LimitCertificate, LimitSection, MedicalConsents, Qualification,
+    QualificationResult, ResultInfo, Search,
 };

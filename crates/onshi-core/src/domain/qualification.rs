@@ -7,7 +7,7 @@ use crate::{
     codes::{
         CharacterCodeIdentifier, ConsentStatus, InsuredCardClassification, LimitCertificateChanged,
         LimitCertificateClassification, LimitCertificateFlag, LimitConsentFlag, PersonalFamily,
-        PrescriptionIssue, Preschool, ProcessingResultStatus, QualificationValidity, ReasonOfLoss,
+        Preschool, PrescriptionIssue, ProcessingResultStatus, QualificationValidity, ReasonOfLoss,
         ReferenceClassification, SegmentOfResult, Sex, SpecificDisease, TreatmentKind,
     },
     domain::{
@@ -57,7 +57,13 @@ impl Card {
             .join(" ")
     }
 
-    fn read(findings: &mut Findings, insurer: &Option<String>, symbol: &Option<String>, number: &Option<String>, branch: &Option<String>) -> Card {
+    fn read(
+        findings: &mut Findings,
+        insurer: &Option<String>,
+        symbol: &Option<String>,
+        number: &Option<String>,
+        branch: &Option<String>,
+    ) -> Card {
         let insurer_number = text(insurer).map(|t| InsurerNumber::from_wire(&t));
         if let Some(n) = &insurer_number
             && !n.check_digit_ok()
@@ -236,10 +242,18 @@ impl Qualification {
             post_number: text(&r.post_number),
             qualification_date: findings.date("QualificationDate", &r.qualification_date),
             disqualification_date: findings.date("DisqualificationDate", &r.disqualification_date),
-            certificate_issued: findings.date("InsuredCertificateIssuanceDate", &r.insured_certificate_issuance_date),
+            certificate_issued: findings.date(
+                "InsuredCertificateIssuanceDate",
+                &r.insured_certificate_issuance_date,
+            ),
             valid_from: findings.date("InsuredCardValidDate", &r.insured_card_valid_date),
-            valid_until: findings.date("InsuredCardExpirationDate", &r.insured_card_expiration_date),
-            partial_ratio: ratio(findings, "InsuredPartialContributionRatio", &r.insured_partial_contribution_ratio),
+            valid_until: findings
+                .date("InsuredCardExpirationDate", &r.insured_card_expiration_date),
+            partial_ratio: ratio(
+                findings,
+                "InsuredPartialContributionRatio",
+                &r.insured_partial_contribution_ratio,
+            ),
             preschool: code(&r.preschool_classification),
             reason_of_loss: code(&r.reason_of_loss),
             insurer_name,
@@ -250,25 +264,40 @@ impl Qualification {
                 issued: findings.date("ElderlyRecipientCertificateDate", &e.issued_date),
                 valid_from: findings.date("ElderlyRecipientValidStartDate", &e.valid_start_date),
                 valid_until: findings.date("ElderlyRecipientValidEndDate", &e.valid_end_date),
-                ratio: ratio(findings, "ElderlyRecipientContributionRatio", &e.contribution_ratio),
+                ratio: ratio(
+                    findings,
+                    "ElderlyRecipientContributionRatio",
+                    &e.contribution_ratio,
+                ),
             }),
             limit: LimitSection {
                 consent: code(&r.limit_consent_flag),
-                consented_at: findings.time("LimitApplicationCertificateRelatedConsTime", &r.limit_consent_time),
-                certificate: r.limit_info.as_ref().map(|l| limit_certificate(l, findings)),
+                consented_at: findings.time(
+                    "LimitApplicationCertificateRelatedConsTime",
+                    &r.limit_consent_time,
+                ),
+                certificate: r
+                    .limit_info
+                    .as_ref()
+                    .map(|l| limit_certificate(l, findings)),
                 changed: code(&r.limit_changed),
             },
             diseases: DiseaseSection {
                 consent: code(&r.disease_consent_flag),
-                consented_at: findings.time("SpecificDiseasesCertificateRelatedConsTime", &r.disease_consent_time),
+                consented_at: findings.time(
+                    "SpecificDiseasesCertificateRelatedConsTime",
+                    &r.disease_consent_time,
+                ),
                 certificates: r
                     .diseases
                     .iter()
                     .map(|d| DiseaseCertificate {
                         category: code(&d.category),
                         issued: findings.date("SpecificDiseasesCertificateDate", &d.issued_date),
-                        valid_from: findings.date("SpecificDiseasesValidStartDate", &d.valid_start_date),
-                        valid_until: findings.date("SpecificDiseasesValidEndDate", &d.valid_end_date),
+                        valid_from: findings
+                            .date("SpecificDiseasesValidStartDate", &d.valid_start_date),
+                        valid_until: findings
+                            .date("SpecificDiseasesValidEndDate", &d.valid_end_date),
                         self_pay: findings.number("SpecificDiseasesSelfPay", &d.self_pay),
                     })
                     .collect(),
@@ -277,23 +306,42 @@ impl Qualification {
             consents: MedicalConsents {
                 checkups: consent(
                     findings,
-                    ["SpecificHealthCheckupsInfoConsTime", "SpecificHealthCheckupsInfoAvailableTime"],
-                    [&r.checkup_consent_flag, &r.checkup_consent_time, &r.checkup_available_time],
+                    [
+                        "SpecificHealthCheckupsInfoConsTime",
+                        "SpecificHealthCheckupsInfoAvailableTime",
+                    ],
+                    [
+                        &r.checkup_consent_flag,
+                        &r.checkup_consent_time,
+                        &r.checkup_available_time,
+                    ],
                 ),
                 pharmacists: consent(
                     findings,
                     ["PharmacistsInfoConsTime", "PharmacistsInfoAvailableTime"],
-                    [&r.pharmacists_consent_flag, &r.pharmacists_consent_time, &r.pharmacists_available_time],
+                    [
+                        &r.pharmacists_consent_flag,
+                        &r.pharmacists_consent_time,
+                        &r.pharmacists_available_time,
+                    ],
                 ),
                 diagnosis: consent(
                     findings,
                     ["DiagnosisInfoConsTime", "DiagnosisInfoAvailableTime"],
-                    [&r.diagnosis_consent_flag, &r.diagnosis_consent_time, &r.diagnosis_available_time],
+                    [
+                        &r.diagnosis_consent_flag,
+                        &r.diagnosis_consent_time,
+                        &r.diagnosis_available_time,
+                    ],
                 ),
                 operation: consent(
                     findings,
                     ["OperationInfoConsTime", "OperationInfoAvailableTime"],
-                    [&r.operation_consent_flag, &r.operation_consent_time, &r.operation_available_time],
+                    [
+                        &r.operation_consent_flag,
+                        &r.operation_consent_time,
+                        &r.operation_available_time,
+                    ],
                 ),
             },
             reference_number: text(&r.reference_number),
@@ -304,14 +352,24 @@ impl Qualification {
 
     /// The wire record, with the insurer number in its 8-character form.
     pub fn to_wire(&self) -> wire::QualificationRecord {
-        let consent_wire = |c: &ConsentItem| (wire_code(&c.status), wire_time(&c.consented_at), wire_time(&c.available_until));
+        let consent_wire = |c: &ConsentItem| {
+            (
+                wire_code(&c.status),
+                wire_time(&c.consented_at),
+                wire_time(&c.available_until),
+            )
+        };
         let (checkup_flag, checkup_time, checkup_available) = consent_wire(&self.consents.checkups);
         let (pharm_flag, pharm_time, pharm_available) = consent_wire(&self.consents.pharmacists);
         let (diag_flag, diag_time, diag_available) = consent_wire(&self.consents.diagnosis);
         let (op_flag, op_time, op_available) = consent_wire(&self.consents.operation);
         wire::QualificationRecord {
             insured_card_classification: wire_code(&self.card_classification),
-            insurer_number: self.card.insurer_number.as_ref().map(InsurerNumber::to_wire),
+            insurer_number: self
+                .card
+                .insurer_number
+                .as_ref()
+                .map(InsurerNumber::to_wire),
             insured_card_symbol: self.card.symbol.clone(),
             insured_identification_number: self.card.number.clone(),
             insured_branch_number: self.card.branch.clone(),
@@ -382,7 +440,11 @@ impl Qualification {
     }
 }
 
-fn consent(findings: &mut Findings, elements: [&'static str; 2], values: [&Option<String>; 3]) -> ConsentItem {
+fn consent(
+    findings: &mut Findings,
+    elements: [&'static str; 2],
+    values: [&Option<String>; 3],
+) -> ConsentItem {
     ConsentItem {
         status: code(values[0]),
         consented_at: findings.time(elements[0], values[1]),
@@ -395,7 +457,10 @@ fn limit_certificate(l: &wire::LimitCertificateInfo, findings: &mut Findings) ->
         classification: code(&l.classification),
         flag: code(&l.classification_flag),
         issued: findings.date("LimitApplicationCertificateDate", &l.issued_date),
-        valid_from: findings.date("LimitApplicationCertificateValidStartDate", &l.valid_start_date),
+        valid_from: findings.date(
+            "LimitApplicationCertificateValidStartDate",
+            &l.valid_start_date,
+        ),
         valid_until: findings.date("LimitApplicationCertificateValidEndDate", &l.valid_end_date),
         long_term: findings.date("LimitApplicationCertificateLongTermDate", &l.long_term_date),
     }
@@ -443,7 +508,10 @@ impl Search {
             ),
             birthdate: findings.date("Birthdate", &s.birthdate),
             limit_consent: code(&s.limit_consent_flag),
-            limit_certificate: s.limit_info.as_ref().map(|l| limit_certificate(l, findings)),
+            limit_certificate: s
+                .limit_info
+                .as_ref()
+                .map(|l| limit_certificate(l, findings)),
             treatment_month: text(&s.medical_treatment_month),
             consent_from: findings.date("ConsentDateFrom", &s.consent_date_from),
             consent_to: findings.date("ConsentDateTo", &s.consent_date_to),
@@ -456,7 +524,11 @@ impl Search {
 
     pub fn to_wire(&self) -> wire::SearchInfo {
         wire::SearchInfo {
-            insurer_number: self.card.insurer_number.as_ref().map(InsurerNumber::to_wire),
+            insurer_number: self
+                .card
+                .insurer_number
+                .as_ref()
+                .map(InsurerNumber::to_wire),
             insured_card_symbol: self.card.symbol.clone().filter(|s| !s.is_empty()),
             insured_identification_number: self.card.number.clone(),
             insured_branch_number: self.card.branch.clone(),
@@ -500,7 +572,10 @@ impl ResultInfo {
     pub fn from_wire(h: &wire::ResultHeader, findings: &mut Findings) -> ResultInfo {
         ResultInfo {
             processed_at: findings.time("ProcessExecutionTime", &h.process_execution_time),
-            confirmation_date: findings.date("QualificationConfirmationDate", &h.qualification_confirmation_date),
+            confirmation_date: findings.date(
+                "QualificationConfirmationDate",
+                &h.qualification_confirmation_date,
+            ),
             institution_code: text(&h.medical_institution_code),
             arbitrary_file_identifier: text(&h.arbitrary_file_identifier),
             classification: code(&h.reference_classification),
@@ -509,8 +584,10 @@ impl ResultInfo {
             error_message: text(&h.error_message),
             character_code: code(&h.character_code_identifier),
             reception_number: text(&h.reception_number),
-            count_total: findings.number("NumberOfProcessingResult", &h.number_of_processing_result),
-            count_normal: findings.number("NumberOfNormalProcessing", &h.number_of_normal_processing),
+            count_total: findings
+                .number("NumberOfProcessingResult", &h.number_of_processing_result),
+            count_normal: findings
+                .number("NumberOfNormalProcessing", &h.number_of_normal_processing),
             count_error: findings.number("NumberOfError", &h.number_of_error),
         }
     }
@@ -571,7 +648,10 @@ impl QualificationResult {
                     .iter()
                     .map(|r| Qualification::from_wire(r, &mut findings))
                     .collect(),
-                search: body.search.as_ref().map(|s| Search::from_wire(s, &mut findings)),
+                search: body
+                    .search
+                    .as_ref()
+                    .map(|s| Search::from_wire(s, &mut findings)),
                 prescription_issue: code(&body.prescription_issue_select),
             },
         };
@@ -587,7 +667,11 @@ impl QualificationResult {
                 processing_result_code: a.result_code.clone(),
                 processing_result_message: a.result_message.clone(),
                 qualification_validity: wire_code(&a.validity),
-                results: a.qualifications.iter().map(Qualification::to_wire).collect(),
+                results: a
+                    .qualifications
+                    .iter()
+                    .map(Qualification::to_wire)
+                    .collect(),
                 search: a.search.as_ref().map(Search::to_wire),
                 prescription_issue_select: wire_code(&a.prescription_issue),
             },
@@ -596,7 +680,8 @@ impl QualificationResult {
 
     /// Whether this is a clean single valid qualification (what peers call 確認済み).
     pub fn is_valid(&self) -> bool {
-        self.answer.validity == Some(QualificationValidity::Valid) && self.answer.qualifications.len() == 1
+        self.answer.validity == Some(QualificationValidity::Valid)
+            && self.answer.qualifications.len() == 1
     }
 }
 
@@ -614,8 +699,12 @@ impl Inquiry {
         let mut findings = Findings::default();
         let h = &message.header;
         let inquiry = Inquiry {
-            confirmation_date: findings.required_date("QualificationConfirmationDate", &h.qualification_confirmation_date),
-            institution_code: findings.required_text("MedicalInstitutionCode", &h.medical_institution_code),
+            confirmation_date: findings.required_date(
+                "QualificationConfirmationDate",
+                &h.qualification_confirmation_date,
+            ),
+            institution_code: findings
+                .required_text("MedicalInstitutionCode", &h.medical_institution_code),
             arbitrary_file_identifier: text(&h.arbitrary_file_identifier),
             search: match &message.body.search {
                 Some(search) => Search::from_wire(search, &mut findings),

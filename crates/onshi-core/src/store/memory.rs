@@ -12,8 +12,8 @@ use crate::{
     store::{
         AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord, EventRecord,
         HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures,
-        PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store,
-        StoreError, StoreRead, VisualCheckRecord, Work,
+        PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
+        StoreRead, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -95,7 +95,8 @@ impl MemoryStore {
                 self.references.insert(record.card.joined(), record);
             }
             Change::PutBulkJob(record) => {
-                self.bulk_jobs.insert(record.reception_number.clone(), record);
+                self.bulk_jobs
+                    .insert(record.reception_number.clone(), record);
             }
             Change::PutReader(record) => {
                 self.readers.insert(record.id.clone(), record);
@@ -130,10 +131,12 @@ impl MemoryStore {
 /// replaces the record with its id), so the vector stays sorted by id either way.
 fn append_in_order<T>(records: &mut Vec<T>, record: T, id: impl Fn(&T) -> u64) {
     match records.last() {
-        Some(last) if id(last) >= id(&record) => match records.binary_search_by_key(&id(&record), &id) {
-            Ok(at) => records[at] = record,
-            Err(at) => records.insert(at, record),
-        },
+        Some(last) if id(last) >= id(&record) => {
+            match records.binary_search_by_key(&id(&record), &id) {
+                Ok(at) => records[at] = record,
+                Err(at) => records.insert(at, record),
+            }
+        }
         _ => records.push(record),
     }
 }
@@ -192,7 +195,10 @@ impl StoreRead for MemoryStore {
         Ok(self.events.last().map_or(0, |e| e.id))
     }
 
-    fn history_query(&self, query: &HistoryQuery) -> Result<(usize, Vec<HistoryRecord>), StoreError> {
+    fn history_query(
+        &self,
+        query: &HistoryQuery,
+    ) -> Result<(usize, Vec<HistoryRecord>), StoreError> {
         let mut total = 0;
         let mut page = Vec::with_capacity(query.limit.min(1000));
         for record in self.history.iter().rev() {
@@ -223,7 +229,11 @@ impl StoreRead for MemoryStore {
             .history
             .iter()
             .rev()
-            .filter(|h| h.viewing.as_ref().is_some_and(|v| v.until > at && h.at <= at))
+            .filter(|h| {
+                h.viewing
+                    .as_ref()
+                    .is_some_and(|v| v.until > at && h.at <= at)
+            })
             .cloned()
             .collect())
     }
@@ -307,7 +317,13 @@ mod tests {
         crate::store::suite::seed_everything(&mut store);
         let json = serde_json::to_string(&store).expect("serialize");
         let back: MemoryStore = serde_json::from_str(&json).expect("deserialize");
-        assert_eq!(back, MemoryStore { revision: 0, ..store });
+        assert_eq!(
+            back,
+            MemoryStore {
+                revision: 0,
+                ..store
+            }
+        );
     }
 
     #[test]

@@ -73,7 +73,10 @@ pub trait StoreRead {
     fn last_event_id(&self) -> Result<u64, StoreError>;
 
     /// One page of history matching `query`, newest first, with the total number of matches.
-    fn history_query(&self, query: &HistoryQuery) -> Result<(usize, Vec<HistoryRecord>), StoreError>;
+    fn history_query(
+        &self,
+        query: &HistoryQuery,
+    ) -> Result<(usize, Vec<HistoryRecord>), StoreError>;
     fn history(&self, id: u64) -> Result<Option<HistoryRecord>, StoreError>;
     /// The highest history id, 0 when there is none.
     fn last_history_id(&self) -> Result<u64, StoreError>;

@@ -109,7 +109,11 @@ impl CardKey {
     pub fn of(card: &Card) -> CardKey {
         let key = |v: &Option<String>| v.as_deref().map(text::number_key).unwrap_or_default();
         CardKey {
-            insurer: card.insurer_number.as_ref().map(|n| n.digits().to_owned()).unwrap_or_default(),
+            insurer: card
+                .insurer_number
+                .as_ref()
+                .map(|n| n.digits().to_owned())
+                .unwrap_or_default(),
             symbol: key(&card.symbol),
             number: key(&card.number),
             branch: key(&card.branch),
@@ -118,7 +122,10 @@ impl CardKey {
 
     /// One string for map keys and indexes.
     pub fn joined(&self) -> String {
-        format!("{}|{}|{}|{}", self.insurer, self.symbol, self.number, self.branch)
+        format!(
+            "{}|{}|{}|{}",
+            self.insurer, self.symbol, self.number, self.branch
+        )
     }
 }
 
@@ -205,9 +212,15 @@ impl HistoryQuery {
     pub fn matches(&self, record: &HistoryRecord) -> bool {
         record.at >= self.from
             && record.at <= self.to
-            && self.classification.as_deref().is_none_or(|c| c == record.classification)
+            && self
+                .classification
+                .as_deref()
+                .is_none_or(|c| c == record.classification)
             && self.narrow.matches(record.validity.as_deref())
-            && self.login_id.as_deref().is_none_or(|l| l == record.login_id)
+            && self
+                .login_id
+                .as_deref()
+                .is_none_or(|l| l == record.login_id)
             && self
                 .reference_number
                 .as_deref()
@@ -256,7 +269,11 @@ pub enum ReaderMode {
 }
 
 impl ReaderMode {
-    pub const ALL: [ReaderMode; 3] = [ReaderMode::Unattended, ReaderMode::PinOnly, ReaderMode::Visual];
+    pub const ALL: [ReaderMode; 3] = [
+        ReaderMode::Unattended,
+        ReaderMode::PinOnly,
+        ReaderMode::Visual,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -325,8 +342,21 @@ pub struct PinRecord {
     pub locked: bool,
 }
 
+/// How a patient proved who they are at a reader (training visits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitMethod {
+    /// 顔認証を行う.
+    Face,
+    /// 暗証番号を入力.
+    Pin,
+    /// 目視確認 by staff.
+    Visual,
+}
+
 /// What a patient consented to share (decisions.md D9's three questions).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ConsentChoices {
     /// 「診療・薬剤・手術情報」.
     pub medical: bool,

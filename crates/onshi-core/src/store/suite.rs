@@ -96,7 +96,13 @@ fn session(token_hash: &str, user_id: &str, created: i64) -> SessionRecord {
     }
 }
 
-fn history(id: u64, millis: i64, classification: &str, validity: Option<&str>, login: &str) -> HistoryRecord {
+fn history(
+    id: u64,
+    millis: i64,
+    classification: &str,
+    validity: Option<&str>,
+    login: &str,
+) -> HistoryRecord {
     HistoryRecord {
         id,
         at: at(millis),
@@ -278,16 +284,27 @@ pub fn institution_round_trip(store: &mut dyn Store) {
 
 pub fn accounts_round_trip(store: &mut dyn Store) {
     seed_two_accounts(store);
-    assert_eq!(read(store, |r| r.account("a1")), Some(account("a1", AccountKind::General)));
+    assert_eq!(
+        read(store, |r| r.account("a1")),
+        Some(account("a1", AccountKind::General))
+    );
     assert_eq!(read(store, |r| r.account("missing")), None);
     let mut changed = account("a1", AccountKind::MedicalViewer);
     changed.name = "新橋 太郎".to_owned();
     changed.must_change_password = true;
     apply(store, vec![Change::PutAccount(changed.clone())]);
     assert_eq!(read(store, |r| r.account("a1")), Some(changed.clone()));
-    let ids: Vec<String> = read(store, |r| r.accounts()).into_iter().map(|a| a.user_id).collect();
+    let ids: Vec<String> = read(store, |r| r.accounts())
+        .into_iter()
+        .map(|a| a.user_id)
+        .collect();
     assert_eq!(ids, ["a1", "a2"]);
-    apply(store, vec![Change::DeleteAccount { user_id: "a2".to_owned() }]);
+    apply(
+        store,
+        vec![Change::DeleteAccount {
+            user_id: "a2".to_owned(),
+        }],
+    );
     assert_eq!(read(store, |r| r.accounts()), vec![changed]);
 }
 
@@ -299,10 +316,20 @@ pub fn login_failures_put_and_clear(store: &mut dyn Store) {
     };
     apply(store, vec![Change::PutLoginFailures(record.clone())]);
     assert_eq!(read(store, |r| r.login_failures("nobody")), Some(record));
-    apply(store, vec![Change::ClearLoginFailures { user_id: "nobody".to_owned() }]);
+    apply(
+        store,
+        vec![Change::ClearLoginFailures {
+            user_id: "nobody".to_owned(),
+        }],
+    );
     assert_eq!(read(store, |r| r.login_failures("nobody")), None);
     // Clearing what is not there is not an error.
-    apply(store, vec![Change::ClearLoginFailures { user_id: "nobody".to_owned() }]);
+    apply(
+        store,
+        vec![Change::ClearLoginFailures {
+            user_id: "nobody".to_owned(),
+        }],
+    );
 }
 
 pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
@@ -317,7 +344,10 @@ pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
             Change::PutSession(session("h9", "u2", 50)),
         ],
     );
-    assert_eq!(read(store, |r| r.session("h2")), Some(session("h2", "u1", 200)));
+    assert_eq!(
+        read(store, |r| r.session("h2")),
+        Some(session("h2", "u1", 200))
+    );
     assert_eq!(read(store, |r| r.session("nope")), None);
     let of_u1 = read(store, |r| r.sessions_of("u1"));
     let hashes: Vec<&str> = of_u1.iter().map(|s| s.token_hash.as_str()).collect();
@@ -328,7 +358,12 @@ pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
 
 pub fn delete_session(store: &mut dyn Store) {
     apply(store, vec![Change::PutSession(session("h1", "u1", 100))]);
-    apply(store, vec![Change::DeleteSession { token_hash: "h1".to_owned() }]);
+    apply(
+        store,
+        vec![Change::DeleteSession {
+            token_hash: "h1".to_owned(),
+        }],
+    );
     assert_eq!(read(store, |r| r.session("h1")), None);
     assert_eq!(read(store, |r| r.sessions_of("u1")), Vec::new());
 }
@@ -343,7 +378,10 @@ pub fn later_transactions_see_earlier_changes(store: &mut dyn Store) {
         })
         .expect("transaction");
     assert_eq!(seen, Some(account("a2", AccountKind::Admin)));
-    assert_eq!(read(store, |r| r.session("h1")).map(|s| s.user_id), Some("a2".to_owned()));
+    assert_eq!(
+        read(store, |r| r.session("h1")).map(|s| s.user_id),
+        Some("a2".to_owned())
+    );
 }
 
 pub fn failed_work_applies_nothing(store: &mut dyn Store) {
@@ -356,7 +394,10 @@ pub fn failed_work_applies_nothing(store: &mut dyn Store) {
         Err(error.clone())
     });
     assert_eq!(result, Err(error));
-    assert_eq!(read(store, |r| r.account("a1")), Some(account("a1", AccountKind::General)));
+    assert_eq!(
+        read(store, |r| r.account("a1")),
+        Some(account("a1", AccountKind::General))
+    );
     assert_eq!(read(store, |r| r.sessions_of("a1")), Vec::new());
 }
 
@@ -369,7 +410,9 @@ pub fn changes_apply_in_order(store: &mut dyn Store) {
             Change::PutAccount(account("a1", AccountKind::General)),
             Change::PutAccount(renamed.clone()),
             Change::PutSession(session("h1", "a1", 1)),
-            Change::DeleteSession { token_hash: "h1".to_owned() },
+            Change::DeleteSession {
+                token_hash: "h1".to_owned(),
+            },
         ],
     );
     assert_eq!(read(store, |r| r.account("a1")), Some(renamed));
@@ -385,12 +428,32 @@ pub fn idempotency_records(store: &mut dyn Store) {
         content_type: Some("application/json".to_owned()),
         body_base64: "e30".to_owned(),
     };
-    apply(store, vec![Change::PutIdempotency(record("old", 10)), Change::PutIdempotency(record("new", 20))]);
-    assert_eq!(read(store, |r| r.idempotency("new")), Some(record("new", 20)));
-    assert_eq!(read(store, |r| r.idempotency_before(at(15))), vec!["old".to_owned()]);
-    apply(store, vec![Change::DeleteIdempotency { key: "old".to_owned() }]);
+    apply(
+        store,
+        vec![
+            Change::PutIdempotency(record("old", 10)),
+            Change::PutIdempotency(record("new", 20)),
+        ],
+    );
+    assert_eq!(
+        read(store, |r| r.idempotency("new")),
+        Some(record("new", 20))
+    );
+    assert_eq!(
+        read(store, |r| r.idempotency_before(at(15))),
+        vec!["old".to_owned()]
+    );
+    apply(
+        store,
+        vec![Change::DeleteIdempotency {
+            key: "old".to_owned(),
+        }],
+    );
     assert_eq!(read(store, |r| r.idempotency("old")), None);
-    assert_eq!(read(store, |r| r.idempotency_before(at(100))), vec!["new".to_owned()]);
+    assert_eq!(
+        read(store, |r| r.idempotency_before(at(100))),
+        vec!["new".to_owned()]
+    );
 }
 
 pub fn events_in_order_after_an_id(store: &mut dyn Store) {
@@ -398,14 +461,30 @@ pub fn events_in_order_after_an_id(store: &mut dyn Store) {
     let event = |id: u64| EventRecord {
         id,
         at: at(id as i64 * 10),
-        kind: if id % 2 == 0 { EventKind::Reader } else { EventKind::Qualification },
+        kind: if id % 2 == 0 {
+            EventKind::Reader
+        } else {
+            EventKind::Qualification
+        },
         data: json!({"n": id, "名前": "新橋"}),
     };
-    apply(store, (1..=5).map(|id| Change::AppendEvent(event(id))).collect());
+    apply(
+        store,
+        (1..=5).map(|id| Change::AppendEvent(event(id))).collect(),
+    );
     assert_eq!(read(store, |r| r.last_event_id()), 5);
-    assert_eq!(read(store, |r| r.events_after(0, 100)), (1..=5).map(event).collect::<Vec<_>>());
-    assert_eq!(read(store, |r| r.events_after(3, 100)), vec![event(4), event(5)]);
-    assert_eq!(read(store, |r| r.events_after(1, 2)), vec![event(2), event(3)]);
+    assert_eq!(
+        read(store, |r| r.events_after(0, 100)),
+        (1..=5).map(event).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        read(store, |r| r.events_after(3, 100)),
+        vec![event(4), event(5)]
+    );
+    assert_eq!(
+        read(store, |r| r.events_after(1, 2)),
+        vec![event(2), event(3)]
+    );
     assert_eq!(read(store, |r| r.events_after(5, 100)), Vec::new());
 }
 
@@ -419,10 +498,22 @@ pub fn history_queries_filter_and_page_newest_first(store: &mut dyn Store) {
         history(6, 6_000, "2", None, "002"),
     ];
     records[3].reference_number = Some("R-77".to_owned());
-    apply(store, records.into_iter().map(Change::AppendHistory).collect());
-    let ids = |(total, page): (usize, Vec<HistoryRecord>)| (total, page.into_iter().map(|h| h.id).collect::<Vec<_>>());
-    assert_eq!(ids(read(store, |r| r.history_query(&query(0, 10_000)))), (6, vec![6, 5, 4, 3, 2, 1]));
-    assert_eq!(ids(read(store, |r| r.history_query(&query(2_000, 4_000)))), (3, vec![4, 3, 2]), "inclusive bounds");
+    apply(
+        store,
+        records.into_iter().map(Change::AppendHistory).collect(),
+    );
+    let ids = |(total, page): (usize, Vec<HistoryRecord>)| {
+        (total, page.into_iter().map(|h| h.id).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        ids(read(store, |r| r.history_query(&query(0, 10_000)))),
+        (6, vec![6, 5, 4, 3, 2, 1])
+    );
+    assert_eq!(
+        ids(read(store, |r| r.history_query(&query(2_000, 4_000)))),
+        (3, vec![4, 3, 2]),
+        "inclusive bounds"
+    );
     let mut q = query(0, 10_000);
     q.classification = Some("1".to_owned());
     assert_eq!(ids(read(store, |r| r.history_query(&q))), (2, vec![4, 1]));
@@ -433,7 +524,11 @@ pub fn history_queries_filter_and_page_newest_first(store: &mut dyn Store) {
     ] {
         let mut q = query(0, 10_000);
         q.narrow = narrow;
-        assert_eq!(ids(read(store, |r| r.history_query(&q))).1, expected, "{narrow:?}");
+        assert_eq!(
+            ids(read(store, |r| r.history_query(&q))).1,
+            expected,
+            "{narrow:?}"
+        );
     }
     let mut q = query(0, 10_000);
     q.login_id = Some("admin01".to_owned());
@@ -444,7 +539,11 @@ pub fn history_queries_filter_and_page_newest_first(store: &mut dyn Store) {
     let mut q = query(0, 10_000);
     q.offset = 2;
     q.limit = 3;
-    assert_eq!(ids(read(store, |r| r.history_query(&q))), (6, vec![4, 3, 2]), "the total counts every match");
+    assert_eq!(
+        ids(read(store, |r| r.history_query(&q))),
+        (6, vec![4, 3, 2]),
+        "the total counts every match"
+    );
     q.offset = 6;
     assert_eq!(ids(read(store, |r| r.history_query(&q))), (6, Vec::new()));
 }
@@ -469,8 +568,15 @@ pub fn history_by_id_and_viewable(store: &mut dyn Store) {
     assert_eq!(read(store, |r| r.last_history_id()), 2);
     assert_eq!(read(store, |r| r.history(2)), Some(viewable.clone()));
     assert_eq!(read(store, |r| r.history(9)), None);
-    assert_eq!(read(store, |r| r.history_viewable_at(at(5_000))), vec![viewable]);
-    assert_eq!(read(store, |r| r.history_viewable_at(at(10_000))), Vec::new(), "the window has closed");
+    assert_eq!(
+        read(store, |r| r.history_viewable_at(at(5_000))),
+        vec![viewable]
+    );
+    assert_eq!(
+        read(store, |r| r.history_viewable_at(at(10_000))),
+        Vec::new(),
+        "the window has closed"
+    );
 }
 
 pub fn references_by_card(store: &mut dyn Store) {
@@ -482,7 +588,11 @@ pub fn references_by_card(store: &mut dyn Store) {
     };
     apply(store, vec![Change::PutReference(record("111"))]);
     apply(store, vec![Change::PutReference(record("222"))]);
-    assert_eq!(read(store, |r| r.reference(&card_key("01"))), Some(record("222")), "re-registering replaces");
+    assert_eq!(
+        read(store, |r| r.reference(&card_key("01"))),
+        Some(record("222")),
+        "re-registering replaces"
+    );
     assert_eq!(read(store, |r| r.reference(&card_key("02"))), None);
 }
 
@@ -497,9 +607,15 @@ pub fn bulk_jobs_and_due_ones(store: &mut dyn Store) {
         ],
     );
     assert_eq!(read(store, |r| r.bulk_job_count()), 3);
-    assert_eq!(read(store, |r| r.bulk_job("R1")), Some(bulk_job("R1", 10, false)));
+    assert_eq!(
+        read(store, |r| r.bulk_job("R1")),
+        Some(bulk_job("R1", 10, false))
+    );
     let due = |now: i64, store: &mut dyn Store| -> Vec<String> {
-        read(store, |r| r.bulk_jobs_due(at(now))).into_iter().map(|j| j.reception_number).collect()
+        read(store, |r| r.bulk_jobs_due(at(now)))
+            .into_iter()
+            .map(|j| j.reception_number)
+            .collect()
     };
     assert_eq!(due(9, store), Vec::<String>::new());
     assert_eq!(due(20, store), ["R1", "R2"]);
@@ -517,8 +633,17 @@ pub fn readers_checks_passcodes_pins(store: &mut dyn Store) {
     );
     let mut switched = reader("reader-1", ReaderMode::Visual, 2);
     switched.pending_check = Some("v1".to_owned());
-    apply(store, vec![Change::PutReader(switched.clone()), Change::PutVisualCheck(visual_check("v1"))]);
-    let ids: Vec<String> = read(store, |r| r.readers()).into_iter().map(|r| r.id).collect();
+    apply(
+        store,
+        vec![
+            Change::PutReader(switched.clone()),
+            Change::PutVisualCheck(visual_check("v1")),
+        ],
+    );
+    let ids: Vec<String> = read(store, |r| r.readers())
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
     assert_eq!(ids, ["reader-1", "reader-2"]);
     assert_eq!(read(store, |r| r.reader("reader-1")), Some(switched));
     assert_eq!(read(store, |r| r.reader("reader-9")), None);
@@ -545,8 +670,17 @@ pub fn readers_checks_passcodes_pins(store: &mut dyn Store) {
 }
 
 pub fn consents_and_disaster(store: &mut dyn Store) {
-    apply(store, vec![Change::PutConsent(consent("c2", 20)), Change::PutConsent(consent("c1", 10))]);
-    let ids: Vec<String> = read(store, |r| r.consents()).into_iter().map(|c| c.id).collect();
+    apply(
+        store,
+        vec![
+            Change::PutConsent(consent("c2", 20)),
+            Change::PutConsent(consent("c1", 10)),
+        ],
+    );
+    let ids: Vec<String> = read(store, |r| r.consents())
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(ids, ["c1", "c2"], "oldest first");
     let mut revoked = consent("c1", 10);
     revoked.revoked_at = Some(at(30));

@@ -39,7 +39,9 @@ pub struct ValidInquiry {
 /// Checks every field of the inquiry form against `today` (Tokyo), reporting every finding.
 pub fn inquiry(form: &InquiryForm, today: NaiveDate) -> Result<ValidInquiry, Vec<Finding>> {
     let mut findings = Vec::new();
-    let insurer = insurer_number("insurer_number", &form.insurer_number).map_err(|f| findings.push(f)).ok();
+    let insurer = insurer_number("insurer_number", &form.insurer_number)
+        .map_err(|f| findings.push(f))
+        .ok();
     let symbol = match identifiers::card_field(&form.symbol) {
         Ok(symbol) => Some(symbol),
         Err(CardFieldError::Empty) => None,
@@ -73,16 +75,29 @@ pub fn inquiry(form: &InquiryForm, today: NaiveDate) -> Result<ValidInquiry, Vec
             None
         }
     };
-    let birthdate = date("birthdate", "生年月日", &form.birthdate, today).map_err(|f| findings.push(f)).ok();
-    let confirmation_date =
-        date("confirmation_date", "資格確認日", &form.confirmation_date, today).map_err(|f| findings.push(f)).ok();
+    let birthdate = date("birthdate", "生年月日", &form.birthdate, today)
+        .map_err(|f| findings.push(f))
+        .ok();
+    let confirmation_date = date(
+        "confirmation_date",
+        "資格確認日",
+        &form.confirmation_date,
+        today,
+    )
+    .map_err(|f| findings.push(f))
+    .ok();
     if let (Some(birth), Some(confirmation)) = (birthdate, confirmation_date)
         && confirmation < birth
     {
-        findings.push(Finding::new("confirmation_date", catalogue::CONFIRMATION_BEFORE_BIRTH));
+        findings.push(Finding::new(
+            "confirmation_date",
+            catalogue::CONFIRMATION_BEFORE_BIRTH,
+        ));
     }
     match (insurer, number, birthdate, confirmation_date) {
-        (Some(insurer), Some(number), Some(birthdate), Some(confirmation_date)) if findings.is_empty() => {
+        (Some(insurer), Some(number), Some(birthdate), Some(confirmation_date))
+            if findings.is_empty() =>
+        {
             Ok(ValidInquiry {
                 card: Card {
                     insurer_number: Some(insurer),
@@ -122,8 +137,12 @@ pub fn institution_code(field: &'static str, input: &str) -> Result<InstitutionC
             match e {
                 InstitutionCodeError::Empty => catalogue::INSTITUTION_CODE_REQUIRED,
                 InstitutionCodeError::NotTenDigits { .. } => catalogue::INSTITUTION_CODE_FORMAT,
-                InstitutionCodeError::NoSuchPrefecture { .. } => catalogue::INSTITUTION_CODE_PREFECTURE,
-                InstitutionCodeError::NoSuchFeeSchedule { .. } => catalogue::INSTITUTION_CODE_FEE_SCHEDULE,
+                InstitutionCodeError::NoSuchPrefecture { .. } => {
+                    catalogue::INSTITUTION_CODE_PREFECTURE
+                }
+                InstitutionCodeError::NoSuchFeeSchedule { .. } => {
+                    catalogue::INSTITUTION_CODE_FEE_SCHEDULE
+                }
                 InstitutionCodeError::CheckDigit { .. } => catalogue::INSTITUTION_CODE_CHECK_DIGIT,
             },
         )
@@ -131,7 +150,12 @@ pub fn institution_code(field: &'static str, input: &str) -> Result<InstitutionC
 }
 
 /// A date field in any form staff type: a real date, inside an era (明治 onward), not after `today`.
-pub fn date(field: &'static str, label: &str, input: &str, today: NaiveDate) -> Result<NaiveDate, Finding> {
+pub fn date(
+    field: &'static str,
+    label: &str,
+    input: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, Finding> {
     let date = era::parse(input).map_err(|e| {
         Finding::new(
             field,
@@ -158,7 +182,9 @@ pub fn reference_number(field: &'static str, input: &str) -> Result<String, Find
             match e {
                 ReferenceNumberError::Empty => catalogue::REFERENCE_NUMBER_REQUIRED,
                 ReferenceNumberError::TooLong { .. } => catalogue::REFERENCE_NUMBER_TOO_LONG,
-                ReferenceNumberError::ControlCharacter { .. } => catalogue::REFERENCE_NUMBER_CONTROL,
+                ReferenceNumberError::ControlCharacter { .. } => {
+                    catalogue::REFERENCE_NUMBER_CONTROL
+                }
             },
         )
     })
@@ -172,7 +198,14 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
     }
 
-    fn form(insurer: &str, symbol: &str, number: &str, branch: &str, birth: &str, confirmation: &str) -> InquiryForm {
+    fn form(
+        insurer: &str,
+        symbol: &str,
+        number: &str,
+        branch: &str,
+        birth: &str,
+        confirmation: &str,
+    ) -> InquiryForm {
         InquiryForm {
             insurer_number: insurer.to_owned(),
             symbol: symbol.to_owned(),
@@ -189,20 +222,55 @@ mod tests {
             Ok(_) => Vec::new(),
             Err(findings) => findings.into_iter().map(|f| (f.field, f.message)).collect(),
         };
-        let expected: Vec<(&str, String)> = expected.iter().map(|(f, m)| (*f, (*m).to_owned())).collect();
+        let expected: Vec<(&str, String)> = expected
+            .iter()
+            .map(|(f, m)| (*f, (*m).to_owned()))
+            .collect();
         assert_eq!(actual, expected, "{form:?}");
     }
 
     #[test]
     fn the_seed_cards_pass() {
-        let valid = inquiry(&form("06139000", "9000", "10001", "01", "昭和29年3月26日", "2026-11-22"), today())
-            .expect("新橋 太郎's card");
-        assert_eq!(valid.card.insurer_number.map(|n| n.to_wire()).as_deref(), Some("06139000"));
-        assert_eq!(valid.birthdate, NaiveDate::from_ymd_opt(1954, 3, 26).expect("date"));
-        check(form("31130842", "2022", "010001", "01", "H23.1.1", "20261122"), &[]);
-        check(form("１３８０５７", "", "１２３‐４５", "1", "s290326", "令和8年11月22日"), &[]);
+        let valid = inquiry(
+            &form(
+                "06139000",
+                "9000",
+                "10001",
+                "01",
+                "昭和29年3月26日",
+                "2026-11-22",
+            ),
+            today(),
+        )
+        .expect("新橋 太郎's card");
+        assert_eq!(
+            valid.card.insurer_number.map(|n| n.to_wire()).as_deref(),
+            Some("06139000")
+        );
+        assert_eq!(
+            valid.birthdate,
+            NaiveDate::from_ymd_opt(1954, 3, 26).expect("date")
+        );
+        check(
+            form("31130842", "2022", "010001", "01", "H23.1.1", "20261122"),
+            &[],
+        );
+        check(
+            form(
+                "１３８０５７",
+                "",
+                "１２３‐４５",
+                "1",
+                "s290326",
+                "令和8年11月22日",
+            ),
+            &[],
+        );
         // 後期高齢 (法別 39): no 記号, no 枝番.
-        check(form("39131156", "", "12345674", "", "1940-05-05", "2026-11-22"), &[]);
+        check(
+            form("39131156", "", "12345674", "", "1940-05-05", "2026-11-22"),
+            &[],
+        );
     }
 
     #[test]
@@ -212,7 +280,10 @@ mod tests {
             &[
                 ("insurer_number", "保険者番号を入力してください。"),
                 ("number", "番号を入力してください。"),
-                ("branch", "枝番を入力してください。（後期高齢者医療の保険証には枝番はありません）"),
+                (
+                    "branch",
+                    "枝番を入力してください。（後期高齢者医療の保険証には枝番はありません）",
+                ),
                 ("birthdate", "生年月日を入力してください。"),
                 ("confirmation_date", "資格確認日を入力してください。"),
             ],
@@ -222,25 +293,95 @@ mod tests {
     #[test]
     fn bad_values_per_field() {
         let base = |f: &dyn Fn(&mut InquiryForm)| {
-            let mut x = form("06139000", "9000", "10001", "01", "1954-03-26", "2026-11-22");
+            let mut x = form(
+                "06139000",
+                "9000",
+                "10001",
+                "01",
+                "1954-03-26",
+                "2026-11-22",
+            );
             f(&mut x);
             x
         };
-        check(base(&|f| f.insurer_number = "0613900".into()), &[("insurer_number", "保険者番号は6桁または8桁で入力してください。")]);
-        check(base(&|f| f.insurer_number = "06139001".into()), &[("insurer_number", "保険者番号の検証番号が一致しません。保険証の記載をご確認ください。")]);
-        check(base(&|f| f.insurer_number = "０６１３９ＡＢＣ".into()), &[("insurer_number", "保険者番号は数字で入力してください。")]);
-        check(base(&|f| f.insurer_number = "06989000".into()), &[("insurer_number", "保険者番号の都道府県番号（01～47）が正しくありません。")]);
-        check(base(&|f| f.symbol = "記".repeat(21)), &[("symbol", "記号は20文字以内で入力してください。")]);
-        check(base(&|f| f.number = "1".repeat(21)), &[("number", "番号は20文字以内で入力してください。")]);
-        check(base(&|f| f.branch = "001".into()), &[("branch", "枝番は2桁の数字で入力してください。")]);
-        check(base(&|f| f.branch = "ab".into()), &[("branch", "枝番は2桁の数字で入力してください。")]);
-        check(base(&|f| f.birthdate = "2027-01-01".into()), &[("birthdate", "生年月日に未来の日付は入力できません。")]);
-        check(base(&|f| f.birthdate = "平成1年1月7日".into()), &[("birthdate", "元号の期間外の日付です。")]);
-        check(base(&|f| f.birthdate = "昭和29年2月30日".into()), &[("birthdate", "存在しない日付です。")]);
-        check(base(&|f| f.birthdate = "1860-01-01".into()), &[("birthdate", "生年月日は明治以降の日付で入力してください。")]);
-        check(base(&|f| f.birthdate = "あした".into()), &[("birthdate", "日付の形式が正しくありません。（例：昭和29年3月26日、S29.3.26、1954-03-26）")]);
-        check(base(&|f| f.confirmation_date = "2026-11-23".into()), &[("confirmation_date", "資格確認日に未来の日付は入力できません。")]);
-        check(base(&|f| f.confirmation_date = "1950-01-01".into()), &[("confirmation_date", "資格確認日は生年月日以降の日付を入力してください。")]);
+        check(
+            base(&|f| f.insurer_number = "0613900".into()),
+            &[(
+                "insurer_number",
+                "保険者番号は6桁または8桁で入力してください。",
+            )],
+        );
+        check(
+            base(&|f| f.insurer_number = "06139001".into()),
+            &[(
+                "insurer_number",
+                "保険者番号の検証番号が一致しません。保険証の記載をご確認ください。",
+            )],
+        );
+        check(
+            base(&|f| f.insurer_number = "０６１３９ＡＢＣ".into()),
+            &[("insurer_number", "保険者番号は数字で入力してください。")],
+        );
+        check(
+            base(&|f| f.insurer_number = "06989000".into()),
+            &[(
+                "insurer_number",
+                "保険者番号の都道府県番号（01～47）が正しくありません。",
+            )],
+        );
+        check(
+            base(&|f| f.symbol = "記".repeat(21)),
+            &[("symbol", "記号は20文字以内で入力してください。")],
+        );
+        check(
+            base(&|f| f.number = "1".repeat(21)),
+            &[("number", "番号は20文字以内で入力してください。")],
+        );
+        check(
+            base(&|f| f.branch = "001".into()),
+            &[("branch", "枝番は2桁の数字で入力してください。")],
+        );
+        check(
+            base(&|f| f.branch = "ab".into()),
+            &[("branch", "枝番は2桁の数字で入力してください。")],
+        );
+        check(
+            base(&|f| f.birthdate = "2027-01-01".into()),
+            &[("birthdate", "生年月日に未来の日付は入力できません。")],
+        );
+        check(
+            base(&|f| f.birthdate = "平成1年1月7日".into()),
+            &[("birthdate", "元号の期間外の日付です。")],
+        );
+        check(
+            base(&|f| f.birthdate = "昭和29年2月30日".into()),
+            &[("birthdate", "存在しない日付です。")],
+        );
+        check(
+            base(&|f| f.birthdate = "1860-01-01".into()),
+            &[("birthdate", "生年月日は明治以降の日付で入力してください。")],
+        );
+        check(
+            base(&|f| f.birthdate = "あした".into()),
+            &[(
+                "birthdate",
+                "日付の形式が正しくありません。（例：昭和29年3月26日、S29.3.26、1954-03-26）",
+            )],
+        );
+        check(
+            base(&|f| f.confirmation_date = "2026-11-23".into()),
+            &[(
+                "confirmation_date",
+                "資格確認日に未来の日付は入力できません。",
+            )],
+        );
+        check(
+            base(&|f| f.confirmation_date = "1950-01-01".into()),
+            &[(
+                "confirmation_date",
+                "資格確認日は生年月日以降の日付を入力してください。",
+            )],
+        );
     }
 
     #[test]
@@ -250,7 +391,10 @@ mod tests {
             institution_code("code", "1234567890").map_err(|f| f.message),
             Err("医療機関コードの検証番号が一致しません。".to_owned())
         );
-        assert_eq!(reference_number("reference_number", "12345678901"), Ok("12345678901".to_owned()));
+        assert_eq!(
+            reference_number("reference_number", "12345678901"),
+            Ok("12345678901".to_owned())
+        );
         assert_eq!(
             reference_number("reference_number", &"9".repeat(51)).map_err(|f| f.message),
             Err("照会番号は50文字以内で入力してください。".to_owned())

@@ -3,7 +3,9 @@
 //! kind (`OQSmuquc`), 医療扶助 (`OQSmutic`), 訪問診療等 (`OQSmuhvq`) and オンライン診療等 (`OQSmuonq`)
 //! share these shapes; only the file prefix and the search elements used differ.
 
-use crate::wire::{Message, QualificationRecord, RequestHeader, ResultHeader, SearchInfo, wire_element};
+use crate::wire::{
+    Message, QualificationRecord, RequestHeader, ResultHeader, SearchInfo, wire_element,
+};
 
 /// `…01req`: the people to look up.
 pub type BulkRequest = Message<RequestHeader, BulkRequestBody>;
@@ -28,7 +30,12 @@ pub enum BulkKind {
 }
 
 impl BulkKind {
-    pub const ALL: [BulkKind; 4] = [BulkKind::Qualifications, BulkKind::MedicalAid, BulkKind::HomeVisit, BulkKind::Online];
+    pub const ALL: [BulkKind; 4] = [
+        BulkKind::Qualifications,
+        BulkKind::MedicalAid,
+        BulkKind::HomeVisit,
+        BulkKind::Online,
+    ];
 
     /// The file prefix without the step, e.g. `OQSmuquc`.
     pub fn prefix(self) -> &'static str {

@@ -53,8 +53,13 @@ pub enum DecodeError {
     Malformed { position: usize, message: String },
     #[error("the root element is {root:?}, not XmlMsg")]
     NotXmlMsg { root: String },
-    #[error("CharacterCodeIdentifier {identifier:?} contradicts the document's {encoding:?} encoding")]
-    CharacterCodeMismatch { identifier: String, encoding: Encoding },
+    #[error(
+        "CharacterCodeIdentifier {identifier:?} contradicts the document's {encoding:?} encoding"
+    )]
+    CharacterCodeMismatch {
+        identifier: String,
+        encoding: Encoding,
+    },
 }
 
 /// Why a message cannot be written.
@@ -80,6 +85,14 @@ pub struct Message<H, B> {
 impl<H: WireElement + Default, B: WireElement + Default> Message<H, B> {
     /// Decodes a message from bytes of at most `limit`.
     pub fn decode_with_limit(bytes: &[u8], limit: usize) -> Result<Message<H, B>, DecodeError> {
+        Message::decode_with_encoding(bytes, limit).map(|(message, _)| message)
+    }
+
+    /// Decodes a message and says which encoding it was in (answers are given in the same one).
+    pub fn decode_with_encoding(
+        bytes: &[u8],
+        limit: usize,
+    ) -> Result<(Message<H, B>, Encoding), DecodeError> {
         let document = xml::parse(bytes, limit)?;
         let root = &document.root;
         if root.name != "XmlMsg" {
@@ -103,10 +116,11 @@ impl<H: WireElement + Default, B: WireElement + Default> Message<H, B> {
                 });
             }
         }
-        Ok(Message {
+        let message = Message {
             header: header.map(H::decode).unwrap_or_default(),
             body: root.child("MessageBody").map(B::decode).unwrap_or_default(),
-        })
+        };
+        Ok((message, document.encoding))
     }
 
     /// Decodes a single message (at most [`MESSAGE_LIMIT`] bytes).
@@ -127,7 +141,11 @@ impl<H: WireElement + Default, B: WireElement + Default> Message<H, B> {
 
 /// The items of a list element: those inside the wrapper (`ResultList/ResultOfQualificationConfirmation`)
 /// and, tolerantly, those standing directly where the wrapper would be.
-fn list_items<'a>(element: &'a Element, wrapper: &'a str, item: &'a str) -> impl Iterator<Item = &'a Element> {
+fn list_items<'a>(
+    element: &'a Element,
+    wrapper: &'a str,
+    item: &'a str,
+) -> impl Iterator<Item = &'a Element> {
     element
         .children_named(wrapper)
         .flat_map(move |w| w.children_named(item))

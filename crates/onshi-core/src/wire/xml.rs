@@ -137,9 +137,9 @@ fn decode_text(bytes: &[u8]) -> Result<(Encoding, Cow<'_, str>), DecodeError> {
         None => (false, bytes),
     };
     let declared = match declared_label(body) {
-        Some(label) => Some(
-            Encoding::from_label(&label).ok_or(DecodeError::UnsupportedEncoding { label })?,
-        ),
+        Some(label) => {
+            Some(Encoding::from_label(&label).ok_or(DecodeError::UnsupportedEncoding { label })?)
+        }
         None => None,
     };
     let encoding = match (bom, declared) {
@@ -151,17 +151,21 @@ fn decode_text(bytes: &[u8]) -> Result<(Encoding, Cow<'_, str>), DecodeError> {
         (_, Some(encoding)) => encoding,
         (_, None) => Encoding::Utf8,
     };
-    let text = match encoding {
-        Encoding::Utf8 => std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
-            DecodeError::InvalidBytes {
-                encoding,
-                offset: e.valid_up_to() + usize::from(bom) * 3,
-            }
-        })?,
-        Encoding::ShiftJis => SHIFT_JIS
-            .decode_without_bom_handling_and_without_replacement(body)
-            .ok_or(DecodeError::InvalidBytes { encoding, offset: 0 })?,
-    };
+    let text =
+        match encoding {
+            Encoding::Utf8 => std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
+                DecodeError::InvalidBytes {
+                    encoding,
+                    offset: e.valid_up_to() + usize::from(bom) * 3,
+                }
+            })?,
+            Encoding::ShiftJis => SHIFT_JIS
+                .decode_without_bom_handling_and_without_replacement(body)
+                .ok_or(DecodeError::InvalidBytes {
+                    encoding,
+                    offset: 0,
+                })?,
+        };
     Ok((encoding, text))
 }
 
@@ -174,7 +178,9 @@ fn declared_label(bytes: &[u8]) -> Option<String> {
     let end = head.windows(2).position(|w| w == b"?>")?;
     let declaration = String::from_utf8_lossy(&head[..end]);
     let at = declaration.find("encoding")?;
-    let rest = declaration[at + "encoding".len()..].trim_start().strip_prefix('=')?;
+    let rest = declaration[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
     let rest = rest.trim_start();
     let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
     let value = &rest[1..];
@@ -205,7 +211,9 @@ fn build_tree(text: &str) -> Result<Element, DecodeError> {
                 attach(&mut stack, &mut root, element)?;
             }
             Event::End(_) => {
-                let mut element = stack.pop().ok_or_else(|| malformed(&reader, "an end tag without a start"))?;
+                let mut element = stack
+                    .pop()
+                    .ok_or_else(|| malformed(&reader, "an end tag without a start"))?;
                 if !element.children.is_empty() && element.text.trim().is_empty() {
                     element.text.clear();
                 }
@@ -216,8 +224,10 @@ fn build_tree(text: &str) -> Result<Element, DecodeError> {
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c,
-                    Ok(None) => predefined_entity(&reference).ok_or_else(|| DecodeError::UndefinedEntity {
-                        name: reference.to_string(),
+                    Ok(None) => predefined_entity(&reference).ok_or_else(|| {
+                        DecodeError::UndefinedEntity {
+                            name: reference.to_string(),
+                        }
                     })?,
                     Err(e) => return Err(malformed(&reader, &e.to_string())),
                 };
@@ -256,7 +266,11 @@ fn predefined_entity(name: &str) -> Option<char> {
     }
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) -> Result<(), DecodeError> {
+fn attach(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    element: Element,
+) -> Result<(), DecodeError> {
     match stack.last_mut() {
         Some(parent) => parent.children.push(element),
         None if root.is_none() => *root = Some(element),
@@ -265,7 +279,11 @@ fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) -
     Ok(())
 }
 
-fn append_text(reader: &Reader<&[u8]>, stack: &mut [Element], text: &str) -> Result<(), DecodeError> {
+fn append_text(
+    reader: &Reader<&[u8]>,
+    stack: &mut [Element],
+    text: &str,
+) -> Result<(), DecodeError> {
     match stack.last_mut() {
         Some(element) => element.text.push_str(text),
         // Whitespace around the root is allowed; anything else there is not XML.
@@ -382,7 +400,8 @@ pub fn first_unencodable(text: &str) -> Option<char> {
         return None;
     }
     // encoding_rs would have written a numeric character reference in its place; find which one.
-    text.chars().find(|c| SHIFT_JIS.encode(c.encode_utf8(&mut [0; 4])).2)
+    text.chars()
+        .find(|c| SHIFT_JIS.encode(c.encode_utf8(&mut [0; 4])).2)
 }
 
 #[cfg(test)]
@@ -410,56 +429,114 @@ mod tests {
 
     #[test]
     fn leaf_text_is_kept_exactly() {
-        let doc = parse_str("<X><InsurerNumber>  123456</InsurerNumber><Name>新橋　太郎</Name></X>").expect("parses");
-        assert_eq!(doc.root.text_of("InsurerNumber").as_deref(), Some("  123456"));
+        let doc =
+            parse_str("<X><InsurerNumber>  123456</InsurerNumber><Name>新橋　太郎</Name></X>")
+                .expect("parses");
+        assert_eq!(
+            doc.root.text_of("InsurerNumber").as_deref(),
+            Some("  123456")
+        );
         assert_eq!(doc.root.text_of("Name").as_deref(), Some("新橋　太郎"));
     }
 
     #[test]
     fn encodings_are_found_by_bom_declaration_or_default() {
-        let sjis = SHIFT_JIS.encode("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X><N>新橋</N></X>").0;
+        let sjis = SHIFT_JIS
+            .encode("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X><N>新橋</N></X>")
+            .0;
         let doc = parse(&sjis, 1 << 20).expect("Shift_JIS");
         assert_eq!(doc.encoding, Encoding::ShiftJis);
         assert_eq!(doc.root.text_of("N").as_deref(), Some("新橋"));
         let with_bom = [&[0xEF, 0xBB, 0xBF][..], "<X><N>新橋</N></X>".as_bytes()].concat();
-        assert_eq!(parse(&with_bom, 1 << 20).expect("bom").encoding, Encoding::Utf8);
+        assert_eq!(
+            parse(&with_bom, 1 << 20).expect("bom").encoding,
+            Encoding::Utf8
+        );
         let single_quotes = b"<?xml version='1.0' encoding='windows-31j'?><X/>";
-        assert_eq!(parse(single_quotes, 1 << 20).expect("cp932").encoding, Encoding::ShiftJis);
+        assert_eq!(
+            parse(single_quotes, 1 << 20).expect("cp932").encoding,
+            Encoding::ShiftJis
+        );
     }
 
     #[test]
     fn refusals() {
-        let check = |input: &[u8], expected: DecodeError| assert_eq!(parse(input, 1 << 10), Err(expected));
-        check(&[b' '; 1025], DecodeError::TooLarge { size: 1025, limit: 1024 });
+        let check =
+            |input: &[u8], expected: DecodeError| assert_eq!(parse(input, 1 << 10), Err(expected));
+        check(
+            &[b' '; 1025],
+            DecodeError::TooLarge {
+                size: 1025,
+                limit: 1024,
+            },
+        );
         check(b"", DecodeError::Empty);
         check(b"   ", DecodeError::Empty);
         check(
             b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><X/>",
-            DecodeError::UnsupportedEncoding { label: "EUC-JP".to_owned() },
+            DecodeError::UnsupportedEncoding {
+                label: "EUC-JP".to_owned(),
+            },
         );
-        check(&[0xFF, 0xFE, b'<', 0], DecodeError::UnsupportedEncoding { label: "UTF-16".to_owned() });
         check(
-            &[&[0xEF, 0xBB, 0xBF][..], b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X/>"].concat(),
-            DecodeError::EncodingConflict { declared: Encoding::ShiftJis },
+            &[0xFF, 0xFE, b'<', 0],
+            DecodeError::UnsupportedEncoding {
+                label: "UTF-16".to_owned(),
+            },
         );
-        check(b"<X>\xff</X>", DecodeError::InvalidBytes { encoding: Encoding::Utf8, offset: 3 });
+        check(
+            &[
+                &[0xEF, 0xBB, 0xBF][..],
+                b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X/>",
+            ]
+            .concat(),
+            DecodeError::EncodingConflict {
+                declared: Encoding::ShiftJis,
+            },
+        );
+        check(
+            b"<X>\xff</X>",
+            DecodeError::InvalidBytes {
+                encoding: Encoding::Utf8,
+                offset: 3,
+            },
+        );
         check(
             b"<?xml version=\"1.0\"?><!DOCTYPE X [<!ENTITY e \"boom\">]><X>&e;</X>",
             DecodeError::DoctypeRefused,
         );
-        check(b"<X>&nbsp;</X>", DecodeError::UndefinedEntity { name: "nbsp".to_owned() });
+        check(
+            b"<X>&nbsp;</X>",
+            DecodeError::UndefinedEntity {
+                name: "nbsp".to_owned(),
+            },
+        );
         check(b"<X/><Y/>", DecodeError::MultipleRoots);
         let deep = format!("{}{}", "<a>".repeat(33), "</a>".repeat(33));
         check(deep.as_bytes(), DecodeError::TooDeep { limit: 32 });
-        assert!(matches!(parse(b"<X><Y></X>", 1 << 10), Err(DecodeError::Malformed { .. })));
-        assert!(matches!(parse(b"<X>", 1 << 10), Err(DecodeError::Malformed { .. })));
-        assert!(matches!(parse(b"oops<X/>", 1 << 10), Err(DecodeError::Malformed { .. })));
+        assert!(matches!(
+            parse(b"<X><Y></X>", 1 << 10),
+            Err(DecodeError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse(b"<X>", 1 << 10),
+            Err(DecodeError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse(b"oops<X/>", 1 << 10),
+            Err(DecodeError::Malformed { .. })
+        ));
     }
 
     #[test]
     fn descendants_are_found_at_any_depth_but_not_inside_a_match() {
         let doc = parse_str("<R><U><A><T>1</T></A></U><T>2<T>inner</T></T></R>").expect("parses");
-        let found: Vec<String> = doc.root.descendants_named("T").iter().map(|e| e.text.clone()).collect();
+        let found: Vec<String> = doc
+            .root
+            .descendants_named("T")
+            .iter()
+            .map(|e| e.text.clone())
+            .collect();
         assert_eq!(found, ["1", "2"]);
     }
 
@@ -470,14 +547,19 @@ mod tests {
         w.leaf("Name", "髙橋 <&> 太郎").expect("cp932 has 髙");
         assert_eq!(
             w.leaf("Name", "𠮷田"),
-            Err(EncodeError::Unrepresentable { element: "Name".to_owned(), character: '𠮷' })
+            Err(EncodeError::Unrepresentable {
+                element: "Name".to_owned(),
+                character: '𠮷'
+            })
         );
         w.close("XmlMsg");
         let bytes = w.finish();
         let doc = parse(&bytes, 1 << 20).expect("reads back");
         assert_eq!(doc.encoding, Encoding::ShiftJis);
         assert_eq!(doc.root.text_of("Name").as_deref(), Some("髙橋 <&> 太郎"));
-        assert!(bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"Shift_JIS\" standalone=\"no\"?>\n<XmlMsg>\n  <Name>"));
+        assert!(bytes.starts_with(
+            b"<?xml version=\"1.0\" encoding=\"Shift_JIS\" standalone=\"no\"?>\n<XmlMsg>\n  <Name>"
+        ));
     }
 
     #[test]

@@ -1,0 +1,420 @@
+//! Bulk jobs (`POST /bulk/{kind}`, `GET /bulk/{kind}/{reception_number}`): 資格情報一括照会 and its
+//! 訪問診療等・オンライン診療等・医療扶助 kinds, and 照会番号一括登録.
+//!
+//! The upload is answered at once with a reception number; its result is computed then too (so it
+//! reflects the state at upload) but given out only after `Config::bulk_delay`, answering 処理中
+//! (SegmentOfResult 2) until then, as the guides describe (seed 002). When a job becomes ready the next
+//! dispatch appends a `bulk` event.
+
+use serde_json::json;
+
+use crate::{
+    account::Action,
+    codes::{CodeTable, ProcessingResultStatus, SegmentOfResult, TreatmentKind},
+    contract::{Problem, ProblemCode, Request},
+    dispatch::{Cx, Fail, Handled, caller, reference, xml_body, xml_response},
+    domain::{Card, Findings, InsurerNumber, ResultInfo, Search, convert::text},
+    simulator::error_codes,
+    store::{BulkJobRecord, CardKey, Change, EventKind},
+    wire::{self, Encoding},
+};
+
+/// The contract's bulk kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Qualifications,
+    ReferenceNumbers,
+    HomeVisit,
+    Online,
+    MedicalAid,
+}
+
+impl Kind {
+    fn parse(text: &str) -> Option<Kind> {
+        match text {
+            "qualifications" => Some(Kind::Qualifications),
+            "reference-numbers" => Some(Kind::ReferenceNumbers),
+            "home-visit" => Some(Kind::HomeVisit),
+            "online" => Some(Kind::Online),
+            "medical-aid" => Some(Kind::MedicalAid),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Qualifications => "qualifications",
+            Kind::ReferenceNumbers => "reference-numbers",
+            Kind::HomeVisit => "home-visit",
+            Kind::Online => "online",
+            Kind::MedicalAid => "medical-aid",
+        }
+    }
+
+    fn action(self) -> Action {
+        match self {
+            Kind::ReferenceNumbers => Action::ReferenceNumbers,
+            _ => Action::Bulk,
+        }
+    }
+
+    /// The 診療区分 whose consents a date-only search lists.
+    fn treatment(self) -> Option<TreatmentKind> {
+        match self {
+            Kind::HomeVisit => Some(TreatmentKind::HomeVisit),
+            Kind::Online => Some(TreatmentKind::Online),
+            _ => None,
+        }
+    }
+}
+
+fn unknown_kind(kind: &str) -> Fail {
+    Problem::new(ProblemCode::NotFound)
+        .with_detail(format!("no bulk kind {kind:?}"))
+        .into()
+}
+
+pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Handled {
+    let kind = Kind::parse(kind_name).ok_or_else(|| unknown_kind(kind_name))?;
+    let caller = caller(cx, request, kind.action())?;
+    let institution = cx.institution()?;
+    let user = caller.acting_user(cx, request)?;
+    let limit = cx.config.bulk_body_limit;
+    // A refused upload stores no job, so its number is simply given to the next one.
+    let reception_number = format!(
+        "{}{:06}",
+        cx.now.jst().format("%Y%m%d"),
+        cx.read.bulk_job_count()? + 1
+    );
+    let target = Target {
+        institution: &institution.code,
+        reception_number: &reception_number,
+    };
+    // Both upload shapes share the header; only the body differs.
+    let (header, encoding, built) = if kind == Kind::ReferenceNumbers {
+        let (message, encoding) =
+            xml_body::<wire::RequestHeader, wire::BulkReferenceRequestBody>(request, limit)?;
+        let built = reference_units(cx, &message, &target, &user)?;
+        (message.header, encoding, built)
+    } else {
+        let (message, encoding) =
+            xml_body::<wire::RequestHeader, wire::BulkRequestBody>(request, limit)?;
+        let built = search_units(cx, kind, &message, &target)?;
+        (message.header, encoding, built)
+    };
+    let mut receipt = ResultInfo {
+        processed_at: Some(cx.local_now()),
+        institution_code: Some(institution.code.clone()),
+        arbitrary_file_identifier: text(&header.arbitrary_file_identifier),
+        segment: Some(SegmentOfResult::Completed),
+        ..ResultInfo::default()
+    };
+    let refusal = if header.medical_institution_code.as_deref().map(str::trim)
+        != Some(institution.code.as_str())
+    {
+        Some((
+            error_codes::WRONG_INSTITUTION,
+            "医療機関コードが一致しません。",
+        ))
+    } else if built.units == 0 && built.nothing_to_look_up {
+        Some((error_codes::EMPTY_BULK, "照会対象がありません。"))
+    } else {
+        None
+    };
+    let body = match refusal {
+        Some((code, message)) => {
+            receipt.segment = Some(SegmentOfResult::Failed);
+            receipt.error_code = Some(code.to_owned());
+            receipt.error_message = Some(message.to_owned());
+            wire::BulkReceiptBody {
+                processing_result_status: Some(ProcessingResultStatus::Error.code().to_owned()),
+                processing_result_code: Some(code.to_owned()),
+                processing_result_message: Some(message.to_owned()),
+                ..wire::BulkReceiptBody::default()
+            }
+        }
+        None => {
+            for change in built.changes {
+                cx.change(change);
+            }
+            cx.change(Change::PutBulkJob(BulkJobRecord {
+                reception_number: reception_number.clone(),
+                kind: kind.as_str().to_owned(),
+                user_id: user,
+                created_at: cx.now,
+                ready_at: cx.now + cx.config.bulk_delay,
+                announced: false,
+                units: built.units,
+                result_xml: built.result_xml,
+                character_code: encoding.identifier().to_owned(),
+            }));
+            wire::BulkReceiptBody {
+                processing_result_status: Some(ProcessingResultStatus::Completed.code().to_owned()),
+                reception_number: Some(reception_number),
+                reception_date_time: Some(cx.local_now().format("%Y%m%d%H%M%S").to_string()),
+                ..wire::BulkReceiptBody::default()
+            }
+        }
+    };
+    xml_response(
+        &wire::BulkReceipt {
+            header: receipt.to_wire(),
+            body,
+        },
+        encoding,
+    )
+}
+
+/// Where a job's result goes: the institution and the reception number.
+struct Target<'t> {
+    institution: &'t str,
+    reception_number: &'t str,
+}
+
+/// A job's result, built at upload: the final message and the changes registering it implies.
+struct Built {
+    units: u32,
+    nothing_to_look_up: bool,
+    result_xml: String,
+    changes: Vec<Change>,
+}
+
+fn result_info(cx: &Cx<'_>, target: &Target<'_>, units: u32, errors: u32) -> ResultInfo {
+    ResultInfo {
+        // The result is given out once processed, so it carries that time.
+        processed_at: Some((cx.now + cx.config.bulk_delay).jst().naive_local()),
+        institution_code: Some(target.institution.to_owned()),
+        segment: Some(SegmentOfResult::Completed),
+        reception_number: Some(target.reception_number.to_owned()),
+        count_total: Some(units),
+        count_normal: Some(units - errors),
+        count_error: Some(errors),
+        ..ResultInfo::default()
+    }
+}
+
+fn encode_utf8<H, B>(message: &wire::Message<H, B>) -> Result<String, Fail>
+where
+    H: wire::WireElement + Default,
+    B: wire::WireElement + Default,
+{
+    message
+        .encode(Encoding::Utf8)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| {
+            Problem::new(ProblemCode::Internal)
+                .with_detail(e.to_string())
+                .into()
+        })
+}
+
+fn search_units(
+    cx: &mut Cx<'_>,
+    kind: Kind,
+    message: &wire::BulkRequest,
+    target: &Target<'_>,
+) -> Result<Built, Fail> {
+    let mut searches = Vec::new();
+    for wire_search in &message.body.searches {
+        let mut findings = Findings::default();
+        let search = Search::from_wire(wire_search, &mut findings);
+        if search.card.number.is_some() {
+            searches.push((search, findings));
+        } else if let Some(treatment) = kind.treatment() {
+            // A search by consent date lists everyone who consented for this 診療区分 in the period.
+            for consent in cx.read.consents()? {
+                let date = consent.consented_at.jst_date();
+                let in_range = search.consent_from.is_none_or(|from| date >= from)
+                    && search.consent_to.is_none_or(|to| date <= to)
+                    && search.examination_from.is_none_or(|from| date >= from)
+                    && search.examination_to.is_none_or(|to| date <= to);
+                if consent.revoked_at.is_none() && consent.treatment == treatment.code() && in_range
+                {
+                    searches.push((
+                        Search {
+                            card: card_of(&consent.card),
+                            birthdate: Some(consent.birthdate),
+                            treatment: Some(treatment.clone()),
+                            ..search.clone()
+                        },
+                        Findings::default(),
+                    ));
+                }
+            }
+        }
+    }
+    let mut units = Vec::new();
+    let mut errors = 0;
+    for (search, findings) in &searches {
+        let reference = cx
+            .read
+            .reference(&CardKey::of(&search.card))?
+            .map(|r| r.reference_number);
+        if !findings.0.is_empty() || search.birthdate.is_none() {
+            errors += 1;
+            units.push(wire::BulkConfirmUnit {
+                search: Some(search.to_wire()),
+                processing_result_status: Some(ProcessingResultStatus::Error.code().to_owned()),
+                processing_result_code: Some(error_codes::INVALID_REQUEST.to_owned()),
+                processing_result_message: Some("照会内容に誤りがあります。".to_owned()),
+                ..wire::BulkConfirmUnit::default()
+            });
+            continue;
+        }
+        let context = cx.answer_context(target.institution, reference.clone());
+        let (validity, records) = cx.national.answer_search(search, &context);
+        units.push(wire::BulkConfirmUnit {
+            search: Some(search.to_wire()),
+            processing_result_status: Some(ProcessingResultStatus::Completed.code().to_owned()),
+            qualification_validity: Some(validity.code().to_owned()),
+            results: records.iter().map(|q| q.to_wire()).collect(),
+            reference_number: reference,
+            ..wire::BulkConfirmUnit::default()
+        });
+    }
+    let count = u32::try_from(units.len()).unwrap_or(u32::MAX);
+    let result = wire::BulkResult {
+        header: result_info(cx, target, count, errors).to_wire(),
+        body: wire::BulkResultBody { units },
+    };
+    Ok(Built {
+        units: count,
+        nothing_to_look_up: message.body.searches.is_empty(),
+        result_xml: encode_utf8(&result)?,
+        changes: Vec::new(),
+    })
+}
+
+fn reference_units(
+    cx: &mut Cx<'_>,
+    message: &wire::BulkReferenceRequest,
+    target: &Target<'_>,
+    user: &str,
+) -> Result<Built, Fail> {
+    let mut units = Vec::new();
+    let mut errors = 0;
+    // Registrations are applied when the upload is accepted; collect them apart from this dispatch's
+    // other changes so that a refused upload applies none.
+    let before = cx.changes.len();
+    for registration in &message.body.registrations {
+        let outcome = reference::apply(
+            cx,
+            registration,
+            message.header.medical_institution_code.as_deref(),
+            target.institution,
+            user,
+        )?;
+        let (status, code, text_message) = match outcome {
+            Ok(()) => (ProcessingResultStatus::Completed, None, None),
+            Err((code, text_message)) => {
+                errors += 1;
+                (
+                    ProcessingResultStatus::Error,
+                    Some(code.to_owned()),
+                    Some(text_message),
+                )
+            }
+        };
+        units.push(wire::BulkRegistrationUnit {
+            registration: Some(registration.clone()),
+            processing_result_status: Some(status.code().to_owned()),
+            processing_result_code: code,
+            processing_result_message: text_message,
+        });
+    }
+    let changes = cx.changes.split_off(before);
+    let count = u32::try_from(units.len()).unwrap_or(u32::MAX);
+    let result = wire::BulkReferenceResult {
+        header: result_info(cx, target, count, errors).to_wire(),
+        body: wire::BulkReferenceResultBody { units },
+    };
+    Ok(Built {
+        units: count,
+        nothing_to_look_up: message.body.registrations.is_empty(),
+        result_xml: encode_utf8(&result)?,
+        changes,
+    })
+}
+
+fn card_of(key: &CardKey) -> Card {
+    let present = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+    Card {
+        insurer_number: Some(InsurerNumber::from_wire(&key.insurer)),
+        symbol: present(&key.symbol),
+        number: present(&key.number),
+        branch: present(&key.branch),
+    }
+}
+
+pub(super) fn result(
+    cx: &mut Cx<'_>,
+    request: &Request,
+    kind_name: &str,
+    reception_number: &str,
+) -> Handled {
+    let kind = Kind::parse(kind_name).ok_or_else(|| unknown_kind(kind_name))?;
+    caller(cx, request, kind.action())?;
+    let job = cx
+        .read
+        .bulk_job(reception_number)?
+        .filter(|j| j.kind == kind.as_str())
+        .ok_or_else(|| {
+            Fail::from(
+                Problem::new(ProblemCode::NotFound)
+                    .with_detail(format!("no {kind_name} job {reception_number}")),
+            )
+        })?;
+    let encoding = if job.character_code == Encoding::ShiftJis.identifier() {
+        Encoding::ShiftJis
+    } else {
+        Encoding::Utf8
+    };
+    let institution = cx.institution()?;
+    if cx.now < job.ready_at {
+        let processing = ResultInfo {
+            processed_at: Some(cx.local_now()),
+            institution_code: Some(institution.code),
+            segment: Some(SegmentOfResult::Processing),
+            reception_number: Some(job.reception_number.clone()),
+            ..ResultInfo::default()
+        };
+        return xml_response(
+            &wire::BulkResult {
+                header: processing.to_wire(),
+                body: wire::BulkResultBody::default(),
+            },
+            encoding,
+        );
+    }
+    let stored = job.result_xml.as_bytes();
+    let decode_error = |e: wire::DecodeError| {
+        Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string()))
+    };
+    if kind == Kind::ReferenceNumbers {
+        xml_response(
+            &wire::BulkReferenceResult::decode_with_limit(stored, wire::BULK_LIMIT)
+                .map_err(decode_error)?,
+            encoding,
+        )
+    } else {
+        xml_response(
+            &wire::BulkResult::decode_with_limit(stored, wire::BULK_LIMIT).map_err(decode_error)?,
+            encoding,
+        )
+    }
+}
+
+/// Appends a `bulk` event for each job that became ready since the last dispatch.
+pub(super) fn announce_due(cx: &mut Cx<'_>) -> Result<(), Fail> {
+    for job in cx.read.bulk_jobs_due(cx.now)? {
+        cx.event(
+            EventKind::Bulk,
+            json!({"kind": job.kind, "reception_number": job.reception_number, "units": job.units}),
+        )?;
+        cx.change(Change::PutBulkJob(BulkJobRecord {
+            announced: true,
+            ..job
+        }));
+    }
+    Ok(())
+}

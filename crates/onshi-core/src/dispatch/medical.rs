@@ -1,0 +1,204 @@
+//! 医療情報閲覧 (S12): the patients whose viewing consents are open (within 24 hours, seed 001), and
+//! their 薬剤情報 (`YZKsiquc01req`) and 特定健診情報 (`TKKsiquc01req`) as XML results.
+
+use std::collections::HashSet;
+
+use crate::{
+    account::Action,
+    canned,
+    codes::{CodeTable, Sex},
+    contract::{
+        Request, Response,
+        groups::{CardFields, ViewablePatient, ViewablePatients},
+    },
+    dispatch::{Cx, Fail, Handled, caller, coded, xml_body, xml_response},
+    domain::{
+        Card, InsurerNumber,
+        convert::{text, wire_date},
+        medical::{CheckupReport, DrugHistory, MedicalPatient},
+    },
+    simulator::error_codes,
+    store::{CardKey, HistoryRecord, ViewingConsent},
+    time::Rfc3339,
+    wire,
+};
+
+/// `ResultCode` of a drug or checkup result: 1 on success (one peer). Ours otherwise: 2.
+const RESULT_OK: &str = "1";
+const RESULT_REFUSED: &str = "2";
+
+pub(super) fn patients(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    caller(cx, request, Action::MedicalInfo)?;
+    let mut seen = HashSet::new();
+    let mut items = Vec::new();
+    // Newest first; a patient seen twice is listed once, by the latest result.
+    for h in cx.read.history_viewable_at(cx.now)? {
+        let key = (h.insurer_number.clone(), h.number.clone(), h.branch.clone());
+        let Some(viewing) = h.viewing.clone() else {
+            continue;
+        };
+        if seen.insert(key) {
+            items.push(patient(&h, &viewing));
+        }
+    }
+    Ok(Response::json(200, &ViewablePatients { items }))
+}
+
+fn patient(h: &HistoryRecord, viewing: &ViewingConsent) -> ViewablePatient {
+    ViewablePatient {
+        history_id: h.id,
+        confirmed_at: Rfc3339(h.at),
+        name: h.name.clone(),
+        kana: h.kana.clone(),
+        birthdate: h.birthdate,
+        sex: h.sex.as_deref().map(|s| coded(&Sex::from_code(s))),
+        card: CardFields {
+            insurer_number: h.insurer_number.clone().unwrap_or_default(),
+            symbol: h.symbol.clone(),
+            number: h.number.clone().unwrap_or_default(),
+            branch: h.branch.clone(),
+        },
+        pharmacists: viewing.pharmacists,
+        diagnosis: viewing.diagnosis,
+        operation: viewing.operation,
+        checkups: viewing.checkups,
+        available_until: Rfc3339(viewing.until),
+    }
+}
+
+/// What a drug or checkup request is answered with: the refusal, or the person it is about.
+enum Subject {
+    Refused(String),
+    Person(MedicalPatient, String),
+}
+
+fn subject(
+    cx: &Cx<'_>,
+    header: &wire::MedicalInfoRequestHeader,
+    allowed: impl Fn(&ViewingConsent) -> bool,
+) -> Result<Subject, Fail> {
+    let institution = cx.institution()?;
+    if header.medical_institution_code.as_deref().map(str::trim) != Some(institution.code.as_str())
+    {
+        return Ok(Subject::Refused(format!(
+            "{}: 医療機関コードが一致しません。",
+            error_codes::WRONG_INSTITUTION
+        )));
+    }
+    let card = Card {
+        insurer_number: text(&header.insurer_number).map(|n| InsurerNumber::from_wire(&n)),
+        symbol: text(&header.insured_card_symbol),
+        number: text(&header.insured_identification_number),
+        branch: text(&header.insured_branch_number),
+    };
+    let wanted = CardKey::of(&card);
+    let consented = cx.read.history_viewable_at(cx.now)?.into_iter().any(|h| {
+        h.viewing.as_ref().is_some_and(&allowed)
+            && h.insurer_number.as_deref() == Some(wanted.insurer.as_str())
+            && h.number.as_deref().map(crate::text::number_key).as_deref()
+                == Some(wanted.number.as_str())
+    });
+    if !consented {
+        return Ok(Subject::Refused(
+            crate::catalogue::MEDICAL_NO_CONSENT.to_owned(),
+        ));
+    }
+    Ok(match cx.national.find_card(&card) {
+        Some(p) => Subject::Person(
+            MedicalPatient {
+                name: Some(p.name.to_owned()),
+                kana: Some(p.kana.to_owned()),
+                birthdate: Some(p.birthdate),
+                sex: Some(p.sex.clone()),
+            },
+            p.id.to_owned(),
+        ),
+        None => Subject::Refused(crate::catalogue::MEDICAL_NO_PATIENT.to_owned()),
+    })
+}
+
+pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    caller(cx, request, Action::MedicalInfo)?;
+    let (message, encoding) = xml_body::<
+        wire::MedicalInfoRequestHeader,
+        wire::MedicalInfoRequestBody,
+    >(request, cx.config.body_limit)?;
+    let subject = subject(cx, &message.header, |v| v.pharmacists || v.diagnosis)?;
+    let (patient, body, result_code, contents) = match subject {
+        Subject::Refused(reason) => (
+            None,
+            wire::DrugResultBody::default(),
+            RESULT_REFUSED,
+            Some(reason),
+        ),
+        Subject::Person(patient, id) => {
+            let (dispensings, _) = canned::medical::for_person(&id);
+            let history = DrugHistory {
+                patient: patient.clone(),
+                dispensings,
+            };
+            (Some(patient), history.to_wire_body(), RESULT_OK, None)
+        }
+    };
+    let answer = wire::DrugResult {
+        header: wire::DrugResultHeader {
+            process_execution_time: Some(cx.local_now().format("%Y%m%d%H%M%S").to_string()),
+            medical_institution_code: text(&message.header.medical_institution_code),
+            arbitrary_file_identifier: text(&message.header.arbitrary_file_identifier),
+            character_code_identifier: Some(String::new()),
+            patient: patient.map(|p| wire::DrugPatient {
+                name: p.name,
+                kana_name: p.kana,
+                birth: wire_date(&p.birthdate),
+                gender: p.sex.map(|s| s.code().to_owned()),
+            }),
+            result_code: Some(result_code.to_owned()),
+            message_contents: contents,
+        },
+        body,
+    };
+    xml_response(&answer, encoding)
+}
+
+pub(super) fn checkups(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    caller(cx, request, Action::MedicalInfo)?;
+    let (message, encoding) = xml_body::<
+        wire::MedicalInfoRequestHeader,
+        wire::MedicalInfoRequestBody,
+    >(request, cx.config.body_limit)?;
+    let subject = subject(cx, &message.header, |v| v.checkups)?;
+    let (patient, body, result_code, contents) = match subject {
+        Subject::Refused(reason) => (
+            None,
+            wire::CheckupResultBody::default(),
+            RESULT_REFUSED,
+            Some(reason),
+        ),
+        Subject::Person(patient, id) => {
+            let (_, checkups) = canned::medical::for_person(&id);
+            let report = CheckupReport {
+                patient: patient.clone(),
+                checkups,
+            };
+            (Some(patient), report.to_wire_body(), RESULT_OK, None)
+        }
+    };
+    let answer = wire::CheckupResult {
+        header: wire::CheckupResultHeader {
+            process_execution_time: Some(cx.local_now().format("%Y%m%d%H%M%S").to_string()),
+            medical_institution_code: text(&message.header.medical_institution_code),
+            arbitrary_file_identifier: text(&message.header.arbitrary_file_identifier),
+            character_code_identifier: Some(String::new()),
+            patient: patient.map(|p| wire::CheckupPatient {
+                name: p.name,
+                kana_name: p.kana,
+                birthday: wire_date(&p.birthdate),
+                gender: p.sex.map(|s| s.code().to_owned()),
+            }),
+            result_code: Some(result_code.to_owned()),
+            message_contents: contents,
+        },
+        body,
+    };
+    xml_response(&answer, encoding)
+}

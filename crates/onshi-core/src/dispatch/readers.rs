@@ -1,0 +1,259 @@
+//! 顔認証付きカードリーダー操作 (S7) and 目視確認用パスコード発行 (S8): reader modes with ETags
+//! (decisions.md D7), visual checks, and the per-user passcode (D2).
+
+use serde_json::json;
+
+use crate::{
+    account::Action,
+    catalogue,
+    contract::{
+        Problem, ProblemCode, Request, Response,
+        groups::{
+            IssuedPasscode, ModeChange, ModeOption, Reader, ReaderList, VisualCheck,
+            VisualCheckRequest,
+        },
+    },
+    dispatch::{Cx, Fail, Handled, caller, invalid, json_body},
+    password, random,
+    store::{
+        Change, EventKind, PasscodeRecord, ReaderMode, ReaderRecord, VisualCheckRecord,
+        VisualCheckState,
+    },
+    time::Rfc3339,
+    validate::{Finding, insurance},
+};
+
+/// The label of a mode as the guides print it.
+pub(super) fn mode_label(mode: ReaderMode) -> &'static str {
+    match mode {
+        ReaderMode::Unattended => catalogue::MODE_UNATTENDED,
+        ReaderMode::PinOnly => catalogue::MODE_PIN_ONLY,
+        ReaderMode::Visual => catalogue::MODE_VISUAL,
+    }
+}
+
+/// The ETag of a reader's current state.
+fn etag(reader: &ReaderRecord) -> String {
+    format!("\"v{}\"", reader.version)
+}
+
+fn check_view(check: &VisualCheckRecord) -> VisualCheck {
+    VisualCheck {
+        id: check.id.clone(),
+        reader_id: check.reader_id.clone(),
+        qualification_date: check.qualification_date,
+        user_id: check.user_id.clone(),
+        state: match check.state {
+            VisualCheckState::Pending => "pending",
+            VisualCheckState::Completed => "completed",
+            VisualCheckState::Cancelled => "cancelled",
+        }
+        .to_owned(),
+        history_id: check.history_id,
+    }
+}
+
+/// A reader as the contract shows it, with its pending check.
+pub(super) fn view(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<Reader, Fail> {
+    let pending = match &reader.pending_check {
+        Some(id) => cx.read.visual_check(id)?.map(|c| check_view(&c)),
+        None => None,
+    };
+    Ok(Reader {
+        id: reader.id.clone(),
+        device_name: reader.device_name.clone(),
+        label: reader.label.clone(),
+        mode: reader.mode,
+        modes: ReaderMode::ALL
+            .into_iter()
+            .map(|mode| ModeOption {
+                mode,
+                label: mode_label(mode).to_owned(),
+            })
+            .collect(),
+        etag: etag(reader),
+        pending_visual_check: pending,
+    })
+}
+
+fn reader_response(cx: &Cx<'_>, reader: &ReaderRecord, status: u16) -> Handled {
+    let mut response = Response::json(status, &view(cx, reader)?);
+    response.headers.set("ETag", etag(reader));
+    Ok(response)
+}
+
+/// The reader, or 404.
+pub(super) fn find(cx: &Cx<'_>, id: &str) -> Result<ReaderRecord, Fail> {
+    cx.read.reader(id)?.ok_or_else(|| {
+        Problem::new(ProblemCode::NotFound)
+            .with_detail(format!("no reader {id:?}"))
+            .into()
+    })
+}
+
+pub(super) fn list(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let readers = cx.read.readers()?;
+    let readers = readers
+        .iter()
+        .map(|r| view(cx, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Response::json(200, &ReaderList { readers }))
+}
+
+/// `PUT /readers/{id}/mode` with `If-Match`: a stale ETag means another terminal changed the reader.
+pub(super) fn set_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let reader = find(cx, id)?;
+    let if_match = request
+        .headers
+        .get("If-Match")
+        .map(str::trim)
+        .ok_or(ProblemCode::PreconditionRequired)?;
+    if if_match != etag(&reader) && if_match != "*" {
+        let mut response = Problem::new(ProblemCode::PreconditionFailed)
+            .with_detail(format!("the reader is at {}", etag(&reader)))
+            .into_response();
+        response.headers.set("ETag", etag(&reader));
+        return Ok(response);
+    }
+    let body: ModeChange = json_body(request)?;
+    let mode = ReaderMode::parse(body.mode.trim())
+        .ok_or_else(|| invalid(vec![Finding::new("mode", catalogue::READER_MODE_UNKNOWN)]))?;
+    let changed = switch(cx, reader, mode)?;
+    reader_response(cx, &changed, 200)
+}
+
+/// Puts a reader into `mode`. Leaving 目視確認 cancels its pending check. Switching to the mode it is
+/// already in changes nothing (so two terminals pressing the same button agree).
+pub(super) fn switch(
+    cx: &mut Cx<'_>,
+    reader: ReaderRecord,
+    mode: ReaderMode,
+) -> Result<ReaderRecord, Fail> {
+    if reader.mode == mode {
+        return Ok(reader);
+    }
+    let mut pending = reader.pending_check.clone();
+    if mode != ReaderMode::Visual
+        && let Some(check_id) = pending.take()
+        && let Some(check) = cx.read.visual_check(&check_id)?
+    {
+        cancel_check(cx, check)?;
+    }
+    let changed = ReaderRecord {
+        mode,
+        version: reader.version + 1,
+        pending_check: pending,
+        ..reader
+    };
+    cx.change(Change::PutReader(changed.clone()));
+    cx.event(
+        EventKind::Reader,
+        json!({"reader_id": changed.id, "mode": mode.as_str(), "etag": etag(&changed)}),
+    )?;
+    Ok(changed)
+}
+
+fn cancel_check(cx: &mut Cx<'_>, check: VisualCheckRecord) -> Result<(), Fail> {
+    cx.event(
+        EventKind::VisualCheck,
+        json!({"reader_id": check.reader_id, "check_id": check.id, "state": "cancelled"}),
+    )?;
+    cx.change(Change::PutVisualCheck(VisualCheckRecord {
+        state: VisualCheckState::Cancelled,
+        ..check
+    }));
+    Ok(())
+}
+
+/// Opens a pending visual check on a reader in 目視確認 (from the terminal, or its 職員用ボタン).
+pub(super) fn open_check(
+    cx: &mut Cx<'_>,
+    reader: ReaderRecord,
+    qualification_date: chrono::NaiveDate,
+    user: &str,
+) -> Result<(ReaderRecord, VisualCheckRecord), Fail> {
+    if reader.mode != ReaderMode::Visual {
+        return Err(ProblemCode::ReaderNotInVisualMode.into());
+    }
+    if let Some(pending) = &reader.pending_check
+        && cx
+            .read
+            .visual_check(pending)?
+            .is_some_and(|c| c.state == VisualCheckState::Pending)
+    {
+        return Err(ProblemCode::VisualCheckPending.into());
+    }
+    let check = VisualCheckRecord {
+        id: format!("vc-{}", &random::token(cx.random)[..12]),
+        reader_id: reader.id.clone(),
+        qualification_date,
+        user_id: user.to_owned(),
+        created_at: cx.now,
+        state: VisualCheckState::Pending,
+        history_id: None,
+    };
+    let reader = ReaderRecord {
+        version: reader.version + 1,
+        pending_check: Some(check.id.clone()),
+        ..reader
+    };
+    cx.change(Change::PutVisualCheck(check.clone()));
+    cx.change(Change::PutReader(reader.clone()));
+    Ok((reader, check))
+}
+
+/// `POST /readers/{id}/visual-checks`: 目視確認実行 for the selected reader.
+pub(super) fn start_visual_check(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
+    let caller = caller(cx, request, Action::ReaderModes)?;
+    let reader = find(cx, id)?;
+    let body: VisualCheckRequest = json_body(request)?;
+    let date = insurance::date(
+        "qualification_date",
+        "資格確認日",
+        &body.qualification_date,
+        cx.now.jst_date(),
+    )
+    .map_err(|f| invalid(vec![f]))?;
+    let user = caller.acting_user(cx, request)?;
+    let (_, check) = open_check(cx, reader, date, &user)?;
+    Ok(Response::json(201, &check_view(&check)))
+}
+
+/// `GET /readers/{id}/visual-checks/{check}`.
+pub(super) fn visual_check(cx: &mut Cx<'_>, request: &Request, reader: &str, id: &str) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let check = cx
+        .read
+        .visual_check(id)?
+        .filter(|c| c.reader_id == reader)
+        .ok_or_else(|| {
+            Fail::from(
+                Problem::new(ProblemCode::NotFound).with_detail(format!("no visual check {id:?}")),
+            )
+        })?;
+    Ok(Response::json(200, &check_view(&check)))
+}
+
+/// `POST /visual-check-passcode`: a new 4-digit code for the caller, shown once; it replaces any
+/// earlier one (seed 004).
+pub(super) fn issue_passcode(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let caller = caller(cx, request, Action::OwnPasscode)?;
+    let passcode = random::digits(cx.random, 4);
+    let passcode_hash = password::hash(&passcode, cx.config.password_cost, cx.random)
+        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    cx.change(Change::PutPasscode(PasscodeRecord {
+        user_id: caller.account.user_id.clone(),
+        passcode_hash,
+        issued_at: cx.now,
+    }));
+    Ok(Response::json(
+        201,
+        &IssuedPasscode {
+            user_id: caller.account.user_id,
+            passcode,
+            issued_at: Rfc3339(cx.now),
+        },
+    ))
+}

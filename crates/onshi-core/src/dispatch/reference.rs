@@ -1,0 +1,117 @@
+//! `POST /reference-numbers`: 照会番号 registration for one patient (`OQSsiimm01req`), answered by the
+//! national side and recorded so that later results for the card carry the number.
+
+use crate::{
+    account::Action,
+    codes::{ProcessingResultStatus, SegmentOfResult},
+    contract::Request,
+    dispatch::{Cx, Handled, caller, xml_body, xml_response},
+    domain::{
+        Card, Findings, InsurerNumber, ResultInfo,
+        convert::{DecodeProblem, text},
+        identifiers,
+    },
+    simulator::error_codes,
+    store::{CardKey, Change, ReferenceRecord},
+    wire::{self, ReferenceRegistration},
+};
+
+pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let caller = caller(cx, request, Action::ReferenceNumbers)?;
+    let (message, encoding) =
+        xml_body::<wire::RequestHeader, wire::ReferenceRequestBody>(request, cx.config.body_limit)?;
+    let institution = cx.institution()?;
+    let user = caller.acting_user(cx, request)?;
+    let registration = message.body.registration.clone().unwrap_or_default();
+    let outcome = apply(
+        cx,
+        &registration,
+        message.header.medical_institution_code.as_deref(),
+        &institution.code,
+        &user,
+    )?;
+    let mut info = ResultInfo {
+        processed_at: Some(cx.local_now()),
+        institution_code: Some(institution.code.clone()),
+        arbitrary_file_identifier: text(&message.header.arbitrary_file_identifier),
+        segment: Some(SegmentOfResult::Completed),
+        ..ResultInfo::default()
+    };
+    let (status, code, text_message) = match outcome {
+        Ok(()) => (ProcessingResultStatus::Completed, None, None),
+        Err((code, message)) => {
+            info.segment = Some(SegmentOfResult::Failed);
+            info.error_code = Some(code.to_owned());
+            info.error_message = Some(message.clone());
+            (
+                ProcessingResultStatus::Error,
+                Some(code.to_owned()),
+                Some(message),
+            )
+        }
+    };
+    let answer = wire::ReferenceResult {
+        header: info.to_wire(),
+        body: wire::ReferenceResultBody {
+            processing_result_status: Some(crate::codes::CodeTable::code(&status).to_owned()),
+            processing_result_code: code,
+            processing_result_message: text_message,
+            registration: Some(registration),
+        },
+    };
+    xml_response(&answer, encoding)
+}
+
+/// Checks one registration and, when the national side accepts it, records it. The refusal is a
+/// code and a Japanese message for the answer (the interface reports it inside the message).
+pub(super) fn apply(
+    cx: &mut Cx<'_>,
+    registration: &ReferenceRegistration,
+    institution_in_request: Option<&str>,
+    institution: &str,
+    user: &str,
+) -> Result<Result<(), (&'static str, String)>, crate::dispatch::Fail> {
+    if institution_in_request.map(str::trim) != Some(institution) {
+        return Ok(Err((
+            error_codes::WRONG_INSTITUTION,
+            "医療機関コードが一致しません。".to_owned(),
+        )));
+    }
+    let mut findings = Findings::default();
+    let reference =
+        text(&registration.reference_number).and_then(|r| identifiers::reference_number(&r).ok());
+    if reference.is_none() {
+        findings.push("ReferenceNumber", DecodeProblem::Missing);
+    }
+    let card = Card {
+        insurer_number: findings
+            .required_text("InsurerNumber", &registration.insurer_number)
+            .map(|n| InsurerNumber::from_wire(&n)),
+        symbol: text(&registration.insured_card_symbol),
+        number: findings.required_text(
+            "InsuredIdentificationNumber",
+            &registration.insured_identification_number,
+        ),
+        branch: text(&registration.insured_branch_number),
+    };
+    let (Some(reference), true) = (reference, findings.0.is_empty()) else {
+        let details: String = findings.0.iter().map(|f| f.message()).collect();
+        return Ok(Err((
+            error_codes::INVALID_REQUEST,
+            format!("登録内容に誤りがあります。{details}"),
+        )));
+    };
+    if cx.national.find_card(&card).is_none() {
+        return Ok(Err((
+            error_codes::NO_QUALIFICATION,
+            "該当する資格が見つかりません。".to_owned(),
+        )));
+    }
+    cx.change(Change::PutReference(ReferenceRecord {
+        card: CardKey::of(&card),
+        reference_number: reference,
+        registered_at: cx.now,
+        user_id: user.to_owned(),
+    }));
+    Ok(Ok(()))
+}

@@ -1,0 +1,243 @@
+//! The `training` group (decisions.md D3): the trainer plays the patient at a reader, and the reader's
+//! own 職員用ボタン and 「中止」. Advertised only in training mode.
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use serde_json::json;
+
+use crate::{
+    account::Action,
+    codes::QualificationValidity,
+    contract::{
+        Problem, ProblemCode, Request, Response,
+        groups::{CardFields, ReaderVisit, StaffMode, TrainingPeople, TrainingPerson, VisitResult},
+    },
+    dispatch::{Cx, Fail, Handled, caller, coded, invalid, json_body, qualification, readers},
+    password,
+    store::{
+        Change, EventKind, PinRecord, ReaderMode, ReaderRecord, VisitMethod, VisualCheckRecord,
+        VisualCheckState,
+    },
+    validate::Finding,
+};
+
+/// Wrong PINs a card takes before it locks (MHLW material quoted in research/peers.md §2: 3).
+const PIN_TRIES: u32 = 3;
+
+pub(super) fn people(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let mut items = Vec::new();
+    for p in cx.national.people() {
+        let pin_locked = cx.read.pin(p.id)?.is_some_and(|r| r.locked);
+        items.push(TrainingPerson {
+            id: p.id.to_owned(),
+            name: p.name.to_owned(),
+            kana: p.kana.to_owned(),
+            birthdate: p.birthdate,
+            sex: coded(&p.sex),
+            card: CardFields {
+                insurer_number: p
+                    .card
+                    .insurer_number
+                    .as_ref()
+                    .map(|n| n.digits().to_owned())
+                    .unwrap_or_default(),
+                symbol: p.card.symbol.clone(),
+                number: p.card.number.clone().unwrap_or_default(),
+                branch: p.card.branch.clone(),
+            },
+            outcome: coded(&p.outcome),
+            note: p.note.to_owned(),
+            pin_locked,
+        });
+    }
+    Ok(Response::json(200, &TrainingPeople { items }))
+}
+
+/// `POST /training/reader-visits`: a patient places their card, proves who they are (face, PIN, or
+/// staff's 目視確認) and answers the consent screens; the result goes to history and the live feed.
+pub(super) fn visit(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    let caller = caller(cx, request, Action::ReaderModes)?;
+    let body: ReaderVisit = json_body(request)?;
+    let Some(method) = body.method else {
+        return Err(invalid(vec![Finding::new(
+            "method",
+            crate::catalogue::VISIT_METHOD,
+        )]));
+    };
+    let reader = readers::find(cx, &body.reader_id)?;
+    let person = cx
+        .national
+        .person(&body.person_id)
+        .cloned()
+        .ok_or_else(|| {
+            Fail::from(
+                Problem::new(ProblemCode::NotFound)
+                    .with_detail(format!("no person {:?}", body.person_id)),
+            )
+        })?;
+
+    // The reader only offers what its mode allows.
+    let pending = match (method, reader.mode) {
+        (VisitMethod::Visual, ReaderMode::Visual) => Some(pending_check(cx, &reader)?),
+        (VisitMethod::Visual, _) => return Err(ProblemCode::NoPendingVisualCheck.into()),
+        (_, ReaderMode::Visual) | (VisitMethod::Face, ReaderMode::PinOnly) => {
+            return Err(ProblemCode::ReaderModeConflict.into());
+        }
+        (VisitMethod::Face | VisitMethod::Pin, _) => None,
+    };
+    if method == VisitMethod::Pin {
+        check_pin(cx, person.id, person.pin, body.pin.as_deref())?;
+    }
+
+    let qualification_date = pending
+        .as_ref()
+        .map_or(cx.now.jst_date(), |c| c.qualification_date);
+    let mut file_id = [0u8; 12];
+    cx.random.fill(&mut file_id);
+    let institution = cx.institution()?;
+    let reference = cx
+        .read
+        .reference(&crate::store::CardKey::of(&person.card))?
+        .map(|r| r.reference_number);
+    let context = cx.answer_context(&institution.code, reference);
+    let result = cx.national.answer_visit(
+        &person,
+        body.consents,
+        qualification_date,
+        STANDARD.encode(file_id),
+        &context,
+    );
+    let login_id = pending
+        .as_ref()
+        .map_or(caller.account.user_id.clone(), |c| c.user_id.clone());
+    let history_id = qualification::record(cx, &result, &login_id, Some(&reader.id))?;
+    if let Some(check) = pending {
+        complete_check(cx, reader, check, history_id)?;
+    }
+    Ok(Response::json(
+        201,
+        &VisitResult {
+            history_id,
+            validity: coded(
+                &result
+                    .answer
+                    .validity
+                    .unwrap_or(QualificationValidity::NoQualification),
+            ),
+        },
+    ))
+}
+
+fn pending_check(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<VisualCheckRecord, Fail> {
+    match &reader.pending_check {
+        Some(id) => cx
+            .read
+            .visual_check(id)?
+            .filter(|c| c.state == VisualCheckState::Pending)
+            .ok_or_else(|| ProblemCode::NoPendingVisualCheck.into()),
+        None => Err(ProblemCode::NoPendingVisualCheck.into()),
+    }
+}
+
+/// Three wrong PINs lock the card; the count resets only on a right PIN.
+fn check_pin(
+    cx: &mut Cx<'_>,
+    person_id: &str,
+    pin: &str,
+    entered: Option<&str>,
+) -> Result<(), Fail> {
+    let record = cx.read.pin(person_id)?.unwrap_or(PinRecord {
+        person_id: person_id.to_owned(),
+        failures: 0,
+        locked: false,
+    });
+    if record.locked {
+        return Err(ProblemCode::PinLocked.into());
+    }
+    let entered = entered.unwrap_or_default();
+    if entered.len() != 4 || !entered.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(vec![Finding::new(
+            "pin",
+            crate::catalogue::PIN_FORMAT,
+        )]));
+    }
+    if entered == pin {
+        if record.failures > 0 {
+            cx.change(Change::PutPin(PinRecord {
+                failures: 0,
+                ..record
+            }));
+        }
+        return Ok(());
+    }
+    let failures = record.failures + 1;
+    let locked = failures >= PIN_TRIES;
+    cx.change(Change::PutPin(PinRecord {
+        failures,
+        locked,
+        ..record
+    }));
+    if locked {
+        Err(ProblemCode::PinLocked.into())
+    } else {
+        let mut problem = Problem::new(ProblemCode::PinWrong);
+        problem.tries_left = Some(PIN_TRIES - failures);
+        Err(problem.into())
+    }
+}
+
+fn complete_check(
+    cx: &mut Cx<'_>,
+    reader: ReaderRecord,
+    check: VisualCheckRecord,
+    history_id: u64,
+) -> Result<(), Fail> {
+    cx.event(
+        EventKind::VisualCheck,
+        json!({"reader_id": reader.id, "check_id": check.id, "state": "completed", "history_id": history_id}),
+    )?;
+    cx.change(Change::PutVisualCheck(VisualCheckRecord {
+        state: VisualCheckState::Completed,
+        history_id: Some(history_id),
+        ..check
+    }));
+    // The reader stays in 目視確認 until staff switch it back (seed 000 ⑪); only the check is done.
+    cx.change(Change::PutReader(ReaderRecord {
+        version: reader.version + 1,
+        pending_check: None,
+        ..reader
+    }));
+    Ok(())
+}
+
+/// `POST /training/readers/{id}/staff-mode`: the 職員用ボタン asks for the user's passcode and puts the
+/// reader into 目視確認 with a check open for today, as `POST /readers/{id}/visual-checks` does.
+pub(super) fn staff_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let body: StaffMode = json_body(request)?;
+    let reader = readers::find(cx, id)?;
+    let passcode = cx.read.passcode(body.user_id.trim())?;
+    if !passcode.is_some_and(|p| password::verify(&body.passcode, &p.passcode_hash)) {
+        return Err(ProblemCode::PasscodeInvalid.into());
+    }
+    let reader = readers::switch(cx, reader, ReaderMode::Visual)?;
+    let today = cx.now.jst_date();
+    let (reader, _) = readers::open_check(cx, reader, today, body.user_id.trim())?;
+    let mut response = Response::json(200, &readers::view(cx, &reader)?);
+    response
+        .headers
+        .set("ETag", format!("\"v{}\"", reader.version));
+    Ok(response)
+}
+
+/// `POST /training/readers/{id}/cancel`: the reader's 「中止」 returns it to 無人運転.
+pub(super) fn cancel(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let reader = readers::find(cx, id)?;
+    let reader = readers::switch(cx, reader, ReaderMode::Unattended)?;
+    let mut response = Response::json(200, &readers::view(cx, &reader)?);
+    response
+        .headers
+        .set("ETag", format!("\"v{}\"", reader.version));
+    Ok(response)
+}
