@@ -5,9 +5,16 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::contract::{
-    Method, PROBLEM_JSON, Problem, Request, Response,
-    session::{PasswordChange, SignIn},
+use crate::{
+    contract::{
+        Method, PROBLEM_JSON, Problem, Request, Response, XML,
+        groups::{
+            AccountUpdate, ConsentRevocation, DisasterSearch, ModeChange, NewAccount, ReaderVisit,
+            StaffMode, VisualCheckRequest,
+        },
+        session::{PasswordChange, SignIn},
+    },
+    store::Narrow,
 };
 
 /// Why an answer was not the one expected.
@@ -56,6 +63,235 @@ pub fn change_password(token: &str, current: &str, new: &str) -> Request {
             current: current.to_owned(),
             new: new.to_owned(),
         })
+}
+
+/// Adds an `Idempotency-Key` (decisions.md D7): the outbox sends every retry with the same one.
+pub fn with_idempotency_key(mut request: Request, key: &str) -> Request {
+    request.headers.set("Idempotency-Key", key);
+    request
+}
+
+fn xml(method: Method, path: &str, token: &str, body: Vec<u8>) -> Request {
+    let mut request = Request::new(method, path).with_bearer(token);
+    request.headers.set("Content-Type", XML);
+    request.body = body;
+    request
+}
+
+/// `POST /qualifications` with an `OQSsiquc01req`.
+pub fn inquire(token: &str, message: Vec<u8>) -> Request {
+    xml(Method::Post, "/qualifications", token, message)
+}
+
+/// The search of 資格確認履歴照会 (decisions.md D9). Bounds are RFC 3339 or Tokyo `YYYY-MM-DDTHH:MM`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistorySearch {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// `my_number_card` or `insurance_card`; all when `None`.
+    pub kind: Option<String>,
+    pub narrow: Narrow,
+    pub login_id: Option<String>,
+    pub reference_number: Option<String>,
+    pub page: Option<usize>,
+    pub per_page: Option<usize>,
+}
+
+/// `GET /qualifications`.
+pub fn history(token: &str, search: &HistorySearch) -> Request {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let narrow = match search.narrow {
+        Narrow::All => None,
+        Narrow::Valid => Some("valid"),
+        Narrow::Invalid => Some("invalid"),
+        Narrow::NotFoundOrMultiple => Some("not_found_or_multiple"),
+    };
+    let page = search.page.map(|p| p.to_string());
+    let per_page = search.per_page.map(|p| p.to_string());
+    for (name, value) in [
+        ("from", search.from.as_deref()),
+        ("to", search.to.as_deref()),
+        ("kind", search.kind.as_deref()),
+        ("narrow", narrow),
+        ("login_id", search.login_id.as_deref()),
+        ("reference_number", search.reference_number.as_deref()),
+        ("page", page.as_deref()),
+        ("per_page", per_page.as_deref()),
+    ] {
+        if let Some(value) = value {
+            query.append_pair(name, value);
+        }
+    }
+    let query = query.finish();
+    let path = if query.is_empty() {
+        "/qualifications".to_owned()
+    } else {
+        format!("/qualifications?{query}")
+    };
+    Request::new(Method::Get, &path).with_bearer(token)
+}
+
+/// `GET /qualifications/{id}`.
+pub fn history_detail(token: &str, id: u64) -> Request {
+    Request::new(Method::Get, &format!("/qualifications/{id}")).with_bearer(token)
+}
+
+/// `GET /events?after=`.
+pub fn events(token: &str, after: u64) -> Request {
+    Request::new(Method::Get, &format!("/events?after={after}")).with_bearer(token)
+}
+
+/// `POST /reference-numbers` with an `OQSsiimm01req`.
+pub fn register_reference(token: &str, message: Vec<u8>) -> Request {
+    xml(Method::Post, "/reference-numbers", token, message)
+}
+
+/// `POST /bulk/{kind}` with a `…01req`.
+pub fn bulk_submit(token: &str, kind: &str, message: Vec<u8>) -> Request {
+    xml(Method::Post, &format!("/bulk/{kind}"), token, message)
+}
+
+/// `GET /bulk/{kind}/{reception_number}`.
+pub fn bulk_result(token: &str, kind: &str, reception_number: &str) -> Request {
+    Request::new(Method::Get, &format!("/bulk/{kind}/{reception_number}")).with_bearer(token)
+}
+
+/// `GET /readers`.
+pub fn readers(token: &str) -> Request {
+    Request::new(Method::Get, "/readers").with_bearer(token)
+}
+
+/// `PUT /readers/{id}/mode` with the ETag the caller last saw.
+pub fn set_mode(token: &str, reader: &str, etag: &str, mode: &str) -> Request {
+    let mut request = Request::new(Method::Put, &format!("/readers/{reader}/mode"))
+        .with_bearer(token)
+        .with_json(&ModeChange {
+            mode: mode.to_owned(),
+        });
+    request.headers.set("If-Match", etag);
+    request
+}
+
+/// `POST /readers/{id}/visual-checks`.
+pub fn start_visual_check(token: &str, reader: &str, qualification_date: &str) -> Request {
+    Request::new(Method::Post, &format!("/readers/{reader}/visual-checks"))
+        .with_bearer(token)
+        .with_json(&VisualCheckRequest {
+            qualification_date: qualification_date.to_owned(),
+        })
+}
+
+/// `GET /readers/{id}/visual-checks/{check}`.
+pub fn visual_check(token: &str, reader: &str, check: &str) -> Request {
+    Request::new(
+        Method::Get,
+        &format!("/readers/{reader}/visual-checks/{check}"),
+    )
+    .with_bearer(token)
+}
+
+/// `POST /visual-check-passcode`.
+pub fn issue_passcode(token: &str) -> Request {
+    Request::new(Method::Post, "/visual-check-passcode").with_bearer(token)
+}
+
+/// `GET /consents` (treatment `home_visit` or `online`).
+pub fn consents(token: &str, treatment: Option<&str>) -> Request {
+    let path = match treatment {
+        Some(t) => format!("/consents?treatment={t}"),
+        None => "/consents".to_owned(),
+    };
+    Request::new(Method::Get, &path).with_bearer(token)
+}
+
+/// `DELETE /consents`.
+pub fn revoke_consent(token: &str, revocation: &ConsentRevocation) -> Request {
+    Request::new(Method::Delete, "/consents")
+        .with_bearer(token)
+        .with_json(revocation)
+}
+
+/// `GET /medical-info/patients`.
+pub fn medical_patients(token: &str) -> Request {
+    Request::new(Method::Get, "/medical-info/patients").with_bearer(token)
+}
+
+/// `POST /medical-info/drugs` with a `YZKsiquc01req`.
+pub fn medical_drugs(token: &str, message: Vec<u8>) -> Request {
+    xml(Method::Post, "/medical-info/drugs", token, message)
+}
+
+/// `POST /medical-info/checkups` with a `TKKsiquc01req`.
+pub fn medical_checkups(token: &str, message: Vec<u8>) -> Request {
+    xml(Method::Post, "/medical-info/checkups", token, message)
+}
+
+/// `GET /disaster`.
+pub fn disaster(token: &str) -> Request {
+    Request::new(Method::Get, "/disaster").with_bearer(token)
+}
+
+/// `POST /disaster/search`.
+pub fn disaster_search(token: &str, search: &DisasterSearch) -> Request {
+    Request::new(Method::Post, "/disaster/search")
+        .with_bearer(token)
+        .with_json(search)
+}
+
+/// `GET /accounts`.
+pub fn accounts(token: &str) -> Request {
+    Request::new(Method::Get, "/accounts").with_bearer(token)
+}
+
+/// `POST /accounts`.
+pub fn create_account(token: &str, account: &NewAccount) -> Request {
+    Request::new(Method::Post, "/accounts")
+        .with_bearer(token)
+        .with_json(account)
+}
+
+/// `PATCH /accounts/{id}`.
+pub fn update_account(token: &str, id: &str, update: &AccountUpdate) -> Request {
+    Request::new(Method::Patch, &format!("/accounts/{id}"))
+        .with_bearer(token)
+        .with_json(update)
+}
+
+/// `POST /accounts/{id}/password-reset`.
+pub fn reset_password(token: &str, id: &str) -> Request {
+    Request::new(Method::Post, &format!("/accounts/{id}/password-reset")).with_bearer(token)
+}
+
+/// `DELETE /accounts/{id}`.
+pub fn delete_account(token: &str, id: &str) -> Request {
+    Request::new(Method::Delete, &format!("/accounts/{id}")).with_bearer(token)
+}
+
+/// `GET /training/people`.
+pub fn training_people(token: &str) -> Request {
+    Request::new(Method::Get, "/training/people").with_bearer(token)
+}
+
+/// `POST /training/reader-visits`.
+pub fn reader_visit(token: &str, visit: &ReaderVisit) -> Request {
+    Request::new(Method::Post, "/training/reader-visits")
+        .with_bearer(token)
+        .with_json(visit)
+}
+
+/// `POST /training/readers/{id}/staff-mode`.
+pub fn staff_mode(token: &str, reader: &str, staff: &StaffMode) -> Request {
+    Request::new(
+        Method::Post,
+        &format!("/training/readers/{reader}/staff-mode"),
+    )
+    .with_bearer(token)
+    .with_json(staff)
+}
+
+/// `POST /training/readers/{id}/cancel`.
+pub fn cancel_reader(token: &str, reader: &str) -> Request {
+    Request::new(Method::Post, &format!("/training/readers/{reader}/cancel")).with_bearer(token)
 }
 
 /// Reads a JSON answer that must come with `status`.

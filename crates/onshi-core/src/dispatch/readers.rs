@@ -33,7 +33,7 @@ pub(super) fn mode_label(mode: ReaderMode) -> &'static str {
 }
 
 /// The ETag of a reader's current state.
-fn etag(reader: &ReaderRecord) -> String {
+pub(super) fn etag(reader: &ReaderRecord) -> String {
     format!("\"v{}\"", reader.version)
 }
 
@@ -53,13 +53,22 @@ fn check_view(check: &VisualCheckRecord) -> VisualCheck {
     }
 }
 
-/// A reader as the contract shows it, with its pending check.
+/// A reader as the contract shows it, with its pending check as stored.
 pub(super) fn view(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<Reader, Fail> {
     let pending = match &reader.pending_check {
-        Some(id) => cx.read.visual_check(id)?.map(|c| check_view(&c)),
+        Some(id) => cx.read.visual_check(id)?,
         None => None,
     };
-    Ok(Reader {
+    Ok(view_with(reader, pending.as_ref()))
+}
+
+/// A reader as the contract shows it, with `pending` as its check (one this dispatch just opened is
+/// not in the store's view yet).
+pub(super) fn view_with(reader: &ReaderRecord, pending: Option<&VisualCheckRecord>) -> Reader {
+    let pending = pending
+        .filter(|c| c.state == VisualCheckState::Pending)
+        .map(check_view);
+    Reader {
         id: reader.id.clone(),
         device_name: reader.device_name.clone(),
         label: reader.label.clone(),
@@ -73,7 +82,7 @@ pub(super) fn view(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<Reader, Fail> {
             .collect(),
         etag: etag(reader),
         pending_visual_check: pending,
-    })
+    }
 }
 
 fn reader_response(cx: &Cx<'_>, reader: &ReaderRecord, status: u16) -> Handled {

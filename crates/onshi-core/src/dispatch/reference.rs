@@ -101,7 +101,11 @@ pub(super) fn apply(
             format!("登録内容に誤りがあります。{details}"),
         )));
     };
-    if cx.national.find_card(&card).is_none() {
+    let qualified = cx
+        .national
+        .find_card(&card)
+        .is_some_and(|p| p.outcome != crate::codes::QualificationValidity::NoQualification);
+    if !qualified {
         return Ok(Err((
             error_codes::NO_QUALIFICATION,
             "該当する資格が見つかりません。".to_owned(),

@@ -222,11 +222,9 @@ pub(super) fn staff_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handle
     }
     let reader = readers::switch(cx, reader, ReaderMode::Visual)?;
     let today = cx.now.jst_date();
-    let (reader, _) = readers::open_check(cx, reader, today, body.user_id.trim())?;
-    let mut response = Response::json(200, &readers::view(cx, &reader)?);
-    response
-        .headers
-        .set("ETag", format!("\"v{}\"", reader.version));
+    let (reader, check) = readers::open_check(cx, reader, today, body.user_id.trim())?;
+    let mut response = Response::json(200, &readers::view_with(&reader, Some(&check)));
+    response.headers.set("ETag", readers::etag(&reader));
     Ok(response)
 }
 
@@ -236,8 +234,6 @@ pub(super) fn cancel(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
     let reader = readers::find(cx, id)?;
     let reader = readers::switch(cx, reader, ReaderMode::Unattended)?;
     let mut response = Response::json(200, &readers::view(cx, &reader)?);
-    response
-        .headers
-        .set("ETag", format!("\"v{}\"", reader.version));
+    response.headers.set("ETag", readers::etag(&reader));
     Ok(response)
 }

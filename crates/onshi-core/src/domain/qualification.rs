@@ -26,7 +26,7 @@ pub struct ContributionRatio(pub u32);
 impl ContributionRatio {
     /// 「2割」 for 20 percent; a ratio that is not whole 割 (never seen) is shown as percent.
     pub fn label(self) -> String {
-        if self.0 % 10 == 0 {
+        if self.0.is_multiple_of(10) {
             format!("{}割", self.0 / 10)
         } else {
             format!("{}%", self.0)
@@ -707,7 +707,18 @@ impl Inquiry {
                 .required_text("MedicalInstitutionCode", &h.medical_institution_code),
             arbitrary_file_identifier: text(&h.arbitrary_file_identifier),
             search: match &message.body.search {
-                Some(search) => Search::from_wire(search, &mut findings),
+                Some(search) => {
+                    // The elements the interface requires of a single inquiry (oqs-interface.md §3).
+                    findings.required_text("InsurerNumber", &search.insurer_number);
+                    findings.required_text(
+                        "InsuredIdentificationNumber",
+                        &search.insured_identification_number,
+                    );
+                    if text(&search.birthdate).is_none() {
+                        findings.push("Birthdate", DecodeProblem::Missing);
+                    }
+                    Search::from_wire(search, &mut findings)
+                }
                 None => {
                     findings.push("QualificationConfirmSearchInfo", DecodeProblem::Missing);
                     Search::default()

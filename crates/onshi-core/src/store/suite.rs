@@ -461,7 +461,7 @@ pub fn events_in_order_after_an_id(store: &mut dyn Store) {
     let event = |id: u64| EventRecord {
         id,
         at: at(id as i64 * 10),
-        kind: if id % 2 == 0 {
+        kind: if id.is_multiple_of(2) {
             EventKind::Reader
         } else {
             EventKind::Qualification

@@ -345,13 +345,13 @@ impl Writer {
         } else {
             text
         };
-        if self.encoding == Encoding::ShiftJis {
-            if let Some(character) = first_unencodable(text) {
-                return Err(EncodeError::Unrepresentable {
-                    element: name.to_owned(),
-                    character,
-                });
-            }
+        if self.encoding == Encoding::ShiftJis
+            && let Some(character) = first_unencodable(text)
+        {
+            return Err(EncodeError::Unrepresentable {
+                element: name.to_owned(),
+                character,
+            });
         }
         self.indent();
         self.out.push('<');

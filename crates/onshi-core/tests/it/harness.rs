@@ -63,3 +63,47 @@ pub fn problem(response: &Response, status: u16) -> Problem {
     assert_eq!(response.content_type(), Some("application/problem+json"));
     serde_json::from_slice(&response.body).expect("a problem body")
 }
+
+impl Harness {
+    /// Signs in a training account (forcing past any earlier session) and returns its token.
+    pub fn token(&mut self, user_id: &str) -> String {
+        let account = canned::TRAINING_ACCOUNTS
+            .iter()
+            .find(|a| a.user_id == user_id)
+            .expect("a training account");
+        let response = self.send(&onshi_core::client::sign_in(
+            user_id,
+            account.password,
+            true,
+        ));
+        let signed_in: onshi_core::contract::session::SignedIn =
+            onshi_core::client::expect_json(&response, 201).expect("sign-in");
+        signed_in.token
+    }
+
+    /// A JSON answer that must have `status`.
+    pub fn json<T: serde::de::DeserializeOwned>(&mut self, request: &Request, status: u16) -> T {
+        let response = self.send(request);
+        onshi_core::client::expect_json(&response, status)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&response.body)))
+    }
+
+    /// An XML answer (200, `application/xml`).
+    pub fn xml(&mut self, request: &Request) -> Response {
+        let response = self.send(request);
+        assert_eq!(
+            response.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
+        assert_eq!(response.content_type(), Some("application/xml"));
+        response
+    }
+}
+
+/// A wire fixture file.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/wire/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

@@ -3,5 +3,9 @@
 //! `harness` drives the dispatcher with a pinned clock and a seeded random source, exactly as the
 //! reference endpoint and the training transport drive it with real ones.
 
+mod groups;
 mod harness;
+mod qualification;
+mod readers;
 mod session;
+mod wire;
