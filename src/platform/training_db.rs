@@ -17,6 +17,7 @@ pub const DATABASE: &str = "onshi-training";
 const OBJECT_STORE: &str = "state";
 const KEY_STORE: &str = "store";
 const KEY_VERSION: &str = "version";
+const KEY_SCHEMA: &str = "schema";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TrainingDbError {
@@ -69,10 +70,12 @@ impl TrainingDb {
 
     /// Runs `work` on the current training store in one transaction and saves what it changed.
     ///
-    /// `seed` builds the store when the database is empty, or when what it holds no longer reads
-    /// (training data from an older build is disposable).
+    /// `seed` builds the store when the database is empty, when what it holds no longer reads, or when
+    /// it was written under another `schema` (training data from an older build is disposable, and an
+    /// older build's store would lack newer canned data such as the readers).
     pub async fn exchange<T>(
         &self,
+        schema: u32,
         seed: impl FnOnce() -> MemoryStore,
         work: impl FnOnce(&mut MemoryStore) -> T,
     ) -> Result<T, TrainingDbError> {
@@ -87,13 +90,18 @@ impl TrainingDb {
             .primitive()?
             .await?
             .map_or(0, |v| v as u64);
+        let stored_schema = records.get::<f64, _, _>(KEY_SCHEMA).primitive()?.await?;
+        let current_schema = stored_schema == Some(f64::from(schema));
 
         // Take this page's copy out of the cell: nothing below holds a borrow across an await.
         let cached = self.cache.borrow_mut().take();
         let mut current = match cached {
-            Some(c) if c.version == stored_version => c,
+            Some(c) if c.version == stored_version && current_schema => c,
             _ => {
-                let text = records.get::<String, _, _>(KEY_STORE).primitive()?.await?;
+                let text = match current_schema {
+                    true => records.get::<String, _, _>(KEY_STORE).primitive()?.await?,
+                    false => None,
+                };
                 let store = text
                     .and_then(|t| serde_json::from_str::<MemoryStore>(&t).ok())
                     .unwrap_or_else(seed);
@@ -116,6 +124,12 @@ impl TrainingDb {
                 .put(current.version as f64)
                 .with_key(KEY_VERSION)
                 .primitive()?;
+            if !current_schema {
+                records
+                    .put(f64::from(schema))
+                    .with_key(KEY_SCHEMA)
+                    .primitive()?;
+            }
         }
         tx.commit().await?;
         // Only a committed state becomes this page's copy; after a failure the next exchange reloads.

@@ -18,6 +18,10 @@ use crate::{
     transport::TransportError,
 };
 
+/// The shape of the training data this build writes. Raise it whenever the canned data or the store's
+/// records change, so that a browser holding an older build's training data starts afresh.
+pub const TRAINING_SCHEMA: u32 = 2;
+
 pub struct TrainingTransport {
     database: String,
     clock: Clock,
@@ -48,7 +52,7 @@ impl TrainingTransport {
     pub async fn send(&self, request: &Request) -> Result<Response, TransportError> {
         let db = self.db().await?;
         let response = db
-            .exchange(canned::training_store, |store| {
+            .exchange(TRAINING_SCHEMA, canned::training_store, |store| {
                 let mut random = BrowserRandom;
                 // The clock is read inside the transaction, at the moment of dispatch.
                 let mut env = Env {

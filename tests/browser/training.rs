@@ -103,3 +103,39 @@ async fn concurrent_requests_from_one_page_do_not_lose_writes() {
     drop(endpoint);
     training_db::delete(&database).await.expect("delete");
 }
+
+#[wasm_bindgen_test]
+async fn training_data_of_another_schema_is_replaced_by_fresh_canned_data() {
+    use onshi_core::store::{Change, LoginFailures, Store, StoreRead};
+    let database = fresh_database("schema");
+    let db = training_db::TrainingDb::open(&database)
+        .await
+        .expect("open");
+    // An older build's data: a lock on 002 and no readers.
+    db.exchange(1, onshi_core::store::MemoryStore::new, |store| {
+        store
+            .transaction(&mut |_| {
+                Ok(vec![Change::PutLoginFailures(LoginFailures {
+                    user_id: "002".to_owned(),
+                    count: 5,
+                    locked_until: None,
+                })])
+            })
+            .expect("memory store");
+    })
+    .await
+    .expect("old write");
+    let (failures, readers) = db
+        .exchange(2, onshi_core::canned::training_store, |store| {
+            (
+                store.login_failures("002").expect("read"),
+                store.readers().expect("read").len(),
+            )
+        })
+        .await
+        .expect("new read");
+    assert_eq!(failures, None, "the old data is gone");
+    assert_eq!(readers, 2, "the canned readers are there");
+    drop(db);
+    training_db::delete(&database).await.expect("delete");
+}

@@ -33,16 +33,21 @@ pub fn digits(random: &mut dyn Random, count: usize) -> String {
     out
 }
 
-/// A uniform index in `0..n` (rejection sampling avoids the modulo bias); `n` must be 1 to 256.
+/// A uniform index in `0..n` (rejection sampling avoids the modulo bias); 0 when `n` is 0.
 pub fn index(random: &mut dyn Random, n: usize) -> usize {
-    let n = n.clamp(1, 256);
-    // The largest multiple of n that fits in a byte's 256 values.
-    let limit = 256 - 256 % n;
-    let mut byte = [0u8; 1];
+    let Ok(n) = u64::try_from(n) else { return 0 };
+    if n == 0 {
+        return 0;
+    }
+    // Values at or above the largest multiple of n would favour the small indexes.
+    let limit = u64::MAX - u64::MAX % n;
+    let mut bytes = [0u8; 8];
     loop {
-        random.fill(&mut byte);
-        if usize::from(byte[0]) < limit {
-            return usize::from(byte[0]) % n;
+        random.fill(&mut bytes);
+        let value = u64::from_le_bytes(bytes);
+        if value < limit {
+            // The remainder is below n, which came from a usize.
+            return usize::try_from(value % n).unwrap_or(0);
         }
     }
 }

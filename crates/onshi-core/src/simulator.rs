@@ -103,8 +103,8 @@ impl NationalSide {
         self.people
             .iter()
             .filter(|p| {
-                (text::name_key(p.name) == key
-                    || text::name_key(&text::to_full_width_kana(p.kana)) == key)
+                (text::name_key(&p.name) == key
+                    || text::name_key(&text::to_full_width_kana(&p.kana)) == key)
                     && p.birthdate == birthdate
                     && sex.is_none_or(|s| *s == p.sex)
             })

@@ -6,6 +6,7 @@
 
 pub mod medical;
 pub mod people;
+pub mod synthetic;
 
 use chrono::NaiveDate;
 

@@ -23,26 +23,26 @@ use crate::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
     /// A stable id for the trainer's controls, e.g. `shinbashi-taro`.
-    pub id: &'static str,
+    pub id: String,
     /// 氏名 as the national system writes it (full-width space between the names).
-    pub name: &'static str,
+    pub name: String,
     /// 氏名カナ, half-width katakana.
-    pub kana: &'static str,
+    pub kana: String,
     pub sex: Sex,
     /// 住所, for the disaster search by name and address.
-    pub address: Option<&'static str>,
+    pub address: Option<String>,
     /// What an inquiry about this person answers.
     pub outcome: QualificationValidity,
     /// The card the patient shows (and whose data staff type).
     pub card: Card,
     pub birthdate: NaiveDate,
     /// The My Number card's 4-digit PIN, for rehearsing 暗証番号 at the reader.
-    pub pin: &'static str,
+    pub pin: String,
     /// The qualification records an answer carries (two for 複数該当, none for 該当資格なし). Their
     /// 限度額 and 特定疾病 parts are given only where the patient consents.
     pub qualifications: Vec<Qualification>,
     /// What this person lets a trainee rehearse (ours; shown in the trainer's list).
-    pub note: &'static str,
+    pub note: String,
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -142,17 +142,17 @@ fn shinbashi_taro() -> Person {
         long_term: None,
     });
     Person {
-        id: "shinbashi-taro",
-        name: "新橋　太郎",
-        kana: "ｼﾝﾊﾞｼ ﾀﾛｳ",
+        id: "shinbashi-taro".into(),
+        name: "新橋　太郎".into(),
+        kana: "ｼﾝﾊﾞｼ ﾀﾛｳ".into(),
         sex: Sex::Male,
-        address: Some("東京都港区〇〇5丁目500-1"),
+        address: Some("東京都港区〇〇5丁目500-1".into()),
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（高齢受給者証 2割、限度額は同意した場合のみ表示）",
+        note: "有効（高齢受給者証 2割、限度額は同意した場合のみ表示）".into(),
     }
 }
 
@@ -176,17 +176,17 @@ fn shinbashi_hanako() -> Person {
     q.post_number = s("151-1234");
     q.address = s("東京都港区〇〇5丁目500-1");
     Person {
-        id: "shinbashi-hanako",
-        name: "新橋　花子",
-        kana: "ｼﾝﾊﾞｼ ﾊﾅｺ",
+        id: "shinbashi-hanako".into(),
+        name: "新橋　花子".into(),
+        kana: "ｼﾝﾊﾞｼ ﾊﾅｺ".into(),
         sex: Sex::Female,
-        address: Some("東京都港区〇〇5丁目500-1"),
+        address: Some("東京都港区〇〇5丁目500-1".into()),
         outcome: QualificationValidity::Invalid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "無効",
+        note: "無効".into(),
     }
 }
 
@@ -209,17 +209,17 @@ fn shinbashi_ichiro() -> Person {
     q.post_number = s("151-1234");
     q.address = s("東京都港区〇〇5丁目500-1");
     Person {
-        id: "shinbashi-ichiro",
-        name: "新橋　一郎",
-        kana: "ｼﾝﾊﾞｼ ｲﾁﾛｳ",
+        id: "shinbashi-ichiro".into(),
+        name: "新橋　一郎".into(),
+        kana: "ｼﾝﾊﾞｼ ｲﾁﾛｳ".into(),
         sex: Sex::Male,
-        address: Some("東京都港区〇〇5丁目500-1"),
+        address: Some("東京都港区〇〇5丁目500-1".into()),
         outcome: QualificationValidity::InvalidWithNewQualification,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "無効（新しい資格あり）",
+        note: "無効（新しい資格あり）".into(),
     }
 }
 
@@ -241,17 +241,17 @@ fn shinbashi_taro_sample() -> Person {
     q.post_number = s("211-0015");
     q.address = s("神奈川県川崎市中原区北谷町99-999");
     Person {
-        id: "shinbashi-taro-sample",
-        name: "新橋　太郎",
-        kana: "ｼﾝﾊﾞｼ ﾀﾛｳ",
+        id: "shinbashi-taro-sample".into(),
+        name: "新橋　太郎".into(),
+        kana: "ｼﾝﾊﾞｼ ﾀﾛｳ".into(),
         sex: Sex::Male,
-        address: Some("神奈川県川崎市中原区北谷町99-999"),
+        address: Some("神奈川県川崎市中原区北谷町99-999".into()),
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（資格確認履歴詳細の例）",
+        note: "有効（資格確認履歴詳細の例）".into(),
     }
 }
 
@@ -283,34 +283,34 @@ fn shinagawa_jiro() -> Person {
     second.insured_name = s("品川　次郎");
     second.valid_from = Some(date(2023, 10, 1));
     Person {
-        id: "shinagawa-jiro",
-        name: "品川　次郎",
-        kana: "ｼﾅｶﾞﾜ ｼﾞﾛｳ",
+        id: "shinagawa-jiro".into(),
+        name: "品川　次郎".into(),
+        kana: "ｼﾅｶﾞﾜ ｼﾞﾛｳ".into(),
         sex: Sex::Male,
         address: None,
         outcome: QualificationValidity::Multiple,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![first, second],
-        note: "複数該当",
+        note: "複数該当".into(),
     }
 }
 
 /// Ours: 該当資格なし, a card the national side does not know.
 fn meguro_saburo() -> Person {
     Person {
-        id: "meguro-saburo",
-        name: "目黒　三郎",
-        kana: "ﾒｸﾞﾛ ｻﾌﾞﾛｳ",
+        id: "meguro-saburo".into(),
+        name: "目黒　三郎".into(),
+        kana: "ﾒｸﾞﾛ ｻﾌﾞﾛｳ".into(),
         sex: Sex::Male,
         address: None,
         outcome: QualificationValidity::NoQualification,
         card: card_of("27138056", Some("12"), "345", Some("00")),
         birthdate: date(1990, 2, 2),
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: Vec::new(),
-        note: "該当資格なし",
+        note: "該当資格なし".into(),
     }
 }
 
@@ -332,17 +332,17 @@ fn watanabe_misaki() -> Person {
     q.post_number = s("125-0052");
     q.address = s("東京都●飾区柴又1-2-3");
     Person {
-        id: "watanabe-misaki",
-        name: "渡●　美咲",
-        kana: "ﾜﾀﾅﾍﾞ ﾐｻｷ",
+        id: "watanabe-misaki".into(),
+        name: "渡●　美咲".into(),
+        kana: "ﾜﾀﾅﾍﾞ ﾐｻｷ".into(),
         sex: Sex::Female,
-        address: Some("東京都●飾区柴又1-2-3"),
+        address: Some("東京都●飾区柴又1-2-3".into()),
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（氏名・住所に●）",
+        note: "有効（氏名・住所に●）".into(),
     }
 }
 
@@ -363,17 +363,17 @@ fn ota_kazuko() -> Person {
     q.post_number = s("144-0051");
     q.address = s("東京都大田区西蒲田7-1-1");
     Person {
-        id: "ota-kazuko",
-        name: "大田　和子",
-        kana: "ｵｵﾀ ｶｽﾞｺ",
+        id: "ota-kazuko".into(),
+        name: "大田　和子".into(),
+        kana: "ｵｵﾀ ｶｽﾞｺ".into(),
         sex: Sex::Female,
-        address: Some("東京都大田区西蒲田7-1-1"),
+        address: Some("東京都大田区西蒲田7-1-1".into()),
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（国民健康保険、保険者番号6桁）",
+        note: "有効（国民健康保険、保険者番号6桁）".into(),
     }
 }
 
@@ -396,17 +396,17 @@ fn minato_haru() -> Person {
     q.post_number = s("105-0011");
     q.address = s("東京都港区芝公園4-2-8");
     Person {
-        id: "minato-haru",
-        name: "港　ハル",
-        kana: "ﾐﾅﾄ ﾊﾙ",
+        id: "minato-haru".into(),
+        name: "港　ハル".into(),
+        kana: "ﾐﾅﾄ ﾊﾙ".into(),
         sex: Sex::Female,
-        address: Some("東京都港区芝公園4-2-8"),
+        address: Some("東京都港区芝公園4-2-8".into()),
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（後期高齢者医療、枝番なし、一部負担金割合1割）",
+        note: "有効（後期高齢者医療、枝番なし、一部負担金割合1割）".into(),
     }
 }
 
@@ -434,17 +434,17 @@ fn kawasaki_kenichi() -> Person {
         long_term: None,
     });
     Person {
-        id: "kawasaki-kenichi",
-        name: "川崎　健一",
-        kana: "ｶﾜｻｷ ｹﾝｲﾁ",
+        id: "kawasaki-kenichi".into(),
+        name: "川崎　健一".into(),
+        kana: "ｶﾜｻｷ ｹﾝｲﾁ".into(),
         sex: Sex::Male,
         address: None,
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（限度額適用認定証 区分ウ、同意した場合のみ表示）",
+        note: "有効（限度額適用認定証 区分ウ、同意した場合のみ表示）".into(),
     }
 }
 
@@ -471,17 +471,17 @@ fn yokohama_toru() -> Person {
         self_pay: Some(10_000),
     }];
     Person {
-        id: "yokohama-toru",
-        name: "横浜　透",
-        kana: "ﾖｺﾊﾏ ﾄｵﾙ",
+        id: "yokohama-toru".into(),
+        name: "横浜　透".into(),
+        kana: "ﾖｺﾊﾏ ﾄｵﾙ".into(),
         sex: Sex::Male,
         address: None,
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（特定疾病療養受療証 人工透析、同意した場合のみ表示）",
+        note: "有効（特定疾病療養受療証 人工透析、同意した場合のみ表示）".into(),
     }
 }
 
@@ -503,16 +503,16 @@ fn nakahara_sakura() -> Person {
     q.post_number = s("211-0016");
     q.address = s("神奈川県川崎市中原区市ノ坪1-1");
     Person {
-        id: "nakahara-sakura",
-        name: "中原　さくら",
-        kana: "ﾅｶﾊﾗ ｻｸﾗ",
+        id: "nakahara-sakura".into(),
+        name: "中原　さくら".into(),
+        kana: "ﾅｶﾊﾗ ｻｸﾗ".into(),
         sex: Sex::Female,
-        address: Some("神奈川県川崎市中原区市ノ坪1-1"),
+        address: Some("神奈川県川崎市中原区市ノ坪1-1".into()),
         outcome: QualificationValidity::Valid,
         card,
         birthdate,
-        pin: "1234",
+        pin: "1234".into(),
         qualifications: vec![q],
-        note: "有効（薬剤情報・特定健診情報あり）",
+        note: "有効（薬剤情報・特定健診情報あり）".into(),
     }
 }

@@ -112,6 +112,7 @@ pub(super) fn search(cx: &mut Cx<'_>, request: &Request) -> Handled {
                     // The address narrows when given: the typed part must start the person's address.
                     address.as_deref().is_none_or(|a| {
                         p.address
+                            .as_deref()
                             .is_some_and(|pa| text::name_key(pa).starts_with(a))
                     })
                 })
@@ -121,13 +122,13 @@ pub(super) fn search(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let items = people
         .into_iter()
         .map(|p| {
-            let (dispensings, checkups) = canned::medical::for_person(p.id);
+            let (dispensings, checkups) = canned::medical::for_person(&p.id);
             DisasterPatient {
-                name: p.name.to_owned(),
-                kana: p.kana.to_owned(),
+                name: p.name.clone(),
+                kana: p.kana.clone(),
                 birthdate: p.birthdate,
                 sex: coded(&p.sex),
-                address: p.address.map(str::to_owned),
+                address: p.address.clone(),
                 drugs: dispensings
                     .into_iter()
                     .map(|d| DispensingView {

@@ -12,12 +12,10 @@ use crate::{
         groups::{HistoryItem, HistoryPage},
     },
     dispatch::{Cx, Handled, caller, coded, query, query_param, refuse_findings},
-    domain::{Answer, Card, InsurerNumber, Qualification, QualificationResult, ResultInfo},
     era,
     store::{HistoryQuery, HistoryRecord, Narrow},
     time::{Rfc3339, Timestamp},
     validate::Finding,
-    wire::Encoding,
 };
 
 /// Rows per page when the request names none (D9: 20).
@@ -169,17 +167,7 @@ pub(super) fn detail(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
         Err(_) => None,
     }
     .ok_or_else(not_found)?;
-    let body = match record.result_xml {
-        Some(xml) => xml.into_bytes(),
-        None => rebuilt(&record)
-            .to_wire()
-            .encode(Encoding::Utf8)
-            .map_err(|e| {
-                crate::dispatch::Fail::from(
-                    Problem::new(ProblemCode::Internal).with_detail(e.to_string()),
-                )
-            })?,
-    };
+    let body = record.result_xml.into_bytes();
     let mut headers = Headers::new();
     headers.set("Content-Type", crate::contract::XML);
     headers.set("Cache-Control", "no-store");
@@ -188,40 +176,4 @@ pub(super) fn detail(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
         headers,
         body,
     })
-}
-
-/// The result of a synthetic record (benchmarks store the columns only), rebuilt from its columns.
-fn rebuilt(record: &HistoryRecord) -> QualificationResult {
-    let qualification = Qualification {
-        card: Card {
-            insurer_number: record
-                .insurer_number
-                .as_deref()
-                .map(InsurerNumber::from_wire),
-            symbol: record.symbol.clone(),
-            number: record.number.clone(),
-            branch: record.branch.clone(),
-        },
-        name: record.name.clone(),
-        name_kana: record.kana.clone(),
-        sex1: record.sex.as_deref().map(Sex::from_code),
-        birthdate: record.birthdate,
-        reference_number: record.reference_number.clone(),
-        ..Qualification::default()
-    };
-    QualificationResult {
-        info: ResultInfo {
-            processed_at: Some(record.at.jst().naive_local()),
-            classification: Some(ReferenceClassification::from_code(&record.classification)),
-            ..ResultInfo::default()
-        },
-        answer: Answer {
-            validity: record
-                .validity
-                .as_deref()
-                .map(QualificationValidity::from_code),
-            qualifications: vec![qualification],
-            ..Answer::default()
-        },
-    }
 }

@@ -5,13 +5,11 @@ use serde_json::json;
 
 use crate::{
     account::Action,
-    codes::{CodeTable, ReferenceClassification},
     contract::Request,
     dispatch::{Cx, Fail, Handled, caller, xml_body, xml_response},
     domain::{Inquiry, QualificationResult},
-    store::{CardKey, Change, EventKind, HistoryRecord, ViewingConsent},
-    time::Timestamp,
-    wire::{self, Encoding},
+    store::{CardKey, Change, EventKind, HistoryRecord},
+    wire,
 };
 
 /// Answers an `OQSsiquc01req` from the national side and records the result.
@@ -42,64 +40,20 @@ pub(super) fn record(
     reader_id: Option<&str>,
 ) -> Result<u64, Fail> {
     let id = cx.history_id()?;
-    let first = result.answer.qualifications.first();
-    let search = result.answer.search.as_ref();
-    let card = first.map(|q| &q.card).or(search.map(|s| &s.card));
-    let viewing = first.and_then(|q| {
-        let c = &q.consents;
-        let items = [&c.pharmacists, &c.diagnosis, &c.operation, &c.checkups];
-        let until = items.iter().filter_map(|i| i.available_until).max()?;
-        Some(ViewingConsent {
-            pharmacists: c.pharmacists.is_consented(),
-            diagnosis: c.diagnosis.is_consented(),
-            operation: c.operation.is_consented(),
-            checkups: c.checkups.is_consented(),
-            until: Timestamp::from_jst_naive(until),
-        })
-    });
-    let xml = result.to_wire().encode(Encoding::Utf8).map_err(|e| {
+    let entry = HistoryRecord::of_result(id, cx.now, login_id, reader_id, result).map_err(|e| {
         Fail::from(
             crate::contract::Problem::new(crate::contract::ProblemCode::Internal)
                 .with_detail(e.to_string()),
         )
     })?;
-    let classification = result
-        .info
-        .classification
-        .clone()
-        .unwrap_or(ReferenceClassification::InsuranceCard);
-    let validity = result.answer.validity.as_ref().map(|v| v.code().to_owned());
-    cx.change(Change::AppendHistory(HistoryRecord {
-        id,
-        at: cx.now,
-        login_id: login_id.to_owned(),
-        reader_id: reader_id.map(str::to_owned),
-        classification: classification.code().to_owned(),
-        validity: validity.clone(),
-        reference_number: first.and_then(|q| q.reference_number.clone()),
-        insurer_number: card
-            .and_then(|c| c.insurer_number.as_ref())
-            .map(|n| n.digits().to_owned()),
-        symbol: card.and_then(|c| c.symbol.clone()),
-        number: card.and_then(|c| c.number.clone()),
-        branch: card.and_then(|c| c.branch.clone()),
-        name: first.and_then(|q| q.name.clone()),
-        kana: first.and_then(|q| q.name_kana.clone()),
-        sex: first
-            .and_then(|q| q.sex1.as_ref())
-            .map(|s| s.code().to_owned()),
-        birthdate: first
-            .and_then(|q| q.birthdate)
-            .or(search.and_then(|s| s.birthdate)),
-        viewing,
-        // UTF-8 in, UTF-8 out: the encoder wrote valid UTF-8.
-        result_xml: Some(String::from_utf8_lossy(&xml).into_owned()),
-    }));
+    let classification = entry.classification.clone();
+    let validity = entry.validity.clone();
+    cx.change(Change::AppendHistory(entry));
     cx.event(
         EventKind::Qualification,
         json!({
             "history_id": id,
-            "classification": classification.code(),
+            "classification": classification,
             "validity": validity,
             "reader_id": reader_id,
         }),

@@ -27,7 +27,7 @@ pub(super) fn people(cx: &mut Cx<'_>, request: &Request) -> Handled {
     caller(cx, request, Action::ReaderModes)?;
     let mut items = Vec::new();
     for p in cx.national.people() {
-        let pin_locked = cx.read.pin(p.id)?.is_some_and(|r| r.locked);
+        let pin_locked = cx.read.pin(&p.id)?.is_some_and(|r| r.locked);
         items.push(TrainingPerson {
             id: p.id.to_owned(),
             name: p.name.to_owned(),
@@ -86,7 +86,7 @@ pub(super) fn visit(cx: &mut Cx<'_>, request: &Request) -> Handled {
         (VisitMethod::Face | VisitMethod::Pin, _) => None,
     };
     if method == VisitMethod::Pin {
-        check_pin(cx, person.id, person.pin, body.pin.as_deref())?;
+        check_pin(cx, &person.id, &person.pin, body.pin.as_deref())?;
     }
 
     let qualification_date = pending

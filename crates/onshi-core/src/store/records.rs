@@ -3,7 +3,14 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{account::AccountKind, domain::Card, text, time::Timestamp};
+use crate::{
+    account::AccountKind,
+    codes::{CodeTable, ReferenceClassification},
+    domain::{Card, QualificationResult},
+    text,
+    time::Timestamp,
+    wire::{EncodeError, Encoding},
+};
 
 /// The medical institution an endpoint serves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,9 +169,69 @@ pub struct HistoryRecord {
     pub sex: Option<String>,
     pub birthdate: Option<NaiveDate>,
     pub viewing: Option<ViewingConsent>,
-    /// The result message as given, UTF-8. `None` only for synthetic records (benchmarks), whose
-    /// detail is rebuilt from the columns above.
-    pub result_xml: Option<String>,
+    /// The result message as given, UTF-8.
+    pub result_xml: String,
+}
+
+impl HistoryRecord {
+    /// The record of a qualification result: the list columns taken from its first record (or, when
+    /// it has none, from what was searched for), the viewing consents it grants, and the message
+    /// itself in UTF-8.
+    pub fn of_result(
+        id: u64,
+        at: Timestamp,
+        login_id: &str,
+        reader_id: Option<&str>,
+        result: &QualificationResult,
+    ) -> Result<HistoryRecord, EncodeError> {
+        let first = result.answer.qualifications.first();
+        let search = result.answer.search.as_ref();
+        let card = first.map(|q| &q.card).or(search.map(|s| &s.card));
+        let viewing = first.and_then(|q| {
+            let c = &q.consents;
+            let items = [&c.pharmacists, &c.diagnosis, &c.operation, &c.checkups];
+            let until = items.iter().filter_map(|i| i.available_until).max()?;
+            Some(ViewingConsent {
+                pharmacists: c.pharmacists.is_consented(),
+                diagnosis: c.diagnosis.is_consented(),
+                operation: c.operation.is_consented(),
+                checkups: c.checkups.is_consented(),
+                until: Timestamp::from_jst_naive(until),
+            })
+        });
+        let xml = result.to_wire().encode(Encoding::Utf8)?;
+        let classification = result
+            .info
+            .classification
+            .clone()
+            .unwrap_or(ReferenceClassification::InsuranceCard);
+        Ok(HistoryRecord {
+            id,
+            at,
+            login_id: login_id.to_owned(),
+            reader_id: reader_id.map(str::to_owned),
+            classification: classification.code().to_owned(),
+            validity: result.answer.validity.as_ref().map(|v| v.code().to_owned()),
+            reference_number: first.and_then(|q| q.reference_number.clone()),
+            insurer_number: card
+                .and_then(|c| c.insurer_number.as_ref())
+                .map(|n| n.digits().to_owned()),
+            symbol: card.and_then(|c| c.symbol.clone()),
+            number: card.and_then(|c| c.number.clone()),
+            branch: card.and_then(|c| c.branch.clone()),
+            name: first.and_then(|q| q.name.clone()),
+            kana: first.and_then(|q| q.name_kana.clone()),
+            sex: first
+                .and_then(|q| q.sex1.as_ref())
+                .map(|s| s.code().to_owned()),
+            birthdate: first
+                .and_then(|q| q.birthdate)
+                .or(search.and_then(|s| s.birthdate)),
+            viewing,
+            // The encoder writes UTF-8 when asked to, so nothing is lost here.
+            result_xml: String::from_utf8_lossy(&xml).into_owned(),
+        })
+    }
 }
 
 /// 資格確認区分絞り込み (decisions.md D9), on 資格有効性.

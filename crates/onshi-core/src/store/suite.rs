@@ -120,7 +120,7 @@ fn history(
         sex: Some("1".to_owned()),
         birthdate: NaiveDate::from_ymd_opt(1954, 3, 26),
         viewing: None,
-        result_xml: Some(format!("<XmlMsg><Id>{id}</Id></XmlMsg>")),
+        result_xml: format!("<XmlMsg><Id>{id}</Id></XmlMsg>"),
     }
 }
 

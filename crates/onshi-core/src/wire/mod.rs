@@ -75,6 +75,34 @@ pub trait WireElement: Sized {
     fn encode(&self, tag: &str, writer: &mut Writer) -> Result<(), EncodeError>;
 }
 
+/// Fills a wire type's fields for property tests: every text comes from the sampler, every optional
+/// element is present or not as it says, every list has as many items as it says.
+#[cfg(any(test, feature = "test-support"))]
+pub trait Sample: Sized {
+    fn sample(sampler: &mut dyn Sampler) -> Self;
+}
+
+/// The source of a sample's values.
+#[cfg(any(test, feature = "test-support"))]
+pub trait Sampler {
+    /// The text of a leaf element with this tag, or `None` to leave it out.
+    fn text(&mut self, tag: &'static str) -> Option<String>;
+    /// Whether an optional nested element is present.
+    fn present(&mut self, tag: &'static str) -> bool;
+    /// How many items a list holds.
+    fn count(&mut self, tag: &'static str) -> usize;
+}
+
+#[cfg(any(test, feature = "test-support"))]
+impl<H: Sample, B: Sample> Sample for Message<H, B> {
+    fn sample(sampler: &mut dyn Sampler) -> Self {
+        Message {
+            header: H::sample(sampler),
+            body: B::sample(sampler),
+        }
+    }
+}
+
 /// An official message: `<XmlMsg><MessageHeader/><MessageBody/></XmlMsg>`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Message<H, B> {
@@ -192,6 +220,41 @@ macro_rules! wire_element {
                 Ok(())
             }
         }
+
+        #[cfg(any(test, feature = "test-support"))]
+        impl $crate::wire::Sample for $name {
+            fn sample(sampler: &mut dyn $crate::wire::Sampler) -> $name {
+                $name {
+                    $( $field: wire_element!(@sample sampler, $kind, $tag), )*
+                }
+            }
+        }
+    };
+
+    (@sample $s:ident, text, $tag:literal) => { $s.text($tag) };
+    (@sample $s:ident, deep_text, $tag:literal) => { $s.text($tag) };
+    (@sample $s:ident, (one $t:ty), $tag:literal) => {
+        $s.present($tag).then(|| <$t as $crate::wire::Sample>::sample($s))
+    };
+    (@sample $s:ident, (list $t:ty, $item:literal), $tag:literal) => {
+        (0..$s.count($tag)).map(|_| <$t as $crate::wire::Sample>::sample($s)).collect()
+    };
+    (@sample $s:ident, (many $t:ty), $tag:literal) => {
+        (0..$s.count($tag)).map(|_| <$t as $crate::wire::Sample>::sample($s)).collect()
+    };
+    (@sample $s:ident, (deep $t:ty), $tag:literal) => {
+        (0..$s.count($tag)).map(|_| <$t as $crate::wire::Sample>::sample($s)).collect()
+    };
+    (@sample $s:ident, (raw), $tag:literal) => {
+        $s.text($tag).map(|text| $crate::wire::xml::Element {
+            name: $tag.to_owned(),
+            text: String::new(),
+            children: vec![$crate::wire::xml::Element {
+                name: "Item".to_owned(),
+                text,
+                children: Vec::new(),
+            }],
+        })
     };
 
     (@type text) => { Option<String> };

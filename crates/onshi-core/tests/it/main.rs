@@ -3,9 +3,12 @@
 //! `harness` drives the dispatcher with a pinned clock and a seeded random source, exactly as the
 //! reference endpoint and the training transport drive it with real ones.
 
+mod canned;
+mod contract;
 mod groups;
 mod harness;
 mod qualification;
 mod readers;
+mod roundtrip;
 mod session;
 mod wire;

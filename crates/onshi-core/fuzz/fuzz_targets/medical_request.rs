@@ -1,0 +1,10 @@
+//! Fuzzes the decoder of YZK/TKKsiquc01req: no input may panic, loop or exhaust memory.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use onshi_core::wire;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = wire::MedicalInfoRequest::decode(data);
+});
