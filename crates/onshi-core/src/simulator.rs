@@ -15,7 +15,9 @@ use crate::{
     },
     domain::{
         Answer, Card, ConsentItem, Inquiry, MedicalConsents, Qualification, QualificationResult,
-        ResultInfo, Search, convert::DecodeFinding,
+        ResultInfo, Search,
+        convert::DecodeFinding,
+        medical::{CheckupRecord, Dispensing},
     },
     store::{CardKey, ConsentChoices},
     text,
@@ -70,6 +72,13 @@ impl NationalSide {
 
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
+    }
+
+    /// The drug list and checkups the national side holds for a person (seed 003's for its patient,
+    /// nothing for anyone else). The dispatcher asks here rather than reading the canned data, so that
+    /// the drug, checkup and disaster answers come from the same national side as every other answer.
+    pub fn medical(&self, person_id: &str) -> (Vec<Dispensing>, Vec<CheckupRecord>) {
+        crate::canned::medical::for_person(person_id)
     }
 
     /// The person whose card this is: the card's digits and folded 記号/番号 agree, the 枝番 agrees when

@@ -4,7 +4,7 @@
 
 use crate::{
     account::Action,
-    canned, catalogue,
+    catalogue,
     codes::{CodeTable, Sex},
     contract::{
         ProblemCode, Request, Response,
@@ -122,7 +122,7 @@ pub(super) fn search(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let items = people
         .into_iter()
         .map(|p| {
-            let (dispensings, checkups) = canned::medical::for_person(&p.id);
+            let (dispensings, checkups) = cx.national.medical(&p.id);
             DisasterPatient {
                 name: p.name.clone(),
                 kana: p.kana.clone(),

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use crate::{
     account::Action,
-    canned,
     codes::{CodeTable, Sex},
     contract::{
         Request, Response,
@@ -132,7 +131,7 @@ pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {
             Some(reason),
         ),
         Subject::Person(patient, id) => {
-            let (dispensings, _) = canned::medical::for_person(&id);
+            let (dispensings, _) = cx.national.medical(&id);
             let history = DrugHistory {
                 patient: patient.clone(),
                 dispensings,
@@ -175,7 +174,7 @@ pub(super) fn checkups(cx: &mut Cx<'_>, request: &Request) -> Handled {
             Some(reason),
         ),
         Subject::Person(patient, id) => {
-            let (_, checkups) = canned::medical::for_person(&id);
+            let (_, checkups) = cx.national.medical(&id);
             let report = CheckupReport {
                 patient: patient.clone(),
                 checkups,
