@@ -217,6 +217,11 @@ pub const DATE_NO_SUCH_DATE: &str = "存在しない日付です。";
 /// Ours.
 pub const DATE_OUTSIDE_ERA: &str = "元号の期間外の日付です。";
 
+/// Ours: a Shift_JIS message carries, through a character reference, a character Shift_JIS cannot.
+pub fn not_shift_jis(character: char) -> String {
+    format!("「{character}」はShift_JISで表せない文字です。UTF-8で送信してください。")
+}
+
 /// Ours: a received message lacks a required element.
 pub fn decode_missing(element: &str) -> String {
     format!("受信データに {element} がありません。")

@@ -3,6 +3,7 @@
 //! The app and the conformance suite share this, so neither hand-writes a path or a body. The
 //! transport that carries the bytes (in-process in training mode, HTTP otherwise) is the caller's.
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
 use crate::{
@@ -97,6 +98,27 @@ pub struct HistorySearch {
     pub per_page: Option<usize>,
 }
 
+/// The characters a path parameter cannot carry as they are: those a URL never carries raw, and those
+/// that would end or split the segment (`/`, `?`, `#`) or start an escape (`%`).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A path parameter, percent-encoded so that it stays one segment naming exactly what was given
+/// (a user ID `002?x` must never reach `002`).
+fn segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
 /// `GET /qualifications`.
 pub fn history(token: &str, search: &HistorySearch) -> Request {
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -148,12 +170,21 @@ pub fn register_reference(token: &str, message: Vec<u8>) -> Request {
 
 /// `POST /bulk/{kind}` with a `…01req`.
 pub fn bulk_submit(token: &str, kind: &str, message: Vec<u8>) -> Request {
-    xml(Method::Post, &format!("/bulk/{kind}"), token, message)
+    xml(
+        Method::Post,
+        &format!("/bulk/{}", segment(kind)),
+        token,
+        message,
+    )
 }
 
 /// `GET /bulk/{kind}/{reception_number}`.
 pub fn bulk_result(token: &str, kind: &str, reception_number: &str) -> Request {
-    Request::new(Method::Get, &format!("/bulk/{kind}/{reception_number}")).with_bearer(token)
+    Request::new(
+        Method::Get,
+        &format!("/bulk/{}/{}", segment(kind), segment(reception_number)),
+    )
+    .with_bearer(token)
 }
 
 /// `GET /readers`.
@@ -163,7 +194,7 @@ pub fn readers(token: &str) -> Request {
 
 /// `PUT /readers/{id}/mode` with the ETag the caller last saw.
 pub fn set_mode(token: &str, reader: &str, etag: &str, mode: &str) -> Request {
-    let mut request = Request::new(Method::Put, &format!("/readers/{reader}/mode"))
+    let mut request = Request::new(Method::Put, &format!("/readers/{}/mode", segment(reader)))
         .with_bearer(token)
         .with_json(&ModeChange {
             mode: mode.to_owned(),
@@ -174,18 +205,25 @@ pub fn set_mode(token: &str, reader: &str, etag: &str, mode: &str) -> Request {
 
 /// `POST /readers/{id}/visual-checks`.
 pub fn start_visual_check(token: &str, reader: &str, qualification_date: &str) -> Request {
-    Request::new(Method::Post, &format!("/readers/{reader}/visual-checks"))
-        .with_bearer(token)
-        .with_json(&VisualCheckRequest {
-            qualification_date: qualification_date.to_owned(),
-        })
+    Request::new(
+        Method::Post,
+        &format!("/readers/{}/visual-checks", segment(reader)),
+    )
+    .with_bearer(token)
+    .with_json(&VisualCheckRequest {
+        qualification_date: qualification_date.to_owned(),
+    })
 }
 
 /// `GET /readers/{id}/visual-checks/{check}`.
 pub fn visual_check(token: &str, reader: &str, check: &str) -> Request {
     Request::new(
         Method::Get,
-        &format!("/readers/{reader}/visual-checks/{check}"),
+        &format!(
+            "/readers/{}/visual-checks/{}",
+            segment(reader),
+            segment(check)
+        ),
     )
     .with_bearer(token)
 }
@@ -198,7 +236,12 @@ pub fn issue_passcode(token: &str) -> Request {
 /// `GET /consents` (treatment `home_visit` or `online`).
 pub fn consents(token: &str, treatment: Option<&str>) -> Request {
     let path = match treatment {
-        Some(t) => format!("/consents?treatment={t}"),
+        Some(t) => format!(
+            "/consents?{}",
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("treatment", t)
+                .finish()
+        ),
         None => "/consents".to_owned(),
     };
     Request::new(Method::Get, &path).with_bearer(token)
@@ -252,19 +295,23 @@ pub fn create_account(token: &str, account: &NewAccount) -> Request {
 
 /// `PATCH /accounts/{id}`.
 pub fn update_account(token: &str, id: &str, update: &AccountUpdate) -> Request {
-    Request::new(Method::Patch, &format!("/accounts/{id}"))
+    Request::new(Method::Patch, &format!("/accounts/{}", segment(id)))
         .with_bearer(token)
         .with_json(update)
 }
 
 /// `POST /accounts/{id}/password-reset`.
 pub fn reset_password(token: &str, id: &str) -> Request {
-    Request::new(Method::Post, &format!("/accounts/{id}/password-reset")).with_bearer(token)
+    Request::new(
+        Method::Post,
+        &format!("/accounts/{}/password-reset", segment(id)),
+    )
+    .with_bearer(token)
 }
 
 /// `DELETE /accounts/{id}`.
 pub fn delete_account(token: &str, id: &str) -> Request {
-    Request::new(Method::Delete, &format!("/accounts/{id}")).with_bearer(token)
+    Request::new(Method::Delete, &format!("/accounts/{}", segment(id))).with_bearer(token)
 }
 
 /// `GET /training/people`.
@@ -283,7 +330,7 @@ pub fn reader_visit(token: &str, visit: &ReaderVisit) -> Request {
 pub fn staff_mode(token: &str, reader: &str, staff: &StaffMode) -> Request {
     Request::new(
         Method::Post,
-        &format!("/training/readers/{reader}/staff-mode"),
+        &format!("/training/readers/{}/staff-mode", segment(reader)),
     )
     .with_bearer(token)
     .with_json(staff)
@@ -291,7 +338,11 @@ pub fn staff_mode(token: &str, reader: &str, staff: &StaffMode) -> Request {
 
 /// `POST /training/readers/{id}/cancel`.
 pub fn cancel_reader(token: &str, reader: &str) -> Request {
-    Request::new(Method::Post, &format!("/training/readers/{reader}/cancel")).with_bearer(token)
+    Request::new(
+        Method::Post,
+        &format!("/training/readers/{}/cancel", segment(reader)),
+    )
+    .with_bearer(token)
 }
 
 /// Reads a JSON answer that must come with `status`.

@@ -82,21 +82,30 @@ impl NationalSide {
     }
 
     /// The person whose card this is: the card's digits and folded 記号/番号 agree, the 枝番 agrees when
-    /// given, and the birthdate agrees.
+    /// given, and the birthdate agrees (a family shares everything but 枝番 and birthdate).
     pub fn find(&self, card: &Card, birthdate: Option<NaiveDate>) -> Option<&Person> {
-        self.find_card(card)
-            .filter(|p| birthdate == Some(p.birthdate))
+        self.holders(card).find(|p| birthdate == Some(p.birthdate))
     }
 
-    /// The person whose card this is, whatever the birthdate (照会番号 registration carries none).
+    /// The first person holding this card, whatever the birthdate (照会番号 registration carries none).
     pub fn find_card(&self, card: &Card) -> Option<&Person> {
+        self.holders(card).next()
+    }
+
+    /// Everyone holding this card: as the card they show, or as the card of any of their records (the
+    /// second card of a 複数該当 finds its person too).
+    fn holders<'a>(&'a self, card: &Card) -> impl Iterator<Item = &'a Person> + 'a {
         let wanted = CardKey::of(card);
-        self.people.iter().find(|p| {
-            let have = CardKey::of(&p.card);
-            have.insurer == wanted.insurer
-                && have.symbol == wanted.symbol
-                && have.number == wanted.number
-                && (wanted.branch.is_empty() || have.branch == wanted.branch)
+        self.people.iter().filter(move |p| {
+            std::iter::once(&p.card)
+                .chain(p.qualifications.iter().map(|q| &q.card))
+                .any(|c| {
+                    let have = CardKey::of(c);
+                    have.insurer == wanted.insurer
+                        && have.symbol == wanted.symbol
+                        && have.number == wanted.number
+                        && (wanted.branch.is_empty() || have.branch == wanted.branch)
+                })
         })
     }
 

@@ -35,8 +35,13 @@ impl Timestamp {
     }
 
     /// The instant of a naive Tokyo wall-clock time (always unambiguous: +09:00 has no transitions).
+    /// A time within nine hours of the calendar's first instant saturates to it rather than failing:
+    /// such a time can only come from odd input, and the earliest instant refuses it wherever it
+    /// matters (the history window, for one).
     pub fn from_jst_naive(local: NaiveDateTime) -> Timestamp {
-        let utc = local - TimeDelta::hours(9);
+        let utc = local
+            .checked_sub_signed(TimeDelta::hours(9))
+            .unwrap_or(NaiveDateTime::MIN);
         Timestamp(utc.and_utc().timestamp_millis())
     }
 
@@ -162,5 +167,15 @@ mod tests {
         let b = Timestamp::parse_rfc3339("2026-11-22T15:00:00+09:00").expect("jst");
         assert_eq!(a, b);
         assert!(Timestamp::parse_rfc3339("2026-11-22 15:00").is_err());
+    }
+
+    /// Regression (review of issue 3): the calendar's first day used to panic on the way to UTC.
+    #[test]
+    fn the_first_representable_day_saturates_instead_of_panicking() {
+        let first = NaiveDateTime::MIN;
+        assert_eq!(
+            Timestamp::from_jst_naive(first),
+            Timestamp(first.and_utc().timestamp_millis())
+        );
     }
 }

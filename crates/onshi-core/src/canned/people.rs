@@ -279,7 +279,7 @@ fn shinagawa_jiro() -> Person {
     first.personal_family = Some(PersonalFamily::Insured);
     first.insured_name = s("品川　次郎");
     first.valid_from = Some(date(2024, 4, 1));
-    let second_card = card_of("138057", Some("品川"), "56789", Some("01"));
+    let second_card = card_of("131094", Some("品川"), "56789", Some("01"));
     let mut second = record(&Base {
         card: &second_card,
         insurer_name: "品川区",

@@ -191,6 +191,14 @@ pub(super) fn delete(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
     let caller = caller(cx, request, Action::ManageAccounts)?;
     let target = managed(cx, &caller, id)?;
     revoke_sessions(cx, &target.user_id)?;
+    // Nothing of the account outlives it: its 目視確認 passcode must not open a reader, and an ID made
+    // again later starts without its predecessor's wrong passwords.
+    cx.change(Change::DeletePasscode {
+        user_id: target.user_id.clone(),
+    });
+    cx.change(Change::ClearLoginFailures {
+        user_id: target.user_id.clone(),
+    });
     cx.change(Change::DeleteAccount {
         user_id: target.user_id,
     });

@@ -12,7 +12,7 @@ use crate::{
     account::Action,
     codes::{CodeTable, ProcessingResultStatus, SegmentOfResult, TreatmentKind},
     contract::{Problem, ProblemCode, Request},
-    dispatch::{Cx, Fail, Handled, caller, reference, xml_body, xml_response},
+    dispatch::{Audit, Cx, Fail, Handled, caller, reference, xml_body, xml_response},
     domain::{Card, Findings, InsurerNumber, ResultInfo, Search, convert::text},
     simulator::error_codes,
     store::{BulkJobRecord, CardKey, Change, EventKind},
@@ -74,11 +74,24 @@ fn unknown_kind(kind: &str) -> Fail {
         .into()
 }
 
+/// The permission a bulk upload of this kind needs, or `None` for a kind there is not.
+pub(super) fn action_of(kind_name: &str) -> Option<Action> {
+    Kind::parse(kind_name).map(Kind::action)
+}
+
 pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Handled {
     let kind = Kind::parse(kind_name).ok_or_else(|| unknown_kind(kind_name))?;
     let caller = caller(cx, request, kind.action())?;
     let institution = cx.institution()?;
-    let user = caller.acting_user(cx, request)?;
+    // Only 照会番号 uploads are queued by the outbox (D4); other kinds are the caller's own.
+    let audit = if kind == Kind::ReferenceNumbers {
+        caller.queued_write_audit(cx, request)?
+    } else {
+        Audit {
+            user: caller.account.user_id.clone(),
+            sent_by: None,
+        }
+    };
     let limit = cx.config.bulk_body_limit;
     // A refused upload stores no job, so its number is simply given to the next one.
     let reception_number = format!(
@@ -94,7 +107,7 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
     let (header, encoding, built) = if kind == Kind::ReferenceNumbers {
         let (message, encoding) =
             xml_body::<wire::RequestHeader, wire::BulkReferenceRequestBody>(request, limit)?;
-        let built = reference_units(cx, &message, &target, &user)?;
+        let built = reference_units(cx, &message, &target, &audit)?;
         (message.header, encoding, built)
     } else {
         let (message, encoding) =
@@ -140,7 +153,8 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
             cx.change(Change::PutBulkJob(BulkJobRecord {
                 reception_number: reception_number.clone(),
                 kind: kind.as_str().to_owned(),
-                user_id: user,
+                user_id: audit.user,
+                sent_by: audit.sent_by,
                 created_at: cx.now,
                 ready_at: cx.now + cx.config.bulk_delay,
                 announced: false,
@@ -218,7 +232,10 @@ fn search_units(
     for wire_search in &message.body.searches {
         let mut findings = Findings::default();
         let search = Search::from_wire(wire_search, &mut findings);
-        if search.card.number.is_some() {
+        let by_date = search.card.number.is_none() && kind.treatment().is_some();
+        if !by_date {
+            // A search without a card where no date search exists is answered as an error unit,
+            // never dropped: every search the clinic sent has its line in the result.
             searches.push((search, findings));
         } else if let Some(treatment) = kind.treatment() {
             // A search by consent date lists everyone who consented for this 診療区分 in the period.
@@ -250,7 +267,7 @@ fn search_units(
             .read
             .reference(&CardKey::of(&search.card))?
             .map(|r| r.reference_number);
-        if !findings.0.is_empty() || search.birthdate.is_none() {
+        if !findings.0.is_empty() || search.birthdate.is_none() || search.card.number.is_none() {
             errors += 1;
             units.push(wire::BulkConfirmUnit {
                 search: Some(search.to_wire()),
@@ -289,7 +306,7 @@ fn reference_units(
     cx: &mut Cx<'_>,
     message: &wire::BulkReferenceRequest,
     target: &Target<'_>,
-    user: &str,
+    audit: &Audit,
 ) -> Result<Built, Fail> {
     let mut units = Vec::new();
     let mut errors = 0;
@@ -302,7 +319,7 @@ fn reference_units(
             registration,
             message.header.medical_institution_code.as_deref(),
             target.institution,
-            user,
+            audit,
         )?;
         let (status, code, text_message) = match outcome {
             Ok(()) => (ProcessingResultStatus::Completed, None, None),

@@ -120,11 +120,12 @@ pub(super) fn revoke(cx: &mut Cx<'_>, request: &Request) -> Handled {
                 .with_detail("no consent for that card and birthdate"),
         ));
     }
-    let user = caller.acting_user(cx, request)?;
+    let audit = caller.queued_write_audit(cx, request)?;
     for consent in matching {
         cx.change(Change::PutConsent(ConsentRecord {
             revoked_at: Some(cx.now),
-            revoked_by: Some(user.clone()),
+            revoked_by: Some(audit.user.clone()),
+            revoke_sent_by: audit.sent_by.clone(),
             ..consent
         }));
     }

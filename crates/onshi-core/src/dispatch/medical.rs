@@ -91,18 +91,21 @@ fn subject(
         branch: text(&header.insured_branch_number),
     };
     let wanted = CardKey::of(&card);
-    let consented = cx.read.history_viewable_at(cx.now)?.into_iter().any(|h| {
-        h.viewing.as_ref().is_some_and(&allowed)
-            && h.insurer_number.as_deref() == Some(wanted.insurer.as_str())
-            && h.number.as_deref().map(crate::text::number_key).as_deref()
-                == Some(wanted.number.as_str())
-    });
-    if !consented {
+    // The consent is the patient's own: every part of the card must be the one the patient showed
+    // (a family shares insurer, 記号 and 番号 and differs in 枝番), and the answer is about the person
+    // of that check, identified by the birthdate it recorded.
+    let consenting = cx
+        .read
+        .history_viewable_at(cx.now)?
+        .into_iter()
+        .filter(|h| h.viewing.as_ref().is_some_and(&allowed))
+        .find(|h| CardKey::of(&history_card(h)) == wanted);
+    let Some(consenting) = consenting else {
         return Ok(Subject::Refused(
             crate::catalogue::MEDICAL_NO_CONSENT.to_owned(),
         ));
-    }
-    Ok(match cx.national.find_card(&card) {
+    };
+    Ok(match cx.national.find(&card, consenting.birthdate) {
         Some(p) => Subject::Person(
             MedicalPatient {
                 name: Some(p.name.to_owned()),
@@ -114,6 +117,19 @@ fn subject(
         ),
         None => Subject::Refused(crate::catalogue::MEDICAL_NO_PATIENT.to_owned()),
     })
+}
+
+/// The card a history record was checked with.
+fn history_card(record: &crate::store::HistoryRecord) -> Card {
+    Card {
+        insurer_number: record
+            .insurer_number
+            .as_deref()
+            .map(InsurerNumber::from_wire),
+        symbol: record.symbol.clone(),
+        number: record.number.clone(),
+        branch: record.branch.clone(),
+    }
 }
 
 pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {

@@ -6,7 +6,7 @@
 //! handed in. Each dispatch runs in exactly one store transaction: handlers read through
 //! [`StoreRead`] and push [`Change`]s, which the store applies together with the response they led to.
 //! A change pushed before a refusal still applies (a wrong password must count even though the answer
-//! is 401); only a storage failure discards them.
+//! is 401); a storage failure or the endpoint's own failure (a 5xx answer) discards them all.
 //!
 //! The XML operations are split into the national side's `answer` ([`crate::simulator`]) and the
 //! clinic's `record` (history, events, reference numbers), so the folder bridge can supply real
@@ -170,12 +170,19 @@ impl Dispatcher {
             };
             let answer =
                 bulk::announce_due(&mut cx).and_then(|()| with_idempotency(&mut cx, request));
-            response = Some(match answer {
+            let answer = match answer {
                 Ok(answer) => answer,
                 Err(Fail::Problem(problem)) => problem.into_response(),
                 Err(Fail::Store(error)) => return Err(error),
-            });
-            Ok(cx.changes)
+            };
+            // The endpoint's own failure keeps nothing: a write must never half-apply (D3).
+            let changes = if answer.status >= 500 {
+                Vec::new()
+            } else {
+                cx.changes
+            };
+            response = Some(answer);
+            Ok(changes)
         });
         match (outcome, response) {
             (Ok(()), Some(answer)) => answer,
@@ -385,6 +392,26 @@ impl<'a> Resource<'a> {
         }
     }
 
+    /// The permission a write needs when an `Idempotency-Key` makes its answer remembered (D4, D7), or
+    /// `None` where a key is ignored. Remembered are the writes a retry or the outbox may send again
+    /// and whose answers hold nothing secret. Ignored are reads sent as POST (drug, checkup and
+    /// disaster searches), answers shown once (initial passwords, passcodes), sign-in and its session,
+    /// which are never queued, and the training group's rehearsals.
+    fn remembered(self, method: Method) -> Option<Action> {
+        use Resource::*;
+        match (self, method) {
+            (Qualifications, Method::Post) => Some(Action::QualificationInquiry),
+            (ReferenceNumbers, Method::Post) => Some(Action::ReferenceNumbers),
+            (Bulk(kind), Method::Post) => bulk::action_of(kind),
+            (ReaderMode(_), Method::Put) | (VisualChecks(_), Method::Post) => {
+                Some(Action::ReaderModes)
+            }
+            (Consents, Method::Delete) => Some(Action::Consents),
+            (Account(_), Method::Patch | Method::Delete) => Some(Action::ManageAccounts),
+            _ => None,
+        }
+    }
+
     /// Every feature group this dispatcher implements, for capabilities.
     fn groups(training: bool) -> Vec<String> {
         let mut groups: Vec<String> = [
@@ -487,16 +514,19 @@ fn capabilities(cx: &Cx<'_>) -> Response {
     )
 }
 
+/// The headers a remembered answer keeps for its replays.
+const REPLAYED_HEADERS: [&str; 3] = ["Content-Type", "ETag", "Location"];
+
 /// Runs a write sent with an `Idempotency-Key` at most once (D7): the same key with the same request
-/// replays the first successful answer; with another request it is refused. Sign-in is outside this:
-/// it is never queued (D4). Only successful answers are remembered, so a refused write can be sent
-/// again once the reason is gone.
+/// replays the first successful answer; with another request it is refused. Only the writes of
+/// [`Resource::remembered`] are remembered, and a replay goes only to a caller who may make that write
+/// now. Only successful answers are remembered, so a refused write can be sent again once the reason
+/// is gone.
 fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let key = request.headers.get("Idempotency-Key").map(str::trim);
-    let session_group = request
-        .path()
-        .starts_with(&format!("{}/session", contract::PREFIX));
-    let Some(key) = key.filter(|_| request.method != Method::Get && !session_group) else {
+    let action = Resource::parse(request.path(), cx.config.training)
+        .and_then(|resource| resource.remembered(request.method));
+    let (Some(key), Some(action)) = (key, action) else {
         return route(cx, request);
     };
     if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
@@ -507,6 +537,8 @@ fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
         });
         return Err(problem.into());
     }
+    // Who may not make the write now learns nothing of an earlier one, not even that the key exists.
+    caller(cx, request, action)?;
     let mut hasher = Sha256::new();
     hasher.update(request.method.as_str());
     hasher.update(b" ");
@@ -529,8 +561,8 @@ fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
             headers: contract::Headers::new(),
             body: STANDARD.decode(&record.body_base64).unwrap_or_default(),
         };
-        if let Some(content_type) = record.content_type {
-            replay.headers.set("Content-Type", content_type);
+        for (name, value) in &record.headers {
+            replay.headers.set(name, value.clone());
         }
         replay.headers.set("Cache-Control", "no-store");
         replay.headers.set("Idempotent-Replayed", "true");
@@ -547,12 +579,19 @@ fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
         {
             cx.change(Change::DeleteIdempotency { key: old });
         }
+        let headers = REPLAYED_HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers.get(name)?;
+                Some(((*name).to_owned(), value.to_owned()))
+            })
+            .collect();
         cx.change(Change::PutIdempotency(IdempotencyRecord {
             key: key.to_owned(),
             fingerprint,
             created_at: cx.now,
             status: response.status,
-            content_type: response.content_type().map(str::to_owned),
+            headers,
             body_base64: STANDARD.encode(&response.body),
         }));
     }
@@ -591,11 +630,25 @@ where
     B: wire::WireElement + Default,
 {
     require_media_type(request, &[contract::XML, "text/xml"])?;
-    wire::Message::decode_with_encoding(&request.body, limit).map_err(|e| {
-        Problem::new(ProblemCode::MalformedBody)
-            .with_detail(e.to_string())
-            .into()
-    })
+    let (message, encoding) = wire::Message::<H, B>::decode_with_encoding(&request.body, limit)
+        .map_err(|e| {
+            Fail::from(Problem::new(ProblemCode::MalformedBody).with_detail(e.to_string()))
+        })?;
+    // A character reference can bring into a Shift_JIS message a character Shift_JIS cannot carry.
+    // The answer, in the request's encoding, could not echo it, so the request is refused here, naming
+    // the element (D6), rather than failing later as the endpoint's fault.
+    if encoding == Encoding::ShiftJis
+        && let Err(wire::EncodeError::Unrepresentable { element, character }) =
+            message.encode(Encoding::ShiftJis)
+    {
+        let mut problem = Problem::new(ProblemCode::InvalidRequest);
+        problem.errors.push(FieldError {
+            field: element,
+            message: crate::catalogue::not_shift_jis(character),
+        });
+        return Err(problem.into());
+    }
+    Ok((message, encoding))
 }
 
 fn require_media_type(request: &Request, allowed: &[&str]) -> Result<(), Fail> {
@@ -694,15 +747,37 @@ struct Caller {
     account: AccountRecord,
 }
 
+/// Who a write is recorded as made by.
+struct Audit {
+    /// Who made the change: the caller, or for a queued write the user who queued it.
+    user: String,
+    /// Who sent a queued write on another user's behalf; `None` when the caller made it.
+    sent_by: Option<String>,
+}
+
 impl Caller {
-    /// Who the audit records name: the caller, or the user who made a queued change and is named in
-    /// `Onshi-Original-User` (D4), when that is an account of this institution.
-    fn acting_user(&self, cx: &Cx<'_>, request: &Request) -> Result<String, Fail> {
+    /// The audit of a write the outbox may queue (D4: 照会番号 registration and 同意取消). When the
+    /// outbox replays it under its `Idempotency-Key` for the next signed-in user, the header
+    /// `Onshi-Original-User` names who made it; both are kept. Any other request, and a header naming
+    /// no account of this institution, is recorded as the caller's own.
+    fn queued_write_audit(&self, cx: &Cx<'_>, request: &Request) -> Result<Audit, Fail> {
+        let own = || Audit {
+            user: self.account.user_id.clone(),
+            sent_by: None,
+        };
+        if request.headers.get("Idempotency-Key").is_none() {
+            return Ok(own());
+        }
         match request.headers.get("Onshi-Original-User").map(str::trim) {
-            Some(original) if !original.is_empty() && cx.read.account(original)?.is_some() => {
-                Ok(original.to_owned())
+            Some(original)
+                if original != self.account.user_id && cx.read.account(original)?.is_some() =>
+            {
+                Ok(Audit {
+                    user: original.to_owned(),
+                    sent_by: Some(self.account.user_id.clone()),
+                })
             }
-            _ => Ok(self.account.user_id.clone()),
+            _ => Ok(own()),
         }
     }
 }

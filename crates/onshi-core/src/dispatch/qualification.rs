@@ -27,8 +27,7 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
         .map(|r| r.reference_number);
     let context = cx.answer_context(&institution.code, reference);
     let result = cx.national.answer_inquiry(&inquiry, &findings.0, &context);
-    let login_id = caller.acting_user(cx, request)?;
-    record(cx, &result, &login_id, None)?;
+    record(cx, &result, &caller.account.user_id, None)?;
     xml_response(&result.to_wire(), encoding)
 }
 

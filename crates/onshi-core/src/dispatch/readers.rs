@@ -119,7 +119,8 @@ pub(super) fn set_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled 
         .get("If-Match")
         .map(str::trim)
         .ok_or(ProblemCode::PreconditionRequired)?;
-    if if_match != etag(&reader) && if_match != "*" {
+    // Only the exact ETag will do: `*` would let a terminal overwrite a change it never saw.
+    if if_match != etag(&reader) {
         let mut response = Problem::new(ProblemCode::PreconditionFailed)
             .with_detail(format!("the reader is at {}", etag(&reader)))
             .into_response();
@@ -152,14 +153,29 @@ pub(super) fn switch(
     }
     let changed = ReaderRecord {
         mode,
-        version: reader.version + 1,
         pending_check: pending,
+        ..reader
+    };
+    put(cx, changed)
+}
+
+/// Stores a changed reader under its next version and tells every terminal, with the new ETag: each
+/// change of version has its `reader` event, so a terminal that follows the events never holds a stale
+/// ETag without knowing it (D7).
+pub(super) fn put(cx: &mut Cx<'_>, reader: ReaderRecord) -> Result<ReaderRecord, Fail> {
+    let changed = ReaderRecord {
+        version: reader.version + 1,
         ..reader
     };
     cx.change(Change::PutReader(changed.clone()));
     cx.event(
         EventKind::Reader,
-        json!({"reader_id": changed.id, "mode": mode.as_str(), "etag": etag(&changed)}),
+        json!({
+            "reader_id": changed.id,
+            "mode": changed.mode.as_str(),
+            "etag": etag(&changed),
+            "pending_check": changed.pending_check,
+        }),
     )?;
     Ok(changed)
 }
@@ -203,13 +219,14 @@ pub(super) fn open_check(
         state: VisualCheckState::Pending,
         history_id: None,
     };
-    let reader = ReaderRecord {
-        version: reader.version + 1,
-        pending_check: Some(check.id.clone()),
-        ..reader
-    };
     cx.change(Change::PutVisualCheck(check.clone()));
-    cx.change(Change::PutReader(reader.clone()));
+    let reader = put(
+        cx,
+        ReaderRecord {
+            pending_check: Some(check.id.clone()),
+            ..reader
+        },
+    )?;
     Ok((reader, check))
 }
 
@@ -225,8 +242,7 @@ pub(super) fn start_visual_check(cx: &mut Cx<'_>, request: &Request, id: &str) -
         cx.now.jst_date(),
     )
     .map_err(|f| invalid(vec![f]))?;
-    let user = caller.acting_user(cx, request)?;
-    let (_, check) = open_check(cx, reader, date, &user)?;
+    let (_, check) = open_check(cx, reader, date, &caller.account.user_id)?;
     Ok(Response::json(201, &check_view(&check)))
 }
 

@@ -5,7 +5,7 @@ use crate::{
     account::Action,
     codes::{ProcessingResultStatus, SegmentOfResult},
     contract::Request,
-    dispatch::{Cx, Handled, caller, xml_body, xml_response},
+    dispatch::{Audit, Cx, Handled, caller, xml_body, xml_response},
     domain::{
         Card, Findings, InsurerNumber, ResultInfo,
         convert::{DecodeProblem, text},
@@ -21,14 +21,14 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let (message, encoding) =
         xml_body::<wire::RequestHeader, wire::ReferenceRequestBody>(request, cx.config.body_limit)?;
     let institution = cx.institution()?;
-    let user = caller.acting_user(cx, request)?;
+    let audit = caller.queued_write_audit(cx, request)?;
     let registration = message.body.registration.clone().unwrap_or_default();
     let outcome = apply(
         cx,
         &registration,
         message.header.medical_institution_code.as_deref(),
         &institution.code,
-        &user,
+        &audit,
     )?;
     let mut info = ResultInfo {
         processed_at: Some(cx.local_now()),
@@ -69,7 +69,7 @@ pub(super) fn apply(
     registration: &ReferenceRegistration,
     institution_in_request: Option<&str>,
     institution: &str,
-    user: &str,
+    audit: &Audit,
 ) -> Result<Result<(), (&'static str, String)>, crate::dispatch::Fail> {
     if institution_in_request.map(str::trim) != Some(institution) {
         return Ok(Err((
@@ -115,7 +115,8 @@ pub(super) fn apply(
         card: CardKey::of(&card),
         reference_number: reference,
         registered_at: cx.now,
-        user_id: user.to_owned(),
+        user_id: audit.user.clone(),
+        sent_by: audit.sent_by.clone(),
     }));
     Ok(Ok(()))
 }

@@ -66,11 +66,19 @@ pub(super) fn sign_in(cx: &mut Cx<'_>, request: &Request) -> Handled {
         return Err(ProblemCode::SessionInUse.into());
     }
     for session in sessions {
+        let idle_since = cx.now.since(session.last_seen);
         match session.ended {
-            // Sessions ended before this sign-in have told their tabs by now; forget them.
-            Some(_) => cx.change(Change::DeleteSession {
+            // A logged-out session's tab ended it itself; a revoked one is kept while its tab may
+            // still come back within the idle limit, so that it learns why (session_revoked).
+            Some(SessionEnd::LoggedOut) => cx.change(Change::DeleteSession {
                 token_hash: session.token_hash,
             }),
+            Some(SessionEnd::Revoked) if idle_since >= cx.config.idle_timeout => {
+                cx.change(Change::DeleteSession {
+                    token_hash: session.token_hash,
+                })
+            }
+            Some(SessionEnd::Revoked) => {}
             // Staff answered 「はい」: the other session ends, and its tab learns why.
             None => cx.change(Change::PutSession(SessionRecord {
                 ended: Some(SessionEnd::Revoked),

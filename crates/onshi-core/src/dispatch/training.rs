@@ -202,11 +202,13 @@ fn complete_check(
         ..check
     }));
     // The reader stays in 目視確認 until staff switch it back (seed 000 ⑪); only the check is done.
-    cx.change(Change::PutReader(ReaderRecord {
-        version: reader.version + 1,
-        pending_check: None,
-        ..reader
-    }));
+    readers::put(
+        cx,
+        ReaderRecord {
+            pending_check: None,
+            ..reader
+        },
+    )?;
     Ok(())
 }
 
@@ -216,13 +218,20 @@ pub(super) fn staff_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handle
     caller(cx, request, Action::ReaderModes)?;
     let body: StaffMode = json_body(request)?;
     let reader = readers::find(cx, id)?;
-    let passcode = cx.read.passcode(body.user_id.trim())?;
-    if !passcode.is_some_and(|p| password::verify(&body.passcode, &p.passcode_hash)) {
+    let user_id = body.user_id.trim();
+    // The passcode belongs to an account that may still use one (an account deleted or changed to a
+    // kind without passcodes leaves its code unusable).
+    let may_use = cx
+        .read
+        .account(user_id)?
+        .is_some_and(|a| a.kind.is_interactive() && a.kind.may(Action::OwnPasscode));
+    let passcode = cx.read.passcode(user_id)?;
+    if !may_use || !passcode.is_some_and(|p| password::verify(&body.passcode, &p.passcode_hash)) {
         return Err(ProblemCode::PasscodeInvalid.into());
     }
     let reader = readers::switch(cx, reader, ReaderMode::Visual)?;
     let today = cx.now.jst_date();
-    let (reader, check) = readers::open_check(cx, reader, today, body.user_id.trim())?;
+    let (reader, check) = readers::open_check(cx, reader, today, user_id)?;
     let mut response = Response::json(200, &readers::view_with(&reader, Some(&check)));
     response.headers.set("ETag", readers::etag(&reader));
     Ok(response)

@@ -38,6 +38,7 @@ pub enum Change {
     PutReader(ReaderRecord),
     PutVisualCheck(VisualCheckRecord),
     PutPasscode(PasscodeRecord),
+    DeletePasscode { user_id: String },
     PutPin(PinRecord),
     PutConsent(ConsentRecord),
     PutDisaster(DisasterRecord),
@@ -49,6 +50,9 @@ pub enum StoreError {
     Backend { message: String },
     #[error("stored data is corrupt: {what}")]
     Corrupt { what: String },
+    /// A change contradicts what is stored, e.g. an appended event whose id is not the newest.
+    #[error("a change conflicts with what is stored: {what}")]
+    Conflict { what: String },
 }
 
 /// Reads a dispatch may make.
@@ -109,6 +113,8 @@ pub type Work<'w> = dyn FnMut(&dyn StoreRead) -> Result<Vec<Change>, StoreError>
 /// A store: reads and the changes they lead to, in one transaction.
 pub trait Store {
     /// Runs `work` against a consistent view and applies the changes it returns atomically. When
-    /// `work` fails, nothing is applied and its error is returned.
+    /// `work` fails, or any change cannot apply (an appended event or history record whose id is not
+    /// above every stored one and every earlier append: [`StoreError::Conflict`]), nothing is applied
+    /// and the error is returned.
     fn transaction(&mut self, work: &mut Work<'_>) -> Result<(), StoreError>;
 }

@@ -74,7 +74,9 @@ pub struct IdempotencyRecord {
     pub fingerprint: String,
     pub created_at: Timestamp,
     pub status: u16,
-    pub content_type: Option<String>,
+    /// The answer's headers a replay repeats (Content-Type, ETag, Location), as (name, value).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
     /// The answer's body, base64 (it may be Shift_JIS XML).
     pub body_base64: String,
 }
@@ -301,7 +303,11 @@ pub struct ReferenceRecord {
     pub card: CardKey,
     pub reference_number: String,
     pub registered_at: Timestamp,
+    /// Who made the registration (for a queued one, who queued it).
     pub user_id: String,
+    /// For a queued registration replayed by someone else: who sent it (D4's audit record).
+    #[serde(default)]
+    pub sent_by: Option<String>,
 }
 
 /// A bulk job: its answer is computed when it is received and given out once it is "processed".
@@ -310,7 +316,11 @@ pub struct BulkJobRecord {
     pub reception_number: String,
     /// The contract's kind, e.g. `qualifications`.
     pub kind: String,
+    /// Who uploaded (for a queued 照会番号 upload, who queued it).
     pub user_id: String,
+    /// For a queued upload replayed by someone else: who sent it (D4's audit record).
+    #[serde(default)]
+    pub sent_by: Option<String>,
     pub created_at: Timestamp,
     /// Until then the job answers 処理中 (SegmentOfResult 2).
     pub ready_at: Timestamp,
@@ -447,6 +457,9 @@ pub struct ConsentRecord {
     /// 同意取消 (seed 002): when and by whom.
     pub revoked_at: Option<Timestamp>,
     pub revoked_by: Option<String>,
+    /// For a queued 同意取消 replayed by someone else: who sent it (D4's audit record).
+    #[serde(default)]
+    pub revoke_sent_by: Option<String>,
 }
 
 /// Whether 災害時医療情報閲覧 is open, where and until when (seed 003).

@@ -41,6 +41,7 @@ macro_rules! store_suite {
             readers_checks_passcodes_pins,
             consents_and_disaster,
             every_record_survives_together,
+            a_conflicting_change_applies_nothing,
         );
     };
     (@tests $make:expr; $($check:ident),* $(,)?) => {
@@ -171,61 +172,64 @@ pub fn seed_two_accounts(store: &mut dyn Store) {
 /// Puts one record of every kind (for serialization round trips).
 pub fn seed_everything(store: &mut dyn Store) {
     seed_two_accounts(store);
-    apply(
-        store,
-        vec![
-            Change::PutInstitution(InstitutionRecord {
-                code: "1234567897".to_owned(),
-                name: "サンプル医療機関".to_owned(),
-            }),
-            Change::PutLoginFailures(LoginFailures {
-                user_id: "a1".to_owned(),
-                count: 2,
-                locked_until: None,
-            }),
-            Change::PutSession(session("h1", "a1", 1)),
-            Change::PutIdempotency(IdempotencyRecord {
-                key: "k1".to_owned(),
-                fingerprint: "f".to_owned(),
-                created_at: at(1),
-                status: 200,
-                content_type: Some("application/xml".to_owned()),
-                body_base64: "PFhtbE1zZy8+".to_owned(),
-            }),
-            Change::AppendEvent(EventRecord {
-                id: 1,
-                at: at(1),
-                kind: EventKind::Qualification,
-                data: json!({"history_id": 1}),
-            }),
-            Change::AppendHistory(history(1, 1, "1", Some("1"), "a1")),
-            Change::PutReference(ReferenceRecord {
-                card: card_key("01"),
-                reference_number: "12345678901".to_owned(),
-                registered_at: at(1),
-                user_id: "a1".to_owned(),
-            }),
-            Change::PutBulkJob(bulk_job("R1", 10, false)),
-            Change::PutReader(reader("reader-1", ReaderMode::Unattended, 1)),
-            Change::PutVisualCheck(visual_check("v1")),
-            Change::PutPasscode(PasscodeRecord {
-                user_id: "a1".to_owned(),
-                passcode_hash: "x".to_owned(),
-                issued_at: at(1),
-            }),
-            Change::PutPin(PinRecord {
-                person_id: "p1".to_owned(),
-                failures: 1,
-                locked: false,
-            }),
-            Change::PutConsent(consent("c1", 1)),
-            Change::PutDisaster(DisasterRecord {
-                open: true,
-                areas: vec!["山形県鶴岡市".to_owned()],
-                until: Some(at(99)),
-            }),
-        ],
-    );
+    apply(store, everything());
+}
+
+/// One record of every kind.
+fn everything() -> Vec<Change> {
+    vec![
+        Change::PutInstitution(InstitutionRecord {
+            code: "1234567897".to_owned(),
+            name: "サンプル医療機関".to_owned(),
+        }),
+        Change::PutLoginFailures(LoginFailures {
+            user_id: "a1".to_owned(),
+            count: 2,
+            locked_until: None,
+        }),
+        Change::PutSession(session("h1", "a1", 1)),
+        Change::PutIdempotency(IdempotencyRecord {
+            key: "k1".to_owned(),
+            fingerprint: "f".to_owned(),
+            created_at: at(1),
+            status: 200,
+            headers: vec![("Content-Type".to_owned(), "application/xml".to_owned())],
+            body_base64: "PFhtbE1zZy8+".to_owned(),
+        }),
+        Change::AppendEvent(EventRecord {
+            id: 1,
+            at: at(1),
+            kind: EventKind::Qualification,
+            data: json!({"history_id": 1}),
+        }),
+        Change::AppendHistory(history(1, 1, "1", Some("1"), "a1")),
+        Change::PutReference(ReferenceRecord {
+            card: card_key("01"),
+            reference_number: "12345678901".to_owned(),
+            registered_at: at(1),
+            user_id: "a1".to_owned(),
+            sent_by: Some("b2".to_owned()),
+        }),
+        Change::PutBulkJob(bulk_job("R1", 10, false)),
+        Change::PutReader(reader("reader-1", ReaderMode::Unattended, 1)),
+        Change::PutVisualCheck(visual_check("v1")),
+        Change::PutPasscode(PasscodeRecord {
+            user_id: "a1".to_owned(),
+            passcode_hash: "x".to_owned(),
+            issued_at: at(1),
+        }),
+        Change::PutPin(PinRecord {
+            person_id: "p1".to_owned(),
+            failures: 1,
+            locked: false,
+        }),
+        Change::PutConsent(consent("c1", 1)),
+        Change::PutDisaster(DisasterRecord {
+            open: true,
+            areas: vec!["山形県鶴岡市".to_owned()],
+            until: Some(at(99)),
+        }),
+    ]
 }
 
 fn bulk_job(reception_number: &str, ready: i64, announced: bool) -> BulkJobRecord {
@@ -233,6 +237,7 @@ fn bulk_job(reception_number: &str, ready: i64, announced: bool) -> BulkJobRecor
         reception_number: reception_number.to_owned(),
         kind: "qualifications".to_owned(),
         user_id: "a1".to_owned(),
+        sent_by: Some("b2".to_owned()),
         created_at: at(1),
         ready_at: at(ready),
         announced,
@@ -267,8 +272,9 @@ fn consent(id: &str, millis: i64) -> ConsentRecord {
             checkups: false,
             limit: true,
         },
-        revoked_at: None,
-        revoked_by: None,
+        revoked_at: Some(at(millis + 1)),
+        revoked_by: Some("a1".to_owned()),
+        revoke_sent_by: Some("b2".to_owned()),
     }
 }
 
@@ -425,7 +431,7 @@ pub fn idempotency_records(store: &mut dyn Store) {
         fingerprint: format!("fp-{key}"),
         created_at: at(created),
         status: 201,
-        content_type: Some("application/json".to_owned()),
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
         body_base64: "e30".to_owned(),
     };
     apply(
@@ -585,6 +591,7 @@ pub fn references_by_card(store: &mut dyn Store) {
         reference_number: number.to_owned(),
         registered_at: at(1),
         user_id: "002".to_owned(),
+        sent_by: None,
     };
     apply(store, vec![Change::PutReference(record("111"))]);
     apply(store, vec![Change::PutReference(record("222"))]);
@@ -660,6 +667,13 @@ pub fn readers_checks_passcodes_pins(store: &mut dyn Store) {
     apply(store, vec![Change::PutPasscode(passcode.clone())]);
     assert_eq!(read(store, |r| r.passcode("002")), Some(passcode));
     assert_eq!(read(store, |r| r.passcode("003")), None);
+    apply(
+        store,
+        vec![Change::DeletePasscode {
+            user_id: "002".to_owned(),
+        }],
+    );
+    assert_eq!(read(store, |r| r.passcode("002")), None);
     let pin = PinRecord {
         person_id: "shinbashi-taro".to_owned(),
         failures: 3,
@@ -699,15 +713,70 @@ pub fn consents_and_disaster(store: &mut dyn Store) {
 
 pub fn every_record_survives_together(store: &mut dyn Store) {
     seed_everything(store);
-    assert!(read(store, |r| r.institution()).is_some());
-    assert_eq!(read(store, |r| r.accounts()).len(), 2);
-    assert!(read(store, |r| r.idempotency("k1")).is_some());
+    for change in everything() {
+        match change {
+            Change::PutInstitution(r) => assert_eq!(read(store, |s| s.institution()), Some(r)),
+            Change::PutLoginFailures(r) => {
+                assert_eq!(read(store, |s| s.login_failures(&r.user_id)), Some(r));
+            }
+            Change::PutSession(r) => assert_eq!(read(store, |s| s.session(&r.token_hash)), Some(r)),
+            Change::PutIdempotency(r) => {
+                assert_eq!(read(store, |s| s.idempotency(&r.key)), Some(r))
+            }
+            Change::AppendEvent(r) => assert_eq!(read(store, |s| s.events_after(0, 10)), vec![r]),
+            Change::AppendHistory(r) => assert_eq!(read(store, |s| s.history(r.id)), Some(r)),
+            Change::PutReference(r) => assert_eq!(read(store, |s| s.reference(&r.card)), Some(r)),
+            Change::PutBulkJob(r) => {
+                assert_eq!(read(store, |s| s.bulk_job(&r.reception_number)), Some(r));
+            }
+            Change::PutReader(r) => assert_eq!(read(store, |s| s.reader(&r.id)), Some(r)),
+            Change::PutVisualCheck(r) => {
+                assert_eq!(read(store, |s| s.visual_check(&r.id)), Some(r))
+            }
+            Change::PutPasscode(r) => assert_eq!(read(store, |s| s.passcode(&r.user_id)), Some(r)),
+            Change::PutPin(r) => assert_eq!(read(store, |s| s.pin(&r.person_id)), Some(r)),
+            Change::PutConsent(r) => assert_eq!(read(store, |s| s.consents()), vec![r]),
+            Change::PutDisaster(r) => assert_eq!(read(store, |s| s.disaster()), Some(r)),
+            other => panic!("everything() holds only puts and appends, not {other:?}"),
+        }
+    }
+}
+
+/// A change that cannot apply (here an append whose id is not the newest) takes the whole
+/// transaction with it: the account put before it in the same batch is not stored either.
+pub fn a_conflicting_change_applies_nothing(store: &mut dyn Store) {
+    seed_everything(store);
+    for stale in [
+        Change::AppendEvent(EventRecord {
+            id: 1,
+            at: at(2),
+            kind: EventKind::Reader,
+            data: json!({}),
+        }),
+        Change::AppendHistory(history(1, 2, "2", None, "a2")),
+    ] {
+        let mut pending = Some(vec![
+            Change::PutAccount(account("late", AccountKind::General)),
+            stale,
+        ]);
+        let result = store.transaction(&mut |_| Ok(pending.take().unwrap_or_default()));
+        assert!(
+            matches!(result, Err(StoreError::Conflict { .. })),
+            "{result:?}"
+        );
+        assert_eq!(read(store, |r| r.account("late")), None);
+    }
     assert_eq!(read(store, |r| r.last_event_id()), 1);
+    assert_eq!(
+        read(store, |r| r.history(1)).map(|h| h.login_id),
+        Some("a1".to_owned())
+    );
+    // Two appends in one batch must rise too.
+    let mut pending = Some(vec![
+        Change::AppendHistory(history(3, 3, "1", None, "a1")),
+        Change::AppendHistory(history(2, 3, "1", None, "a1")),
+    ]);
+    let result = store.transaction(&mut |_| Ok(pending.take().unwrap_or_default()));
+    assert!(matches!(result, Err(StoreError::Conflict { .. })));
     assert_eq!(read(store, |r| r.last_history_id()), 1);
-    assert!(read(store, |r| r.reference(&card_key("01"))).is_some());
-    assert!(read(store, |r| r.bulk_job("R1")).is_some());
-    assert!(read(store, |r| r.visual_check("v1")).is_some());
-    assert!(read(store, |r| r.pin("p1")).is_some());
-    assert_eq!(read(store, |r| r.consents()).len(), 1);
-    assert!(read(store, |r| r.disaster()).is_some_and(|d| d.open));
 }

@@ -325,7 +325,7 @@ fn a_synthetic_history_is_searched_paged_and_read_back() {
         .iter()
         .filter(|r| r.validity.as_deref() == Some(QualificationValidity::Valid.code()))
         .count();
-    h.store.extend_history(records);
+    h.store.extend_history(records).expect("ids rise");
 
     let search = |narrow, page| HistorySearch {
         from: Some("2026-10-23T09:00".to_owned()),

@@ -17,7 +17,7 @@ use onshi_core::{
         Findings, QualificationResult,
         medical::{CheckupReport, DrugHistory},
     },
-    store::{ConsentChoices, VisitMethod},
+    store::{CardKey, ConsentChoices, StoreRead, VisitMethod},
     wire::{self, Encoding},
 };
 
@@ -47,6 +47,57 @@ fn reference_request(
     }
     .encode(Encoding::Utf8)
     .expect("encodes")
+}
+
+/// Regression (review of issue 3): `Onshi-Original-User` is believed only on a write the outbox
+/// queues (照会番号, 同意取消), sent under its Idempotency-Key, and the sender is kept beside it (D4).
+#[test]
+fn a_queued_write_names_its_original_user_and_keeps_its_sender() {
+    let mut h = Harness::training();
+    let admin = h.token("admin01");
+    // An inquiry is never queued: the header changes nothing.
+    let mut inquiry = client::with_idempotency_key(
+        client::inquire(&admin, fixture("siquc01req-taro.xml")),
+        "inquiry-1",
+    );
+    inquiry.headers.set("Onshi-Original-User", "002");
+    h.xml(&inquiry);
+    let page: HistoryPage = h.json(&client::history(&admin, &HistorySearch::default()), 200);
+    assert_eq!(page.items[0].login_id, "admin01");
+
+    let register = |reference: &str, branch: &str, key: Option<&str>, original: &str| {
+        let mut request = client::register_reference(
+            &admin,
+            reference_request(reference, "06139000", "9000", "10001", branch),
+        );
+        if let Some(key) = key {
+            request = client::with_idempotency_key(request, key);
+        }
+        request.headers.set("Onshi-Original-User", original);
+        request
+    };
+    let audit = |h: &Harness, branch: &str| {
+        let key = CardKey {
+            insurer: "06139000".to_owned(),
+            symbol: "9000".to_owned(),
+            number: "10001".to_owned(),
+            branch: branch.to_owned(),
+        };
+        let record = h.store.reference(&key).expect("reads").expect("registered");
+        (record.user_id, record.sent_by)
+    };
+    // Without a key it is the caller's own registration, whatever the header says.
+    h.xml(&register("R-OWN", "02", None, "002"));
+    assert_eq!(audit(&h, "02"), ("admin01".to_owned(), None));
+    // Replayed from the outbox: made by 002, sent by admin01.
+    h.xml(&register("R-QUEUED", "03", Some("outbox-1"), "002"));
+    assert_eq!(
+        audit(&h, "03"),
+        ("002".to_owned(), Some("admin01".to_owned()))
+    );
+    // A user this institution does not have is not believed.
+    h.xml(&register("R-UNKNOWN", "01", Some("outbox-2"), "nobody"));
+    assert_eq!(audit(&h, "01"), ("admin01".to_owned(), None));
 }
 
 #[test]

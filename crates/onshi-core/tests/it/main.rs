@@ -9,6 +9,7 @@ mod groups;
 mod harness;
 mod qualification;
 mod readers;
+mod regressions;
 mod roundtrip;
 mod session;
 mod wire;

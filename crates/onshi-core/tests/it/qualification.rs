@@ -594,25 +594,6 @@ fn idempotent_writes_replay_and_refuse_a_reused_key() {
 }
 
 #[test]
-fn a_queued_change_names_its_original_user() {
-    let mut h = Harness::training();
-    let token = h.token("admin01");
-    let mut request = client::inquire(&token, fixture("siquc01req-taro.xml"));
-    request.headers.set("Onshi-Original-User", "002");
-    h.send(&request);
-    let mut unknown = client::inquire(&token, fixture("siquc01req-taro.xml"));
-    unknown.headers.set("Onshi-Original-User", "nobody");
-    h.send(&unknown);
-    let page: HistoryPage = h.json(&client::history(&token, &HistorySearch::default()), 200);
-    let logins: Vec<&str> = page.items.iter().map(|i| i.login_id.as_str()).collect();
-    assert_eq!(
-        logins,
-        ["admin01", "002"],
-        "an unknown original user is not believed"
-    );
-}
-
-#[test]
 fn methods_on_the_qualification_resource() {
     let mut h = Harness::training();
     let token = h.token("002");

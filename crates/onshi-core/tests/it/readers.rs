@@ -208,12 +208,16 @@ fn the_case3_flow_switch_check_visit_complete_and_switch_back() {
         .iter()
         .map(|e| serde_json::to_string(&e.kind).unwrap_or_default())
         .collect();
+    // Every change of the reader's ETag has its event (review of issue 3): visual mode, the check
+    // opened, the result, the check completed and the reader free again, unattended.
     assert_eq!(
         kinds,
         [
             "\"reader\"",
+            "\"reader\"",
             "\"qualification\"",
             "\"visual_check\"",
+            "\"reader\"",
             "\"reader\""
         ]
     );
