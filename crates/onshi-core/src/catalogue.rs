@@ -222,6 +222,11 @@ pub fn not_shift_jis(character: char) -> String {
     format!("「{character}」はShift_JISで表せない文字です。UTF-8で送信してください。")
 }
 
+/// Ours: a part of a received message whose layout is not public, kept but not shown.
+pub fn decode_not_shown(element: &str) -> String {
+    format!("{element}の情報は表示できません（受信した内容は保存されています）。")
+}
+
 /// Ours: a received message lacks a required element.
 pub fn decode_missing(element: &str) -> String {
     format!("受信データに {element} がありません。")

@@ -1,12 +1,15 @@
 //! Seed 003's 薬剤情報一覧 and 特定健康診査受診結果, for the patient of [`super::people`]'s
 //! `nakahara-sakura`.
 //!
-//! The values are the seed's. Where its two printings of the same page disagree (OCR), the reading
-//! that names a real thing is kept and said so: オキナゾールクリーム is オキシコナゾール硝酸塩 (the
-//! seed prints 硫酸塩 once and 酸塩 once), and 「特記すべきことなし」 (printed once as
-//! 「特和イベキことなし」).
+//! The values are the seed's. decisions.md D10 keeps them verbatim with two named corrections; three
+//! more OCR errors of this page are corrected here because their printed forms name nothing real, and
+//! the closing note of issue 3 lists them for the decision record:
+//! - the cream's ingredient is オキシコナゾール硝酸塩, the real ingredient of オキナゾールクリーム (the
+//!   seed's two printings of the page read 硫酸塩 and 酸塩);
+//! - 「特記すべきことなし」 (printed once as 「特和イベキことなし」);
+//! - 腹囲, the 特定健診 item (printed 「腰圍」).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::domain::medical::{CheckupRecord, CheckupValue, Dispensing, DrugItem};
 
@@ -20,11 +23,20 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("the seed's dates are real dates")
 }
 
-fn drug(name: &str, ingredient: &str, quantity: &str, unit: &str, supply: &str) -> DrugItem {
+fn drug(
+    name: &str,
+    ingredient: &str,
+    use_kind: &str,
+    quantity: &str,
+    unit: &str,
+    supply: &str,
+) -> DrugItem {
     DrugItem {
         name: name.to_owned(),
+        code: None,
         ingredient: Some(ingredient.to_owned()),
         usage: None,
+        use_kind: Some(use_kind.to_owned()),
         quantity: quantity.to_owned(),
         unit: unit.to_owned(),
         supply: Some(supply.to_owned()),
@@ -36,6 +48,7 @@ fn blood_pressure_drugs() -> Vec<DrugItem> {
         drug(
             "アムロジピン錠2.5mg「オーハラ」",
             "アムロジピンベシル酸塩",
+            "内服",
             "1",
             "錠",
             "30日分",
@@ -43,6 +56,7 @@ fn blood_pressure_drugs() -> Vec<DrugItem> {
         drug(
             "テルミサルタン錠20mg「TCK」",
             "テルミサルタン",
+            "内服",
             "1",
             "錠",
             "30日分",
@@ -55,6 +69,7 @@ fn skin_drugs() -> Vec<DrugItem> {
         drug(
             "オキナゾールクリーム1%",
             "オキシコナゾール硝酸塩",
+            "外用",
             "8",
             "g",
             "1瓶分",
@@ -62,6 +77,7 @@ fn skin_drugs() -> Vec<DrugItem> {
         drug(
             "リンデロン-VG軟膏0.12%",
             "ベタメタゾン吉草酸エステル・ゲンタマイシン硫酸塩",
+            "外用",
             "4",
             "g",
             "1瓶分",
@@ -71,21 +87,20 @@ fn skin_drugs() -> Vec<DrugItem> {
 
 /// The 処方実績 rows of seed 003, in the seed's order.
 pub fn dispensings() -> Vec<Dispensing> {
-    let internal = |d: NaiveDate| Dispensing {
-        date: d,
+    let day = |d: NaiveDate, institution: Option<&str>, drugs: Vec<DrugItem>| Dispensing {
+        date: Some(d),
+        month: Some((d.year(), d.month())),
+        prescribed: Some(d),
         place: "院内".to_owned(),
-        use_kind: "内服".to_owned(),
-        institution: Some(INSTITUTION.to_owned()),
-        drugs: blood_pressure_drugs(),
+        institution: institution.map(str::to_owned),
+        institution_code: None,
+        prescriber: None,
+        drugs,
+        treatments: Vec::new(),
     };
+    let internal = |d: NaiveDate| day(d, Some(INSTITUTION), blood_pressure_drugs());
     // The seed prints no institution for the 外用 rows.
-    let external = |d: NaiveDate| Dispensing {
-        date: d,
-        place: "院内".to_owned(),
-        use_kind: "外用".to_owned(),
-        institution: None,
-        drugs: skin_drugs(),
-    };
+    let external = |d: NaiveDate| day(d, None, skin_drugs());
     vec![
         internal(date(2022, 9, 10)),
         internal(date(2022, 6, 20)),
@@ -97,11 +112,14 @@ pub fn dispensings() -> Vec<Dispensing> {
     ]
 }
 
-fn value(group: &str, name: &str, value: Option<&str>, unit: &str) -> CheckupValue {
+/// One item; the group it is shown under comes from the report's layout
+/// ([`crate::domain::medical::group_of`]).
+fn value(name: &str, value: Option<&str>, unit: &str) -> CheckupValue {
     CheckupValue {
-        group: group.to_owned(),
+        code: None,
         name: name.to_owned(),
         value: value.map(str::to_owned),
+        value_label: None,
         unit: (!unit.is_empty()).then(|| unit.to_owned()),
     }
 }
@@ -109,35 +127,35 @@ fn value(group: &str, name: &str, value: Option<&str>, unit: &str) -> CheckupVal
 /// Seed 003's 特定健診情報 (実施日 2020/06/15).
 pub fn checkups() -> Vec<CheckupRecord> {
     vec![CheckupRecord {
-        date: date(2020, 6, 15),
+        date: Some(date(2020, 6, 15)),
         history: Some("高血圧症、腎炎、胆膵(腎・膵膵)結石".to_owned()),
         subjective: Some("特記すべきことなし".to_owned()),
         objective: Some("特記すべきことなし".to_owned()),
         values: vec![
-            value("基本項目", "身長", Some("157.1"), "cm"),
-            value("基本項目", "体重", Some("59.4"), "kg"),
-            value("基本項目", "腹囲", Some("87.0"), "cm"),
-            value("基本項目", "内臓脂肪面積", None, "cm2"),
-            value("基本項目", "BMI", Some("24.1"), ""),
-            value("血圧", "収縮期血圧", Some("117"), "mmHg"),
-            value("血圧", "拡張期血圧", Some("70"), "mmHg"),
-            value("脂質", "中性脂肪", Some("190"), "mg/dl"),
-            value("脂質", "HDL-コレステロール", Some("52"), "mg/dl"),
-            value("脂質", "LDL-コレステロール", Some("154"), "mg/dl"),
-            value("脂質", "Non-HDLコレステロール", None, "mg/dl"),
-            value("肝機能", "GOT (AST)", Some("18"), "U/l"),
-            value("肝機能", "GPT (ALT)", Some("22"), "U/l"),
-            value("肝機能", "γ-GT (γ-GTP)", Some("41"), "U/l"),
-            value("血糖", "空腹時血糖", Some("114"), "mg/dl"),
-            value("血糖", "HbA1c", Some("6.1"), "%"),
-            value("血糖", "随時血糖", None, "mg/dl"),
-            value("尿検査", "尿糖", Some("(-)"), ""),
-            value("尿検査", "尿蛋白", Some("(-)"), ""),
-            value("詳細項目", "赤血球数", None, ""),
-            value("詳細項目", "白血球数", None, ""),
-            value("詳細項目", "ヘマトクリット値", None, "%"),
-            value("詳細項目", "血清クレアチニン値", None, "mg/dl"),
-            value("詳細項目", "eGFR", None, ""),
+            value("身長", Some("157.1"), "cm"),
+            value("体重", Some("59.4"), "kg"),
+            value("腹囲", Some("87.0"), "cm"),
+            value("内臓脂肪面積", None, "cm2"),
+            value("BMI", Some("24.1"), ""),
+            value("収縮期血圧", Some("117"), "mmHg"),
+            value("拡張期血圧", Some("70"), "mmHg"),
+            value("中性脂肪", Some("190"), "mg/dl"),
+            value("HDL-コレステロール", Some("52"), "mg/dl"),
+            value("LDL-コレステロール", Some("154"), "mg/dl"),
+            value("Non-HDLコレステロール", None, "mg/dl"),
+            value("GOT (AST)", Some("18"), "U/l"),
+            value("GPT (ALT)", Some("22"), "U/l"),
+            value("γ-GT (γ-GTP)", Some("41"), "U/l"),
+            value("空腹時血糖", Some("114"), "mg/dl"),
+            value("HbA1c", Some("6.1"), "%"),
+            value("随時血糖", None, "mg/dl"),
+            value("尿糖", Some("(-)"), ""),
+            value("尿蛋白", Some("(-)"), ""),
+            value("赤血球数", None, ""),
+            value("白血球数", None, ""),
+            value("ヘマトクリット値", None, "%"),
+            value("血清クレアチニン値", None, "mg/dl"),
+            value("eGFR", None, ""),
         ],
     }]
 }

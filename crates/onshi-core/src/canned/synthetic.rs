@@ -17,7 +17,7 @@ use crate::{
     simulator::{AnswerContext, NationalSide},
     store::{ConsentChoices, HistoryRecord},
     time::Timestamp,
-    wire::EncodeError,
+    wire::{EncodeError, Encoding},
 };
 
 const FAMILY: [(&str, &str); 12] = [
@@ -161,9 +161,15 @@ pub fn history(
         let id = i as u64 + 1;
         let login_id = LOGINS[index(random, LOGINS.len())];
         let reader_id = at_reader.then_some("reader-1");
+        let message = result.to_wire().encode(Encoding::Utf8)?;
         records.push(HistoryRecord::of_result(
-            id, at, login_id, reader_id, &result,
-        )?);
+            id,
+            at,
+            login_id,
+            reader_id,
+            &result,
+            String::from_utf8_lossy(&message).into_owned(),
+        ));
     }
     Ok(records)
 }

@@ -255,7 +255,10 @@ pub struct DisasterPatient {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DispensingView {
-    pub date: NaiveDate,
+    /// 調剤日; `None` when the result gives none.
+    pub date: Option<NaiveDate>,
+    /// The date, or the month with 「日付不明」.
+    pub day_label: String,
     pub place: String,
     pub use_kind: String,
     pub institution: Option<String>,
@@ -272,7 +275,8 @@ pub struct DrugView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckupView {
-    pub date: NaiveDate,
+    /// 実施日; `None` when the result gives none.
+    pub date: Option<NaiveDate>,
     pub items: Vec<CheckupItemView>,
 }
 
@@ -280,6 +284,7 @@ pub struct CheckupView {
 pub struct CheckupItemView {
     pub group: String,
     pub name: String,
+    /// What the report shows: a coded value's label, else the value.
     pub value: Option<String>,
     pub unit: Option<String>,
     /// The judging value, e.g. 「▲ 140以上」.

@@ -9,7 +9,7 @@ use crate::{
         Problem, ProblemCode, Request, Response,
         groups::{AccountItem, AccountList, AccountUpdate, IssuedPassword, NewAccount},
     },
-    dispatch::{Caller, Cx, Fail, Handled, caller, json_body, refuse_findings},
+    dispatch::{Caller, Cx, Fail, Handled, caller, internal, json_body, refuse_findings},
     password, random,
     store::{AccountRecord, Change, SessionEnd, SessionRecord},
     validate::{self, Finding},
@@ -101,8 +101,8 @@ fn with_new_password(
     account: AccountRecord,
 ) -> Result<(AccountRecord, String), Fail> {
     let initial_password = random::initial_password(cx.random);
-    let password_hash = password::hash(&initial_password, cx.config.password_cost, cx.random)
-        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    let password_hash =
+        password::hash(&initial_password, cx.config.password_cost, cx.random).map_err(internal)?;
     let record = AccountRecord {
         password_hash,
         must_change_password: true,

@@ -12,7 +12,9 @@ use crate::{
     account::Action,
     codes::{CodeTable, ProcessingResultStatus, SegmentOfResult, TreatmentKind},
     contract::{Problem, ProblemCode, Request},
-    dispatch::{Audit, Cx, Fail, Handled, caller, reference, xml_body, xml_response},
+    dispatch::{
+        Audit, Cx, Fail, Handled, caller, internal, reference, utf8_message, xml_body, xml_response,
+    },
     domain::{Card, Findings, InsurerNumber, ResultInfo, Search, convert::text},
     simulator::error_codes,
     store::{BulkJobRecord, CardKey, Change, EventKind},
@@ -207,21 +209,6 @@ fn result_info(cx: &Cx<'_>, target: &Target<'_>, units: u32, errors: u32) -> Res
     }
 }
 
-fn encode_utf8<H, B>(message: &wire::Message<H, B>) -> Result<String, Fail>
-where
-    H: wire::WireElement + Default,
-    B: wire::WireElement + Default,
-{
-    message
-        .encode(Encoding::Utf8)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .map_err(|e| {
-            Problem::new(ProblemCode::Internal)
-                .with_detail(e.to_string())
-                .into()
-        })
-}
-
 fn search_units(
     cx: &mut Cx<'_>,
     kind: Kind,
@@ -297,7 +284,7 @@ fn search_units(
     Ok(Built {
         units: count,
         nothing_to_look_up: message.body.searches.is_empty(),
-        result_xml: encode_utf8(&result)?,
+        result_xml: utf8_message(&result)?,
         changes: Vec::new(),
     })
 }
@@ -348,7 +335,7 @@ fn reference_units(
     Ok(Built {
         units: count,
         nothing_to_look_up: message.body.registrations.is_empty(),
-        result_xml: encode_utf8(&result)?,
+        result_xml: utf8_message(&result)?,
         changes,
     })
 }
@@ -404,9 +391,7 @@ pub(super) fn result(
         );
     }
     let stored = job.result_xml.as_bytes();
-    let decode_error = |e: wire::DecodeError| {
-        Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string()))
-    };
+    let decode_error = |e: wire::DecodeError| internal(e);
     if kind == Kind::ReferenceNumbers {
         xml_response(
             &wire::BulkReferenceResult::decode_with_limit(stored, wire::BULK_LIMIT)

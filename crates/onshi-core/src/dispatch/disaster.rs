@@ -133,9 +133,10 @@ pub(super) fn search(cx: &mut Cx<'_>, request: &Request) -> Handled {
                     .into_iter()
                     .map(|d| DispensingView {
                         date: d.date,
-                        place: d.place,
-                        use_kind: d.use_kind,
-                        institution: d.institution,
+                        day_label: d.day_label(),
+                        place: d.place.clone(),
+                        use_kind: d.use_kind(),
+                        institution: d.institution.clone(),
                         drugs: d
                             .drugs
                             .iter()
@@ -155,9 +156,9 @@ pub(super) fn search(cx: &mut Cx<'_>, request: &Request) -> Handled {
                             .values
                             .iter()
                             .map(|v| CheckupItemView {
-                                group: v.group.clone(),
+                                group: v.group().to_owned(),
                                 name: v.name.clone(),
-                                value: v.value.clone(),
+                                value: v.shown().map(str::to_owned),
                                 unit: v.unit.clone(),
                                 reference: reference_for(&v.name).map(|r| r.label()),
                                 flagged: v.flagged(Some(&p.sex)),

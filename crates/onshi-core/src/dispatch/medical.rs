@@ -12,9 +12,9 @@ use crate::{
     },
     dispatch::{Cx, Fail, Handled, caller, coded, xml_body, xml_response},
     domain::{
-        Card, InsurerNumber,
+        Card, Findings, InsurerNumber,
         convert::{text, wire_date},
-        medical::{CheckupReport, DrugHistory, MedicalPatient},
+        medical::{CheckupReport, DrugHistory, MedicalPatient, MedicalRequest},
     },
     simulator::error_codes,
     store::{CardKey, HistoryRecord, ViewingConsent},
@@ -73,23 +73,26 @@ enum Subject {
 
 fn subject(
     cx: &Cx<'_>,
-    header: &wire::MedicalInfoRequestHeader,
+    message: &wire::MedicalInfoRequest,
     allowed: impl Fn(&ViewingConsent) -> bool,
 ) -> Result<Subject, Fail> {
+    let mut findings = Findings::default();
+    let request = MedicalRequest::from_wire(message, &mut findings);
     let institution = cx.institution()?;
-    if header.medical_institution_code.as_deref().map(str::trim) != Some(institution.code.as_str())
-    {
+    if request.institution_code.as_deref() != Some(institution.code.as_str()) {
         return Ok(Subject::Refused(format!(
             "{}: 医療機関コードが一致しません。",
             error_codes::WRONG_INSTITUTION
         )));
     }
-    let card = Card {
-        insurer_number: text(&header.insurer_number).map(|n| InsurerNumber::from_wire(&n)),
-        symbol: text(&header.insured_card_symbol),
-        number: text(&header.insured_identification_number),
-        branch: text(&header.insured_branch_number),
-    };
+    if !findings.0.is_empty() {
+        let details: String = findings.0.iter().map(|f| f.message()).collect();
+        return Ok(Subject::Refused(format!(
+            "{}: 照会内容に誤りがあります。{details}",
+            error_codes::INVALID_REQUEST
+        )));
+    }
+    let card = request.card.clone();
     let wanted = CardKey::of(&card);
     // The consent is the patient's own: every part of the card must be the one the patient showed
     // (a family shares insurer, 記号 and 番号 and differs in 枝番), and the answer is about the person
@@ -138,7 +141,7 @@ pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {
         wire::MedicalInfoRequestHeader,
         wire::MedicalInfoRequestBody,
     >(request, cx.config.body_limit)?;
-    let subject = subject(cx, &message.header, |v| v.pharmacists || v.diagnosis)?;
+    let subject = subject(cx, &message, |v| v.pharmacists || v.diagnosis)?;
     let (patient, body, result_code, contents) = match subject {
         Subject::Refused(reason) => (
             None,
@@ -181,7 +184,7 @@ pub(super) fn checkups(cx: &mut Cx<'_>, request: &Request) -> Handled {
         wire::MedicalInfoRequestHeader,
         wire::MedicalInfoRequestBody,
     >(request, cx.config.body_limit)?;
-    let subject = subject(cx, &message.header, |v| v.checkups)?;
+    let subject = subject(cx, &message, |v| v.checkups)?;
     let (patient, body, result_code, contents) = match subject {
         Subject::Refused(reason) => (
             None,

@@ -668,6 +668,23 @@ fn require_media_type(request: &Request, allowed: &[&str]) -> Result<(), Fail> {
     }
 }
 
+/// The endpoint's own failure, with what went wrong as its detail (never the client's mistake).
+fn internal(error: impl std::fmt::Display) -> Fail {
+    Problem::new(ProblemCode::Internal)
+        .with_detail(error.to_string())
+        .into()
+}
+
+/// An official message as UTF-8 text, the form history and bulk jobs keep.
+fn utf8_message<H, B>(message: &wire::Message<H, B>) -> Result<String, Fail>
+where
+    H: wire::WireElement + Default,
+    B: wire::WireElement + Default,
+{
+    let bytes = message.encode(Encoding::Utf8).map_err(internal)?;
+    String::from_utf8(bytes).map_err(internal)
+}
+
 /// An official message as the answer, in `encoding`. A character the encoding cannot carry is the
 /// endpoint's own data, so it becomes a 500 naming the element (D6: nothing silently replaced).
 fn xml_response<H, B>(message: &wire::Message<H, B>, encoding: Encoding) -> Handled
@@ -675,9 +692,7 @@ where
     H: wire::WireElement + Default,
     B: wire::WireElement + Default,
 {
-    let body = message
-        .encode(encoding)
-        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    let body = message.encode(encoding).map_err(internal)?;
     let mut headers = contract::Headers::new();
     headers.set("Content-Type", contract::XML);
     headers.set("Cache-Control", "no-store");

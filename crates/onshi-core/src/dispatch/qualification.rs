@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::{
     account::Action,
     contract::Request,
-    dispatch::{Cx, Fail, Handled, caller, xml_body, xml_response},
+    dispatch::{Cx, Fail, Handled, caller, utf8_message, xml_body, xml_response},
     domain::{Inquiry, QualificationResult},
     store::{CardKey, Change, EventKind, HistoryRecord},
     wire,
@@ -39,12 +39,9 @@ pub(super) fn record(
     reader_id: Option<&str>,
 ) -> Result<u64, Fail> {
     let id = cx.history_id()?;
-    let entry = HistoryRecord::of_result(id, cx.now, login_id, reader_id, result).map_err(|e| {
-        Fail::from(
-            crate::contract::Problem::new(crate::contract::ProblemCode::Internal)
-                .with_detail(e.to_string()),
-        )
-    })?;
+    // The simulator's answer is exactly its wire form, kept in UTF-8 (which carries everything).
+    let message = utf8_message(&result.to_wire())?;
+    let entry = HistoryRecord::of_result(id, cx.now, login_id, reader_id, result, message);
     let classification = entry.classification.clone();
     let validity = entry.validity.clone();
     cx.change(Change::AppendHistory(entry));

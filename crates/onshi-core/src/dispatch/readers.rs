@@ -13,7 +13,7 @@ use crate::{
             VisualCheckRequest,
         },
     },
-    dispatch::{Cx, Fail, Handled, caller, invalid, json_body},
+    dispatch::{Cx, Fail, Handled, caller, internal, invalid, json_body},
     password, random,
     store::{
         Change, EventKind, PasscodeRecord, ReaderMode, ReaderRecord, VisualCheckRecord,
@@ -266,8 +266,8 @@ pub(super) fn visual_check(cx: &mut Cx<'_>, request: &Request, reader: &str, id:
 pub(super) fn issue_passcode(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let caller = caller(cx, request, Action::OwnPasscode)?;
     let passcode = random::digits(cx.random, 4);
-    let passcode_hash = password::hash(&passcode, cx.config.password_cost, cx.random)
-        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    let passcode_hash =
+        password::hash(&passcode, cx.config.password_cost, cx.random).map_err(internal)?;
     cx.change(Change::PutPasscode(PasscodeRecord {
         user_id: caller.account.user_id.clone(),
         passcode_hash,

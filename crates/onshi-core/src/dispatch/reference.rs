@@ -7,7 +7,7 @@ use crate::{
     contract::Request,
     dispatch::{Audit, Cx, Handled, caller, xml_body, xml_response},
     domain::{
-        Card, Findings, InsurerNumber, ResultInfo,
+        Findings, Registration, ResultInfo,
         convert::{DecodeProblem, text},
         identifiers,
     },
@@ -78,22 +78,17 @@ pub(super) fn apply(
         )));
     }
     let mut findings = Findings::default();
-    let reference =
-        text(&registration.reference_number).and_then(|r| identifiers::reference_number(&r).ok());
-    if reference.is_none() {
-        findings.push("ReferenceNumber", DecodeProblem::Missing);
-    }
-    let card = Card {
-        insurer_number: findings
-            .required_text("InsurerNumber", &registration.insurer_number)
-            .map(|n| InsurerNumber::from_wire(&n)),
-        symbol: text(&registration.insured_card_symbol),
-        number: findings.required_text(
-            "InsuredIdentificationNumber",
-            &registration.insured_identification_number,
-        ),
-        branch: text(&registration.insured_branch_number),
-    };
+    let Registration {
+        reference_number,
+        card,
+    } = Registration::from_wire(registration, &mut findings);
+    let reference = reference_number.and_then(|r| match identifiers::reference_number(&r) {
+        Ok(valid) => Some(valid),
+        Err(_) => {
+            findings.push("ReferenceNumber", DecodeProblem::Unreadable { value: r });
+            None
+        }
+    });
     let (Some(reference), true) = (reference, findings.0.is_empty()) else {
         let details: String = findings.0.iter().map(|f| f.message()).collect();
         return Ok(Err((

@@ -7,7 +7,9 @@ use crate::{
         FieldError, Problem, ProblemCode, Request, Response,
         session::{AccountView, InstitutionView, PasswordChange, SignIn, SignedIn},
     },
-    dispatch::{Activity, Cx, Fail, Handled, authenticate, json_body, refuse_findings, token_hash},
+    dispatch::{
+        Activity, Cx, Fail, Handled, authenticate, internal, json_body, refuse_findings, token_hash,
+    },
     password, random,
     store::{AccountRecord, Change, LoginFailures, SessionEnd, SessionRecord},
     time::Rfc3339,
@@ -178,8 +180,8 @@ pub(super) fn change_password(cx: &mut Cx<'_>, request: &Request) -> Handled {
         });
         return Err(problem.into());
     }
-    let password_hash = password::hash(&body.new, cx.config.password_cost, cx.random)
-        .map_err(|e| Fail::from(Problem::new(ProblemCode::Internal).with_detail(e.to_string())))?;
+    let password_hash =
+        password::hash(&body.new, cx.config.password_cost, cx.random).map_err(internal)?;
     cx.change(Change::PutAccount(AccountRecord {
         password_hash,
         must_change_password: false,

@@ -22,6 +22,8 @@ pub enum DecodeProblem {
     Unreadable { value: String },
     /// The value reads, but its check digit fails (D6: shown with a warning).
     CheckDigit { value: String },
+    /// A part of the message whose layout is not public: kept as received, not shown.
+    NotShown,
 }
 
 impl DecodeFinding {
@@ -35,6 +37,7 @@ impl DecodeFinding {
             DecodeProblem::CheckDigit { value } => {
                 catalogue::decode_check_digit(self.element, value)
             }
+            DecodeProblem::NotShown => catalogue::decode_not_shown(self.element),
         }
     }
 }
@@ -97,6 +100,13 @@ impl Findings {
             self.push(element, DecodeProblem::Unreadable { value: raw });
         }
         read
+    }
+
+    /// A finding when a required element is absent; reading its value is left to the caller.
+    pub fn require(&mut self, element: &'static str, value: &Option<String>) {
+        if text(value).is_none() {
+            self.push(element, DecodeProblem::Missing);
+        }
     }
 
     /// A whole number.

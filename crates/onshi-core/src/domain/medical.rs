@@ -4,11 +4,14 @@
 //! Reference marks follow seed 003's checkup table: ▲ marks a value at or above (or ▽ at or below, or
 //! below) the judging value; a value outside its reference is flagged.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::{
-    codes::Sex,
-    domain::convert::{Findings, text, wire_date},
+    codes::{Sex, TreatmentKind},
+    domain::{
+        Card, InsurerNumber,
+        convert::{DecodeProblem, Findings, code, parse_month, text, wire_code, wire_date},
+    },
     wire,
 };
 
@@ -21,16 +24,129 @@ pub struct MedicalPatient {
     pub sex: Option<Sex>,
 }
 
+/// A drug or checkup request (`YZKsiquc01req` / `TKKsiquc01req`), typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MedicalRequest {
+    pub institution_code: Option<String>,
+    pub card: Card,
+    pub arbitrary_file_identifier: Option<String>,
+    /// The months asked for, from and to (drugs only).
+    pub months: Option<((i32, u32), (i32, u32))>,
+    /// FileCategory: for drugs 1 PDF, 2 XML, 3 with 診療情報 PDF, 4 with 診療情報 XML; for checkups 1
+    /// PDF, 2 XML.
+    pub file_category: Option<String>,
+    /// 診療区分 (OQSCD028).
+    pub treatment: Option<TreatmentKind>,
+}
+
+impl MedicalRequest {
+    pub fn from_wire(
+        message: &wire::MedicalInfoRequest,
+        findings: &mut Findings,
+    ) -> MedicalRequest {
+        let h = &message.header;
+        let b = &message.body;
+        let month = |findings: &mut Findings, element, value: &Option<String>| {
+            let raw = text(value)?;
+            let read = parse_month(&raw);
+            if read.is_none() {
+                findings.push(element, DecodeProblem::Unreadable { value: raw });
+            }
+            read
+        };
+        let from = month(findings, "StartDate", &b.start_date);
+        let to = month(findings, "EndDate", &b.end_date);
+        findings.require("InsurerNumber", &h.insurer_number);
+        findings.require(
+            "InsuredPersonIdentificationNumber",
+            &h.insured_identification_number,
+        );
+        MedicalRequest {
+            institution_code: findings
+                .required_text("MedicalInstitutionCode", &h.medical_institution_code),
+            card: Card::read(
+                findings,
+                &h.insurer_number,
+                &h.insured_card_symbol,
+                &h.insured_identification_number,
+                &h.insured_branch_number,
+            ),
+            arbitrary_file_identifier: text(&h.arbitrary_file_identifier),
+            months: from.zip(to),
+            file_category: text(&b.file_category),
+            treatment: code(&b.medical_treatment_flag),
+        }
+    }
+
+    /// The wire request, with the insurer number in its 8-character form. `PrDiInfClassification` is
+    /// 1, the only value the one public peer sends (its meaning is not public).
+    pub fn to_wire(&self) -> wire::MedicalInfoRequest {
+        let month = |m: (i32, u32)| format!("{:04}{:02}", m.0, m.1);
+        wire::MedicalInfoRequest {
+            header: wire::MedicalInfoRequestHeader {
+                medical_institution_code: self.institution_code.clone(),
+                insurer_number: self
+                    .card
+                    .insurer_number
+                    .as_ref()
+                    .map(InsurerNumber::to_wire),
+                insured_card_symbol: self.card.symbol.clone(),
+                insured_identification_number: self.card.number.clone(),
+                insured_branch_number: self.card.branch.clone(),
+                arbitrary_file_identifier: self.arbitrary_file_identifier.clone(),
+            },
+            body: wire::MedicalInfoRequestBody {
+                start_date: self.months.map(|(from, _)| month(from)),
+                end_date: self.months.map(|(_, to)| month(to)),
+                file_category: self.file_category.clone(),
+                prdi_inf_classification: Some("1".to_owned()),
+                medical_treatment_flag: wire_code(&self.treatment),
+            },
+        }
+    }
+}
+
 /// One day's dispensing at one institution (a row group of 処方実績).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dispensing {
-    pub date: NaiveDate,
-    /// 処方区分, e.g. 院内.
+    /// 調剤日; `None` when the day carries none (the peer OQSDrug shows such rows by month, 日付不明).
+    pub date: Option<NaiveDate>,
+    /// 診療年月 of the month the day is filed under.
+    pub month: Option<(i32, u32)>,
+    /// 処方日.
+    pub prescribed: Option<NaiveDate>,
+    /// 院内 or 院外 (`InOut`).
     pub place: String,
-    /// 使用区分, e.g. 内服 or 外用.
-    pub use_kind: String,
     pub institution: Option<String>,
+    /// 医療機関コード of the institution (`MeTrDiHCd`).
+    pub institution_code: Option<String>,
+    /// 処方元 (`PrlsHNm`), where another institution prescribed.
+    pub prescriber: Option<String>,
     pub drugs: Vec<DrugItem>,
+    /// 診療行為 (`MeTrInf`), sent with the 診療情報 file categories.
+    pub treatments: Vec<TreatmentItem>,
+}
+
+impl Dispensing {
+    /// 使用区分 as the list prints it: each kind of the day's drugs once, in order (内服, 外用, …).
+    pub fn use_kind(&self) -> String {
+        let mut kinds: Vec<&str> = Vec::new();
+        for kind in self.drugs.iter().filter_map(|d| d.use_kind.as_deref()) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds.join("・")
+    }
+
+    /// The day as the list prints it: the date, or the month with 「日付不明」.
+    pub fn day_label(&self) -> String {
+        match (self.date, self.month) {
+            (Some(date), _) => date.format("%Y/%m/%d").to_string(),
+            (None, Some((year, month))) => format!("{year}/{month:02}（日付不明）"),
+            (None, None) => "日付不明".to_owned(),
+        }
+    }
 }
 
 /// One drug of a dispensing.
@@ -38,10 +154,14 @@ pub struct Dispensing {
 pub struct DrugItem {
     /// 医薬品名.
     pub name: String,
+    /// 医薬品コード (`DrugC`).
+    pub code: Option<String>,
     /// 成分名.
     pub ingredient: Option<String>,
     /// 【用法】.
     pub usage: Option<String>,
+    /// 使用区分 of this drug, e.g. 内服 or 外用.
+    pub use_kind: Option<String>,
     /// The amount, e.g. `1` (with `unit` 錠).
     pub quantity: String,
     pub unit: String,
@@ -59,6 +179,17 @@ impl DrugItem {
     }
 }
 
+/// One 診療行為 of a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreatmentItem {
+    pub name: String,
+    pub code: Option<String>,
+    pub use_kind: Option<String>,
+    pub quantity: Option<String>,
+    pub times: Option<String>,
+    pub unit: Option<String>,
+}
+
 /// A drug list: the patient and their dispensings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DrugHistory {
@@ -67,7 +198,9 @@ pub struct DrugHistory {
 }
 
 impl DrugHistory {
-    /// Reads the typed part of a drug result (the first source's months).
+    /// Reads the typed part of a drug result (the first source's months). A day without a date is
+    /// kept under its month with a finding; the dispensing and prescription blocks, whose layout is
+    /// not public, are kept in the message and reported as not shown.
     pub fn from_wire(message: &wire::DrugResult, findings: &mut Findings) -> DrugHistory {
         let patient = message
             .header
@@ -77,38 +210,61 @@ impl DrugHistory {
                 name: text(&p.name),
                 kana: text(&p.kana_name),
                 birthdate: findings.date("Birth", &p.birth),
-                sex: crate::domain::convert::code(&p.gender),
+                sex: code(&p.gender),
             });
         let mut dispensings = Vec::new();
         for month in &message.body.months {
+            let filed = text(&month.month).and_then(|raw| {
+                let read = parse_month(&raw);
+                if read.is_none() {
+                    findings.push("MeTrMonth", DecodeProblem::Unreadable { value: raw });
+                }
+                read
+            });
             for day in &month.days {
-                let Some(date) = findings.date("DiDate", &day.date) else {
-                    continue;
-                };
-                let use_kind = day
-                    .drugs
-                    .iter()
-                    .find_map(|d| text(&d.use_kind))
-                    .unwrap_or_default();
+                let date = findings.required_date("DiDate", &day.date);
                 dispensings.push(Dispensing {
                     date,
-                    place: text(&month.prescription_kind).unwrap_or_default(),
-                    use_kind,
+                    month: filed.or(date.map(|d| (d.year(), d.month()))),
+                    prescribed: findings.date("PrDate", &day.prescribed),
+                    place: text(&month.in_out).unwrap_or_default(),
                     institution: text(&month.institution_name),
+                    institution_code: text(&month.institution_code),
+                    prescriber: text(&month.prescriber_name),
                     drugs: day
                         .drugs
                         .iter()
                         .map(|d| DrugItem {
                             name: text(&d.name).unwrap_or_default(),
+                            code: text(&d.code),
                             ingredient: text(&d.ingredient),
                             usage: text(&d.usage),
+                            use_kind: text(&d.use_kind),
                             quantity: text(&d.quantity).unwrap_or_default(),
                             unit: text(&d.unit).unwrap_or_default(),
                             supply: text(&d.times),
                         })
                         .collect(),
+                    treatments: day
+                        .treatments
+                        .iter()
+                        .map(|t| TreatmentItem {
+                            name: text(&t.name).unwrap_or_default(),
+                            code: text(&t.code),
+                            use_kind: text(&t.use_kind),
+                            quantity: text(&t.quantity),
+                            times: text(&t.times),
+                            unit: text(&t.unit),
+                        })
+                        .collect(),
                 });
             }
+        }
+        if message.body.dispensing.is_some() {
+            findings.push("CzDiInf", DecodeProblem::NotShown);
+        }
+        if message.body.prescriptions.is_some() {
+            findings.push("ShPrInf", DecodeProblem::NotShown);
         }
         DrugHistory {
             patient,
@@ -116,40 +272,60 @@ impl DrugHistory {
         }
     }
 
-    /// The body of a drug result: one `MeTrMonthInf` per institution and month.
+    /// The body of a drug result: one `MeTrMonthInf` per institution, place and month.
     pub fn to_wire_body(&self) -> wire::DrugResultBody {
         let mut months: Vec<wire::DrugMonth> = Vec::new();
         for d in &self.dispensings {
-            let month = d.date.format("%Y%m").to_string();
+            let month = d
+                .month
+                .or(d.date.map(|date| (date.year(), date.month())))
+                .map(|(year, month)| format!("{year:04}{month:02}"));
             let day = wire::DrugDay {
-                date: wire_date(&Some(d.date)),
-                prescribed: wire_date(&Some(d.date)),
+                date: wire_date(&d.date),
+                prescribed: wire_date(&d.prescribed),
                 drugs: d
                     .drugs
                     .iter()
                     .map(|item| wire::Drug {
+                        code: item.code.clone(),
                         name: Some(item.name.clone()),
                         ingredient: item.ingredient.clone(),
                         usage: item.usage.clone(),
                         quantity: Some(item.quantity.clone()),
                         unit: Some(item.unit.clone()),
                         times: item.supply.clone(),
-                        use_kind: Some(d.use_kind.clone()),
+                        use_kind: item.use_kind.clone(),
                         ..wire::Drug::default()
                     })
                     .collect(),
-                treatments: Vec::new(),
+                treatments: d
+                    .treatments
+                    .iter()
+                    .map(|t| wire::Treatment {
+                        name: Some(t.name.clone()),
+                        code: t.code.clone(),
+                        use_kind: t.use_kind.clone(),
+                        quantity: t.quantity.clone(),
+                        times: t.times.clone(),
+                        unit: t.unit.clone(),
+                    })
+                    .collect(),
             };
+            let place = Some(d.place.clone());
             match months.iter_mut().find(|m| {
-                m.month.as_deref() == Some(month.as_str())
+                m.month == month
                     && m.institution_name == d.institution
-                    && m.prescription_kind.as_deref() == Some(d.place.as_str())
+                    && m.institution_code == d.institution_code
+                    && m.prescriber_name == d.prescriber
+                    && m.in_out == place
             }) {
                 Some(existing) => existing.days.push(day),
                 None => months.push(wire::DrugMonth {
                     institution_name: d.institution.clone(),
-                    month: Some(month),
-                    prescription_kind: Some(d.place.clone()),
+                    institution_code: d.institution_code.clone(),
+                    prescriber_name: d.prescriber.clone(),
+                    month,
+                    in_out: place,
                     days: vec![day],
                     ..wire::DrugMonth::default()
                 }),
@@ -240,17 +416,68 @@ pub fn reference_for(item: &str) -> Option<Reference> {
     })
 }
 
+/// The groups of seed 003's checkup report and the items under each, in the report's order. A
+/// result names no group (the interface has no element for it), so the report's layout is ours to
+/// apply; an item it does not list is shown under その他.
+const GROUPS: [(&str, &[&str]); 7] = [
+    ("基本項目", &["身長", "体重", "腹囲", "内臓脂肪面積", "BMI"]),
+    ("血圧", &["収縮期血圧", "拡張期血圧"]),
+    (
+        "脂質",
+        &[
+            "中性脂肪",
+            "HDL-コレステロール",
+            "LDL-コレステロール",
+            "Non-HDLコレステロール",
+        ],
+    ),
+    ("肝機能", &["GOT (AST)", "GPT (ALT)", "γ-GT (γ-GTP)"]),
+    ("血糖", &["空腹時血糖", "HbA1c", "随時血糖"]),
+    ("尿検査", &["尿糖", "尿蛋白"]),
+    (
+        "詳細項目",
+        &[
+            "赤血球数",
+            "白血球数",
+            "ヘマトクリット値",
+            "血清クレアチニン値",
+            "eGFR",
+        ],
+    ),
+];
+
+/// The group an item is shown under.
+pub fn group_of(item: &str) -> &'static str {
+    GROUPS
+        .iter()
+        .find(|(_, items)| items.contains(&item))
+        .map_or("その他", |(group, _)| group)
+}
+
 /// One item of a checkup; `value` is `None` where the report prints —.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckupValue {
-    /// The group seed 003 prints it under, e.g. 脂質.
-    pub group: String,
+    /// 項目コード (`ItemCode`).
+    pub code: Option<String>,
     pub name: String,
+    /// The value as sent (`DataValue`): a measurement, or a code for answers.
     pub value: Option<String>,
+    /// The value's label where it is a code (`DataValueName`, e.g. はい for 1).
+    pub value_label: Option<String>,
     pub unit: Option<String>,
 }
 
 impl CheckupValue {
+    /// The group the report shows it under.
+    pub fn group(&self) -> &'static str {
+        group_of(&self.name)
+    }
+
+    /// What the report shows: the label of a coded value, else the value.
+    pub fn shown(&self) -> Option<&str> {
+        self.value_label.as_deref().or(self.value.as_deref())
+    }
+
     /// Whether the value is outside its reference for a patient of `sex`.
     pub fn flagged(&self, sex: Option<&Sex>) -> bool {
         match (
@@ -266,7 +493,8 @@ impl CheckupValue {
 /// One checkup: its date, the doctor's notes, and its items in the report's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckupRecord {
-    pub date: NaiveDate,
+    /// 実施日; `None` when the result gives none (kept, with a finding).
+    pub date: Option<NaiveDate>,
     /// 既往歴 (医師記載).
     pub history: Option<String>,
     /// 自覚症状 (医師記載).
@@ -296,22 +524,21 @@ impl CheckupReport {
                 name: text(&p.name),
                 kana: text(&p.kana_name),
                 birthdate: findings.date("Birthday", &p.birthday),
-                sex: crate::domain::convert::code(&p.gender),
+                sex: code(&p.gender),
             });
         let checkups = message
             .body
             .checkups
             .iter()
-            .filter_map(|c| {
-                let date = findings.date("EffectiveTime", &c.effective_time)?;
+            .map(|c| {
                 let note = |n: &str| {
                     c.items
                         .iter()
                         .find(|i| i.name.as_deref() == Some(n))
-                        .and_then(|i| text(&i.value))
+                        .and_then(|i| text(&i.value_name).or_else(|| text(&i.value)))
                 };
-                Some(CheckupRecord {
-                    date,
+                CheckupRecord {
+                    date: findings.required_date("EffectiveTime", &c.effective_time),
                     history: note(NOTES[0]),
                     subjective: note(NOTES[1]),
                     objective: note(NOTES[2]),
@@ -320,20 +547,20 @@ impl CheckupReport {
                         .iter()
                         .filter(|i| !NOTES.contains(&i.name.as_deref().unwrap_or_default()))
                         .map(|i| CheckupValue {
-                            group: text(&i.oid).unwrap_or_default(),
+                            code: text(&i.code),
                             name: text(&i.name).unwrap_or_default(),
                             value: text(&i.value),
+                            value_label: text(&i.value_name),
                             unit: text(&i.unit),
                         })
                         .collect(),
-                })
+                }
             })
             .collect();
         CheckupReport { patient, checkups }
     }
 
-    /// The body of a checkup result. The group rides in `Oid`, where the report's grouping has no
-    /// element of its own (ours).
+    /// The body of a checkup result.
     pub fn to_wire_body(&self) -> wire::CheckupResultBody {
         wire::CheckupResultBody {
             checkups: self
@@ -355,6 +582,7 @@ impl CheckupReport {
                         .collect();
                     items.extend(c.values.iter().map(|v| {
                         wire::CheckupItem {
+                            code: v.code.clone(),
                             name: Some(v.name.clone()),
                             data_type: Some(
                                 if v.value.as_deref().is_some_and(|x| x.parse::<f64>().is_ok()) {
@@ -365,13 +593,13 @@ impl CheckupReport {
                                 .to_owned(),
                             ),
                             value: v.value.clone(),
+                            value_name: v.value_label.clone(),
                             unit: v.unit.clone(),
-                            oid: Some(v.group.clone()),
                             ..wire::CheckupItem::default()
                         }
                     }));
                     wire::Checkup {
-                        effective_time: wire_date(&Some(c.date)),
+                        effective_time: wire_date(&c.date),
                         items,
                     }
                 })
@@ -426,8 +654,10 @@ mod tests {
     fn amounts_print_as_the_seed_does() {
         let item = DrugItem {
             name: "アムロジピン錠2.5mg「オーハラ」".to_owned(),
+            code: None,
             ingredient: Some("アムロジピンベシル酸塩".to_owned()),
             usage: None,
+            use_kind: Some("内服".to_owned()),
             quantity: "1".to_owned(),
             unit: "錠".to_owned(),
             supply: Some("30日分".to_owned()),

@@ -14,5 +14,5 @@ pub use identifiers::{InstitutionCode, InsurerNumber};
 pub use qualification::{
     Answer, Card, ConsentItem, ContributionRatio, DiseaseCertificate, DiseaseSection,
     ElderlyCertificate, Inquiry, LimitCertificate, LimitSection, MedicalConsents, Qualification,
-    QualificationResult, ResultInfo, Search,
+    QualificationResult, Registration, ResultInfo, Search,
 };

@@ -12,7 +12,8 @@ use crate::{
     },
     domain::{
         convert::{
-            DecodeProblem, Findings, code, text, wire_code, wire_date, wire_number, wire_time,
+            DecodeProblem, Findings, code, parse_month, text, wire_code, wire_date, wire_number,
+            wire_time,
         },
         identifiers::InsurerNumber,
     },
@@ -57,7 +58,7 @@ impl Card {
             .join(" ")
     }
 
-    fn read(
+    pub(crate) fn read(
         findings: &mut Findings,
         insurer: &Option<String>,
         symbol: &Option<String>,
@@ -222,7 +223,12 @@ impl Qualification {
         );
         let name = findings.required_text("Name", &r.name);
         let birthdate = findings.required_date("Birthdate", &r.birthdate);
-        let insurer_name = findings.required_text("InsurerName", &r.insurer_name);
+        // 医療扶助 names its 福祉事務所 (WelfareOfficeName) where others name the insurer.
+        let insurer_name = if card_classification == Some(InsuredCardClassification::MedicalAid) {
+            text(&r.insurer_name)
+        } else {
+            findings.required_text("InsurerName", &r.insurer_name)
+        };
         let ratio = |findings: &mut Findings, element, value: &Option<String>| {
             findings.number(element, value).map(ContributionRatio)
         };
@@ -302,7 +308,20 @@ impl Qualification {
                     })
                     .collect(),
             },
-            medical_tickets: r.medical_tickets.clone(),
+            medical_tickets: {
+                // The tickets are shown as received; a 診療年月 that is no month is warned about.
+                for ticket in &r.medical_tickets {
+                    if let Some(raw) = text(&ticket.medical_treatment_month)
+                        && parse_month(&raw).is_none()
+                    {
+                        findings.push(
+                            "MedicalTreatmentMonth",
+                            DecodeProblem::Unreadable { value: raw },
+                        );
+                    }
+                }
+                r.medical_tickets.clone()
+            },
             consents: MedicalConsents {
                 checkups: consent(
                     findings,
@@ -636,6 +655,15 @@ impl QualificationResult {
     pub fn from_wire(message: &wire::QualificationResult) -> (QualificationResult, Findings) {
         let mut findings = Findings::default();
         let body = &message.body;
+        // What oqs-interface.md §4.1 and §4.2 require of every result (bulk headers differ, so
+        // `ResultInfo` itself requires nothing).
+        let header = &message.header;
+        findings.require("ProcessExecutionTime", &header.process_execution_time);
+        findings.require(
+            "QualificationConfirmationDate",
+            &header.qualification_confirmation_date,
+        );
+        findings.require("ProcessingResultStatus", &body.processing_result_status);
         let result = QualificationResult {
             info: ResultInfo::from_wire(&message.header, &mut findings),
             answer: Answer {
@@ -685,6 +713,51 @@ impl QualificationResult {
     }
 }
 
+/// A 照会番号 registration (`OQSsiimm01req`, or one entry of `OQSmuimm01req`), typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Registration {
+    /// 照会番号, at most 50 characters.
+    pub reference_number: Option<String>,
+    pub card: Card,
+}
+
+impl Registration {
+    /// Reads a registration; a missing 照会番号, insurer number or 番号 is a finding.
+    pub fn from_wire(r: &wire::ReferenceRegistration, findings: &mut Findings) -> Registration {
+        let reference_number = findings.required_text("ReferenceNumber", &r.reference_number);
+        findings.require("InsurerNumber", &r.insurer_number);
+        findings.require(
+            "InsuredIdentificationNumber",
+            &r.insured_identification_number,
+        );
+        Registration {
+            reference_number,
+            card: Card::read(
+                findings,
+                &r.insurer_number,
+                &r.insured_card_symbol,
+                &r.insured_identification_number,
+                &r.insured_branch_number,
+            ),
+        }
+    }
+
+    /// The wire entry, with the insurer number in its 8-character form (oqs-interface.md §8).
+    pub fn to_wire(&self) -> wire::ReferenceRegistration {
+        wire::ReferenceRegistration {
+            reference_number: self.reference_number.clone(),
+            insurer_number: self
+                .card
+                .insurer_number
+                .as_ref()
+                .map(InsurerNumber::to_wire),
+            insured_card_symbol: self.card.symbol.clone(),
+            insured_identification_number: self.card.number.clone(),
+            insured_branch_number: self.card.branch.clone(),
+        }
+    }
+}
+
 /// A qualification inquiry to send (`OQSsiquc01req`), typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Inquiry {
@@ -714,9 +787,11 @@ impl Inquiry {
                         "InsuredIdentificationNumber",
                         &search.insured_identification_number,
                     );
-                    if text(&search.birthdate).is_none() {
-                        findings.push("Birthdate", DecodeProblem::Missing);
-                    }
+                    findings.require("Birthdate", &search.birthdate);
+                    findings.require(
+                        "LimitApplicationCertificateRelatedConsFlg",
+                        &search.limit_consent_flag,
+                    );
                     Search::from_wire(search, &mut findings)
                 }
                 None => {

@@ -9,7 +9,6 @@ use crate::{
     domain::{Card, QualificationResult},
     text,
     time::Timestamp,
-    wire::{EncodeError, Encoding},
 };
 
 /// The medical institution an endpoint serves.
@@ -177,15 +176,17 @@ pub struct HistoryRecord {
 
 impl HistoryRecord {
     /// The record of a qualification result: the list columns taken from its first record (or, when
-    /// it has none, from what was searched for), the viewing consents it grants, and the message
-    /// itself in UTF-8.
+    /// it has none, from what was searched for), the viewing consents it grants, and the message as it
+    /// was given (`message`, UTF-8). The message is handed in rather than made from `result`: a
+    /// received answer must be kept exactly, including what its domain reading could not hold.
     pub fn of_result(
         id: u64,
         at: Timestamp,
         login_id: &str,
         reader_id: Option<&str>,
         result: &QualificationResult,
-    ) -> Result<HistoryRecord, EncodeError> {
+        message: String,
+    ) -> HistoryRecord {
         let first = result.answer.qualifications.first();
         let search = result.answer.search.as_ref();
         let card = first.map(|q| &q.card).or(search.map(|s| &s.card));
@@ -201,13 +202,12 @@ impl HistoryRecord {
                 until: Timestamp::from_jst_naive(until),
             })
         });
-        let xml = result.to_wire().encode(Encoding::Utf8)?;
         let classification = result
             .info
             .classification
             .clone()
             .unwrap_or(ReferenceClassification::InsuranceCard);
-        Ok(HistoryRecord {
+        HistoryRecord {
             id,
             at,
             login_id: login_id.to_owned(),
@@ -230,9 +230,8 @@ impl HistoryRecord {
                 .and_then(|q| q.birthdate)
                 .or(search.and_then(|s| s.birthdate)),
             viewing,
-            // The encoder writes UTF-8 when asked to, so nothing is lost here.
-            result_xml: String::from_utf8_lossy(&xml).into_owned(),
-        })
+            result_xml: message,
+        }
     }
 }
 

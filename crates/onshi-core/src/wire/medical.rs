@@ -112,8 +112,9 @@ wire_element! {
         /// 診療年月, YYYYMM.
         month: text "MeTrMonth",
         prescriber_name: text "PrlsHNm",
-        /// 処方区分 (院内 / 院外).
+        /// Its meaning is not public; the one peer reading it takes it as a 自院 flag.
         prescription_kind: text "PrIsOrg",
+        /// 院内 or 院外.
         in_out: text "InOut",
         days: (list DrugDay, "DiDateInf") "DiDateInfs",
     }

@@ -47,6 +47,8 @@ pub enum DecodeError {
     UndefinedEntity { name: String },
     #[error("elements are nested more than {limit} deep")]
     TooDeep { limit: usize },
+    #[error("more than {limit} elements for the document's size")]
+    TooManyElements { limit: usize },
     #[error("there is more than one root element")]
     MultipleRoots,
     #[error("malformed XML at byte {position}: {message}")]
@@ -67,6 +69,8 @@ pub enum DecodeError {
 pub enum EncodeError {
     #[error("Shift_JIS cannot carry {character:?} in {element}")]
     Unrepresentable { element: String, character: char },
+    #[error("{character:?} in {element} is not a character XML allows")]
+    NotXml { element: String, character: char },
 }
 
 /// An element type of a message: read from a tree, written in the official order.

@@ -32,11 +32,12 @@ wire_element! {
 }
 
 wire_element! {
-    /// The body of `OQSsiimm01res`. Its real layout is not public; this follows the peer that parses it.
+    /// The body of `OQSsiimm01res`. Its real layout is not public; like the peer that parses it, the
+    /// outcome is found at any depth (a wrapper element the real file may have changes nothing).
     pub struct ReferenceResultBody {
-        processing_result_status: text "ProcessingResultStatus",
-        processing_result_code: text "ProcessingResultCode",
-        processing_result_message: text "ProcessingResultMessage",
+        processing_result_status: deep_text "ProcessingResultStatus",
+        processing_result_code: deep_text "ProcessingResultCode",
+        processing_result_message: deep_text "ProcessingResultMessage",
         registration: (one ReferenceRegistration) "ReferenceNumberRegistrationInfo",
     }
 }

@@ -12,13 +12,18 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::SHIFT_JIS;
+use encoding_rs::{DecoderResult, SHIFT_JIS};
 use quick_xml::{Reader, events::Event};
 
 use crate::wire::{DecodeError, EncodeError};
 
 /// The deepest nesting accepted. The official messages nest about seven deep.
 pub const MAX_DEPTH: usize = 32;
+
+/// Input bytes per element at the least: the official messages spend 29 bytes or more on each element
+/// (research fixtures), so a document denser than this is no message, and refusing it bounds the
+/// tree's memory to a small multiple of the input however it is built.
+pub const BYTES_PER_ELEMENT: usize = 16;
 
 /// A text encoding the interface allows (`CharacterCodeIdentifier`, OQSCD005).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,7 +126,7 @@ pub fn parse(bytes: &[u8], limit: usize) -> Result<Document, DecodeError> {
         });
     }
     let (encoding, text) = decode_text(bytes)?;
-    let root = build_tree(&text)?;
+    let root = build_tree(&text, (bytes.len() / BYTES_PER_ELEMENT).max(64))?;
     Ok(Document { encoding, root })
 }
 
@@ -159,18 +164,41 @@ fn decode_text(bytes: &[u8]) -> Result<(Encoding, Cow<'_, str>), DecodeError> {
                     offset: e.valid_up_to() + usize::from(bom) * 3,
                 }
             })?,
-            Encoding::ShiftJis => SHIFT_JIS
-                .decode_without_bom_handling_and_without_replacement(body)
-                .ok_or(DecodeError::InvalidBytes {
-                    encoding,
-                    offset: 0,
-                })?,
+            Encoding::ShiftJis => Cow::Owned(decode_shift_jis(body)?),
         };
     Ok((encoding, text))
 }
 
+/// Shift_JIS (CP932) to text, strictly: the first invalid sequence is an error naming its offset.
+fn decode_shift_jis(body: &[u8]) -> Result<String, DecodeError> {
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    // Every Shift_JIS byte becomes at most three UTF-8 bytes.
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
+    let mut text = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut text, true);
+    match result {
+        DecoderResult::InputEmpty => Ok(text),
+        DecoderResult::Malformed(bad, after) => Err(DecodeError::InvalidBytes {
+            encoding: Encoding::ShiftJis,
+            offset: read
+                .saturating_sub(usize::from(bad))
+                .saturating_sub(usize::from(after)),
+        }),
+        // The buffer was sized for the whole input, so this cannot happen; say so if it does.
+        DecoderResult::OutputFull => Err(DecodeError::InvalidBytes {
+            encoding: Encoding::ShiftJis,
+            offset: read,
+        }),
+    }
+}
+
 /// The `encoding` label of the XML declaration, read as ASCII (every allowed encoding agrees on it).
 fn declared_label(bytes: &[u8]) -> Option<String> {
+    // Strictly the declaration comes first; a stray line break before it is common and harmless.
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let bytes = &bytes[start..];
     let head = bytes.get(..bytes.len().min(256))?;
     if !head.starts_with(b"<?xml") {
         return None;
@@ -187,11 +215,22 @@ fn declared_label(bytes: &[u8]) -> Option<String> {
     Some(value[..value.find(quote)?].to_owned())
 }
 
-fn build_tree(text: &str) -> Result<Element, DecodeError> {
+fn build_tree(text: &str, max_elements: usize) -> Result<Element, DecodeError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut elements = 0usize;
+    let mut count = || {
+        elements += 1;
+        if elements > max_elements {
+            Err(DecodeError::TooManyElements {
+                limit: max_elements,
+            })
+        } else {
+            Ok(())
+        }
+    };
     loop {
         let position = reader.buffer_position();
         let event = reader.read_event().map_err(|e| DecodeError::Malformed {
@@ -204,9 +243,11 @@ fn build_tree(text: &str) -> Result<Element, DecodeError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
                 }
+                count()?;
                 stack.push(Element::new(local_name(start.name().as_ref())));
             }
             Event::Empty(start) => {
+                count()?;
                 let element = Element::new(local_name(start.name().as_ref()));
                 attach(&mut stack, &mut root, element)?;
             }
@@ -284,6 +325,12 @@ fn append_text(
     stack: &mut [Element],
     text: &str,
 ) -> Result<(), DecodeError> {
+    if let Some(c) = text.chars().find(|c| !is_xml_char(*c)) {
+        return Err(malformed(
+            reader,
+            &format!("U+{:04X} is not a character XML allows", u32::from(c)),
+        ));
+    }
     match stack.last_mut() {
         Some(element) => element.text.push_str(text),
         // Whitespace around the root is allowed; anything else there is not XML.
@@ -345,19 +392,26 @@ impl Writer {
         } else {
             text
         };
-        if self.encoding == Encoding::ShiftJis
-            && let Some(character) = first_unencodable(text)
-        {
-            return Err(EncodeError::Unrepresentable {
+        if let Some(character) = text.chars().find(|c| !is_xml_char(*c)) {
+            return Err(EncodeError::NotXml {
                 element: name.to_owned(),
                 character,
             });
         }
+        let text = match self.encoding {
+            Encoding::Utf8 => Cow::Borrowed(text),
+            Encoding::ShiftJis => {
+                for_shift_jis(text).map_err(|character| EncodeError::Unrepresentable {
+                    element: name.to_owned(),
+                    character,
+                })?
+            }
+        };
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
         self.out.push('>');
-        self.out.push_str(&quick_xml::escape::escape(text));
+        self.out.push_str(&quick_xml::escape::escape(text.as_ref()));
         self.out.push_str("</");
         self.out.push_str(name);
         self.out.push_str(">\n");
@@ -366,6 +420,15 @@ impl Writer {
 
     /// A whole tree as it was read: leaves as text, containers with their children.
     pub fn element(&mut self, element: &Element) -> Result<(), EncodeError> {
+        // Names come from the message types, which are ASCII, except in trees kept as read.
+        if self.encoding == Encoding::ShiftJis
+            && let Err(character) = for_shift_jis(&element.name)
+        {
+            return Err(EncodeError::Unrepresentable {
+                element: element.name.clone(),
+                character,
+            });
+        }
         if element.children.is_empty() {
             return self.leaf(&element.name, &element.text);
         }
@@ -393,15 +456,67 @@ impl Writer {
     }
 }
 
-/// The first character of `text` that Shift_JIS (CP932) cannot carry, if any.
-pub fn first_unencodable(text: &str) -> Option<char> {
-    let (_, _, had_errors) = SHIFT_JIS.encode(text);
-    if !had_errors {
-        return None;
+/// The characters of JIS X 0208 that Unicode spells two ways: as the JIS mapping has them (what macOS
+/// and JIS-based software type) and as Windows' CP932 has them. They are the same characters in the
+/// same Shift_JIS bytes, so the JIS forms are written as those bytes rather than refused.
+const JIS_FORMS: [(char, char); 7] = [
+    ('\u{301C}', '\u{FF5E}'), // 〜 WAVE DASH → ～
+    ('\u{2016}', '\u{2225}'), // ‖ → ∥
+    ('\u{2212}', '\u{FF0D}'), // − MINUS SIGN → －
+    ('\u{2014}', '\u{2015}'), // — EM DASH → ―
+    ('\u{00A2}', '\u{FFE0}'), // ¢ → ￠
+    ('\u{00A3}', '\u{FFE1}'), // £ → ￡
+    ('\u{00AC}', '\u{FFE2}'), // ¬ → ￢
+];
+
+/// Characters encoding_rs writes as bytes that read back as other characters: ¥ as 0x5C (read back as
+/// a backslash) and ‾ as 0x7E (read back as a tilde). Writing them would silently change the text.
+const READ_BACK_OTHERWISE: [char; 2] = ['\u{00A5}', '\u{203E}'];
+
+/// `text` as Shift_JIS (CP932) carries it, with the JIS forms in their CP932 spelling, or the first
+/// character it cannot carry.
+pub fn for_shift_jis(text: &str) -> Result<Cow<'_, str>, char> {
+    let text = if text
+        .chars()
+        .any(|c| JIS_FORMS.iter().any(|(jis, _)| *jis == c))
+    {
+        Cow::Owned(
+            text.chars()
+                .map(|c| {
+                    JIS_FORMS
+                        .iter()
+                        .find(|(jis, _)| *jis == c)
+                        .map_or(c, |(_, cp932)| *cp932)
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    };
+    if let Some(c) = text.chars().find(|c| READ_BACK_OTHERWISE.contains(c)) {
+        return Err(c);
+    }
+    if !SHIFT_JIS.encode(&text).2 {
+        return Ok(text);
     }
     // encoding_rs would have written a numeric character reference in its place; find which one.
-    text.chars()
+    match text
+        .chars()
         .find(|c| SHIFT_JIS.encode(c.encode_utf8(&mut [0; 4])).2)
+    {
+        Some(c) => Err(c),
+        None => Ok(text),
+    }
+}
+
+/// The first character of `text` that Shift_JIS (CP932) cannot carry, if any.
+pub fn first_unencodable(text: &str) -> Option<char> {
+    for_shift_jis(text).err()
+}
+
+/// Whether XML 1.0 allows the character in a document (its `Char` production).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 #[cfg(test)]
@@ -567,5 +682,100 @@ mod tests {
         assert_eq!(first_unencodable("新橋 太郎 ①～"), None);
         assert_eq!(first_unencodable("吉田 𠮷田"), Some('𠮷'));
         assert_eq!(first_unencodable("emoji 😀"), Some('😀'));
+    }
+
+    /// Regression (review of issue 3): the JIS spellings of CP932 characters were refused, and ¥ and ‾
+    /// were written as bytes that read back as other characters.
+    #[test]
+    fn shift_jis_takes_the_jis_spellings_and_refuses_what_would_read_back_otherwise() {
+        let check = |input: &str, expected: Result<&str, char>| {
+            let mut writer = Writer::new(Encoding::ShiftJis);
+            let written = writer.leaf("N", input).map(|()| writer.finish());
+            match (written, expected) {
+                (Ok(bytes), Ok(read_back)) => {
+                    let doc = parse(&bytes, 1 << 20).expect("reads back");
+                    assert_eq!(doc.root.text, read_back, "{input}");
+                }
+                (Err(EncodeError::Unrepresentable { character, .. }), Err(expected)) => {
+                    assert_eq!(character, expected, "{input}");
+                }
+                (other, _) => panic!("{input}: {other:?}"),
+            }
+        };
+        check("10時〜12時", Ok("10時～12時"));
+        check("A‖B", Ok("A∥B"));
+        check("−5", Ok("－5"));
+        check("A—B", Ok("A―B"));
+        check("¢£¬", Ok("￠￡￢"));
+        check("￥1000", Ok("￥1000"));
+        check("¥1000", Err('¥'));
+        check("a‾b", Err('‾'));
+    }
+
+    #[test]
+    fn characters_xml_does_not_allow_are_refused_both_ways() {
+        assert!(matches!(
+            parse_str("<X><N>a&#1;b</N></X>"),
+            Err(DecodeError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_str("<X><N>a\u{1}b</N></X>"),
+            Err(DecodeError::Malformed { .. })
+        ));
+        let mut writer = Writer::new(Encoding::Utf8);
+        assert!(matches!(
+            writer.leaf("N", "a\u{1}b"),
+            Err(EncodeError::NotXml {
+                character: '\u{1}',
+                ..
+            })
+        ));
+        assert_eq!(
+            parse_str("<X><N>a&#9;b</N></X>").map(|d| d.root.children[0].text.clone()),
+            Ok("a\tb".to_owned())
+        );
+    }
+
+    /// Regression (review of issue 3): a document of nothing but empty elements made a tree some
+    /// twenty-six times its size.
+    #[test]
+    fn a_document_denser_than_any_message_is_refused() {
+        let dense = format!("<XmlMsg>{}</XmlMsg>", "<a/>".repeat(10_000));
+        assert!(matches!(
+            parse(dense.as_bytes(), 1 << 20),
+            Err(DecodeError::TooManyElements { .. })
+        ));
+        let plain = format!(
+            "<XmlMsg>{}</XmlMsg>",
+            "<Birthdate>19540326</Birthdate>".repeat(10_000)
+        );
+        assert_eq!(
+            parse(plain.as_bytes(), 1 << 20).map(|d| d.root.children.len()),
+            Ok(10_000)
+        );
+    }
+
+    #[test]
+    fn a_line_break_before_the_declaration_still_names_the_encoding() {
+        let sjis = SHIFT_JIS
+            .encode("\r\n<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X><N>新橋</N></X>")
+            .0;
+        let doc = parse(&sjis, 1 << 20).expect("Shift_JIS");
+        assert_eq!(doc.encoding, Encoding::ShiftJis);
+        assert_eq!(doc.root.text_of("N").as_deref(), Some("新橋"));
+    }
+
+    #[test]
+    fn invalid_shift_jis_names_its_offset() {
+        let mut bytes = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><X>".to_vec();
+        let at = bytes.len();
+        bytes.extend_from_slice(&[0x81, 0x20, b'<', b'/', b'X', b'>']);
+        assert_eq!(
+            parse(&bytes, 1 << 20),
+            Err(DecodeError::InvalidBytes {
+                encoding: Encoding::ShiftJis,
+                offset: at
+            })
+        );
     }
 }

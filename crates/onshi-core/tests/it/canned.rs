@@ -221,9 +221,11 @@ fn seed_003_drug_list_and_checkups() {
         .iter()
         .map(|d| {
             (
-                d.date.format("%y年%-m月%-d日").to_string(),
+                d.date
+                    .map(|date| date.format("%y年%-m月%-d日").to_string())
+                    .unwrap_or_default(),
                 d.place.clone(),
-                d.use_kind.clone(),
+                d.use_kind(),
                 d.drugs
                     .iter()
                     .map(|i| (i.name.clone(), i.amount()))
@@ -266,12 +268,34 @@ fn seed_003_drug_list_and_checkups() {
         ]
     );
     let checkup = &canned::medical::checkups()[0];
-    assert_eq!(checkup.date.to_string(), "2020-06-15");
+    assert_eq!(
+        checkup.date.map(|d| d.to_string()).as_deref(),
+        Some("2020-06-15")
+    );
     let values: Vec<(&str, Option<&str>)> = checkup
         .values
         .iter()
         .map(|v| (v.name.as_str(), v.value.as_deref()))
         .collect();
+    // The report's groups, in its order, as seed 003 prints them.
+    let mut groups: Vec<&str> = Vec::new();
+    for v in &checkup.values {
+        if groups.last() != Some(&v.group()) {
+            groups.push(v.group());
+        }
+    }
+    assert_eq!(
+        groups,
+        [
+            "基本項目",
+            "血圧",
+            "脂質",
+            "肝機能",
+            "血糖",
+            "尿検査",
+            "詳細項目"
+        ]
+    );
     for expected in [
         ("身長", Some("157.1")),
         ("体重", Some("59.4")),

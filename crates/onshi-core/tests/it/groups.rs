@@ -14,14 +14,34 @@ use onshi_core::{
         session::SignedIn,
     },
     domain::{
-        Findings, QualificationResult,
-        medical::{CheckupReport, DrugHistory},
+        Card, Findings, InsurerNumber, QualificationResult, Registration,
+        medical::{CheckupReport, DrugHistory, MedicalRequest},
     },
     store::{CardKey, ConsentChoices, StoreRead, VisitMethod},
     wire::{self, Encoding},
 };
 
 use crate::harness::{Harness, fixture, problem};
+
+/// One registration as a terminal writes it: through the domain type, which pads the insurer number.
+fn registration(
+    reference: &str,
+    insurer: &str,
+    symbol: Option<&str>,
+    number: &str,
+    branch: Option<&str>,
+) -> wire::ReferenceRegistration {
+    Registration {
+        reference_number: Some(reference.to_owned()),
+        card: Card {
+            insurer_number: Some(InsurerNumber::from_wire(insurer)),
+            symbol: symbol.map(str::to_owned),
+            number: Some(number.to_owned()),
+            branch: branch.map(str::to_owned),
+        },
+    }
+    .to_wire()
+}
 
 fn reference_request(
     reference: &str,
@@ -36,13 +56,13 @@ fn reference_request(
             ..wire::RequestHeader::default()
         },
         body: wire::ReferenceRequestBody {
-            registration: Some(wire::ReferenceRegistration {
-                reference_number: Some(reference.to_owned()),
-                insurer_number: Some(insurer.to_owned()),
-                insured_card_symbol: Some(symbol.to_owned()),
-                insured_identification_number: Some(number.to_owned()),
-                insured_branch_number: Some(branch.to_owned()),
-            }),
+            registration: Some(registration(
+                reference,
+                insurer,
+                Some(symbol),
+                number,
+                Some(branch),
+            )),
         },
     }
     .encode(Encoding::Utf8)
@@ -353,19 +373,8 @@ fn bulk_reference_registration() {
         },
         body: wire::BulkReferenceRequestBody {
             registrations: vec![
-                wire::ReferenceRegistration {
-                    reference_number: Some("R-1".to_owned()),
-                    insurer_number: Some("138057".to_owned()),
-                    insured_card_symbol: Some("大田".to_owned()),
-                    insured_identification_number: Some("1234".to_owned()),
-                    insured_branch_number: Some("01".to_owned()),
-                },
-                wire::ReferenceRegistration {
-                    reference_number: Some("R-2".to_owned()),
-                    insurer_number: Some("27138056".to_owned()),
-                    insured_identification_number: Some("000".to_owned()),
-                    ..wire::ReferenceRegistration::default()
-                },
+                registration("R-1", "138057", Some("大田"), "1234", Some("01")),
+                registration("R-2", "27138056", None, "000", None),
             ],
         },
     };
@@ -474,21 +483,19 @@ fn visit(h: &mut Harness, token: &str, person: &str, consents: ConsentChoices) {
 }
 
 fn medical_request(insurer: &str, symbol: &str, number: &str, branch: &str) -> Vec<u8> {
-    wire::MedicalInfoRequest {
-        header: wire::MedicalInfoRequestHeader {
-            medical_institution_code: Some("1234567897".to_owned()),
-            insurer_number: Some(insurer.to_owned()),
-            insured_card_symbol: Some(symbol.to_owned()),
-            insured_identification_number: Some(number.to_owned()),
-            insured_branch_number: Some(branch.to_owned()),
-            arbitrary_file_identifier: Some("yzk-1".to_owned()),
+    MedicalRequest {
+        institution_code: Some("1234567897".to_owned()),
+        card: Card {
+            insurer_number: Some(InsurerNumber::from_wire(insurer)),
+            symbol: Some(symbol.to_owned()),
+            number: Some(number.to_owned()),
+            branch: Some(branch.to_owned()),
         },
-        body: wire::MedicalInfoRequestBody {
-            file_category: Some("2".to_owned()),
-            prdi_inf_classification: Some("1".to_owned()),
-            ..wire::MedicalInfoRequestBody::default()
-        },
+        arbitrary_file_identifier: Some("yzk-1".to_owned()),
+        file_category: Some("2".to_owned()),
+        ..MedicalRequest::default()
     }
+    .to_wire()
     .encode(Encoding::ShiftJis)
     .expect("encodes")
 }
@@ -529,13 +536,13 @@ fn medical_information_within_24_hours_of_consent() {
     assert_eq!(history.dispensings.len(), 7, "seed 003's 処方実績");
     assert_eq!(
         history.dispensings[0].date,
-        NaiveDate::from_ymd_opt(2022, 9, 10).expect("date")
+        NaiveDate::from_ymd_opt(2022, 9, 10)
     );
     assert_eq!(
         history.dispensings[0].drugs[0].name,
         "アムロジピン錠2.5mg「オーハラ」"
     );
-    assert_eq!(history.dispensings[4].use_kind, "外用");
+    assert_eq!(history.dispensings[4].use_kind(), "外用");
     assert_eq!(history.dispensings[4].drugs[1].amount(), "4g 1瓶分");
 
     let checkups = h.xml(&client::medical_checkups(
@@ -545,7 +552,7 @@ fn medical_information_within_24_hours_of_consent() {
     let checkups = wire::CheckupResult::decode(&checkups.body).expect("tkk");
     let report = CheckupReport::from_wire(&checkups, &mut Findings::default());
     let c = &report.checkups[0];
-    assert_eq!(c.date, NaiveDate::from_ymd_opt(2020, 6, 15).expect("date"));
+    assert_eq!(c.date, NaiveDate::from_ymd_opt(2020, 6, 15));
     let flagged: Vec<&str> = c
         .values
         .iter()

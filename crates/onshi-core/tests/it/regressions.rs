@@ -458,3 +458,56 @@ fn an_inquiry_cannot_be_recorded_under_another_users_name() {
     let page: HistoryPage = h.json(&client::history(&staff, &HistorySearch::default()), 200);
     assert_eq!(page.items[0].login_id, "002");
 }
+
+#[test]
+fn registrations_and_medical_requests_pad_a_six_digit_insurer_number_to_eight() {
+    let card = Card {
+        insurer_number: Some(InsurerNumber::from_wire("138057")),
+        symbol: Some("大田".to_owned()),
+        number: Some("1234".to_owned()),
+        branch: Some("01".to_owned()),
+    };
+    let registration = onshi_core::domain::Registration {
+        reference_number: Some("R-1".to_owned()),
+        card: card.clone(),
+    }
+    .to_wire();
+    assert_eq!(registration.insurer_number.as_deref(), Some("  138057"));
+    let request = onshi_core::domain::medical::MedicalRequest {
+        card,
+        ..Default::default()
+    }
+    .to_wire();
+    assert_eq!(request.header.insurer_number.as_deref(), Some("  138057"));
+}
+
+#[test]
+fn a_reference_result_is_read_whatever_wraps_its_outcome() {
+    let wrapped = "<XmlMsg><MessageHeader/><MessageBody><Result>\
+        <ProcessingResultStatus>2</ProcessingResultStatus>\
+        <ProcessingResultCode>E1</ProcessingResultCode></Result></MessageBody></XmlMsg>";
+    let message = wire::ReferenceResult::decode(wrapped.as_bytes()).expect("decodes");
+    assert_eq!(message.body.processing_result_status.as_deref(), Some("2"));
+    assert_eq!(message.body.processing_result_code.as_deref(), Some("E1"));
+}
+
+#[test]
+fn a_medical_ticket_month_that_is_no_month_is_warned_about() {
+    let record = wire::QualificationRecord {
+        medical_tickets: vec![wire::MedicalTicketInfo {
+            medical_treatment_month: Some("202613".to_owned()),
+            ..wire::MedicalTicketInfo::default()
+        }],
+        ..wire::QualificationRecord::default()
+    };
+    let mut findings = onshi_core::domain::Findings::default();
+    let q = onshi_core::domain::Qualification::from_wire(&record, &mut findings);
+    assert_eq!(q.medical_tickets.len(), 1, "kept as received");
+    assert!(
+        findings
+            .0
+            .iter()
+            .any(|f| f.element == "MedicalTreatmentMonth"),
+        "{findings:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Decoding the official messages from fixture files (hand-written, or peers' synthetic samples),
 //! never from our own encoder's output, and the domain conversion of what they carry.
 
+use chrono::NaiveDate;
 use onshi_core::{
     codes::{
         CharacterCodeIdentifier, CodeTable, PersonalFamily, QualificationValidity, ReasonOfLoss,
@@ -178,9 +179,17 @@ fn a_byte_order_mark_and_missing_elements() {
         .filter(|f| f.problem == DecodeProblem::Missing)
         .map(|f| f.element)
         .collect();
+    // What §4.1 and §4.2 require of every result, then what §4.3 requires of each record.
     assert_eq!(
         missing,
-        ["InsuredCardClassification", "Birthdate", "InsurerName"]
+        [
+            "ProcessExecutionTime",
+            "QualificationConfirmationDate",
+            "ProcessingResultStatus",
+            "InsuredCardClassification",
+            "Birthdate",
+            "InsurerName"
+        ]
     );
 }
 
@@ -316,13 +325,39 @@ fn drug_and_checkup_results() {
     let history = DrugHistory::from_wire(&drugs, &mut findings);
     assert_eq!(history.patient.name.as_deref(), Some("中原　さくら"));
     let d = &history.dispensings[0];
-    assert_eq!((d.place.as_str(), d.use_kind.as_str()), ("院内", "内服"));
+    // 院内/院外 is InOut; PrIsOrg's meaning is not public and is not read as the place.
+    assert_eq!((d.place.as_str(), d.use_kind().as_str()), ("院内", "内服"));
     assert_eq!(d.institution.as_deref(), Some("医療法人 社内科クリニック"));
     assert_eq!(d.drugs[0].amount(), "1錠 30日分");
     assert_eq!(d.drugs[1].name, "テルミサルタン錠20mg「TCK」");
+    // A day without 調剤日 is kept under its month, its 処方日 kept, and each drug keeps its own
+    // 使用区分 (review of issue 3).
+    let undated = &history.dispensings[1];
+    assert_eq!(undated.date, None);
+    assert_eq!(undated.day_label(), "2022/09（日付不明）");
+    assert_eq!(undated.prescribed, NaiveDate::from_ymd_opt(2022, 9, 14));
+    assert_eq!(undated.use_kind(), "内服・外用");
+    let again = DrugHistory::from_wire(
+        &wire::DrugResult {
+            header: drugs.header.clone(),
+            body: history.to_wire_body(),
+        },
+        &mut Findings::default(),
+    );
+    assert_eq!(again.dispensings, history.dispensings, "round trip");
+    let reported: Vec<(&str, &DecodeProblem)> =
+        findings.0.iter().map(|f| (f.element, &f.problem)).collect();
+    assert_eq!(
+        reported,
+        [
+            ("DiDate", &DecodeProblem::Missing),
+            ("CzDiInf", &DecodeProblem::NotShown)
+        ]
+    );
 
     let checkups = wire::CheckupResult::decode(&fixture("tkk-res.xml")).expect("tkk");
     assert_eq!(checkups.header.result_code.as_deref(), Some("1"));
+    let mut findings = Findings::default();
     let report = CheckupReport::from_wire(&checkups, &mut findings);
     let c = &report.checkups[0];
     assert_eq!(c.objective.as_deref(), Some("特記すべきことなし"));
@@ -334,5 +369,24 @@ fn drug_and_checkup_results() {
         .map(|v| v.name.as_str())
         .collect();
     assert_eq!(flagged, ["LDL-コレステロール"]);
-    assert!(findings.0.is_empty());
+    // Groups come from the report's layout, not from Oid; a coded answer shows its label.
+    let shown: Vec<(&str, &str, Option<&str>)> = c
+        .values
+        .iter()
+        .map(|v| (v.group(), v.name.as_str(), v.shown()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("脂質", "LDL-コレステロール", Some("154")),
+            ("血圧", "収縮期血圧", Some("117")),
+            ("その他", "服薬1(血圧)", Some("はい")),
+        ]
+    );
+    assert_eq!(c.values[2].code.as_deref(), Some("9N701000000000011"));
+    // A checkup without 実施日 is kept, with a finding.
+    assert_eq!(report.checkups[1].date, None);
+    assert_eq!(report.checkups[1].values[0].name, "身長");
+    let reported: Vec<&str> = findings.0.iter().map(|f| f.element).collect();
+    assert_eq!(reported, ["EffectiveTime"]);
 }
