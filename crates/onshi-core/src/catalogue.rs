@@ -137,6 +137,8 @@ pub const PASSWORD_TOO_LONG: &str = "パスワードは128文字以内で入力�
 /// Ours: catches typing with the input method still on.
 pub const PASSWORD_NOT_ASCII: &str =
     "パスワードに全角文字が含まれています。半角で入力してください。";
+/// Ours: a tab or another control character, which no keyboard types into a password field.
+pub const PASSWORD_CONTROL: &str = "パスワードに使用できない文字が含まれています。";
 /// Ours: the new-password rule (the official rule is not public).
 pub const PASSWORD_WEAK: &str = "新しいパスワードは8文字以上で、英大文字・英小文字・数字・記号のうち3種類以上を含めてください。";
 /// Ours.
@@ -176,6 +178,19 @@ pub const SYMBOL_TOO_LONG: &str = "記号は20文字以内で入力してくだ�
 pub const NUMBER_REQUIRED: &str = "番号を入力してください。";
 /// Ours.
 pub const NUMBER_TOO_LONG: &str = "番号は20文字以内で入力してください。";
+/// Ours.
+pub const SYMBOL_NO_LETTER_OR_DIGIT: &str = "記号には文字または数字を入力してください。";
+/// Ours.
+pub const NUMBER_NO_LETTER_OR_DIGIT: &str = "番号には文字または数字を入力してください。";
+/// Ours: 後期高齢者医療 (法別番号 39) cards carry no 記号 (peers.md §3.4).
+pub const LATE_ELDERLY_NO_SYMBOL: &str =
+    "後期高齢者医療の被保険者証には記号がありません。記号は空欄にしてください。";
+/// Ours.
+pub const LATE_ELDERLY_NUMBER_FORMAT: &str =
+    "後期高齢者医療の被保険者番号は8桁の数字で入力してください。";
+/// Ours.
+pub const LATE_ELDERLY_NUMBER_CHECK_DIGIT: &str =
+    "被保険者番号が正しくありません（検証番号が一致しません）。入力内容を確認してください。";
 /// Ours: seed 001 says 枝番 is entered only where the card prints it; 後期高齢 cards have none.
 pub const BRANCH_REQUIRED: &str =
     "枝番を入力してください。（後期高齢者医療の保険証には枝番はありません）";
@@ -214,8 +229,13 @@ pub const DATE_UNRECOGNISED: &str =
 pub const DATE_UNKNOWN_ERA: &str = "元号が正しくありません。";
 /// Ours.
 pub const DATE_NO_SUCH_DATE: &str = "存在しない日付です。";
-/// Ours.
-pub const DATE_OUTSIDE_ERA: &str = "元号の期間外の日付です。";
+/// Ours: a date outside the era it is written in, with the era's span.
+pub fn date_outside_era(era: &str, first: &str, last: Option<&str>) -> String {
+    match last {
+        Some(last) => format!("{era}は{first}から{last}までです。"),
+        None => format!("{era}は{first}からです。"),
+    }
+}
 
 /// Ours: a Shift_JIS message carries, through a character reference, a character Shift_JIS cannot.
 pub fn not_shift_jis(character: char) -> String {

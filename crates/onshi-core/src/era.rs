@@ -244,6 +244,13 @@ pub fn parse(input: &str) -> Result<NaiveDate, EraError> {
                 .and_then(|digit| digit.to_digit(10))
                 .and_then(Era::from_digit)
                 .ok_or_else(unknown_era)?;
+            // A year 00 or a month beyond 12 is no era code but a mistyped Gregorian date (1954326
+            // for 19540326): say the format is wrong rather than that the date does not exist.
+            let year_and_month_read = number::<u32>(&code[1..3], 2..=2).is_some_and(|y| y >= 1)
+                && number::<u32>(&code[3..5], 2..=2).is_some_and(|m| (1..=12).contains(&m));
+            if !year_and_month_read {
+                return Err(unrecognised());
+            }
             (era, &[Token::Number(&code[1..])][..])
         }
         // Without an era the input can only be Gregorian, and its year must
@@ -283,14 +290,19 @@ pub enum EraError {
 }
 
 impl EraError {
-    /// A short Japanese message to show next to the date field (from the catalogue).
-    pub fn message(&self) -> &'static str {
+    /// A short Japanese message to show next to the date field (from the catalogue). A date outside
+    /// its era is told the era's span, so staff see which era the date belongs to.
+    pub fn message(&self) -> String {
         match self {
-            EraError::Empty => catalogue::DATE_REQUIRED,
-            EraError::Unrecognised { .. } => catalogue::DATE_UNRECOGNISED,
-            EraError::UnknownEra { .. } => catalogue::DATE_UNKNOWN_ERA,
-            EraError::NoSuchDate { .. } => catalogue::DATE_NO_SUCH_DATE,
-            EraError::OutsideEra { .. } => catalogue::DATE_OUTSIDE_ERA,
+            EraError::Empty => catalogue::DATE_REQUIRED.to_owned(),
+            EraError::Unrecognised { .. } => catalogue::DATE_UNRECOGNISED.to_owned(),
+            EraError::UnknownEra { .. } => catalogue::DATE_UNKNOWN_ERA.to_owned(),
+            EraError::NoSuchDate { .. } => catalogue::DATE_NO_SUCH_DATE.to_owned(),
+            EraError::OutsideEra { era, .. } => catalogue::date_outside_era(
+                era.kanji(),
+                &format(era.first_day()).unwrap_or_default(),
+                era.last_day().and_then(format).as_deref(),
+            ),
         }
     }
 }
@@ -391,10 +403,10 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
                 separator => Token::Separator(separator),
             }),
             CharKind::Other => {
-                // 「元」 is split off only before 「年」, so that an era name
-                // that merely starts with 元, such as 元禄, stays one word.
+                // 「元」 is split off only before 「年」 or a separator, so that an
+                // era name that merely starts with 元, such as 元禄, stays one word.
                 match run.strip_suffix('元') {
-                    Some(name) if rest.trim_start().starts_with('年') => {
+                    Some(name) if rest.trim_start().starts_with(['年', '.', '/', '-']) => {
                         if !name.is_empty() {
                             tokens.push(Token::Word(name));
                         }
@@ -443,12 +455,17 @@ fn fields(tokens: &[Token<'_>], year_digits: RangeInclusive<usize>) -> Option<(i
             _ => return None,
         },
         [
-            Token::Number(year),
+            year,
             Token::Separator(first),
             Token::Number(month),
             Token::Separator(second),
             Token::Number(day),
-        ] if first == second => (year, month, day),
+        ] if first == second => match year {
+            Token::Number(year) => (year, month, day),
+            // 「令和元.5.1」: 元 as the year of the dotted form too.
+            Token::Gannen => ("1", month, day),
+            _ => return None,
+        },
         [Token::Number(digits)] if digits.len() == year_digits.end() + 4 => {
             let (year, month_day) = digits.split_at(*year_digits.end());
             let (month, day) = month_day.split_at(2);
@@ -743,6 +760,11 @@ mod tests {
             ("S29ー3ー26", Ok("1954-03-26")),
             ("S29−3−26", Ok("1954-03-26")),
             ("昭和29.3.26", Ok("1954-03-26")),
+            // 元 in the dotted forms too (review of issue 3).
+            ("令和元.5.1", Ok("2019-05-01")),
+            ("令和元/5/1", Ok("2019-05-01")),
+            ("R元.5.1", Ok("2019-05-01")),
+            ("平成 元 . 1 . 8", Ok("1989-01-08")),
         ]);
     }
 
@@ -771,7 +793,12 @@ mod tests {
             ("３２９０３２６", Ok("1954-03-26")),
             ("6010101", Err(UnknownEra)),
             ("0290326", Err(UnknownEra)),
-            ("3291326", Err(NoSuchDate)),
+            // A month beyond 12 or a year 00 is a mistyped Gregorian date, not an era code
+            // (review of issue 3); a real month with an impossible day is no such date.
+            ("3291326", Err(Unrecognised)),
+            ("1954326", Err(Unrecognised)),
+            ("3000326", Err(Unrecognised)),
+            ("3290230", Err(NoSuchDate)),
         ]);
     }
 
@@ -867,7 +894,11 @@ mod tests {
             ),
             ("天平3年4月5日", "元号が正しくありません。"),
             ("平成2年2月29日", "存在しない日付です。"),
-            ("平成1年1月7日", "元号の期間外の日付です。"),
+            (
+                "平成1年1月7日",
+                "平成は平成元年1月8日から平成31年4月30日までです。",
+            ),
+            ("令和元年4月30日", "令和は令和元年5月1日からです。"),
         ];
         for (input, message) in cases {
             let error = parse(input).expect_err("every case here is invalid");

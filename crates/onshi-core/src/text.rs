@@ -206,8 +206,39 @@ pub fn hiragana_to_katakana(s: &str) -> String {
 /// prolonged sound mark ー is never folded, because in a name it is a real
 /// kana. Use the key only for comparing; display the original.
 pub fn name_key(s: &str) -> String {
-    let folded: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+    // The spacing marks ゛ and ゜ (legacy charts write ヴ as ウ゛) become the combining marks first,
+    // so that NFKC composes them with the kana before them; NFKC alone would turn them into a space
+    // and a lone mark.
+    let combined: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{309B}' => '\u{3099}',
+            '\u{309C}' => '\u{309A}',
+            c => c,
+        })
+        .collect();
+    let folded: String = combined
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+        .collect();
     hiragana_to_katakana(&folded)
+}
+
+/// Characters that show nothing but ride along when text is pasted from PDFs, spreadsheets and web
+/// pages: soft hyphen, zero-width and direction marks, word joiners, byte order marks, and the
+/// variation selectors (an ideographic variant of a character names the same person). Comparison
+/// keys drop them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// Tells whether `c` is one of the characters people type as the hyphen in
@@ -235,7 +266,7 @@ fn is_hyphen_like(c: char) -> bool {
 /// ー ｰ) to the ASCII hyphen-minus. Never use it on names: there ー is a kana.
 pub fn number_key(s: &str) -> String {
     s.nfkc()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
         .map(|c| if is_hyphen_like(c) { '-' } else { c })
         .collect()
 }
@@ -878,5 +909,23 @@ mod tests {
         for (a, b, expected) in cases {
             check_compare(a, b, expected);
         }
+    }
+
+    /// Regression (review of issue 3): ウ゛ (spacing dakuten) did not meet ヴ or ｳﾞ, and invisible
+    /// characters pasted with a name or number kept it from matching.
+    #[test]
+    fn spacing_marks_and_invisible_characters_fold_away() {
+        let same = |a: &str, b: &str| assert_eq!(name_key(a), name_key(b), "{a} / {b}");
+        same("ウ゛ィクトリア", "ヴィクトリア");
+        same("ウ゛ィクトリア", "ｳﾞｨｸﾄﾘｱ");
+        same("カ゛ッコウ", "ガッコウ");
+        same("ハ゜ン", "パン");
+        same("新\u{200B}橋　太郎", "新橋 太郎");
+        same("葛\u{E0100}飾", "葛飾");
+        assert_eq!(
+            compare_names("ウ゛ィクトリア", "ヴィクトリア"),
+            NameMatch::Same
+        );
+        assert_eq!(number_key("12\u{200B}3\u{00AD}4\u{FEFF}"), "1234");
     }
 }

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, TimeDelta};
 use crate::{
     canned::{self, people::Person},
     codes::{
-        InsuredCardClassification, PersonalFamily, QualificationValidity, ReferenceClassification,
-        Sex,
+        InsuredCardClassification, PersonalFamily, QualificationValidity, ReasonOfLoss,
+        ReferenceClassification, Sex,
     },
     domain::{Card, InsurerNumber, Qualification, identifiers::check_digit},
     random::{Random, index},
@@ -50,7 +50,8 @@ const GIVEN: [(&str, &str, Sex); 12] = [
     ("由美", "ﾕﾐ", Sex::Female),
 ];
 
-/// `count` people, about nine in ten valid and the rest spread over the other outcomes.
+/// `count` people: about nine in ten 有効, one in twenty 無効 (a qualification that ended, with its
+/// 有効終了日 and 資格喪失事由) and one in twenty 該当資格なし.
 pub fn people(count: usize, random: &mut dyn Random) -> Vec<Person> {
     (0..count).map(|i| person(i, random)).collect()
 }
@@ -83,6 +84,12 @@ fn person(i: usize, random: &mut dyn Random) -> Person {
     };
     let name = format!("{family}　{given}");
     let kana = format!("{family_kana} {given_kana}");
+    // An invalid person's qualification ended on a day of 2025 for another insurance (転職).
+    let ended = (outcome == QualificationValidity::Invalid).then(|| {
+        NaiveDate::from_ymd_opt(2025, 1, 1)
+            .map(|d| d + TimeDelta::days(index(random, 365) as i64))
+            .expect("2025-01-01 is a date")
+    });
     let qualifications = if outcome == QualificationValidity::NoQualification {
         Vec::new()
     } else {
@@ -97,6 +104,9 @@ fn person(i: usize, random: &mut dyn Random) -> Person {
             birthdate: Some(birthdate),
             insurer_name: Some(format!("サンプル健康保険組合{:03}", i % 1000)),
             valid_from: NaiveDate::from_ymd_opt(2020, 4, 1),
+            valid_until: ended,
+            disqualification_date: ended.and_then(|d| d.succ_opt()),
+            reason_of_loss: ended.map(|_| ReasonOfLoss::OtherInsurance),
             ..Qualification::default()
         }]
     };
@@ -202,6 +212,18 @@ mod tests {
             .filter(|p| p.outcome == QualificationValidity::Valid)
             .count();
         assert!(valid > 240 && valid < 300, "{valid}");
+        // A 無効 record says when and why it ended (review of issue 3).
+        for p in a
+            .iter()
+            .filter(|p| p.outcome == QualificationValidity::Invalid)
+        {
+            let q = &p.qualifications[0];
+            assert!(
+                q.valid_until.is_some() && q.reason_of_loss.is_some(),
+                "{}",
+                p.id
+            );
+        }
     }
 
     #[test]

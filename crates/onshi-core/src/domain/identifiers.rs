@@ -46,9 +46,15 @@ pub enum InsurerNumberError {
 }
 
 impl InsurerNumber {
-    /// Parses a typed insurer number.
+    /// Parses a typed insurer number. Eight digits beginning 00 are a 6-digit 国民健康保険 number
+    /// zero-padded as some systems print it (peers.md §3.3): there is no 法別番号 00, so the padding
+    /// is removed rather than the number stored under another key.
     pub fn parse(input: &str) -> Result<InsurerNumber, InsurerNumberError> {
-        let digits = fold(input);
+        let folded = fold(input);
+        let digits = match folded.strip_prefix("00") {
+            Some(six) if folded.len() == 8 => six.to_owned(),
+            _ => folded,
+        };
         if digits.is_empty() {
             return Err(InsurerNumberError::Empty);
         }
@@ -171,19 +177,53 @@ pub enum CardFieldError {
     Empty,
     #[error("{input:?} is longer than {CARD_FIELD_MAX_CHARS} characters")]
     TooLong { input: String },
+    #[error("{input:?} has no letter or digit")]
+    NoLetterOrDigit { input: String },
 }
 
-/// 記号 or 番号 as typed: width and hyphens folded, whitespace removed, at most 20 characters.
+/// 記号 or 番号 as typed: width and hyphens folded, whitespace removed, at most 20 characters, with
+/// at least one letter or digit (kanji count: 記号 such as 品川 are common).
 pub fn card_field(input: &str) -> Result<String, CardFieldError> {
     let folded = fold(input);
     if folded.is_empty() {
         Err(CardFieldError::Empty)
+    } else if !folded.chars().any(char::is_alphanumeric) {
+        Err(CardFieldError::NoLetterOrDigit {
+            input: input.to_owned(),
+        })
     } else if folded.chars().count() > CARD_FIELD_MAX_CHARS {
         Err(CardFieldError::TooLong {
             input: input.to_owned(),
         })
     } else {
         Ok(folded)
+    }
+}
+
+/// A 後期高齢者医療 被保険者番号: 8 digits, the last the check digit of the others (peers.md §3.3,
+/// §3.4).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LateElderlyNumberError {
+    #[error("{number:?} is not 8 digits")]
+    NotEightDigits { number: String },
+    #[error("{number:?} fails its check digit")]
+    CheckDigit { number: String },
+}
+
+/// Checks a folded 番号 of a 後期高齢 card.
+pub fn late_elderly_number(number: &str) -> Result<(), LateElderlyNumberError> {
+    if number.len() != 8 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(LateElderlyNumberError::NotEightDigits {
+            number: number.to_owned(),
+        });
+    }
+    let (body, last) = number.split_at(7);
+    if check_digit(body) == last.parse().ok() {
+        Ok(())
+    } else {
+        Err(LateElderlyNumberError::CheckDigit {
+            number: number.to_owned(),
+        })
     }
 }
 

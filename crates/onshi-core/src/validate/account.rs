@@ -43,6 +43,8 @@ fn password_field(field: &'static str, password: &str) -> Option<Finding> {
         Some(Finding::new(field, catalogue::PASSWORD_REQUIRED))
     } else if password.chars().count() > PASSWORD_MAX_CHARS {
         Some(Finding::new(field, catalogue::PASSWORD_TOO_LONG))
+    } else if password.chars().any(char::is_control) {
+        Some(Finding::new(field, catalogue::PASSWORD_CONTROL))
     } else if !password.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
         Some(Finding::new(field, catalogue::PASSWORD_NOT_ASCII))
     } else {
@@ -84,6 +86,11 @@ mod tests {
     fn sign_in_findings() {
         check("002", "Onshi*002*002", &[]);
         check("staff11", "a b", &[]);
+        check(
+            "staff11",
+            "a\tb",
+            &[("password", "パスワードに使用できない文字が含まれています。")],
+        );
         check(
             "",
             "",

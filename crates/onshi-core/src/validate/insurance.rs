@@ -10,7 +10,7 @@ use crate::{
         Card, InstitutionCode, InsurerNumber,
         identifiers::{
             self, BranchError, CardFieldError, InstitutionCodeError, InsurerNumberError,
-            ReferenceNumberError,
+            LateElderlyNumberError, ReferenceNumberError,
         },
     },
     era::{self, EraError},
@@ -42,15 +42,42 @@ pub fn inquiry(form: &InquiryForm, today: NaiveDate) -> Result<ValidInquiry, Vec
     let insurer = insurer_number("insurer_number", &form.insurer_number)
         .map_err(|f| findings.push(f))
         .ok();
+    // 後期高齢 cards carry no 記号 and no 枝番, and their 番号 is 8 digits with a check digit.
+    let late_elderly = insurer.as_ref().is_some_and(InsurerNumber::is_late_elderly);
     let symbol = match identifiers::card_field(&form.symbol) {
+        Ok(_) if late_elderly => {
+            findings.push(Finding::new("symbol", catalogue::LATE_ELDERLY_NO_SYMBOL));
+            None
+        }
         Ok(symbol) => Some(symbol),
         Err(CardFieldError::Empty) => None,
         Err(CardFieldError::TooLong { .. }) => {
             findings.push(Finding::new("symbol", catalogue::SYMBOL_TOO_LONG));
             None
         }
+        Err(CardFieldError::NoLetterOrDigit { .. }) => {
+            findings.push(Finding::new("symbol", catalogue::SYMBOL_NO_LETTER_OR_DIGIT));
+            None
+        }
     };
     let number = match identifiers::card_field(&form.number) {
+        Ok(number) if late_elderly => match identifiers::late_elderly_number(&number) {
+            Ok(()) => Some(number),
+            Err(LateElderlyNumberError::NotEightDigits { .. }) => {
+                findings.push(Finding::new(
+                    "number",
+                    catalogue::LATE_ELDERLY_NUMBER_FORMAT,
+                ));
+                None
+            }
+            Err(LateElderlyNumberError::CheckDigit { .. }) => {
+                findings.push(Finding::new(
+                    "number",
+                    catalogue::LATE_ELDERLY_NUMBER_CHECK_DIGIT,
+                ));
+                None
+            }
+        },
         Ok(number) => Some(number),
         Err(CardFieldError::Empty) => {
             findings.push(Finding::new("number", catalogue::NUMBER_REQUIRED));
@@ -60,9 +87,11 @@ pub fn inquiry(form: &InquiryForm, today: NaiveDate) -> Result<ValidInquiry, Vec
             findings.push(Finding::new("number", catalogue::NUMBER_TOO_LONG));
             None
         }
+        Err(CardFieldError::NoLetterOrDigit { .. }) => {
+            findings.push(Finding::new("number", catalogue::NUMBER_NO_LETTER_OR_DIGIT));
+            None
+        }
     };
-    // 後期高齢 cards carry no 枝番; for every other card it is required (the issue's rule).
-    let late_elderly = insurer.as_ref().is_some_and(InsurerNumber::is_late_elderly);
     let branch = match identifiers::branch_number(&form.branch) {
         Ok(branch) => Some(branch),
         Err(BranchError::Empty) if late_elderly => None,
@@ -161,7 +190,7 @@ pub fn date(
             field,
             match e {
                 EraError::Empty => catalogue::date_required(label),
-                other => other.message().to_owned(),
+                other => other.message(),
             },
         )
     })?;
@@ -271,6 +300,58 @@ mod tests {
             form("39131156", "", "12345674", "", "1940-05-05", "2026-11-22"),
             &[],
         );
+        // A 6-digit 国保 number zero-padded to 8, as some systems print it.
+        let padded = inquiry(
+            &form("00138057", "", "12345", "01", "s290326", "2026-11-22"),
+            today(),
+        )
+        .expect("valid");
+        assert_eq!(
+            padded.card.insurer_number.as_ref().map(|n| n.digits()),
+            Some("138057")
+        );
+    }
+
+    /// Regression (review of issue 3): a 後期高齢 被保険者番号 was not checked, and a 記号 or 番号 of
+    /// hyphens alone passed.
+    #[test]
+    fn late_elderly_numbers_and_fields_without_letters() {
+        let late = |symbol: &str, number: &str| {
+            form("39131156", symbol, number, "", "1940-05-05", "2026-11-22")
+        };
+        check(
+            late("", "12345670"),
+            &[(
+                "number",
+                "被保険者番号が正しくありません（検証番号が一致しません）。入力内容を確認してください。",
+            )],
+        );
+        check(
+            late("", "1234567"),
+            &[(
+                "number",
+                "後期高齢者医療の被保険者番号は8桁の数字で入力してください。",
+            )],
+        );
+        check(
+            late("123", "12345674"),
+            &[(
+                "symbol",
+                "後期高齢者医療の被保険者証には記号がありません。記号は空欄にしてください。",
+            )],
+        );
+        check(
+            form("06139000", "ー", "--", "01", "1954-03-26", "2026-11-22"),
+            &[
+                ("symbol", "記号には文字または数字を入力してください。"),
+                ("number", "番号には文字または数字を入力してください。"),
+            ],
+        );
+        // Kanji are letters: 品川 is a 記号.
+        check(
+            form("131094", "品川", "56789", "01", "1970-07-07", "2026-11-22"),
+            &[],
+        );
     }
 
     #[test]
@@ -351,7 +432,10 @@ mod tests {
         );
         check(
             base(&|f| f.birthdate = "平成1年1月7日".into()),
-            &[("birthdate", "元号の期間外の日付です。")],
+            &[(
+                "birthdate",
+                "平成は平成元年1月8日から平成31年4月30日までです。",
+            )],
         );
         check(
             base(&|f| f.birthdate = "昭和29年2月30日".into()),

@@ -389,3 +389,25 @@ fn a_synthetic_history_is_searched_paged_and_read_back() {
         entry.insurer_number
     );
 }
+
+/// The names as the national system writes them, pinned exactly (the other tests compare by
+/// `name_key`, which would let a half-width space or full-width kana slip by).
+#[test]
+fn names_and_kana_are_pinned_literally() {
+    let literal = |id: &str| {
+        let p = person(id).expect("canned");
+        (p.name, p.kana)
+    };
+    assert_eq!(
+        literal("shinbashi-taro"),
+        ("新橋\u{3000}太郎".to_owned(), "ｼﾝﾊﾞｼ ﾀﾛｳ".to_owned())
+    );
+    assert_eq!(
+        literal("shinbashi-hanako"),
+        ("新橋\u{3000}花子".to_owned(), "ｼﾝﾊﾞｼ ﾊﾅｺ".to_owned())
+    );
+    assert_eq!(
+        literal("shinbashi-ichiro"),
+        ("新橋\u{3000}一郎".to_owned(), "ｼﾝﾊﾞｼ ｲﾁﾛｳ".to_owned())
+    );
+}

@@ -435,6 +435,19 @@ fn every_canned_card_passes_the_checks_a_form_would_make() {
                 "{}: {digits}",
                 person.id
             );
+            if q.card
+                .insurer_number
+                .as_ref()
+                .is_some_and(|n| n.is_late_elderly())
+            {
+                let number = q.card.number.clone().unwrap_or_default();
+                assert_eq!(
+                    onshi_core::domain::identifiers::late_elderly_number(&number),
+                    Ok(()),
+                    "{}",
+                    person.id
+                );
+            }
             // One insurer number, one insurer name.
             let name = q.insurer_name.clone().unwrap_or_default();
             let known = insurers
