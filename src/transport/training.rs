@@ -20,7 +20,7 @@ use crate::{
 
 /// The shape of the training data this build writes. Raise it whenever the canned data or the store's
 /// records change, so that a browser holding an older build's training data starts afresh.
-pub const TRAINING_SCHEMA: u32 = 3;
+pub const TRAINING_SCHEMA: u32 = 4;
 
 pub struct TrainingTransport {
     database: String,

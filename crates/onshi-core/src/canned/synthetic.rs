@@ -173,12 +173,7 @@ pub fn history(
         let reader_id = at_reader.then_some("reader-1");
         let message = result.to_wire().encode(Encoding::Utf8)?;
         records.push(HistoryRecord::of_result(
-            id,
-            at,
-            login_id,
-            reader_id,
-            &result,
-            String::from_utf8_lossy(&message).into_owned(),
+            id, at, login_id, reader_id, &result, message,
         ));
     }
     Ok(records)

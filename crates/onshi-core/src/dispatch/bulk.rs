@@ -161,7 +161,7 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
                 ready_at: cx.now + cx.config.bulk_delay,
                 announced: false,
                 units: built.units,
-                result_xml: built.result_xml,
+                result_xml: Some(built.result_xml),
                 character_code: encoding.identifier().to_owned(),
             }));
             wire::BulkReceiptBody {
@@ -390,7 +390,12 @@ pub(super) fn result(
             encoding,
         );
     }
-    let stored = job.result_xml.as_bytes();
+    // Only the simulated national side leaves its answer in the job; the bridge fetches it instead.
+    let stored = job
+        .result_xml
+        .as_deref()
+        .ok_or_else(|| internal("the job holds no result"))?
+        .as_bytes();
     let decode_error = |e: wire::DecodeError| internal(e);
     if kind == Kind::ReferenceNumbers {
         xml_response(

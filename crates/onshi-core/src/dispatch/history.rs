@@ -157,7 +157,7 @@ fn item(record: &HistoryRecord) -> HistoryItem {
     }
 }
 
-/// `GET /qualifications/{id}`: the result message exactly as it was given (UTF-8).
+/// `GET /qualifications/{id}`: the result message exactly as it was given, in its own encoding.
 pub(super) fn detail(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
     caller(cx, request, Action::History)?;
     let not_found =
@@ -167,7 +167,7 @@ pub(super) fn detail(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
         Err(_) => None,
     }
     .ok_or_else(not_found)?;
-    let body = record.result_xml.into_bytes();
+    let body = record.message;
     let mut headers = Headers::new();
     headers.set("Content-Type", crate::contract::XML);
     headers.set("Cache-Control", "no-store");

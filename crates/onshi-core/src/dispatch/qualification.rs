@@ -40,7 +40,7 @@ pub(super) fn record(
 ) -> Result<u64, Fail> {
     let id = cx.history_id()?;
     // The simulator's answer is exactly its wire form, kept in UTF-8 (which carries everything).
-    let message = utf8_message(&result.to_wire())?;
+    let message = utf8_message(&result.to_wire())?.into_bytes();
     let entry = HistoryRecord::of_result(id, cx.now, login_id, reader_id, result, message);
     let classification = entry.classification.clone();
     let validity = entry.validity.clone();

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::{
     store::{
         AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord, EventRecord,
-        HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures,
-        PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
-        StoreRead, VisualCheckRecord, Work,
+        FaceFileRecord, HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord,
+        LoginFailures, PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord,
+        Store, StoreError, StoreRead, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -46,6 +46,8 @@ pub struct MemoryStore {
     consents: BTreeMap<String, ConsentRecord>,
     #[serde(default)]
     disaster: Option<DisasterRecord>,
+    #[serde(default)]
+    face_files: BTreeMap<String, FaceFileRecord>,
     /// Counts the transactions that changed something; not part of the stored value.
     #[serde(skip)]
     revision: u64,
@@ -118,6 +120,9 @@ impl MemoryStore {
                 self.consents.insert(record.id.clone(), record);
             }
             Change::PutDisaster(record) => self.disaster = Some(record),
+            Change::PutFaceFile(record) => {
+                self.face_files.insert(record.name.clone(), record);
+            }
         }
     }
 
@@ -306,6 +311,10 @@ impl StoreRead for MemoryStore {
 
     fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError> {
         Ok(self.disaster.clone())
+    }
+
+    fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError> {
+        Ok(self.face_files.get(name).cloned())
     }
 }
 

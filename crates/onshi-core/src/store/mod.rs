@@ -42,6 +42,7 @@ pub enum Change {
     PutPin(PinRecord),
     PutConsent(ConsentRecord),
     PutDisaster(DisasterRecord),
+    PutFaceFile(FaceFileRecord),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,6 +106,8 @@ pub trait StoreRead {
     /// Every consent record, oldest first.
     fn consents(&self) -> Result<Vec<ConsentRecord>, StoreError>;
     fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError>;
+    /// A `face/` file the bridge has recorded, by name.
+    fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError>;
 }
 
 /// One transaction's work: reads through the view it is given, returns the changes to apply.

@@ -170,22 +170,38 @@ pub struct HistoryRecord {
     pub sex: Option<String>,
     pub birthdate: Option<NaiveDate>,
     pub viewing: Option<ViewingConsent>,
-    /// The result message as given, UTF-8.
-    pub result_xml: String,
+    /// The result message exactly as it was given, in its own encoding (its declaration says which).
+    #[serde(with = "base64_bytes")]
+    pub message: Vec<u8>,
+}
+
+/// Bytes as base64 text, so a serialized store stays compact JSON (a byte array would not).
+mod base64_bytes {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        STANDARD.decode(text).map_err(D::Error::custom)
+    }
 }
 
 impl HistoryRecord {
     /// The record of a qualification result: the list columns taken from its first record (or, when
     /// it has none, from what was searched for), the viewing consents it grants, and the message as it
-    /// was given (`message`, UTF-8). The message is handed in rather than made from `result`: a
-    /// received answer must be kept exactly, including what its domain reading could not hold.
+    /// was given. The message is handed in rather than made from `result`: a received answer must be
+    /// kept byte for byte, including what its domain reading could not hold.
     pub fn of_result(
         id: u64,
         at: Timestamp,
         login_id: &str,
         reader_id: Option<&str>,
         result: &QualificationResult,
-        message: String,
+        message: Vec<u8>,
     ) -> HistoryRecord {
         let first = result.answer.qualifications.first();
         let search = result.answer.search.as_ref();
@@ -230,7 +246,7 @@ impl HistoryRecord {
                 .and_then(|q| q.birthdate)
                 .or(search.and_then(|s| s.birthdate)),
             viewing,
-            result_xml: message,
+            message,
         }
     }
 }
@@ -309,7 +325,9 @@ pub struct ReferenceRecord {
     pub sent_by: Option<String>,
 }
 
-/// A bulk job: its answer is computed when it is received and given out once it is "processed".
+/// A bulk job. With the simulated national side its answer is computed when it is received and given
+/// out once it is "processed"; through the folder bridge the national side keeps the answer and
+/// `result_xml` stays `None`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkJobRecord {
     pub reception_number: String,
@@ -326,10 +344,22 @@ pub struct BulkJobRecord {
     /// Whether the `bulk` event has been appended.
     pub announced: bool,
     pub units: u32,
-    /// The final result message, UTF-8.
-    pub result_xml: String,
+    /// The final result message, UTF-8, when the simulated national side made it.
+    #[serde(default)]
+    pub result_xml: Option<String>,
     /// The upload's encoding (OQSCD005 code), which the answers keep.
     pub character_code: String,
+}
+
+/// A file of the national share's `face/` folder that the bridge has recorded (so that a restart
+/// does not record it twice).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaceFileRecord {
+    /// The file's name in `face/`.
+    pub name: String,
+    pub recorded_at: Timestamp,
+    /// The history entry it became.
+    pub history_id: u64,
 }
 
 /// A face-authentication reader's operating mode (S7).

@@ -11,10 +11,10 @@ use crate::{
     account::AccountKind,
     store::{
         AccountRecord, BulkJobRecord, CardKey, Change, ConsentChoices, ConsentRecord,
-        DisasterRecord, EventKind, EventRecord, HistoryQuery, HistoryRecord, IdempotencyRecord,
-        InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord, ReaderMode,
-        ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store, StoreError, StoreRead,
-        ViewingConsent, VisualCheckRecord, VisualCheckState,
+        DisasterRecord, EventKind, EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord,
+        IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord,
+        ReaderMode, ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store, StoreError,
+        StoreRead, ViewingConsent, VisualCheckRecord, VisualCheckState,
     },
     time::Timestamp,
 };
@@ -121,7 +121,7 @@ fn history(
         sex: Some("1".to_owned()),
         birthdate: NaiveDate::from_ymd_opt(1954, 3, 26),
         viewing: None,
-        result_xml: format!("<XmlMsg><Id>{id}</Id></XmlMsg>"),
+        message: format!("<XmlMsg><Id>{id}</Id></XmlMsg>").into_bytes(),
     }
 }
 
@@ -229,6 +229,11 @@ fn everything() -> Vec<Change> {
             areas: vec!["山形県鶴岡市".to_owned()],
             until: Some(at(99)),
         }),
+        Change::PutFaceFile(FaceFileRecord {
+            name: "OQSsiquc01res_face_0001.xml".to_owned(),
+            recorded_at: at(1),
+            history_id: 1,
+        }),
     ]
 }
 
@@ -242,7 +247,7 @@ fn bulk_job(reception_number: &str, ready: i64, announced: bool) -> BulkJobRecor
         ready_at: at(ready),
         announced,
         units: 2,
-        result_xml: "<XmlMsg/>".to_owned(),
+        result_xml: Some("<XmlMsg/>".to_owned()),
         character_code: "0".to_owned(),
     }
 }
@@ -737,6 +742,7 @@ pub fn every_record_survives_together(store: &mut dyn Store) {
             Change::PutPin(r) => assert_eq!(read(store, |s| s.pin(&r.person_id)), Some(r)),
             Change::PutConsent(r) => assert_eq!(read(store, |s| s.consents()), vec![r]),
             Change::PutDisaster(r) => assert_eq!(read(store, |s| s.disaster()), Some(r)),
+            Change::PutFaceFile(r) => assert_eq!(read(store, |s| s.face_file(&r.name)), Some(r)),
             other => panic!("everything() holds only puts and appends, not {other:?}"),
         }
     }
