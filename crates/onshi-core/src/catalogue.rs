@@ -389,6 +389,11 @@ pub const PROBLEM_ACCOUNT_EXISTS: &str = "このユーザIDは既に登録され
 /// Ours.
 pub const PROBLEM_OWN_ACCOUNT: &str = "ログイン中のアカウントに対してはこの操作はできません。";
 /// Ours.
+/// Ours: the national system answered the request with an error file.
+pub const PROBLEM_NATIONAL_ERROR: &str =
+    "オンライン資格確認等システムからエラーが返されました。時間をおいて再度お試しください。";
+/// Ours: the national system did not answer in time.
+pub const PROBLEM_NATIONAL_TIMEOUT: &str = "オンライン資格確認等システムから応答がありません。資格確認端末の状態を確認し、時間をおいて再度お試しください。";
 pub const PROBLEM_INTERNAL: &str =
     "システムエラーが発生しました。しばらくしてから再度お試しください。";
 

@@ -1,19 +1,26 @@
-//! Onshi's reference endpoint.
-//!
-//! For now it serves the built app (decisions.md D5): the files trunk wrote to `dist/`, with the
-//! Content-Security-Policy and cache headers the app relies on. The contract's API under `/onshi/v1`
-//! comes with the endpoint issue; until then that prefix answers with a problem body, never the app.
+//! Onshi's reference endpoint: the contract's API under `/onshi/v1` (the core's dispatcher behind a
+//! store, `api` and `endpoint`), and the built app with the Content-Security-Policy and cache headers
+//! it relies on (decisions.md D5).
 //!
 //! **Architecture invariant:** behaviour lives in `onshi-core`'s dispatcher; this crate only moves
 //! bytes between HTTP, files and a store.
 
+pub mod api;
 pub mod csp;
+pub mod endpoint;
 mod http;
+pub mod sqlite;
 mod static_app;
 
-use std::path::PathBuf;
+use std::{path::PathBuf, sync::Arc};
 
-use axum::Router;
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::endpoint::Endpoint;
 
 /// How to serve.
 #[derive(Clone, Debug)]
@@ -22,12 +29,29 @@ pub struct ServeConfig {
     pub app_dir: PathBuf,
     /// Endpoint origins the app may connect to besides its own (CSP `connect-src`).
     pub connect_src: Vec<String>,
+    /// Origins of apps served elsewhere that may call this endpoint (CORS); none by default.
+    pub app_origins: Vec<String>,
 }
 
-/// The whole HTTP surface; tests call it without a socket.
-pub fn router(config: &ServeConfig) -> Router {
-    static_app::router(
+/// The whole HTTP surface; tests call it without a socket. Without an endpoint only the app is
+/// served, and the contract's prefix answers 404 problems.
+pub fn router(config: &ServeConfig, endpoint: Option<Arc<Endpoint>>) -> Router {
+    let app = static_app::router(
         &config.app_dir,
         &csp::policy(&config.connect_src, csp::Delivery::Header),
-    )
+    );
+    let Some(endpoint) = endpoint else {
+        return app;
+    };
+    let api = api::router(endpoint, &config.app_origins)
+        // Answers hold patient data: never cached, never sniffed into another type.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
+    api.merge(app)
 }

@@ -1,9 +1,15 @@
-//! `onshi-server`: serves the built app on loopback (decisions.md D5).
+//! `onshi-server`: the reference endpoint and the server of the built app, on loopback by default
+//! (decisions.md D5).
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
-use onshi_server::{ServeConfig, csp};
+use onshi_core::{
+    canned,
+    dispatch::{Config, Dispatcher},
+    store::Store,
+};
+use onshi_server::{ServeConfig, csp, endpoint::Endpoint};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +27,13 @@ struct Args {
     /// An endpoint origin the app may connect to (repeatable); loopback when none is given.
     #[arg(long = "connect-src")]
     connect_src: Vec<String>,
+    /// Serve the contract with the training data and the training group (decisions.md D3): the
+    /// simulated national side answers, and tests may set the clock.
+    #[arg(long)]
+    training: bool,
+    /// The origin of an app served elsewhere that may call this endpoint (CORS; repeatable).
+    #[arg(long = "app-origin")]
+    app_origins: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -77,10 +90,21 @@ async fn serve(args: Args) -> ExitCode {
         }
     };
     let address = listener.local_addr().map_or(args.listen, |a| a);
-    let app = onshi_server::router(&ServeConfig {
-        app_dir: args.app_dir.clone(),
-        connect_src: args.connect_src,
-    });
+    let endpoint = match endpoint(&args) {
+        Ok(endpoint) => endpoint,
+        Err(message) => {
+            eprintln!("onshi-server: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = onshi_server::router(
+        &ServeConfig {
+            app_dir: args.app_dir.clone(),
+            connect_src: args.connect_src.clone(),
+            app_origins: args.app_origins.clone(),
+        },
+        endpoint,
+    );
     // Tests and scripts read this line to learn the port when they asked for port 0.
     println!(
         "onshi-server: serving {} on http://{address}",
@@ -96,6 +120,17 @@ async fn serve(args: Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The endpoint the arguments ask for, or none when only the app is to be served.
+fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {
+    if !args.training {
+        return Ok(None);
+    }
+    let store: Box<dyn Store + Send> = Box::new(canned::training_store());
+    let endpoint = Endpoint::new(Dispatcher::new(Config::training()), store)
+        .map_err(|e| format!("cannot open the store: {e}"))?;
+    Ok(Some(Arc::new(endpoint)))
 }
 
 /// Resolves on Ctrl-C or SIGTERM, letting requests in flight finish.

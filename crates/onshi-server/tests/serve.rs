@@ -12,10 +12,14 @@ use onshi_server::{ServeConfig, router};
 use tower::ServiceExt;
 
 fn app() -> axum::Router {
-    router(&ServeConfig {
-        app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
-        connect_src: Vec::new(),
-    })
+    router(
+        &ServeConfig {
+            app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
+            connect_src: Vec::new(),
+            app_origins: Vec::new(),
+        },
+        None,
+    )
 }
 
 async fn get(

@@ -39,11 +39,15 @@ pub enum ProblemCode {
     DisasterClosed,
     AccountExists,
     OwnAccount,
+    /// The national side answered with an error file (folder bridge).
+    NationalError,
+    /// The national side did not answer in time (folder bridge).
+    NationalTimeout,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 29] = [
+    pub const ALL: [ProblemCode; 31] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -72,6 +76,8 @@ impl ProblemCode {
         ProblemCode::DisasterClosed,
         ProblemCode::AccountExists,
         ProblemCode::OwnAccount,
+        ProblemCode::NationalError,
+        ProblemCode::NationalTimeout,
         ProblemCode::Internal,
     ];
 
@@ -105,6 +111,8 @@ impl ProblemCode {
             ProblemCode::DisasterClosed => "disaster_closed",
             ProblemCode::AccountExists => "account_exists",
             ProblemCode::OwnAccount => "own_account",
+            ProblemCode::NationalError => "national_error",
+            ProblemCode::NationalTimeout => "national_timeout",
             ProblemCode::Internal => "internal",
         }
     }
@@ -143,6 +151,8 @@ impl ProblemCode {
             ProblemCode::DisasterClosed => 403,
             ProblemCode::AccountExists => 409,
             ProblemCode::OwnAccount => 409,
+            ProblemCode::NationalError => 502,
+            ProblemCode::NationalTimeout => 504,
             ProblemCode::Internal => 500,
         }
     }
@@ -178,6 +188,8 @@ impl ProblemCode {
             ProblemCode::DisasterClosed => catalogue::PROBLEM_DISASTER_CLOSED,
             ProblemCode::AccountExists => catalogue::PROBLEM_ACCOUNT_EXISTS,
             ProblemCode::OwnAccount => catalogue::PROBLEM_OWN_ACCOUNT,
+            ProblemCode::NationalError => catalogue::PROBLEM_NATIONAL_ERROR,
+            ProblemCode::NationalTimeout => catalogue::PROBLEM_NATIONAL_TIMEOUT,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }

@@ -13,9 +13,14 @@ use crate::{
     codes::{CodeTable, ProcessingResultStatus, SegmentOfResult, TreatmentKind},
     contract::{Problem, ProblemCode, Request},
     dispatch::{
-        Audit, Cx, Fail, Handled, caller, internal, reference, utf8_message, xml_body, xml_response,
+        Audit, Cx, ExchangeKind, Fail, Handled, NationalAnswer, NationalSource, caller, internal,
+        national_message, reference, unreadable_answer, utf8_message, xml_body, xml_passthrough,
+        xml_response,
     },
-    domain::{Card, Findings, InsurerNumber, ResultInfo, Search, convert::text},
+    domain::{
+        Card, Findings, InsurerNumber, ResultInfo, Search,
+        convert::{code, text},
+    },
     simulator::error_codes,
     store::{BulkJobRecord, CardKey, Change, EventKind},
     wire::{self, Encoding},
@@ -60,6 +65,23 @@ impl Kind {
         }
     }
 
+    /// The request file's prefix of the upload (`…01req`) or the result download (`…02req`)
+    /// (oqs-interface.md §2).
+    fn request_prefix(self, upload: bool) -> &'static str {
+        match (self, upload) {
+            (Kind::Qualifications, true) => "OQSmuquc01req",
+            (Kind::Qualifications, false) => "OQSmuquc02req",
+            (Kind::ReferenceNumbers, true) => "OQSmuimm01req",
+            (Kind::ReferenceNumbers, false) => "OQSmuimm02req",
+            (Kind::HomeVisit, true) => "OQSmuhvq01req",
+            (Kind::HomeVisit, false) => "OQSmuhvq02req",
+            (Kind::Online, true) => "OQSmuonq01req",
+            (Kind::Online, false) => "OQSmuonq02req",
+            (Kind::MedicalAid, true) => "OQSmutic01req",
+            (Kind::MedicalAid, false) => "OQSmutic02req",
+        }
+    }
+
     /// The 診療区分 whose consents a date-only search lists.
     fn treatment(self) -> Option<TreatmentKind> {
         match self {
@@ -95,6 +117,11 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
         }
     };
     let limit = cx.config.bulk_body_limit;
+    if let Some(answer) =
+        cx.national_answer(ExchangeKind::Bulk(kind.request_prefix(true)), &request.body)?
+    {
+        return received_receipt(cx, request, kind, &audit, answer);
+    }
     // A refused upload stores no job, so its number is simply given to the next one.
     let reception_number = format!(
         "{}{:06}",
@@ -179,6 +206,42 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
         },
         encoding,
     )
+}
+
+/// The national side's receipt of an upload: a job is kept under its reception number (its result
+/// stays with the national side), and the receipt is passed on as it came.
+fn received_receipt(
+    cx: &mut Cx<'_>,
+    request: &Request,
+    kind: Kind,
+    audit: &Audit,
+    answer: &NationalAnswer,
+) -> Handled {
+    // The upload must read before it is passed on; its encoding is the one its results keep.
+    let limit = cx.config.bulk_body_limit;
+    let encoding = if kind == Kind::ReferenceNumbers {
+        xml_body::<wire::RequestHeader, wire::BulkReferenceRequestBody>(request, limit)?.1
+    } else {
+        xml_body::<wire::RequestHeader, wire::BulkRequestBody>(request, limit)?.1
+    };
+    let bytes = national_message(answer)?;
+    let receipt = wire::BulkReceipt::decode_with_limit(bytes, wire::MESSAGE_LIMIT)
+        .map_err(unreadable_answer)?;
+    if let Some(reception_number) = text(&receipt.body.reception_number) {
+        cx.change(Change::PutBulkJob(BulkJobRecord {
+            reception_number,
+            kind: kind.as_str().to_owned(),
+            user_id: audit.user.clone(),
+            sent_by: audit.sent_by.clone(),
+            created_at: cx.now,
+            ready_at: cx.now,
+            announced: false,
+            units: 0,
+            result_xml: None,
+            character_code: encoding.identifier().to_owned(),
+        }));
+    }
+    Ok(xml_passthrough(bytes))
 }
 
 /// Where a job's result goes: the institution and the reception number.
@@ -374,6 +437,9 @@ pub(super) fn result(
         Encoding::Utf8
     };
     let institution = cx.institution()?;
+    if cx.source == NationalSource::Files {
+        return downloaded(cx, kind, job, &institution.code, encoding);
+    }
     if cx.now < job.ready_at {
         let processing = ResultInfo {
             processed_at: Some(cx.local_now()),
@@ -411,9 +477,67 @@ pub(super) fn result(
     }
 }
 
-/// Appends a `bulk` event for each job that became ready since the last dispatch.
+/// A job's result asked of the national side with a download request (`…02req`), passed on as it
+/// came. The first complete result is announced as the job's `bulk` event.
+fn downloaded(
+    cx: &mut Cx<'_>,
+    kind: Kind,
+    job: BulkJobRecord,
+    institution: &str,
+    encoding: Encoding,
+) -> Handled {
+    let download = wire::DownloadRequest {
+        header: wire::RequestHeader {
+            medical_institution_code: Some(institution.to_owned()),
+            ..wire::RequestHeader::default()
+        },
+        body: wire::DownloadRequestBody {
+            reception_number: Some(job.reception_number.clone()),
+        },
+    }
+    .encode(encoding)
+    .map_err(internal)?;
+    let Some(answer) =
+        cx.national_answer(ExchangeKind::Bulk(kind.request_prefix(false)), &download)?
+    else {
+        return Err(internal("a download asked of the simulated national side"));
+    };
+    let bytes = national_message(answer)?;
+    // Both result shapes share the header; the units are counted by kind.
+    let (segment, units) = if kind == Kind::ReferenceNumbers {
+        let result = wire::BulkReferenceResult::decode_with_limit(bytes, wire::BULK_LIMIT)
+            .map_err(unreadable_answer)?;
+        (result.header.segment_of_result, result.body.units.len())
+    } else {
+        let result = wire::BulkResult::decode_with_limit(bytes, wire::BULK_LIMIT)
+            .map_err(unreadable_answer)?;
+        (result.header.segment_of_result, result.body.units.len())
+    };
+    let done = code::<SegmentOfResult>(&segment) == Some(SegmentOfResult::Completed);
+    if done && !job.announced {
+        let units = u32::try_from(units).unwrap_or(u32::MAX);
+        cx.event(
+            EventKind::Bulk,
+            json!({"kind": job.kind, "reception_number": job.reception_number, "units": units}),
+        )?;
+        cx.change(Change::PutBulkJob(BulkJobRecord {
+            announced: true,
+            units,
+            ..job
+        }));
+    }
+    Ok(xml_passthrough(bytes))
+}
+
+/// Appends a `bulk` event for each job that became ready since the last dispatch. Jobs whose result
+/// stays with the national side are announced when it is downloaded instead.
 pub(super) fn announce_due(cx: &mut Cx<'_>) -> Result<(), Fail> {
-    for job in cx.read.bulk_jobs_due(cx.now)? {
+    for job in cx
+        .read
+        .bulk_jobs_due(cx.now)?
+        .into_iter()
+        .filter(|job| job.result_xml.is_some())
+    {
         cx.event(
             EventKind::Bulk,
             json!({"kind": job.kind, "reception_number": job.reception_number, "units": job.units}),

@@ -10,7 +10,10 @@ use crate::{
         Request, Response,
         groups::{CardFields, ViewablePatient, ViewablePatients},
     },
-    dispatch::{Cx, Fail, Handled, caller, coded, xml_body, xml_response},
+    dispatch::{
+        Cx, ExchangeKind, Fail, Handled, caller, coded, national_message, xml_body,
+        xml_passthrough, xml_response,
+    },
     domain::{
         Card, Findings, InsurerNumber,
         convert::{text, wire_date},
@@ -141,6 +144,10 @@ pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {
         wire::MedicalInfoRequestHeader,
         wire::MedicalInfoRequestBody,
     >(request, cx.config.body_limit)?;
+    // Through the national side's files the national system itself checks the patient's consent.
+    if let Some(answer) = cx.national_answer(ExchangeKind::Drugs, &request.body)? {
+        return Ok(xml_passthrough(national_message(answer)?));
+    }
     let subject = subject(cx, &message, |v| v.pharmacists || v.diagnosis)?;
     let (patient, body, result_code, contents) = match subject {
         Subject::Refused(reason) => (
@@ -184,6 +191,10 @@ pub(super) fn checkups(cx: &mut Cx<'_>, request: &Request) -> Handled {
         wire::MedicalInfoRequestHeader,
         wire::MedicalInfoRequestBody,
     >(request, cx.config.body_limit)?;
+    // Through the national side's files the national system itself checks the patient's consent.
+    if let Some(answer) = cx.national_answer(ExchangeKind::Checkups, &request.body)? {
+        return Ok(xml_passthrough(national_message(answer)?));
+    }
     let subject = subject(cx, &message, |v| v.checkups)?;
     let (patient, body, result_code, contents) = match subject {
         Subject::Refused(reason) => (

@@ -8,9 +8,13 @@
 //! A change pushed before a refusal still applies (a wrong password must count even though the answer
 //! is 401); a storage failure or the endpoint's own failure (a 5xx answer) discards them all.
 //!
-//! The XML operations are split into the national side's `answer` ([`crate::simulator`]) and the
-//! clinic's `record` (history, events, reference numbers), so the folder bridge can supply real
-//! answers and keep the same records.
+//! The XML operations are split into the national side's `answer` and the clinic's `record`
+//! (history, events, reference numbers). With [`NationalSource::Simulated`] the simulator
+//! ([`crate::simulator`]) answers within the dispatch. With [`NationalSource::Files`] (the reference
+//! endpoint's folder bridge) a dispatch that needs the national side stops with
+//! [`Dispatched::Exchange`], applying nothing; the endpoint exchanges the files, which may take a
+//! while and must not hold the store, and dispatches again with the [`NationalAnswer`], which the
+//! same `record` step then keeps.
 
 mod accounts;
 mod bulk;
@@ -24,6 +28,8 @@ mod readers;
 mod reference;
 mod session;
 mod training;
+
+pub use qualification::FaceRecorded;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{NaiveDateTime, TimeDelta};
@@ -106,10 +112,75 @@ pub struct Env<'r> {
     pub random: &'r mut dyn Random,
 }
 
+/// Where the national side's answers come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NationalSource {
+    /// The simulator, on the dispatcher's people: answers are made within the dispatch.
+    Simulated,
+    /// The national system's file interface, reached by the endpoint (decisions.md D3, D7).
+    Files,
+}
+
+/// What a dispatch came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dispatched {
+    Answered(Response),
+    /// The national side must be asked first; nothing was applied.
+    Exchange(Exchange),
+}
+
+/// A request for the national side: the official message to write as a request file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exchange {
+    pub kind: ExchangeKind,
+    pub message: Vec<u8>,
+}
+
+/// Which official exchange, with its file prefix (oqs-interface.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExchangeKind {
+    /// `OQSsiquc01req` → `OQSsiquc01res`.
+    Qualification,
+    /// `OQSsiimm01req` → `OQSsiimm01res`.
+    ReferenceNumber,
+    /// A bulk upload (`…01req` → `…01res`) or result download (`…02req` → `…02res`), with its
+    /// request file's prefix, e.g. `OQSmuquc01req`.
+    Bulk(&'static str),
+    /// `YZKsiquc01req` → the drug result.
+    Drugs,
+    /// `TKKsiquc01req` → the checkup result.
+    Checkups,
+}
+
+impl ExchangeKind {
+    /// The request file's prefix, e.g. `OQSsiquc01req`; the result's replaces `req` with `res`.
+    pub fn request_prefix(self) -> &'static str {
+        match self {
+            ExchangeKind::Qualification => "OQSsiquc01req",
+            ExchangeKind::ReferenceNumber => "OQSsiimm01req",
+            ExchangeKind::Bulk(prefix) => prefix,
+            ExchangeKind::Drugs => "YZKsiquc01req",
+            ExchangeKind::Checkups => "TKKsiquc01req",
+        }
+    }
+}
+
+/// What the national side answered an exchange with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NationalAnswer {
+    /// The result file's bytes, as read.
+    Message(Vec<u8>),
+    /// An error file (`.err`), with its text.
+    Error(String),
+    /// No answer within the endpoint's time limit.
+    TimedOut,
+}
+
 /// The contract dispatcher.
 #[derive(Clone, Debug)]
 pub struct Dispatcher {
     config: Config,
+    source: NationalSource,
     national: NationalSide,
 }
 
@@ -117,6 +188,7 @@ impl Dispatcher {
     pub fn new(config: Config) -> Dispatcher {
         Dispatcher {
             config,
+            source: NationalSource::Simulated,
             national: NationalSide::canned(),
         }
     }
@@ -127,6 +199,18 @@ impl Dispatcher {
         self
     }
 
+    /// A dispatcher whose national side is the file interface: the simulator knows no one, and only
+    /// the groups files can serve are advertised (decisions.md D7).
+    pub fn with_files(mut self) -> Dispatcher {
+        self.source = NationalSource::Files;
+        self.national = NationalSide::with_people(Vec::new());
+        self
+    }
+
+    pub fn source(&self) -> NationalSource {
+        self.source
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -135,13 +219,32 @@ impl Dispatcher {
         &self.national
     }
 
-    /// Answers one contract request in one store transaction.
+    /// Answers one contract request in one store transaction. A request that needs the national
+    /// side's files cannot be answered this way and gets a 500; the folder bridge uses
+    /// [`Dispatcher::dispatch_with`].
     pub fn dispatch(
         &self,
         store: &mut dyn Store,
         env: &mut Env<'_>,
         request: &Request,
     ) -> Response {
+        match self.dispatch_with(store, env, request, None) {
+            Dispatched::Answered(response) => response,
+            Dispatched::Exchange(_) => Problem::new(ProblemCode::Internal)
+                .with_detail("the national side's files are not reachable from this caller")
+                .into_response(),
+        }
+    }
+
+    /// Answers one contract request in one store transaction, with the national side's answer when
+    /// an earlier dispatch of the same request asked for an exchange.
+    pub fn dispatch_with(
+        &self,
+        store: &mut dyn Store,
+        env: &mut Env<'_>,
+        request: &Request,
+        answer: Option<&NationalAnswer>,
+    ) -> Dispatched {
         let limit = if request.method == Method::Post
             && request
                 .path()
@@ -152,15 +255,19 @@ impl Dispatcher {
             self.config.body_limit
         };
         if request.body.len() > limit {
-            return Problem::new(ProblemCode::PayloadTooLarge)
-                .with_detail(format!("the body limit is {limit} bytes"))
-                .into_response();
+            return Dispatched::Answered(
+                Problem::new(ProblemCode::PayloadTooLarge)
+                    .with_detail(format!("the body limit is {limit} bytes"))
+                    .into_response(),
+            );
         }
-        let mut response = None;
+        let mut dispatched = None;
         let outcome = store.transaction(&mut |read| {
             let mut cx = Cx {
                 config: &self.config,
+                source: self.source,
                 national: &self.national,
+                answer,
                 read,
                 now: env.now,
                 random: &mut *env.random,
@@ -168,35 +275,115 @@ impl Dispatcher {
                 next_event: None,
                 next_history: None,
             };
-            let answer =
+            let handled =
                 bulk::announce_due(&mut cx).and_then(|()| with_idempotency(&mut cx, request));
-            let answer = match answer {
-                Ok(answer) => answer,
+            let response = match handled {
+                Ok(response) => response,
                 Err(Fail::Problem(problem)) => problem.into_response(),
+                // Nothing is applied until the national side has answered.
+                Err(Fail::Exchange(exchange)) => {
+                    dispatched = Some(Dispatched::Exchange(exchange));
+                    return Ok(Vec::new());
+                }
                 Err(Fail::Store(error)) => return Err(error),
             };
             // The endpoint's own failure keeps nothing: a write must never half-apply (D3).
-            let changes = if answer.status >= 500 {
+            let changes = if response.status >= 500 {
                 Vec::new()
             } else {
                 cx.changes
             };
-            response = Some(answer);
+            dispatched = Some(Dispatched::Answered(response));
             Ok(changes)
         });
-        match (outcome, response) {
-            (Ok(()), Some(answer)) => answer,
+        match (outcome, dispatched) {
+            (Ok(()), Some(dispatched)) => dispatched,
             // A storage failure is the endpoint's fault, never the client's. Its detail stays out of the
             // body: it may name internals.
-            _ => Problem::new(ProblemCode::Internal).into_response(),
+            _ => Dispatched::Answered(Problem::new(ProblemCode::Internal).into_response()),
         }
     }
 }
 
-/// A handler's failure: a refusal to send, or a storage failure that aborts the transaction.
+impl Dispatcher {
+    /// Takes in a file of the national share's `face/` folder, in one store transaction: a new
+    /// result becomes a history entry and a `qualification` event; a file taken in before is left
+    /// alone.
+    pub fn record_face_file(
+        &self,
+        store: &mut dyn Store,
+        env: &mut Env<'_>,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<FaceRecorded, StoreError> {
+        let mut outcome = None;
+        store.transaction(&mut |read| {
+            let mut cx = Cx {
+                config: &self.config,
+                source: self.source,
+                national: &self.national,
+                answer: None,
+                read,
+                now: env.now,
+                random: &mut *env.random,
+                changes: Vec::new(),
+                next_event: None,
+                next_history: None,
+            };
+            match qualification::record_face_file(&mut cx, name, bytes) {
+                Ok(recorded) => {
+                    outcome = Some(recorded);
+                    Ok(cx.changes)
+                }
+                Err(Fail::Store(error)) => Err(error),
+                Err(_) => Err(StoreError::Backend {
+                    message: "recording a face file failed".to_owned(),
+                }),
+            }
+        })?;
+        outcome.ok_or_else(|| StoreError::Backend {
+            message: "recording a face file gave no outcome".to_owned(),
+        })
+    }
+}
+
+/// The national side's message, or its failure as the problem the client gets: an error file is a
+/// 502 carrying its text, no answer in time a 504 (nothing is applied either way).
+fn national_message(answer: &NationalAnswer) -> Result<&[u8], Fail> {
+    match answer {
+        NationalAnswer::Message(bytes) => Ok(bytes),
+        NationalAnswer::Error(text) => Err(Problem::new(ProblemCode::NationalError)
+            .with_detail(text.clone())
+            .into()),
+        NationalAnswer::TimedOut => Err(ProblemCode::NationalTimeout.into()),
+    }
+}
+
+/// A result file that does not read as its message: the national side's fault, not the client's.
+fn unreadable_answer(error: wire::DecodeError) -> Fail {
+    Problem::new(ProblemCode::NationalError)
+        .with_detail(format!("the national side's answer does not read: {error}"))
+        .into()
+}
+
+/// The national side's message passed on exactly as it came (its declaration names its encoding).
+fn xml_passthrough(bytes: &[u8]) -> Response {
+    let mut headers = contract::Headers::new();
+    headers.set("Content-Type", contract::XML);
+    headers.set("Cache-Control", "no-store");
+    Response {
+        status: 200,
+        headers,
+        body: bytes.to_vec(),
+    }
+}
+
+/// A handler's failure: a refusal to send, a storage failure that aborts the transaction, or the
+/// need to ask the national side first.
 enum Fail {
     Problem(Box<Problem>),
     Store(StoreError),
+    Exchange(Exchange),
 }
 
 impl From<Problem> for Fail {
@@ -223,7 +410,10 @@ type Handled = Result<Response, Fail>;
 /// randomness, and the changes made so far.
 struct Cx<'a> {
     config: &'a Config,
+    source: NationalSource,
     national: &'a NationalSide,
+    /// The national side's answer to this request, on a dispatch after an exchange.
+    answer: Option<&'a NationalAnswer>,
     read: &'a dyn StoreRead,
     now: Timestamp,
     random: &'a mut dyn Random,
@@ -287,6 +477,25 @@ impl Cx<'_> {
     /// Now, as the Tokyo wall clock the messages use.
     fn local_now(&self) -> NaiveDateTime {
         self.now.jst().naive_local()
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// The national side's answer to `message`: `None` when the simulator is to answer here, the
+    /// received answer on the dispatch after an exchange, and otherwise the exchange to make first.
+    fn national_answer(
+        &self,
+        kind: ExchangeKind,
+        message: &[u8],
+    ) -> Result<Option<&'a NationalAnswer>, Fail> {
+        match (self.source, self.answer) {
+            (NationalSource::Simulated, _) => Ok(None),
+            (NationalSource::Files, Some(answer)) => Ok(Some(answer)),
+            (NationalSource::Files, None) => Err(Fail::Exchange(Exchange {
+                kind,
+                message: message.to_vec(),
+            })),
+        }
     }
 }
 
@@ -412,26 +621,59 @@ impl<'a> Resource<'a> {
         }
     }
 
-    /// Every feature group this dispatcher implements, for capabilities.
-    fn groups(training: bool) -> Vec<String> {
-        let mut groups: Vec<String> = [
-            "session",
-            "qualification",
-            "history",
-            "events",
-            "reference_numbers",
-            "bulk",
-            "readers",
-            "passcode",
-            "consents",
-            "medical_info",
-            "disaster",
-            "accounts",
-        ]
-        .map(str::to_owned)
-        .to_vec();
+    /// The feature group the resource belongs to (the OpenAPI tags).
+    fn group(self) -> &'static str {
+        use Resource::*;
+        match self {
+            Capabilities | Session | SessionActivity | SessionPassword => "session",
+            Qualifications => "qualification",
+            Qualification(_) => "history",
+            Events => "events",
+            ReferenceNumbers => "reference_numbers",
+            Bulk(_) | BulkJob(..) => "bulk",
+            Readers | ReaderMode(_) | VisualChecks(_) | VisualCheck(..) => "readers",
+            Passcode => "passcode",
+            Consents => "consents",
+            MedicalPatients | MedicalDrugs | MedicalCheckups => "medical_info",
+            Disaster | DisasterSearch => "disaster",
+            Accounts | Account(_) | AccountPasswordReset(_) => "accounts",
+            TrainingPeople | TrainingVisits | TrainingStaffMode(_) | TrainingCancel(_) => {
+                "training"
+            }
+        }
+    }
+
+    /// Every feature group this dispatcher implements, for capabilities. Through the national side's
+    /// files, only what files can do is offered (decisions.md D7), and the endpoint's own accounts.
+    fn groups(training: bool, source: NationalSource) -> Vec<&'static str> {
+        let mut groups = match source {
+            NationalSource::Simulated => vec![
+                "session",
+                "qualification",
+                "history",
+                "events",
+                "reference_numbers",
+                "bulk",
+                "readers",
+                "passcode",
+                "consents",
+                "medical_info",
+                "disaster",
+                "accounts",
+            ],
+            NationalSource::Files => vec![
+                "session",
+                "qualification",
+                "history",
+                "events",
+                "reference_numbers",
+                "bulk",
+                "medical_info",
+                "accounts",
+            ],
+        };
         if training {
-            groups.push("training".to_owned());
+            groups.push("training");
         }
         groups
     }
@@ -440,7 +682,10 @@ impl<'a> Resource<'a> {
 fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
     use Resource::*;
     let path = request.path();
-    let Some(resource) = Resource::parse(path, cx.config.training) else {
+    let advertised = Resource::groups(cx.config.training, cx.source);
+    let Some(resource) = Resource::parse(path, cx.config.training)
+        .filter(|resource| advertised.contains(&resource.group()))
+    else {
         return Err(Problem::new(ProblemCode::NotFound)
             .with_detail(format!("no resource at {path}"))
             .into());
@@ -508,7 +753,10 @@ fn capabilities(cx: &Cx<'_>) -> Response {
         200,
         &Capabilities {
             contract_version: contract::VERSION.to_owned(),
-            groups: Resource::groups(cx.config.training),
+            groups: Resource::groups(cx.config.training, cx.source)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             training: cx.config.training,
         },
     )

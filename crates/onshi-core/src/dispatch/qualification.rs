@@ -6,9 +6,12 @@ use serde_json::json;
 use crate::{
     account::Action,
     contract::Request,
-    dispatch::{Cx, Fail, Handled, caller, utf8_message, xml_body, xml_response},
+    dispatch::{
+        Cx, ExchangeKind, Fail, Handled, NationalAnswer, caller, national_message,
+        unreadable_answer, utf8_message, xml_body, xml_passthrough, xml_response,
+    },
     domain::{Inquiry, QualificationResult},
-    store::{CardKey, Change, EventKind, HistoryRecord},
+    store::{CardKey, Change, EventKind, FaceFileRecord, HistoryRecord},
     wire,
 };
 
@@ -19,6 +22,9 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
         request,
         cx.config.body_limit,
     )?;
+    if let Some(answer) = cx.national_answer(ExchangeKind::Qualification, &request.body)? {
+        return received(cx, answer, &caller.account.user_id);
+    }
     let (inquiry, findings) = Inquiry::from_wire(&message);
     let institution = cx.institution()?;
     let reference = cx
@@ -31,16 +37,76 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
     xml_response(&result.to_wire(), encoding)
 }
 
-/// The `record` step: keeps the result in history with its list columns, and tells the live feed.
+/// The national side's answer to an inquiry: recorded, and passed on exactly as it came.
+fn received(cx: &mut Cx<'_>, answer: &NationalAnswer, login_id: &str) -> Handled {
+    let bytes = national_message(answer)?;
+    let (message, _) = wire::QualificationResult::decode_with_encoding(bytes, wire::MESSAGE_LIMIT)
+        .map_err(unreadable_answer)?;
+    let (result, _) = QualificationResult::from_wire(&message);
+    record_message(cx, &result, login_id, None, bytes.to_vec())?;
+    Ok(xml_passthrough(bytes))
+}
+
+/// How a file of the national share's `face/` folder was taken in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaceRecorded {
+    /// Recorded as this history entry (and announced as a `qualification` event).
+    Recorded(u64),
+    /// Taken in before (a restart reads the folder again).
+    AlreadyRecorded,
+    /// Not a result message; remembered so that it is not read again.
+    Unreadable(String),
+}
+
+/// Takes in a face-reader result file (decisions.md D3: new `face/` files become `qualification`
+/// events): recorded once, with no user (the patient identified themself at the reader).
+pub(super) fn record_face_file(
+    cx: &mut Cx<'_>,
+    name: &str,
+    bytes: &[u8],
+) -> Result<FaceRecorded, Fail> {
+    if cx.read.face_file(name)?.is_some() {
+        return Ok(FaceRecorded::AlreadyRecorded);
+    }
+    let decoded = wire::QualificationResult::decode_with_encoding(bytes, wire::MESSAGE_LIMIT);
+    let (history_id, outcome) = match decoded {
+        Ok((message, _)) => {
+            let (result, _) = QualificationResult::from_wire(&message);
+            let id = record_message(cx, &result, "", None, bytes.to_vec())?;
+            (Some(id), FaceRecorded::Recorded(id))
+        }
+        Err(e) => (None, FaceRecorded::Unreadable(e.to_string())),
+    };
+    cx.change(Change::PutFaceFile(FaceFileRecord {
+        name: name.to_owned(),
+        recorded_at: cx.now,
+        history_id,
+    }));
+    Ok(outcome)
+}
+
+/// The `record` step for a result the simulator made: its wire form, in UTF-8 (which carries
+/// everything), is the message as given.
 pub(super) fn record(
     cx: &mut Cx<'_>,
     result: &QualificationResult,
     login_id: &str,
     reader_id: Option<&str>,
 ) -> Result<u64, Fail> {
-    let id = cx.history_id()?;
-    // The simulator's answer is exactly its wire form, kept in UTF-8 (which carries everything).
     let message = utf8_message(&result.to_wire())?.into_bytes();
+    record_message(cx, result, login_id, reader_id, message)
+}
+
+/// The `record` step: keeps the result in history with its list columns and the message as given,
+/// and tells the live feed.
+fn record_message(
+    cx: &mut Cx<'_>,
+    result: &QualificationResult,
+    login_id: &str,
+    reader_id: Option<&str>,
+    message: Vec<u8>,
+) -> Result<u64, Fail> {
+    let id = cx.history_id()?;
     let entry = HistoryRecord::of_result(id, cx.now, login_id, reader_id, result, message);
     let classification = entry.classification.clone();
     let validity = entry.validity.clone();

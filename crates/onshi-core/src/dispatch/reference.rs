@@ -5,10 +5,13 @@ use crate::{
     account::Action,
     codes::{ProcessingResultStatus, SegmentOfResult},
     contract::Request,
-    dispatch::{Audit, Cx, Handled, caller, xml_body, xml_response},
+    dispatch::{
+        Audit, Cx, ExchangeKind, Handled, NationalAnswer, caller, national_message,
+        unreadable_answer, xml_body, xml_passthrough, xml_response,
+    },
     domain::{
         Findings, Registration, ResultInfo,
-        convert::{DecodeProblem, text},
+        convert::{DecodeProblem, code, text},
         identifiers,
     },
     simulator::error_codes,
@@ -23,6 +26,9 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let institution = cx.institution()?;
     let audit = caller.queued_write_audit(cx, request)?;
     let registration = message.body.registration.clone().unwrap_or_default();
+    if let Some(answer) = cx.national_answer(ExchangeKind::ReferenceNumber, &request.body)? {
+        return received(cx, &registration, &audit, answer);
+    }
     let outcome = apply(
         cx,
         &registration,
@@ -60,6 +66,36 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
         },
     };
     xml_response(&answer, encoding)
+}
+
+/// The national side's answer to a registration: when it accepted it (ProcessingResultStatus 1),
+/// the number is recorded for the card as a registration here would be; the answer is passed on as
+/// it came.
+fn received(
+    cx: &mut Cx<'_>,
+    registration: &ReferenceRegistration,
+    audit: &Audit,
+    answer: &NationalAnswer,
+) -> Handled {
+    let bytes = national_message(answer)?;
+    let result = wire::ReferenceResult::decode_with_limit(bytes, wire::MESSAGE_LIMIT)
+        .map_err(unreadable_answer)?;
+    let accepted = code::<ProcessingResultStatus>(&result.body.processing_result_status)
+        == Some(ProcessingResultStatus::Completed);
+    let Registration {
+        reference_number,
+        card,
+    } = Registration::from_wire(registration, &mut Findings::default());
+    if let (true, Some(reference_number)) = (accepted, reference_number) {
+        cx.change(Change::PutReference(ReferenceRecord {
+            card: CardKey::of(&card),
+            reference_number,
+            registered_at: cx.now,
+            user_id: audit.user.clone(),
+            sent_by: audit.sent_by.clone(),
+        }));
+    }
+    Ok(xml_passthrough(bytes))
 }
 
 /// Checks one registration and, when the national side accepts it, records it. The refusal is a

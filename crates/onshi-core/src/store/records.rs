@@ -358,8 +358,8 @@ pub struct FaceFileRecord {
     /// The file's name in `face/`.
     pub name: String,
     pub recorded_at: Timestamp,
-    /// The history entry it became.
-    pub history_id: u64,
+    /// The history entry it became; `None` for a file that was no result message.
+    pub history_id: Option<u64>,
 }
 
 /// A face-authentication reader's operating mode (S7).

@@ -232,7 +232,7 @@ fn everything() -> Vec<Change> {
         Change::PutFaceFile(FaceFileRecord {
             name: "OQSsiquc01res_face_0001.xml".to_owned(),
             recorded_at: at(1),
-            history_id: 1,
+            history_id: Some(1),
         }),
     ]
 }

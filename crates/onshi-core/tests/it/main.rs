@@ -3,6 +3,7 @@
 //! `harness` drives the dispatcher with a pinned clock and a seeded random source, exactly as the
 //! reference endpoint and the training transport drive it with real ones.
 
+mod bridge;
 mod canned;
 mod contract;
 mod groups;

@@ -1,0 +1,298 @@
+//! The contract's HTTP surface under `/onshi/v1`: requests become the core's contract requests, the
+//! dispatcher answers them, and the answers go back unchanged. Three things are the server's own:
+//! reading bodies no larger than the contract allows, the Server-Sent Events adapter around
+//! `GET /events` (decisions.md D3, D5), and a training endpoint's clock (D1).
+
+use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::{Request as HttpRequest, State},
+    http::{HeaderMap, HeaderName, HeaderValue, Method as HttpMethod},
+    response::{
+        IntoResponse, Response as HttpResponse,
+        sse::{Event as SseEvent, KeepAlive, Sse},
+    },
+    routing::any,
+};
+use futures_util::stream::{self, Stream};
+use onshi_core::contract::{
+    self, Headers, Method, Problem, ProblemCode, Request, Response,
+    groups::{Event, EventsPage},
+};
+use serde::Deserialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{endpoint::Endpoint, http::to_http};
+
+/// How often an idle event stream checks that its session still stands.
+const STREAM_RECHECK: Duration = Duration::from_secs(30);
+
+/// The request headers the app sends and the response headers it reads, for CORS.
+const REQUEST_HEADERS: [&str; 7] = [
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "onshi-original-user",
+    "last-event-id",
+    "accept",
+];
+const RESPONSE_HEADERS: [&str; 4] = ["etag", "idempotent-replayed", "location", "allow"];
+
+/// The contract's routes, with CORS for the configured app origins only (none by default: the app
+/// served by this endpoint is same-origin and needs none).
+pub fn router(endpoint: Arc<Endpoint>, app_origins: &[String]) -> Router {
+    let routes = Router::new()
+        .route(contract::PREFIX, any(handle))
+        .route(&format!("{}/{{*rest}}", contract::PREFIX), any(handle))
+        .with_state(endpoint);
+    let origins: Vec<HeaderValue> = app_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if origins.is_empty() {
+        return routes;
+    }
+    let methods = [
+        HttpMethod::GET,
+        HttpMethod::POST,
+        HttpMethod::PUT,
+        HttpMethod::PATCH,
+        HttpMethod::DELETE,
+    ];
+    routes.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods(methods)
+            .allow_headers(REQUEST_HEADERS.map(HeaderName::from_static))
+            .expose_headers(RESPONSE_HEADERS.map(HeaderName::from_static))
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> HttpResponse {
+    let Some(method) = Method::parse(request.method().as_str()) else {
+        let mut response = Problem::new(ProblemCode::MethodNotAllowed)
+            .with_detail(format!(
+                "the contract uses no {} requests",
+                request.method()
+            ))
+            .into_response();
+        response
+            .headers
+            .set("Allow", "GET, POST, PUT, PATCH, DELETE");
+        return to_http(response);
+    };
+    let target = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    let headers = contract_headers(request.headers());
+    let path = request.uri().path().to_owned();
+
+    if method == Method::Get
+        && path == format!("{}/events", contract::PREFIX)
+        && headers
+            .get("Accept")
+            .is_some_and(|a| a.contains("text/event-stream"))
+    {
+        return event_stream(endpoint, headers, request.uri().query()).await;
+    }
+
+    let config = endpoint.config();
+    let limit =
+        if method == Method::Post && path.starts_with(&format!("{}/bulk/", contract::PREFIX)) {
+            config.bulk_body_limit
+        } else {
+            config.body_limit
+        };
+    let body = match axum::body::to_bytes(request.into_body(), limit).await {
+        Ok(body) => body.to_vec(),
+        Err(e) => return to_http(body_refusal(&e, limit)),
+    };
+
+    if config.training
+        && method == Method::Put
+        && path == format!("{}/training/clock", contract::PREFIX)
+    {
+        return to_http(set_clock(&endpoint, &body));
+    }
+
+    let request = Request {
+        method,
+        target,
+        headers,
+        body,
+    };
+    to_http(endpoint.dispatch(request).await)
+}
+
+/// Every header whose value is text; a value that is not (no contract header is) is left out.
+fn contract_headers(http: &HeaderMap) -> Headers {
+    let mut headers = Headers::new();
+    for (name, value) in http {
+        if let Ok(value) = value.to_str() {
+            headers.append(name.as_str(), value);
+        }
+    }
+    headers
+}
+
+/// A body that could not be read: too large (413, decisions.md D7), or broken off by the client.
+fn body_refusal(error: &axum::Error, limit: usize) -> Response {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return Problem::new(ProblemCode::PayloadTooLarge)
+                .with_detail(format!("the body limit is {limit} bytes"))
+                .into_response();
+        }
+        source = e.source();
+    }
+    Problem::new(ProblemCode::MalformedBody)
+        .with_detail("the body could not be read")
+        .into_response()
+}
+
+/// `PUT /onshi/v1/training/clock {now}`: a training endpoint's clock, for end-to-end tests (D1).
+fn set_clock(endpoint: &Endpoint, body: &[u8]) -> Response {
+    #[derive(Deserialize)]
+    struct SetClock {
+        now: String,
+    }
+    let parsed = serde_json::from_slice::<SetClock>(body)
+        .map_err(|e| e.to_string())
+        .and_then(|c| {
+            onshi_core::time::Timestamp::parse_rfc3339(&c.now).map_err(|e| e.to_string())
+        });
+    match parsed {
+        Ok(now) => {
+            endpoint.clock().set(now);
+            Response::no_content()
+        }
+        Err(detail) => Problem::new(ProblemCode::MalformedBody)
+            .with_detail(detail)
+            .into_response(),
+    }
+}
+
+/// `GET /events` as Server-Sent Events: the backlog after `Last-Event-ID` (or `after`), then each new
+/// event as it is appended. Every read goes through the dispatcher with the caller's own headers, so
+/// the stream ends when the session does (and, like the backlog, never counts as activity).
+async fn event_stream(
+    endpoint: Arc<Endpoint>,
+    headers: Headers,
+    query: Option<&str>,
+) -> HttpResponse {
+    let after = headers
+        .get("Last-Event-ID")
+        .map(str::to_owned)
+        .or_else(|| {
+            form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                .find(|(k, _)| k == "after")
+                .map(|(_, v)| v.into_owned())
+        })
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    let mut feed = Feed {
+        endpoint,
+        headers,
+        after,
+        pending: VecDeque::new(),
+        ended: false,
+        changes: None,
+    };
+    // The first read answers the request itself: a refusal (401, 403) is an ordinary problem, not a
+    // stream.
+    let first = feed.read().await;
+    if first.status != 200 {
+        return to_http(first);
+    }
+    if let Err(refusal) = feed.take(&first) {
+        return to_http(refusal);
+    }
+    feed.changes = Some(feed.endpoint.subscribe());
+    Sse::new(feed.into_stream())
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// One event stream's state.
+struct Feed {
+    endpoint: Arc<Endpoint>,
+    headers: Headers,
+    after: u64,
+    pending: VecDeque<Event>,
+    ended: bool,
+    changes: Option<tokio::sync::watch::Receiver<u64>>,
+}
+
+impl Feed {
+    async fn read(&self) -> Response {
+        let mut headers = Headers::new();
+        for (name, value) in self.headers.iter() {
+            // The backlog is JSON; only the stream asked for text/event-stream.
+            if !name.eq_ignore_ascii_case("Accept") {
+                headers.append(name, value);
+            }
+        }
+        self.endpoint
+            .dispatch(Request {
+                method: Method::Get,
+                target: format!("{}/events?after={}", contract::PREFIX, self.after),
+                headers,
+                body: Vec::new(),
+            })
+            .await
+    }
+
+    fn take(&mut self, response: &Response) -> Result<(), Response> {
+        let page: EventsPage = serde_json::from_slice(&response.body).map_err(|e| {
+            Problem::new(ProblemCode::Internal)
+                .with_detail(e.to_string())
+                .into_response()
+        })?;
+        self.after = page.last_id.max(self.after);
+        self.pending.extend(page.events);
+        Ok(())
+    }
+
+    fn into_stream(self) -> impl Stream<Item = Result<SseEvent, Infallible>> {
+        stream::unfold(self, |mut feed| async move {
+            loop {
+                if let Some(event) = feed.pending.pop_front() {
+                    return Some((Ok(sse_event(&event)), feed));
+                }
+                if feed.ended {
+                    return None;
+                }
+                let changes = feed.changes.as_mut()?;
+                // Wake on a new event, or now and then to learn whether the session still stands.
+                let woke = tokio::time::timeout(STREAM_RECHECK, changes.changed()).await;
+                if matches!(woke, Ok(Err(_))) {
+                    return None;
+                }
+                let response = feed.read().await;
+                if response.status != 200 || feed.take(&response).is_err() {
+                    // The session ended (or the endpoint failed): say why and close the stream.
+                    feed.ended = true;
+                    let problem = String::from_utf8_lossy(&response.body).into_owned();
+                    return Some((Ok(SseEvent::default().event("end").data(problem)), feed));
+                }
+            }
+        })
+    }
+}
+
+fn sse_event(event: &Event) -> SseEvent {
+    let kind = serde_json::to_value(event.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let data = serde_json::to_string(event).unwrap_or_default();
+    SseEvent::default()
+        .id(event.id.to_string())
+        .event(kind)
+        .data(data)
+}

@@ -1,0 +1,138 @@
+//! The endpoint: the core's dispatcher behind a store, a clock and the operating system's random
+//! source, run off the async threads (decisions.md D3).
+
+use std::{
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use onshi_core::{
+    contract::{Problem, ProblemCode, Request, Response},
+    dispatch::{Config, Dispatcher, Env},
+    random::Random,
+    store::{Store, StoreError},
+    time::Timestamp,
+};
+use tokio::sync::watch;
+
+/// The operating system's random source (D3: tokens, salts and passcodes must never be predictable).
+pub struct OsRandom;
+
+impl Random for OsRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // Without entropy nothing secret can be made, and carrying on with predictable bytes would be
+        // worse than stopping: the process ends here, which the OS's source never makes happen in
+        // practice.
+        getrandom::fill(buf).expect("the operating system's random source is available");
+    }
+}
+
+/// The endpoint's clock: the system clock, moved by an offset that only a training endpoint lets a
+/// test set (`PUT /onshi/v1/training/clock`, decisions.md D1).
+#[derive(Default)]
+pub struct Clock {
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        Timestamp::from_millis(
+            system_millis().saturating_add(self.offset_ms.load(Ordering::SeqCst)),
+        )
+    }
+
+    /// From now on the clock reads `now` and runs on from there.
+    pub fn set(&self, now: Timestamp) {
+        self.offset_ms.store(
+            now.millis().saturating_sub(system_millis()),
+            Ordering::SeqCst,
+        );
+    }
+}
+
+fn system_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// What the endpoint runs on.
+pub struct Endpoint {
+    dispatcher: Dispatcher,
+    store: Mutex<Box<dyn Store + Send>>,
+    clock: Clock,
+    /// The newest event id, for the event streams to wait on.
+    last_event: watch::Sender<u64>,
+}
+
+impl Endpoint {
+    pub fn new(
+        dispatcher: Dispatcher,
+        mut store: Box<dyn Store + Send>,
+    ) -> Result<Endpoint, StoreError> {
+        let last = last_event_id(store.as_mut())?;
+        Ok(Endpoint {
+            dispatcher,
+            store: Mutex::new(store),
+            clock: Clock::default(),
+            last_event: watch::Sender::new(last),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        self.dispatcher.config()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// A receiver that changes whenever an event is appended.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.last_event.subscribe()
+    }
+
+    /// Dispatches one request on a blocking thread: one store transaction, with the store locked
+    /// for its length (SQLite work must not run on the async threads).
+    pub async fn dispatch(self: &Arc<Self>, request: Request) -> Response {
+        let endpoint = Arc::clone(self);
+        tokio::task::spawn_blocking(move || endpoint.dispatch_blocking(&request))
+            .await
+            .unwrap_or_else(|_| Problem::new(ProblemCode::Internal).into_response())
+    }
+
+    fn dispatch_blocking(&self, request: &Request) -> Response {
+        // A panic elsewhere while the store was held cannot have left it half-written: every change
+        // goes through one store transaction, which applies whole or not at all. So the lock is taken
+        // back rather than every later request refused.
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut random = OsRandom;
+        let mut env = Env {
+            now: self.clock.now(),
+            random: &mut random,
+        };
+        let response = self.dispatcher.dispatch(store.as_mut(), &mut env, request);
+        if let Ok(last) = last_event_id(store.as_mut()) {
+            self.last_event.send_if_modified(|seen| {
+                let newer = last > *seen;
+                if newer {
+                    *seen = last;
+                }
+                newer
+            });
+        }
+        response
+    }
+}
+
+fn last_event_id(store: &mut dyn Store) -> Result<u64, StoreError> {
+    let mut last = 0;
+    store.transaction(&mut |read| {
+        last = read.last_event_id()?;
+        Ok(Vec::new())
+    })?;
+    Ok(last)
+}

@@ -1,0 +1,366 @@
+//! The contract over HTTP (issue 4): requests reach the dispatcher and come back unchanged, bodies are
+//! read no further than the contract's limits, a training endpoint's clock can be set, events stream
+//! as Server-Sent Events, and CORS answers only the configured app origins.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, Method, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use onshi_core::{
+    canned,
+    contract::{Problem, groups::EventsPage, session::SignedIn},
+    dispatch::{Config, Dispatcher},
+    password::HashCost,
+};
+use onshi_server::{ServeConfig, endpoint::Endpoint, router};
+use serde_json::json;
+use tower::ServiceExt;
+
+fn endpoint() -> Arc<Endpoint> {
+    let config = Config {
+        password_cost: HashCost::CHEAP,
+        ..Config::training()
+    };
+    Arc::new(
+        Endpoint::new(Dispatcher::new(config), Box::new(canned::training_store()))
+            .expect("a memory store opens"),
+    )
+}
+
+fn app(endpoint: Arc<Endpoint>, app_origins: &[&str]) -> Router {
+    router(
+        &ServeConfig {
+            app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
+            connect_src: Vec::new(),
+            app_origins: app_origins.iter().map(|o| (*o).to_owned()).collect(),
+        },
+        Some(endpoint),
+    )
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn problem(&self) -> Problem {
+        assert_eq!(
+            self.headers[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        self.json()
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn sign_in(user_id: &str, password: &str) -> Request<Body> {
+    Request::post("/onshi/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"user_id": user_id, "password": password, "force": true}).to_string(),
+        ))
+        .expect("request")
+}
+
+async fn token(app: &Router) -> String {
+    let answer = send(app, sign_in("002", "Onshi*002*002")).await;
+    assert_eq!(answer.status, StatusCode::CREATED);
+    answer.json::<SignedIn>().token
+}
+
+#[tokio::test]
+async fn the_contract_answers_through_http_unchanged() {
+    let app = app(endpoint(), &[]);
+    let capabilities = send(
+        &app,
+        Request::get("/onshi/v1/capabilities")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(capabilities.status, StatusCode::OK);
+    let body: serde_json::Value = capabilities.json();
+    assert_eq!(body["contract_version"], "1.0.0");
+    assert_eq!(body["training"], true);
+    // API answers are never cached and never sniffed.
+    assert_eq!(capabilities.headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(
+        capabilities.headers[header::X_CONTENT_TYPE_OPTIONS],
+        "nosniff"
+    );
+
+    let token = token(&app).await;
+    let inquiry = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../onshi-core/tests/fixtures/wire/siquc01req-kokuho-sjis.xml"),
+    )
+    .expect("fixture");
+    let answer = send(
+        &app,
+        Request::post("/onshi/v1/qualifications")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(inquiry))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers[header::CONTENT_TYPE], "application/xml");
+    assert!(
+        answer
+            .body
+            .starts_with(b"<?xml version=\"1.0\" encoding=\"Shift_JIS\""),
+        "answered in the request's encoding"
+    );
+
+    let missing = send(
+        &app,
+        Request::get("/onshi/v1/readers")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.problem().code, "unauthenticated");
+}
+
+#[tokio::test]
+async fn methods_the_contract_never_uses_are_refused() {
+    let app = app(endpoint(), &[]);
+    let answer = send(
+        &app,
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/onshi/v1/session")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(answer.headers.contains_key(header::ALLOW));
+    assert_eq!(answer.problem().code, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn bodies_are_read_no_further_than_the_limits() {
+    let app = app(endpoint(), &[]);
+    let token = token(&app).await;
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let answer = send(
+        &app,
+        Request::post("/onshi/v1/qualifications")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(big.clone()))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.problem().code, "payload_too_large");
+    // A bulk upload may be larger: the same body reaches the dispatcher, which finds it is no XML.
+    let bulk = send(
+        &app,
+        Request::post("/onshi/v1/bulk/qualifications")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(big))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(bulk.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bulk.problem().code, "malformed_body");
+}
+
+#[tokio::test]
+async fn a_training_endpoints_clock_can_be_set_and_ends_a_lock() {
+    let app = app(endpoint(), &[]);
+    let set_clock = |now: &str| {
+        Request::put("/onshi/v1/training/clock")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "now": now }).to_string()))
+            .expect("request")
+    };
+    assert_eq!(
+        send(&app, set_clock("2026-11-22T09:00:00+09:00"))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    for _ in 0..5 {
+        send(&app, sign_in("002", "wrong")).await;
+    }
+    let locked = send(&app, sign_in("002", "Onshi*002*002")).await;
+    assert_eq!(locked.status, StatusCode::LOCKED);
+    assert_eq!(
+        send(&app, set_clock("2026-11-22T09:31:00+09:00"))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        send(&app, sign_in("002", "Onshi*002*002")).await.status,
+        StatusCode::CREATED
+    );
+    let bad = send(&app, set_clock("yesterday")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn events_stream_as_server_sent_events_from_the_backlog_on() {
+    let endpoint = endpoint();
+    let app = app(Arc::clone(&endpoint), &[]);
+    let token = token(&app).await;
+    let refused = send(
+        &app,
+        Request::get("/onshi/v1/events")
+            .header(header::ACCEPT, "text/event-stream")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNAUTHORIZED,
+        "a refusal is no stream"
+    );
+
+    // An event before the stream opens comes from the backlog; one after it comes live.
+    let inquiry = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../onshi-core/tests/fixtures/wire/siquc01req-taro.xml"),
+    )
+    .expect("fixture");
+    let inquire = || {
+        Request::post("/onshi/v1/qualifications")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(inquiry.clone()))
+            .expect("request")
+    };
+    assert_eq!(send(&app, inquire()).await.status, StatusCode::OK);
+    let response = app
+        .clone()
+        .oneshot(
+            Request::get("/onshi/v1/events")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::ACCEPT, "text/event-stream")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    let mut body = response.into_body();
+    let first = next_event(&mut body).await;
+    assert!(
+        first.contains("id: 1\n") && first.contains("event: qualification\n"),
+        "{first}"
+    );
+    assert_eq!(send(&app, inquire()).await.status, StatusCode::OK);
+    let second = next_event(&mut body).await;
+    assert!(second.contains("id: 2\n"), "{second}");
+
+    // The backlog as JSON agrees.
+    let backlog = send(
+        &app,
+        Request::get("/onshi/v1/events?after=0")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(backlog.json::<EventsPage>().last_id, 2);
+}
+
+/// The next SSE event (up to its blank line) from a streaming body, skipping keep-alive comments.
+async fn next_event(body: &mut Body) -> String {
+    let mut text = String::new();
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event within 5 s")
+            .expect("the stream is open")
+            .expect("a frame");
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        if let Some(end) = text.find("\n\n") {
+            let event = text[..end + 2].to_owned();
+            if event.starts_with(':') {
+                text.drain(..end + 2);
+                continue;
+            }
+            return event;
+        }
+    }
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_app_origin() {
+    let app = app(endpoint(), &["http://127.0.0.1:9000"]);
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/onshi/v1/session")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let allowed = send(&app, preflight("http://127.0.0.1:9000")).await;
+    assert_eq!(
+        allowed.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "http://127.0.0.1:9000"
+    );
+    let other = send(&app, preflight("http://evil.example")).await;
+    assert!(
+        !other
+            .headers
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+    );
+    // Without configured origins there is no CORS at all.
+    let plain = app_without_cors();
+    let answer = send(&plain, preflight("http://127.0.0.1:9000")).await;
+    assert!(
+        !answer
+            .headers
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+    );
+}
+
+fn app_without_cors() -> Router {
+    app(endpoint(), &[])
+}
