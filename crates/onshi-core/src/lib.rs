@@ -20,6 +20,7 @@ pub mod era;
 pub mod idle;
 pub mod password;
 pub mod random;
+pub mod setup;
 pub mod simulator;
 pub mod store;
 pub mod text;

@@ -6,10 +6,12 @@
 //! bytes between HTTP, files and a store.
 
 pub mod api;
+pub mod bridge;
 pub mod csp;
 pub mod endpoint;
 mod http;
 pub mod sqlite;
+pub mod start;
 mod static_app;
 
 use std::{path::PathBuf, sync::Arc};

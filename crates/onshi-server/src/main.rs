@@ -1,15 +1,17 @@
 //! `onshi-server`: the reference endpoint and the server of the built app, on loopback by default
 //! (decisions.md D5).
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 use clap::{Parser, Subcommand};
-use onshi_core::{
-    canned,
-    dispatch::{Config, Dispatcher},
-    store::Store,
+use onshi_core::password::HashCost;
+use onshi_server::{
+    ServeConfig,
+    bridge::Timing,
+    csp,
+    endpoint::Endpoint,
+    start::{self, Mode, Options},
 };
-use onshi_server::{ServeConfig, csp, endpoint::Endpoint};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -29,8 +31,25 @@ struct Args {
     connect_src: Vec<String>,
     /// Serve the contract with the training data and the training group (decisions.md D3): the
     /// simulated national side answers, and tests may set the clock.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "bridge")]
     training: bool,
+    /// Serve the contract with real data, answered through the national system's file interface:
+    /// the 資格確認端末's OQS share, holding req, res and face.
+    #[arg(long, value_name = "OQS_SHARE")]
+    bridge: Option<PathBuf>,
+    /// The SQLite database; created when missing. Without it a training endpoint keeps its data in
+    /// memory; a real endpoint needs one.
+    #[arg(long, value_name = "FILE")]
+    database: Option<PathBuf>,
+    /// A new real database's 医療機関コード (first run only).
+    #[arg(long)]
+    institution_code: Option<String>,
+    /// A new real database's institution name (first run only).
+    #[arg(long)]
+    institution_name: Option<String>,
+    /// How long the national side may take to answer, in seconds.
+    #[arg(long, default_value_t = 60)]
+    national_timeout: u64,
     /// The origin of an app served elsewhere that may call this endpoint (CORS; repeatable).
     #[arg(long = "app-origin")]
     app_origins: Vec<String>,
@@ -97,6 +116,9 @@ async fn serve(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(endpoint) = &endpoint {
+        tokio::spawn(Arc::clone(endpoint).watch_faces());
+    }
     let app = onshi_server::router(
         &ServeConfig {
             app_dir: args.app_dir.clone(),
@@ -124,13 +146,36 @@ async fn serve(args: Args) -> ExitCode {
 
 /// The endpoint the arguments ask for, or none when only the app is to be served.
 fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {
-    if !args.training {
-        return Ok(None);
+    let mode = match (&args.bridge, args.training) {
+        (Some(share), _) => Mode::Bridge {
+            share: share.clone(),
+            timing: Timing {
+                answer_within: Duration::from_secs(args.national_timeout),
+                ..Timing::default()
+            },
+        },
+        (None, true) => Mode::Training,
+        (None, false) => return Ok(None),
+    };
+    let institution = match (&args.institution_code, &args.institution_name) {
+        (Some(code), Some(name)) => Some((code.clone(), name.clone())),
+        _ => None,
+    };
+    let opened = start::open(Options {
+        mode,
+        database: args.database.clone(),
+        institution,
+        password_cost: HashCost::STANDARD,
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(password) = opened.master_password {
+        // Shown once, to whoever set the endpoint up; it must be changed at the first sign-in.
+        println!(
+            "onshi-server: created the account {} with the initial password {password} (it must be changed at the first sign-in)",
+            onshi_core::setup::MASTER_USER_ID
+        );
     }
-    let store: Box<dyn Store + Send> = Box::new(canned::training_store());
-    let endpoint = Endpoint::new(Dispatcher::new(Config::training()), store)
-        .map_err(|e| format!("cannot open the store: {e}"))?;
-    Ok(Some(Arc::new(endpoint)))
+    Ok(Some(Arc::new(opened.endpoint)))
 }
 
 /// Resolves on Ctrl-C or SIGTERM, letting requests in flight finish.
