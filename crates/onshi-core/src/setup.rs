@@ -38,9 +38,10 @@ pub fn first_run(
     cost: HashCost,
     random: &mut dyn Random,
 ) -> Result<FirstRun, SetupError> {
-    let code = InstitutionCode::parse(institution_code).map_err(|_| SetupError::InstitutionCode {
-        code: institution_code.to_owned(),
-    })?;
+    let code =
+        InstitutionCode::parse(institution_code).map_err(|_| SetupError::InstitutionCode {
+            code: institution_code.to_owned(),
+        })?;
     let name = institution_name.trim();
     if name.is_empty() {
         return Err(SetupError::NoName);
@@ -93,11 +94,21 @@ mod tests {
         };
         assert_eq!(institution.name, "新橋クリニック");
         assert!(matches!(
-            first_run("1234567890", "x", HashCost::CHEAP, &mut SeededRandom::new(1)),
+            first_run(
+                "1234567890",
+                "x",
+                HashCost::CHEAP,
+                &mut SeededRandom::new(1)
+            ),
             Err(SetupError::InstitutionCode { .. })
         ));
         assert!(matches!(
-            first_run("1234567897", " ", HashCost::CHEAP, &mut SeededRandom::new(1)),
+            first_run(
+                "1234567897",
+                " ",
+                HashCost::CHEAP,
+                &mut SeededRandom::new(1)
+            ),
             Err(SetupError::NoName)
         ));
     }

@@ -4,7 +4,6 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 use clap::{Parser, Subcommand};
-use onshi_core::password::HashCost;
 use onshi_server::{
     ServeConfig,
     bridge::Timing,
@@ -50,6 +49,10 @@ struct Args {
     /// How long the national side may take to answer, in seconds.
     #[arg(long, default_value_t = 60)]
     national_timeout: u64,
+    /// Break the clauses of contract/broken.tsv (decisions.md D7; test builds only).
+    #[cfg(feature = "conformance-broken")]
+    #[arg(long)]
+    deliberately_broken: bool,
     /// The origin of an app served elsewhere that may call this endpoint (CORS; repeatable).
     #[arg(long = "app-origin")]
     app_origins: Vec<String>,
@@ -162,10 +165,11 @@ fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {
         _ => None,
     };
     let opened = start::open(Options {
-        mode,
         database: args.database.clone(),
         institution,
-        password_cost: HashCost::STANDARD,
+        #[cfg(feature = "conformance-broken")]
+        broken: args.deliberately_broken,
+        ..Options::new(mode)
     })
     .map_err(|e| e.to_string())?;
     if let Some(password) = opened.master_password {

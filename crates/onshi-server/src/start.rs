@@ -35,6 +35,24 @@ pub struct Options {
     /// A real database's institution, needed on its first run only.
     pub institution: Option<(String, String)>,
     pub password_cost: HashCost,
+    /// The deliberately broken dispatcher of decisions.md D7 (test builds only).
+    #[cfg(feature = "conformance-broken")]
+    pub broken: bool,
+}
+
+impl Options {
+    /// The choices for `mode` with everything else at its default: data in memory, no first-run
+    /// institution, the standard password cost.
+    pub fn new(mode: Mode) -> Options {
+        Options {
+            mode,
+            database: None,
+            institution: None,
+            password_cost: HashCost::STANDARD,
+            #[cfg(feature = "conformance-broken")]
+            broken: false,
+        }
+    }
 }
 
 /// An opened endpoint, and the master account's initial password when this was a first run (to be
@@ -83,6 +101,8 @@ pub fn open(options: Options) -> Result<Opened, StartError> {
             }
             Dispatcher::new(Config {
                 password_cost: options.password_cost,
+                #[cfg(feature = "conformance-broken")]
+                broken: options.broken,
                 ..Config::training()
             })
         }
@@ -103,6 +123,8 @@ pub fn open(options: Options) -> Result<Opened, StartError> {
             }
             Dispatcher::new(Config {
                 password_cost: options.password_cost,
+                #[cfg(feature = "conformance-broken")]
+                broken: options.broken,
                 ..Config::standard()
             })
             .with_files()

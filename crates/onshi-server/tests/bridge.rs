@@ -140,13 +140,13 @@ fn timing() -> Timing {
 
 fn options(share: &Share) -> Options {
     Options {
-        mode: Mode::Bridge {
-            share: share.root.clone(),
-            timing: timing(),
-        },
         database: Some(share.database()),
         institution: Some(("1234567897".to_owned(), "テスト医療機関".to_owned())),
         password_cost: HashCost::CHEAP,
+        ..Options::new(Mode::Bridge {
+            share: share.root.clone(),
+            timing: timing(),
+        })
     }
 }
 

@@ -17,6 +17,8 @@
 //! same `record` step then keeps.
 
 mod accounts;
+#[cfg(feature = "conformance-broken")]
+mod broken;
 mod bulk;
 mod consents;
 mod disaster;
@@ -78,6 +80,9 @@ pub struct Config {
     pub idempotency_ttl: TimeDelta,
     /// How far back history may be searched (seed 001 FAQ 5: 2 years).
     pub history_window: TimeDelta,
+    /// The deliberately broken dispatcher of decisions.md D7, for the conformance suite's own test.
+    #[cfg(feature = "conformance-broken")]
+    pub broken: bool,
 }
 
 impl Config {
@@ -94,6 +99,8 @@ impl Config {
             bulk_delay: TimeDelta::seconds(30),
             idempotency_ttl: TimeDelta::days(7),
             history_window: TimeDelta::days(731),
+            #[cfg(feature = "conformance-broken")]
+            broken: false,
         }
     }
 
@@ -292,6 +299,12 @@ impl Dispatcher {
                 Vec::new()
             } else {
                 cx.changes
+            };
+            #[cfg(feature = "conformance-broken")]
+            let response = if self.config.broken {
+                broken::apply(request, response)
+            } else {
+                response
             };
             dispatched = Some(Dispatched::Answered(response));
             Ok(changes)

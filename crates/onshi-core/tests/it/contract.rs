@@ -123,3 +123,26 @@ fn the_documented_problem_codes_are_the_codes() {
         .collect();
     assert_eq!(documented, actual);
 }
+
+/// Regression (issue 4, found by schemathesis): removing an operation's last parameter left
+/// `parameters:` with nothing under it, which is `null` and no valid OpenAPI.
+#[test]
+fn no_list_of_the_document_is_left_empty() {
+    let yaml = contract_file("openapi.yaml");
+    let lines: Vec<&str> = yaml.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let key = line.trim();
+        if ["parameters:", "responses:", "tags:", "required:"].contains(&key) {
+            let next = lines.get(i + 1).map(|l| l.trim()).unwrap_or_default();
+            let indent = line.len() - line.trim_start().len();
+            let next_indent = lines
+                .get(i + 1)
+                .map_or(0, |l| l.len() - l.trim_start().len());
+            assert!(
+                next_indent > indent && !next.is_empty(),
+                "line {}: `{key}` has nothing under it",
+                i + 1
+            );
+        }
+    }
+}

@@ -1,0 +1,154 @@
+// The training group (decisions.md D3): the canned people, the patient at a reader (face, PIN), the
+// reader's 職員用ボタン and 「中止」, and the reference endpoint's clock.
+import { check, expectProblem, expectStatus, parseTime, skip, tokyoDate } from '../lib/context.mjs';
+import { ensureMode, eventsAfter, lastEventId, useReader } from '../lib/steps.mjs';
+
+/** The canned PIN of the training people (training data, canned/people.rs: 1234 for every card). */
+const CANNED_PIN = '1234';
+
+async function people(ctx, token) {
+  const answer = await ctx.request('GET', '/training/people', { token });
+  expectStatus(answer, 200, 'GET /training/people');
+  return answer.json.items;
+}
+
+/** Seed 000's 新橋 太郎 (06139000, 1954-03-26) among the canned people. */
+function taro(list) {
+  const found = list.find((p) => p.name === '新橋　太郎' && p.insurer_number === '06139000' && p.birthdate === '1954-03-26');
+  check(found, 'the canned people lack 新橋　太郎 (06139000, 1954-03-26; seed 000)');
+  return found;
+}
+
+async function visit(ctx, token, body) {
+  return ctx.request('POST', '/training/reader-visits', { token, json: body });
+}
+
+const NO_CONSENTS = { medical: false, checkups: false, limit: false };
+
+export const clauses = {
+  'training.people': async (ctx) => {
+    const list = await people(ctx, await ctx.token('general'));
+    check(list.length > 0, 'GET /training/people lists nobody');
+    const ids = new Set();
+    for (const p of list) {
+      check(p.id.length > 0 && !ids.has(p.id), `person id ${JSON.stringify(p.id)} is empty or repeated`);
+      ids.add(p.id);
+      check(p.outcome.code.length > 0 && p.outcome.label.length > 0, `${p.id} has no outcome: ${JSON.stringify(p.outcome)}`);
+    }
+    const t = taro(list);
+    check(t.outcome.code === '1', `新橋　太郎's outcome is ${JSON.stringify(t.outcome)}, not 1 (有効)`);
+    check(t.number === '10001' && t.symbol === '9000' && t.branch === '01', `新橋　太郎's card reads ${t.symbol}・${t.number}・${t.branch}`);
+  },
+
+  'training.visit': async (ctx) => {
+    ctx.need('readers', 'history', 'events');
+    const token = await ctx.token('general');
+    const person = taro(await people(ctx, token));
+    const reader = await useReader(ctx, token);
+    await ensureMode(ctx, token, reader.id, 'unattended');
+    const last = await lastEventId(ctx, token);
+    const answer = await visit(ctx, token, { reader_id: reader.id, person_id: person.id, method: 'face', consents: NO_CONSENTS });
+    expectStatus(answer, 201, 'a face visit');
+    const { history_id: id, validity } = answer.json;
+    check(validity.code === '1', `the visit's validity is ${JSON.stringify(validity)}, not 1`);
+    const detail = await ctx.request('GET', `/qualifications/${id}`, { token });
+    expectStatus(detail, 200, `the visit's result GET /qualifications/${id}`);
+    check(detail.text.includes('<QualificationValidity>1</QualificationValidity>'), 'the stored result does not say QualificationValidity 1');
+    const page = await ctx.request('GET', '/qualifications', { token, query: { kind: 'my_number_card', per_page: 100 } });
+    expectStatus(page, 200, 'searching history for マイナンバーカード results');
+    const row = page.json.items.find((item) => item.id === id);
+    check(row, `history item ${id} is not among today's マイナンバーカード results`);
+    check(row.reader_id === reader.id, `the history row names reader ${row.reader_id}, not ${reader.id}`);
+    const { events } = await eventsAfter(ctx, token, last);
+    const event = events.find((e) => e.kind === 'qualification' && e.data?.history_id === id);
+    check(event, `no qualification event for history ${id} (events: ${events.map((e) => `${e.kind}:${JSON.stringify(e.data)}`).join(', ') || 'none'})`);
+    check(event.data.reader_id === reader.id, `the event names reader ${event.data.reader_id}, not ${reader.id}`);
+  },
+
+  'training.pin': async (ctx) => {
+    ctx.need('readers');
+    const token = await ctx.token('general');
+    const list = await people(ctx, token);
+    // A card no other clause uses, from the end of the list; each run locks one (until a restart).
+    const used = new Set([taro(list).id]);
+    const person = [...list].reverse().find((p) => !p.pin_locked && !used.has(p.id));
+    if (!person) skip('every canned card is already PIN-locked; restart the training endpoint for fresh data');
+    const reader = await useReader(ctx, token);
+    await ensureMode(ctx, token, reader.id, 'unattended');
+    const base = { reader_id: reader.id, person_id: person.id, method: 'pin', consents: NO_CONSENTS };
+    // The right PIN first, so earlier wrong ones of this card do not count.
+    expectStatus(await visit(ctx, token, { ...base, pin: CANNED_PIN }), 201, `${person.id} with the canned PIN`);
+    const wrong = CANNED_PIN === '9999' ? '0000' : '9999';
+    for (const left of [2, 1]) {
+      const answer = await visit(ctx, token, { ...base, pin: wrong });
+      const problem = expectProblem(answer, 422, 'pin_wrong', `wrong PIN with ${left} tries left`);
+      check(problem.tries_left === left, `tries_left is ${problem.tries_left}, expected ${left}`);
+    }
+    expectProblem(await visit(ctx, token, { ...base, pin: wrong }), 423, 'pin_locked', 'the third wrong PIN');
+    expectProblem(await visit(ctx, token, { ...base, pin: CANNED_PIN }), 423, 'pin_locked', 'the right PIN on a locked card');
+    const after = (await people(ctx, token)).find((p) => p.id === person.id);
+    check(after?.pin_locked === true, `GET /training/people does not show ${person.id} as pin_locked`);
+  },
+
+  'training.staff-mode': async (ctx) => {
+    ctx.need('passcode', 'readers');
+    const signedIn = await ctx.session('general');
+    const token = signedIn.token;
+    const reader = await useReader(ctx, token, 1);
+    await ensureMode(ctx, token, reader.id, 'unattended');
+    const issued = await ctx.request('POST', '/visual-check-passcode', { token });
+    expectStatus(issued, 201, 'issuing a passcode');
+    const passcode = issued.json.passcode;
+    const wrong = String((Number(passcode) + 1) % 10000).padStart(4, '0');
+    const path = `/training/readers/${encodeURIComponent(reader.id)}/staff-mode`;
+    const refused = await ctx.request('POST', path, { token, json: { user_id: signedIn.account.id, passcode: wrong } });
+    expectProblem(refused, 403, 'passcode_invalid', 'a wrong passcode');
+    const pressed = await ctx.request('POST', path, { token, json: { user_id: signedIn.account.id, passcode } });
+    expectStatus(pressed, 200, 'the issued passcode');
+    check(pressed.json.mode === 'visual', `the reader is in ${pressed.json.mode}, not visual`);
+    const pending = pressed.json.pending_visual_check;
+    check(pending && pending.state === 'pending', `no pending visual check: ${JSON.stringify(pending)}`);
+    check(pending.user_id === signedIn.account.id, `the check is by ${pending.user_id}, not ${signedIn.account.id}`);
+    check(pending.qualification_date === tokyoDate(ctx.endpointNow()), `the check is for ${pending.qualification_date}, not today`);
+  },
+
+  'training.cancel': async (ctx) => {
+    const token = await ctx.token('general');
+    let readerId;
+    let checkId;
+    if (ctx.has('readers')) {
+      const reader = await useReader(ctx, token, 1);
+      readerId = reader.id;
+      await ensureMode(ctx, token, readerId, 'visual', { fresh: true });
+      const opened = await ctx.request('POST', `/readers/${encodeURIComponent(readerId)}/visual-checks`, {
+        token,
+        json: { qualification_date: tokyoDate(ctx.endpointNow()) },
+      });
+      expectStatus(opened, 201, 'opening a visual check to cancel');
+      checkId = opened.json.id;
+    } else {
+      skip('needs group readers to pick a reader');
+    }
+    const answer = await ctx.request('POST', `/training/readers/${encodeURIComponent(readerId)}/cancel`, { token });
+    expectStatus(answer, 200, '「中止」');
+    check(answer.json.mode === 'unattended', `the reader is in ${answer.json.mode}, not unattended`);
+    check(!answer.json.pending_visual_check, `the reader still has a pending check: ${JSON.stringify(answer.json.pending_visual_check)}`);
+    const state = await ctx.request('GET', `/readers/${encodeURIComponent(readerId)}/visual-checks/${encodeURIComponent(checkId)}`, { token });
+    expectStatus(state, 200, 'the dropped check');
+    check(state.json.state === 'cancelled', `the dropped check is ${state.json.state}, not cancelled`);
+  },
+
+  'training.clock': async (ctx) => {
+    if (!ctx.has('passcode') || !ctx.accounts.general) skip('needs group passcode and a general account to read the time back (issued_at)');
+    await ctx.syncClock();
+    // Forward by two minutes (well inside the 30-minute idle limit of the suite's sessions).
+    const target = Math.ceil((ctx.endpointNow() + 2 * 60 * 1000) / 1000) * 1000;
+    const started = Date.now();
+    await ctx.setClock(target); // PUT /training/clock, 204 expected
+    const issued = await ctx.request('POST', '/visual-check-passcode', { token: await ctx.token('general') });
+    expectStatus(issued, 201, 'a passcode after setting the clock');
+    const at = parseTime(issued.json.issued_at, 'issued_at');
+    const slack = Date.now() - started + 2000;
+    check(at >= target - 1000 && at <= target + slack, `issued_at ${issued.json.issued_at} is not the time set (${new Date(target).toISOString()})`);
+  },
+};
