@@ -21,6 +21,7 @@ use onshi_core::contract::{
     groups::{Event, EventsPage},
 };
 use serde::Deserialize;
+use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{endpoint::Endpoint, http::to_http};
@@ -195,13 +196,15 @@ async fn event_stream(
         })
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(0);
+    // Subscribed before the first read, so an event appended in between still wakes the stream.
+    let changes = endpoint.subscribe();
     let mut feed = Feed {
         endpoint,
         headers,
         after,
         pending: VecDeque::new(),
         ended: false,
-        changes: None,
+        changes,
     };
     // The first read answers the request itself: a refusal (401, 403) is an ordinary problem, not a
     // stream.
@@ -212,7 +215,6 @@ async fn event_stream(
     if let Err(refusal) = feed.take(&first) {
         return to_http(refusal);
     }
-    feed.changes = Some(feed.endpoint.subscribe());
     Sse::new(feed.into_stream())
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -225,7 +227,7 @@ struct Feed {
     after: u64,
     pending: VecDeque<Event>,
     ended: bool,
-    changes: Option<tokio::sync::watch::Receiver<u64>>,
+    changes: watch::Receiver<u64>,
 }
 
 impl Feed {
@@ -267,9 +269,8 @@ impl Feed {
                 if feed.ended {
                     return None;
                 }
-                let changes = feed.changes.as_mut()?;
                 // Wake on a new event, or now and then to learn whether the session still stands.
-                let woke = tokio::time::timeout(STREAM_RECHECK, changes.changed()).await;
+                let woke = tokio::time::timeout(STREAM_RECHECK, feed.changes.changed()).await;
                 if matches!(woke, Ok(Err(_))) {
                     return None;
                 }
