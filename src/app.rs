@@ -7,16 +7,20 @@ use leptos_router::{
 };
 
 use crate::{
-    pages::{MenuPage, NotFoundPage, SignInPage, StartPage},
+    pages::{MenuPage, NotFoundPage, SettingsPage, SignInPage, StartPage},
     platform::clock::Clock,
-    state::provide_app_state,
+    state::{EndpointChoice, provide_app_state},
     transport::Endpoint,
 };
 
-/// The whole app in training mode, the embedded default.
+/// The whole app, talking to the endpoint chosen on the settings screen (training mode, the embedded
+/// default, until staff choose another).
 #[component]
 pub fn App() -> impl IntoView {
-    provide_app_state(Endpoint::training(), Clock::page());
+    let endpoint = EndpointChoice::load()
+        .connect()
+        .unwrap_or_else(|_| Endpoint::training());
+    provide_app_state(endpoint, Clock::page());
     view! { <AppRoutes /> }
 }
 
@@ -29,6 +33,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <RouteView path=path!("/") view=StartPage />
                 <RouteView path=path!("/login") view=SignInPage />
                 <RouteView path=path!("/menu") view=MenuPage />
+                <RouteView path=path!("/settings") view=SettingsPage />
             </Routes>
         </Router>
     }

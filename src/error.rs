@@ -9,7 +9,10 @@ use onshi_core::{
     contract::{FieldError, Problem, ProblemCode},
 };
 
-use crate::transport::TransportError;
+use crate::{
+    state::CapabilityError,
+    transport::{EndpointUrlError, TransportError},
+};
 
 /// Why a call to the endpoint did not give the answer hoped for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,12 +60,67 @@ impl ApiError {
     /// The message to show staff.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Transport(TransportError::TrainingStorage(_)) => {
-                catalogue::TRAINING_STORAGE_FAILED.to_owned()
-            }
+            ApiError::Transport(e) => transport_message(e).to_owned(),
             ApiError::Refused(problem) => refusal_message(problem),
             ApiError::Unexpected(_) => catalogue::UNEXPECTED_RESPONSE.to_owned(),
             ApiError::NotSignedIn => catalogue::PROBLEM_UNAUTHENTICATED.to_owned(),
+        }
+    }
+}
+
+/// A request that got no answer.
+fn transport_message(error: &TransportError) -> &'static str {
+    match error {
+        TransportError::TrainingStorage(_) => catalogue::TRAINING_STORAGE_FAILED,
+        TransportError::Timeout { .. } => catalogue::TRANSPORT_TIMEOUT,
+        TransportError::Network { .. } | TransportError::Unsendable { .. } => {
+            catalogue::TRANSPORT_FAILED
+        }
+    }
+}
+
+/// Why the endpoint ended a session, for the sign-in page (an ordinary request or the event feed
+/// learnt it with a 401).
+pub fn session_end_notice(code: Option<ProblemCode>) -> &'static str {
+    match code {
+        Some(ProblemCode::SessionExpired) => catalogue::SIGNED_OUT_IDLE,
+        Some(ProblemCode::SessionRevoked) => catalogue::SIGNED_OUT_REVOKED,
+        _ => catalogue::PROBLEM_UNAUTHENTICATED,
+    }
+}
+
+impl CapabilityError {
+    /// Why the endpoint cannot be used, for the settings screen and the start and sign-in pages.
+    pub fn message(&self) -> String {
+        match self {
+            CapabilityError::Unreachable(TransportError::TrainingStorage(_)) => {
+                catalogue::TRAINING_STORAGE_FAILED.to_owned()
+            }
+            // A timeout and a network failure mean the same here: no answer.
+            CapabilityError::Unreachable(_) => catalogue::ENDPOINT_UNREACHABLE.to_owned(),
+            CapabilityError::NotAllowed { .. } => catalogue::ENDPOINT_NOT_ALLOWED.to_owned(),
+            CapabilityError::NotAnEndpoint(_) => catalogue::ENDPOINT_NOT_CONTRACT.to_owned(),
+            CapabilityError::Incompatible { theirs, ours } => format!(
+                "{}（{}：{theirs}、{}：{ours}）",
+                catalogue::ENDPOINT_INCOMPATIBLE,
+                catalogue::LABEL_THE_ENDPOINT,
+                catalogue::LABEL_THIS_APP,
+            ),
+            CapabilityError::NoSignIn => catalogue::ENDPOINT_NO_SIGN_IN.to_owned(),
+        }
+    }
+}
+
+impl EndpointUrlError {
+    /// The message next to the URL field.
+    pub fn message(&self) -> &'static str {
+        match self {
+            EndpointUrlError::Empty => catalogue::ENDPOINT_URL_REQUIRED,
+            EndpointUrlError::FullWidth { .. } => catalogue::ENDPOINT_URL_FULL_WIDTH,
+            EndpointUrlError::Scheme { .. } => catalogue::ENDPOINT_URL_SCHEME,
+            EndpointUrlError::Invalid { .. } => catalogue::ENDPOINT_URL_INVALID,
+            EndpointUrlError::Credentials { .. } => catalogue::ENDPOINT_URL_CREDENTIALS,
+            EndpointUrlError::Path { .. } => catalogue::ENDPOINT_URL_PATH,
         }
     }
 }

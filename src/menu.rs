@@ -2,14 +2,15 @@
 //!
 //! Each tile names the [`Action`] it needs, so the menu shows exactly what the endpoint would allow
 //! (decisions.md D2), and the screen it opens. A tile whose screen is not built yet has no screen and
-//! is shown disabled with 「準備中」 (D9), never as a stand-in page.
+//! is shown disabled with 「準備中」 (D9), never as a stand-in page. A tile whose feature group the
+//! endpoint does not advertise is shown disabled with 「この接続先では利用できません」.
 
 use onshi_core::{
     account::{AccountKind, Action},
     catalogue,
 };
 
-use crate::route::Route;
+use crate::{route::Route, state::FeatureGroup};
 
 /// One tile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +19,52 @@ pub struct Tile {
     pub action: Action,
     /// The screen it opens; `None` while that screen is 準備中.
     pub screen: Option<Route>,
+}
+
+/// How a tile is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TileState {
+    /// A link to its screen.
+    Opens(Route),
+    /// Disabled: the screen is not built yet (「準備中」).
+    ComingSoon,
+    /// Disabled: the endpoint does not offer the feature group the tile needs.
+    Unavailable,
+}
+
+impl Tile {
+    /// How the tile is shown, given whether the endpoint offers a group (`None`: not known, e.g.
+    /// while the capabilities are read; the tile is then shown as if offered, and the endpoint
+    /// refuses what it lacks with its own message).
+    pub fn state(&self, offers: impl Fn(FeatureGroup) -> Option<bool>) -> TileState {
+        if offers(feature_group(self.action)) == Some(false) {
+            return TileState::Unavailable;
+        }
+        match self.screen {
+            Some(route) => TileState::Opens(route),
+            None => TileState::ComingSoon,
+        }
+    }
+}
+
+/// The contract feature group each action needs (contract/openapi.yaml). This is the one place that
+/// ties the menu to capabilities: an endpoint that does not advertise the group cannot serve the
+/// tile's screen, whoever is signed in. Own-password changes are part of the session group
+/// (`PUT /session/password`); everything else has a group of its own.
+pub fn feature_group(action: Action) -> FeatureGroup {
+    match action {
+        Action::QualificationInquiry => FeatureGroup::Qualification,
+        Action::History => FeatureGroup::History,
+        Action::ReferenceNumbers => FeatureGroup::ReferenceNumbers,
+        Action::ReaderModes => FeatureGroup::Readers,
+        Action::OwnPasscode => FeatureGroup::Passcode,
+        Action::Bulk => FeatureGroup::Bulk,
+        Action::Consents => FeatureGroup::Consents,
+        Action::OwnPassword => FeatureGroup::Session,
+        Action::MedicalInfo => FeatureGroup::MedicalInfo,
+        Action::DisasterMedicalInfo => FeatureGroup::Disaster,
+        Action::ManageAccounts => FeatureGroup::Accounts,
+    }
 }
 
 /// Tiles shown together, under a heading when the guide gives one.

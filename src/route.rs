@@ -10,16 +10,19 @@ pub enum Route {
     SignIn,
     /// The menu of tiles (S2).
     Menu,
+    /// 接続先の設定: training mode or a real endpoint.
+    Settings,
 }
 
 impl Route {
-    pub const ALL: [Route; 3] = [Route::Start, Route::SignIn, Route::Menu];
+    pub const ALL: [Route; 4] = [Route::Start, Route::SignIn, Route::Menu, Route::Settings];
 
     pub fn path(self) -> &'static str {
         match self {
             Route::Start => "/",
             Route::SignIn => "/login",
             Route::Menu => "/menu",
+            Route::Settings => "/settings",
         }
     }
 }

@@ -9,7 +9,7 @@ use onshi_core::catalogue;
 use crate::{
     components::{Dialog, idle::IdleGuard},
     route::Route,
-    state::{use_api, use_endpoint, use_session},
+    state::{use_api, use_capabilities, use_session},
 };
 
 /// The frame of a signed-in screen. Without a session it sends the user to the sign-in page.
@@ -54,17 +54,21 @@ pub fn PublicFrame(screen: &'static str, children: Children) -> impl IntoView {
     }
 }
 
-/// 「研修モード」, on every page while the endpoint is the training one.
+/// 「研修モード」, on every page while the app works on training data: in training mode, and with an
+/// endpoint that says it runs on training data.
 #[component]
 fn TrainingBanner() -> impl IntoView {
-    use_endpoint().get().is_training().then(|| {
-        view! {
-            <div class="training-banner" role="note" data-testid="training-banner">
-                <strong class="training-banner-label">{catalogue::TRAINING_BANNER}</strong>
-                <span>{catalogue::TRAINING_BANNER_NOTE}</span>
-            </div>
-        }
-    })
+    let capabilities = use_capabilities();
+    move || {
+        capabilities.training().then(|| {
+            view! {
+                <div class="training-banner" role="note" data-testid="training-banner">
+                    <strong class="training-banner-label">{catalogue::TRAINING_BANNER}</strong>
+                    <span>{catalogue::TRAINING_BANNER_NOTE}</span>
+                </div>
+            }
+        })
+    }
 }
 
 #[component]

@@ -6,8 +6,8 @@ use onshi_core::catalogue;
 
 use crate::{
     components::Frame,
-    menu::{Group, Tile, menu_for},
-    state::use_session,
+    menu::{Group, Tile, TileState, menu_for},
+    state::{use_capabilities, use_session},
 };
 
 #[component]
@@ -37,17 +37,31 @@ fn MenuGroup(group: Group) -> impl IntoView {
 
 #[component]
 fn MenuTile(tile: Tile) -> impl IntoView {
-    match tile.screen {
-        Some(route) => view! {
+    let capabilities = use_capabilities();
+    let state = move || tile.state(|group| capabilities.offers(group));
+    move || match state() {
+        TileState::Opens(route) => view! {
             <A href=route.path() attr:class="tile">
                 <span class="tile-label">{tile.label}</span>
             </A>
         }
         .into_any(),
-        None => view! {
+        TileState::ComingSoon => view! {
             <span class="tile tile-soon" aria-disabled="true" data-testid="tile-soon">
                 <span class="tile-label">{tile.label}</span>
                 <span class="tile-badge">{catalogue::COMING_SOON}</span>
+            </span>
+        }
+        .into_any(),
+        TileState::Unavailable => view! {
+            <span
+                class="tile tile-unavailable"
+                aria-disabled="true"
+                title=catalogue::TILE_UNAVAILABLE
+                data-testid="tile-unavailable"
+            >
+                <span class="tile-label">{tile.label}</span>
+                <span class="tile-badge">{catalogue::TILE_UNAVAILABLE}</span>
             </span>
         }
         .into_any(),

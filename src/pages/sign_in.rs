@@ -13,9 +13,9 @@ use onshi_core::{
 };
 
 use crate::{
-    components::{Dialog, PublicFrame, TextField},
+    components::{Dialog, EndpointBar, PublicFrame, TextField},
     route::Route,
-    state::{use_api, use_endpoint, use_session},
+    state::{use_api, use_capabilities, use_session},
 };
 
 #[component]
@@ -121,6 +121,7 @@ pub fn SignInPage() -> impl IntoView {
                 </form>
                 <TrainingAccounts user_id=user_id password=password />
             </section>
+            <EndpointBar />
         </PublicFrame>
         <Show when=move || asking_force.get()>
             <Dialog
@@ -139,54 +140,58 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// Training mode's list of accounts, each with a button that fills the form.
+/// Training data's list of accounts, each with a button that fills the form (in training mode, and
+/// with an endpoint on training data, which has the same canned accounts).
 #[component]
 fn TrainingAccounts(user_id: RwSignal<String>, password: RwSignal<String>) -> impl IntoView {
-    use_endpoint().get().is_training().then(|| {
-        view! {
-            <aside class="training-accounts" data-testid="training-accounts">
-                <h2>{catalogue::TRAINING_ACCOUNTS_TITLE}</h2>
-                <p>{catalogue::TRAINING_ACCOUNTS_NOTE}</p>
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">{catalogue::LABEL_USER_ID}</th>
-                            <th scope="col">{catalogue::LABEL_PASSWORD}</th>
-                            <th scope="col">{catalogue::LABEL_ACCOUNT_KIND}</th>
-                            <th scope="col">{catalogue::LABEL_USER_NAME}</th>
-                            <th></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {TRAINING_ACCOUNTS
-                            .iter()
-                            .map(|account| {
-                                let account = *account;
-                                view! {
-                                    <tr>
-                                        <td><code>{account.user_id}</code></td>
-                                        <td><code>{account.password}</code></td>
-                                        <td>{account.kind.full_name()}</td>
-                                        <td>{account.name}</td>
-                                        <td>
-                                            <button
-                                                type="button"
-                                                class="button button-small"
-                                                on:click=move |_| {
-                                                    user_id.set(account.user_id.to_owned());
-                                                    password.set(account.password.to_owned());
-                                                }
-                                            >
-                                                {catalogue::TRAINING_ACCOUNTS_FILL}
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </aside>
-        }
-    })
+    let capabilities = use_capabilities();
+    move || {
+        capabilities.training().then(|| {
+            view! {
+                <aside class="training-accounts" data-testid="training-accounts">
+                    <h2>{catalogue::TRAINING_ACCOUNTS_TITLE}</h2>
+                    <p>{catalogue::TRAINING_ACCOUNTS_NOTE}</p>
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">{catalogue::LABEL_USER_ID}</th>
+                                <th scope="col">{catalogue::LABEL_PASSWORD}</th>
+                                <th scope="col">{catalogue::LABEL_ACCOUNT_KIND}</th>
+                                <th scope="col">{catalogue::LABEL_USER_NAME}</th>
+                                <th></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {TRAINING_ACCOUNTS
+                                .iter()
+                                .map(|account| {
+                                    let account = *account;
+                                    view! {
+                                        <tr>
+                                            <td><code>{account.user_id}</code></td>
+                                            <td><code>{account.password}</code></td>
+                                            <td>{account.kind.full_name()}</td>
+                                            <td>{account.name}</td>
+                                            <td>
+                                                <button
+                                                    type="button"
+                                                    class="button button-small"
+                                                    on:click=move |_| {
+                                                        user_id.set(account.user_id.to_owned());
+                                                        password.set(account.password.to_owned());
+                                                    }
+                                                >
+                                                    {catalogue::TRAINING_ACCOUNTS_FILL}
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </aside>
+            }
+        })
+    }
 }

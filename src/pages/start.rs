@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use onshi_core::catalogue;
 
-use crate::{components::PublicFrame, route::Route};
+use crate::{
+    components::{EndpointBar, PublicFrame},
+    route::Route,
+};
 
 #[component]
 pub fn StartPage() -> impl IntoView {
@@ -15,6 +18,7 @@ pub fn StartPage() -> impl IntoView {
                     {catalogue::START_BUTTON}
                 </A>
             </section>
+            <EndpointBar />
         </PublicFrame>
     }
 }

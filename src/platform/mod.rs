@@ -2,6 +2,10 @@
 //! randomness; pages and components go through these and the typed contexts in `state`.
 
 pub mod clock;
+pub mod csp;
+pub mod local_storage;
+pub mod page;
 pub mod random;
 pub mod session_storage;
+pub mod timer;
 pub mod training_db;

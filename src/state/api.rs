@@ -4,14 +4,19 @@
 //! and ends the session in this tab when the endpoint says it has ended, with the reason for the
 //! sign-in page.
 
+use leptos::task::spawn_local;
 use onshi_core::{
-    catalogue, client,
-    contract::{ProblemCode, Request, Response, session::SignedIn},
+    client,
+    contract::{Request, Response, session::SignedIn},
 };
 
 use crate::{
-    error::ApiError,
-    state::{ClockHandle, EndpointHandle, SessionContext, use_clock, use_endpoint, use_session},
+    error::{ApiError, session_end_notice},
+    state::{
+        ClockHandle, EndpointChoice, EndpointHandle, SessionContext, use_clock, use_endpoint,
+        use_session,
+    },
+    transport::Endpoint,
 };
 
 /// Typed calls to the endpoint (a `Copy` handle).
@@ -38,14 +43,30 @@ impl Api {
         password: &str,
         force: bool,
     ) -> Result<(), ApiError> {
-        let response = self
-            .endpoint
-            .get()
+        let endpoint = self.endpoint.get();
+        let response = endpoint
             .send(client::sign_in(user_id, password, force))
             .await?;
         let signed_in: SignedIn = client::expect_json(&response, 201)?;
-        self.session.begin(signed_in, self.clock.now());
+        self.session
+            .begin(signed_in, self.clock.now(), endpoint.id());
         Ok(())
+    }
+
+    /// Makes `endpoint` (staff's `choice` on the settings screen) the one the app talks to, and
+    /// remembers the choice. Any session ends: its token belongs to the old endpoint.
+    pub fn switch_endpoint(&self, choice: &EndpointChoice, endpoint: Endpoint) {
+        if let Some(token) = self.session.token() {
+            let old = self.endpoint.get();
+            self.session.end(None);
+            // Tell the old endpoint without making staff wait: it may be the one that is down, and its
+            // copy of the session idles out anyway.
+            spawn_local(async move {
+                let _ = old.send(client::sign_out(&token)).await;
+            });
+        }
+        choice.save();
+        self.endpoint.set(endpoint);
     }
 
     /// 「ログアウト」: ends the session at the endpoint and in this tab. The tab's session ends even when
@@ -82,11 +103,7 @@ impl Api {
             let error = client::expect_no_content(&response)
                 .map_err(ApiError::from)
                 .err();
-            let notice = match error.as_ref().and_then(ApiError::code) {
-                Some(ProblemCode::SessionExpired) => catalogue::SIGNED_OUT_IDLE,
-                Some(ProblemCode::SessionRevoked) => catalogue::SIGNED_OUT_REVOKED,
-                _ => catalogue::PROBLEM_UNAUTHENTICATED,
-            };
+            let notice = session_end_notice(error.as_ref().and_then(ApiError::code));
             self.session.end(Some(notice.to_owned()));
             return Err(error.unwrap_or(ApiError::NotSignedIn));
         }

@@ -1,32 +1,30 @@
 //! Shared state, through a few typed contexts with `use_x()` accessors.
 //!
 //! - [`use_endpoint`] and [`use_clock`]: what the app talks to and what time it is.
+//! - [`use_capabilities`]: what the endpoint offers ([`capabilities::CapabilitiesContext`]).
 //! - [`use_session`]: who is signed in ([`session::SessionContext`]).
 //! - [`use_api`]: typed calls to the endpoint that keep the session up to date ([`api::Api`]).
+//! - [`use_events`]: the session's event feed ([`events::Events`]).
 //!
 //! The handles are `Copy`: views capture them freely, while the values behind them (which hold `Rc`s
 //! and browser objects) stay in the reactive arena of this thread.
 
 pub mod api;
+pub mod capabilities;
+pub mod endpoint;
+pub mod events;
 pub mod session;
 
 use leptos::prelude::*;
 use onshi_core::time::Timestamp;
 
 pub use api::{Api, use_api};
+pub use capabilities::{CapabilitiesContext, CapabilityError, FeatureGroup, use_capabilities};
+pub use endpoint::{EndpointChoice, EndpointHandle, use_endpoint};
+pub use events::{Events, use_events};
 pub use session::{Session, SessionContext, use_session};
 
 use crate::{platform::clock::Clock, transport::Endpoint};
-
-/// The endpoint the app talks to.
-#[derive(Clone, Copy)]
-pub struct EndpointHandle(StoredValue<Endpoint, LocalStorage>);
-
-impl EndpointHandle {
-    pub fn get(&self) -> Endpoint {
-        self.0.get_value()
-    }
-}
 
 /// The clock the app reads.
 #[derive(Clone, Copy)]
@@ -40,13 +38,12 @@ impl ClockHandle {
 
 /// Provides every shared context; called once at the top of the app (and of each browser test).
 pub fn provide_app_state(endpoint: Endpoint, clock: Clock) {
-    provide_context(EndpointHandle(StoredValue::new_local(endpoint)));
+    let session = SessionContext::restore(session::STORAGE_KEY, &endpoint.id());
+    let endpoint = EndpointHandle::new(endpoint);
+    provide_context(endpoint);
     provide_context(ClockHandle(StoredValue::new_local(clock)));
-    provide_context(SessionContext::restore(session::STORAGE_KEY));
-}
-
-pub fn use_endpoint() -> EndpointHandle {
-    expect_context::<EndpointHandle>()
+    provide_context(session);
+    capabilities::provide(endpoint);
 }
 
 pub fn use_clock() -> ClockHandle {

@@ -21,6 +21,10 @@ pub struct Session {
     pub idle_timeout_s: u32,
     /// The last authenticated request (D5); the idle countdown runs from here.
     pub last_touch: Timestamp,
+    /// The endpoint that issued the token ([`crate::transport::Endpoint::id`]): after a reload, a
+    /// session is kept only if the app still talks to that endpoint.
+    #[serde(default)]
+    pub endpoint: String,
 }
 
 /// The session context: the current session, and a notice for the sign-in page about why the last
@@ -33,11 +37,17 @@ pub struct SessionContext {
 }
 
 impl SessionContext {
-    /// The session this tab had before a reload, if any.
-    pub fn restore(storage_key: &'static str) -> SessionContext {
+    /// The session this tab had before a reload, if any, when it was issued by `endpoint` (another
+    /// tab may have switched endpoints since: switching ends any session).
+    pub fn restore(storage_key: &'static str, endpoint: &str) -> SessionContext {
+        let kept = session_storage::load::<Session>(storage_key);
+        let current = kept.filter(|s| s.endpoint == endpoint);
+        if current.is_none() {
+            session_storage::remove(storage_key);
+        }
         SessionContext {
             storage_key,
-            current: RwSignal::new(session_storage::load(storage_key)),
+            current: RwSignal::new(current),
             notice: RwSignal::new(None),
         }
     }
@@ -67,13 +77,15 @@ impl SessionContext {
         self.peek(|s| s.map(|s| s.last_touch))
     }
 
-    pub fn begin(&self, signed_in: SignedIn, now: Timestamp) {
+    /// Begins the session `endpoint` issued.
+    pub fn begin(&self, signed_in: SignedIn, now: Timestamp, endpoint: String) {
         let session = Session {
             token: signed_in.token,
             account: signed_in.account,
             institution: signed_in.institution,
             idle_timeout_s: signed_in.idle_timeout_s,
             last_touch: now,
+            endpoint,
         };
         session_storage::save(self.storage_key, &session);
         self.notice.set(None);

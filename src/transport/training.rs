@@ -3,6 +3,8 @@
 
 use std::{cell::RefCell, rc::Rc};
 
+use futures::channel::oneshot;
+
 use onshi_core::{
     canned,
     contract::{Request, Response},
@@ -28,6 +30,8 @@ pub struct TrainingTransport {
     dispatcher: Dispatcher,
     /// Opened on first use, so that showing the first page never waits for IndexedDB.
     db: RefCell<Option<Rc<TrainingDb>>>,
+    /// Event feeds waiting for this page's next change of the training state.
+    watchers: RefCell<Vec<oneshot::Sender<()>>>,
 }
 
 impl TrainingTransport {
@@ -37,7 +41,19 @@ impl TrainingTransport {
             clock,
             dispatcher: Dispatcher::new(Config::training()),
             db: RefCell::new(None),
+            watchers: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Resolves after the next request of this page that changes the training state (the event feed's
+    /// notification; changes made by other tabs are found by polling).
+    pub fn changed(&self) -> oneshot::Receiver<()> {
+        let (sender, receiver) = oneshot::channel();
+        let mut watchers = self.watchers.borrow_mut();
+        // Feeds that stopped waiting leave their sender behind; drop those.
+        watchers.retain(|w| !w.is_canceled());
+        watchers.push(sender);
+        receiver
     }
 
     async fn db(&self) -> Result<Rc<TrainingDb>, TrainingDbError> {
@@ -51,7 +67,7 @@ impl TrainingTransport {
 
     pub async fn send(&self, request: &Request) -> Result<Response, TransportError> {
         let db = self.db().await?;
-        let response = db
+        let (response, changed) = db
             .exchange(TRAINING_SCHEMA, canned::training_store, |store| {
                 let mut random = BrowserRandom;
                 // The clock is read inside the transaction, at the moment of dispatch.
@@ -59,9 +75,18 @@ impl TrainingTransport {
                     now: self.clock.now(),
                     random: &mut random,
                 };
-                self.dispatcher.dispatch(store, &mut env, request)
+                let revision = store.revision();
+                let response = self.dispatcher.dispatch(store, &mut env, request);
+                (response, store.revision() != revision)
             })
             .await?;
+        if changed {
+            let watchers = std::mem::take(&mut *self.watchers.borrow_mut());
+            for watcher in watchers {
+                // A feed that stopped listening is no error.
+                let _ = watcher.send(());
+            }
+        }
         Ok(response)
     }
 }

@@ -3,9 +3,13 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod fake_fetch;
 mod support;
 
 mod errors;
+mod events;
+mod http;
+mod settings;
 mod shell;
 mod training;
 

@@ -42,6 +42,11 @@ impl Drop for Mounted {
 
 /// Mounts the routes at `path` with a training endpoint on `database` and the given clock.
 pub fn mount_at(path: &str, database: &str, clock: Clock) -> Mounted {
+    mount_with(path, training_endpoint(database, clock.clone()), clock)
+}
+
+/// Mounts the routes at `path` with the given endpoint and clock.
+pub fn mount_with(path: &str, endpoint: Endpoint, clock: Clock) -> Mounted {
     let window = web_sys::window().expect("window");
     window
         .history()
@@ -58,7 +63,6 @@ pub fn mount_at(path: &str, database: &str, clock: Clock) -> Mounted {
         .expect("body")
         .append_child(&root)
         .expect("append");
-    let endpoint = training_endpoint(database, clock.clone());
     let handle = mount_to(root.clone(), move || {
         provide_app_state(endpoint.clone(), clock.clone());
         view! { <AppRoutes /> }
@@ -74,8 +78,13 @@ pub fn manual_clock() -> (Clock, ManualClock) {
     Clock::manual(NINE_AM)
 }
 
-/// Puts a signed-in session into sessionStorage, as a reload would find it.
+/// Puts a signed-in session of the training endpoint into sessionStorage, as a reload would find it.
 pub fn store_session(kind: AccountKind, last_touch: Timestamp) {
+    store_session_of("training", kind, last_touch);
+}
+
+/// Puts a signed-in session issued by `endpoint` (an [`Endpoint::id`]) into sessionStorage.
+pub fn store_session_of(endpoint: &str, kind: AccountKind, last_touch: Timestamp) {
     let session = Session {
         token: "test-token".to_owned(),
         account: AccountView {
@@ -89,6 +98,7 @@ pub fn store_session(kind: AccountKind, last_touch: Timestamp) {
         },
         idle_timeout_s: 1800,
         last_touch,
+        endpoint: endpoint.to_owned(),
     };
     onshi::platform::session_storage::save(STORAGE_KEY, &session);
 }
@@ -116,8 +126,34 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The session kept in sessionStorage, if any.
+pub fn stored_session() -> Option<Session> {
+    onshi::platform::session_storage::load(STORAGE_KEY)
+}
+
+/// `tick` needs leptos' executor, which mounting sets up (leptos does not export its setup); tests
+/// that mount nothing get it from one empty mount, kept for the rest of the run.
+fn ensure_executor() {
+    thread_local! {
+        static READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if READY.with(|r| r.replace(true)) {
+        return;
+    }
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
+    let holder: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    std::mem::forget(mount_to(holder, || ()));
+}
+
 /// Waits until `done()` holds, checking after every tick; fails after two seconds.
 pub async fn until(what: &str, done: impl Fn() -> bool) {
+    ensure_executor();
     for _ in 0..200 {
         leptos::task::tick().await;
         if done() {

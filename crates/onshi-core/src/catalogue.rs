@@ -458,3 +458,90 @@ pub const TILE_PASSCODE: &str = "目視確認用パスコード発行";
 pub const TILE_DISASTER: &str = "災害時医療情報閲覧";
 /// Seeds 001, 003.
 pub const TILE_MEDICAL_INFO: &str = "医療情報閲覧";
+
+// ---------------------------------------------------------------------------------------------------
+// The endpoint: the settings screen, capabilities, and answers that never came (issue 4).
+
+/// Ours: the settings screen's name, and the link to it from the start and sign-in pages.
+pub const SCREEN_SETTINGS: &str = "接続先の設定";
+/// Ours: the settings screen's explanation.
+pub const SETTINGS_INTRO: &str = "資格確認に使う接続先を選んでください。接続先を変更すると、ログイン中の利用者はログアウトします。";
+/// Ours: the heading of the endpoint in use.
+pub const SETTINGS_CURRENT: &str = "現在の接続先";
+/// Ours: the heading of the choices.
+pub const SETTINGS_CHOICES: &str = "接続先";
+/// Ours: the choice of the in-page training endpoint (the default).
+pub const ENDPOINT_TRAINING: &str = "研修モード";
+/// Ours: what the training choice means.
+pub const ENDPOINT_TRAINING_NOTE: &str =
+    "研修用のデータで、このブラウザの中だけで動作します。接続先は不要です。";
+/// Ours: the choice of the endpoint that served this page.
+pub const ENDPOINT_THIS_SERVER: &str = "このサーバ";
+/// Ours: what the "this server" choice means.
+pub const ENDPOINT_THIS_SERVER_NOTE: &str = "この画面を配信しているサーバを接続先にします。";
+/// Ours: the choice of an endpoint typed in.
+pub const ENDPOINT_OTHER: &str = "別の接続先";
+/// Ours: what the "other" choice means.
+pub const ENDPOINT_OTHER_NOTE: &str =
+    "接続先のURLを入力します。このアプリのサーバ設定で許可された接続先だけに接続できます。";
+/// Ours: the label of the endpoint's URL.
+pub const LABEL_ENDPOINT_URL: &str = "接続先のURL";
+/// Ours: the button that checks and then uses the chosen endpoint.
+pub const SETTINGS_SAVE: &str = "この接続先を使う";
+/// Ours: shown once the new endpoint is in use.
+pub const SETTINGS_SAVED: &str = "接続先を変更しました。";
+/// Ours: the link from the settings screen back to sign-in.
+pub const GO_TO_SIGN_IN: &str = "ログイン画面へ";
+/// Ours: the endpoint's contract version, shown on the settings screen.
+pub const LABEL_CONTRACT_VERSION: &str = "契約バージョン";
+/// Ours: the label of the endpoint in the version message.
+pub const LABEL_THE_ENDPOINT: &str = "接続先";
+/// Ours: the label of this app in the version message.
+pub const LABEL_THIS_APP: &str = "このアプリ";
+/// Ours: the endpoint's state while its capabilities are being read.
+pub const ENDPOINT_CHECKING: &str = "接続先を確認しています…";
+/// Ours: the endpoint answered its capabilities.
+pub const ENDPOINT_AVAILABLE: &str = "接続できます";
+/// Ours: an endpoint that works on training data (an HTTP endpoint started with `--training`).
+pub const ENDPOINT_TRAINING_DATA: &str = "研修用のデータ";
+
+// Validation of the typed URL (shown next to the field; nothing is sent).
+
+/// Ours.
+pub const ENDPOINT_URL_REQUIRED: &str = "接続先のURLを入力してください。";
+/// Ours: catches typing with the input method still on.
+pub const ENDPOINT_URL_FULL_WIDTH: &str = "接続先のURLは半角で入力してください。";
+/// Ours.
+pub const ENDPOINT_URL_INVALID: &str =
+    "接続先のURLを正しく入力してください（例：https://onshi.example.jp）。";
+/// Ours.
+pub const ENDPOINT_URL_SCHEME: &str = "接続先のURLは http:// または https:// で始めてください。";
+/// Ours: credentials in an address end up in logs and histories.
+pub const ENDPOINT_URL_CREDENTIALS: &str =
+    "接続先のURLに利用者名やパスワードを含めないでください。";
+/// Ours: the contract's paths are the app's to add.
+pub const ENDPOINT_URL_PATH: &str =
+    "接続先のURLにはパスや「?」「#」以降を含めないでください（例：https://onshi.example.jp）。";
+
+// Why an endpoint was refused (probing `GET /onshi/v1/capabilities`).
+
+/// Ours: no answer at all (the endpoint is down, the address is wrong, or the network failed).
+pub const ENDPOINT_UNREACHABLE: &str =
+    "接続先に接続できませんでした。接続先が起動しているか、URLが正しいか確認してください。";
+/// Ours: the app's Content-Security-Policy (connect-src, set by the server that delivers the app)
+/// does not list the endpoint, so the browser refuses to connect to it.
+pub const ENDPOINT_NOT_ALLOWED: &str = "この接続先は、このアプリの配信元サーバで接続が許可されていないため、利用できません。システム管理者に接続先の許可を依頼してください。";
+/// Ours: an answer, but not the contract's.
+pub const ENDPOINT_NOT_CONTRACT: &str =
+    "接続先からオンライン資格確認の応答が得られませんでした。URLが正しいか確認してください。";
+/// Ours: a contract of another major version.
+pub const ENDPOINT_INCOMPATIBLE: &str =
+    "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。";
+/// Ours: an endpoint without the session group cannot be signed in to.
+pub const ENDPOINT_NO_SIGN_IN: &str = "この接続先はログインに対応していないため、利用できません。";
+/// Ours: a menu tile whose feature group the endpoint does not advertise.
+pub const TILE_UNAVAILABLE: &str = "この接続先では利用できません";
+
+/// Ours: a request that got no answer in time.
+pub const TRANSPORT_TIMEOUT: &str =
+    "接続先から一定時間内に応答がありませんでした。しばらくしてから再度お試しください。";

@@ -12,6 +12,9 @@ export class SignInPage {
     this.notice = page.getByTestId('session-notice');
     this.trainingAccounts = page.getByTestId('training-accounts');
     this.forcePrompt = new Dialog(page, 'force-sign-in');
+    this.endpointName = page.getByTestId('endpoint-name');
+    this.endpointProblem = page.getByTestId('endpoint-problem');
+    this.settingsLink = page.getByRole('link', { name: '接続先の設定' });
   }
 
   async goto() {

@@ -4,6 +4,8 @@ export class StartPage {
     this.page = page;
     this.baseUrl = baseUrl;
     this.begin = page.getByRole('link', { name: 'システムの利用を始める' });
+    this.endpointName = page.getByTestId('endpoint-name');
+    this.settingsLink = page.getByRole('link', { name: '接続先の設定' });
   }
 
   async goto() {

@@ -6,13 +6,18 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Starts the server; resolves to { url, stop() } once it prints its address. */
+/**
+ * Starts the server; resolves to { url, stop() } once it prints its address. `listen` defaults to a
+ * free loopback port; a test that restarts the server passes the port it had, so the page's origin
+ * (and its localStorage) stays the same.
+ */
 export async function startServer({
   binary = process.env.ONSHI_SERVER ?? path.join(repoRoot, 'target/debug/onshi-server'),
   appDir = process.env.ONSHI_APP_DIR ?? path.join(repoRoot, 'dist'),
+  listen = '127.0.0.1:0',
   extraArgs = [],
 } = {}) {
-  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--app-dir', appDir, ...extraArgs], {
+  const child = spawn(binary, ['--listen', listen, '--app-dir', appDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

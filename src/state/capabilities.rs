@@ -1,0 +1,196 @@
+//! What the endpoint offers (`GET /onshi/v1/capabilities`), read when the app starts and again after
+//! each switch of endpoint, and checked before staff switch to one.
+//!
+//! The training transport's capabilities are read once someone is signed in: it opens its IndexedDB
+//! database on the first request, and a page that only shows the start or sign-in form must not (the
+//! database's absence is how the tests see that an invalid form sent nothing).
+
+use leptos::prelude::*;
+use onshi_core::{
+    client,
+    contract::{self, Capabilities},
+};
+
+use crate::{
+    error::ApiError,
+    platform,
+    state::{EndpointHandle, SessionContext, use_session},
+    transport::{Endpoint, TransportError},
+};
+
+/// A feature group of the contract (contract/openapi.yaml; endpoint-contract.md's table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FeatureGroup {
+    Session,
+    Qualification,
+    History,
+    Events,
+    ReferenceNumbers,
+    Bulk,
+    Readers,
+    Passcode,
+    Card,
+    Consents,
+    MedicalInfo,
+    Disaster,
+    Accounts,
+    Training,
+}
+
+impl FeatureGroup {
+    /// The group's name in `capabilities.groups`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureGroup::Session => "session",
+            FeatureGroup::Qualification => "qualification",
+            FeatureGroup::History => "history",
+            FeatureGroup::Events => "events",
+            FeatureGroup::ReferenceNumbers => "reference_numbers",
+            FeatureGroup::Bulk => "bulk",
+            FeatureGroup::Readers => "readers",
+            FeatureGroup::Passcode => "passcode",
+            FeatureGroup::Card => "card",
+            FeatureGroup::Consents => "consents",
+            FeatureGroup::MedicalInfo => "medical_info",
+            FeatureGroup::Disaster => "disaster",
+            FeatureGroup::Accounts => "accounts",
+            FeatureGroup::Training => "training",
+        }
+    }
+}
+
+/// Why an endpoint cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CapabilityError {
+    /// No answer: not running, or not reachable.
+    #[error(transparent)]
+    Unreachable(TransportError),
+    /// The page's Content-Security-Policy (`connect-src`) does not allow the endpoint's origin: the
+    /// app's server was not configured for it (decisions.md D5).
+    #[error("{origin} is not among the endpoints this app may connect to")]
+    NotAllowed { origin: String },
+    /// An answer that is not the contract's capabilities (another kind of server, or an app server
+    /// without the endpoint).
+    #[error("not a contract endpoint: {0}")]
+    NotAnEndpoint(ApiError),
+    /// A contract of another major version.
+    #[error("contract version {theirs} is incompatible with {ours}")]
+    Incompatible { theirs: String, ours: &'static str },
+    /// An endpoint nobody can sign in to.
+    #[error("the endpoint offers no session group")]
+    NoSignIn,
+}
+
+/// Reads and checks an endpoint's capabilities.
+pub async fn discover(endpoint: &Endpoint) -> Result<Capabilities, CapabilityError> {
+    platform::csp::watch();
+    let answer = match endpoint.send(client::capabilities()).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            // A refusal by the page's own policy looks like any failed connection; the browser's
+            // violation report tells them apart.
+            if let Some(url) = endpoint.url()
+                && platform::csp::refused(url.as_str()).await
+            {
+                return Err(CapabilityError::NotAllowed {
+                    origin: url.as_str().to_owned(),
+                });
+            }
+            return Err(CapabilityError::Unreachable(e));
+        }
+    };
+    let capabilities: Capabilities = client::expect_json(&answer, 200)
+        .map_err(|e| CapabilityError::NotAnEndpoint(ApiError::from(e)))?;
+    let major = |version: &str| version.split('.').next().map(str::to_owned);
+    if major(&capabilities.contract_version) != major(contract::VERSION) {
+        return Err(CapabilityError::Incompatible {
+            theirs: capabilities.contract_version,
+            ours: contract::VERSION,
+        });
+    }
+    if !capabilities
+        .groups
+        .iter()
+        .any(|g| g == FeatureGroup::Session.as_str())
+    {
+        return Err(CapabilityError::NoSignIn);
+    }
+    Ok(capabilities)
+}
+
+/// What one endpoint said about itself: its [`Endpoint::id`] and its capabilities, or why there are
+/// none.
+type Discovery = (String, Result<Capabilities, CapabilityError>);
+
+/// The current endpoint's capabilities (a `Copy` handle).
+#[derive(Clone, Copy)]
+pub struct CapabilitiesContext {
+    endpoint: EndpointHandle,
+    /// `None` inside while the training transport waits for a session (see the module comment). A
+    /// resource keeps its last value while it reads again, so each value names the endpoint it came
+    /// from: after a switch, the old endpoint's answer is not shown as the new one's.
+    discovered: LocalResource<Option<Discovery>>,
+}
+
+impl CapabilitiesContext {
+    pub fn new(endpoint: EndpointHandle, session: SessionContext) -> CapabilitiesContext {
+        // A memo, so that the requests of a session (each moves its last activity) do not read the
+        // capabilities again; only signing in or out does.
+        let signed_in = Memo::new(move |_| session.with(|s| s.is_some()));
+        let discovered = LocalResource::new(move || {
+            let current = endpoint.with(Endpoint::clone);
+            let wait = current.is_in_page_training() && !signed_in.get();
+            async move {
+                match wait {
+                    true => None,
+                    false => Some((current.id(), discover(&current).await)),
+                }
+            }
+        });
+        CapabilitiesContext {
+            endpoint,
+            discovered,
+        }
+    }
+
+    /// Runs `f` on the current endpoint's capabilities, or why there are none; `None` while not (yet)
+    /// read (tracked).
+    fn with<T>(&self, f: impl FnOnce(Option<&Result<Capabilities, CapabilityError>>) -> T) -> T {
+        let id = self.endpoint.with(Endpoint::id);
+        self.discovered.with(|d| match d {
+            Some(Some((from, found))) if *from == id => f(Some(found)),
+            _ => f(None),
+        })
+    }
+
+    /// The capabilities, or why there are none; `None` while not (yet) read (tracked).
+    pub fn get(&self) -> Option<Result<Capabilities, CapabilityError>> {
+        self.with(|found| found.cloned())
+    }
+
+    /// Whether the endpoint offers `group`: `None` while that is not known (tracked). An endpoint that
+    /// could not be read is not known either; its requests fail with their own message.
+    pub fn offers(&self, group: FeatureGroup) -> Option<bool> {
+        self.with(|found| match found {
+            Some(Ok(c)) => Some(c.groups.iter().any(|g| g == group.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Whether the app works on training data (tracked): in training mode, or with an endpoint that
+    /// says so (e.g. the reference endpoint started with `--training`). The frame shows 「研修モード」
+    /// exactly then.
+    pub fn training(&self) -> bool {
+        self.endpoint.with(Endpoint::is_in_page_training)
+            || self.with(|found| matches!(found, Some(Ok(c)) if c.training))
+    }
+}
+
+pub fn use_capabilities() -> CapabilitiesContext {
+    expect_context::<CapabilitiesContext>()
+}
+
+/// Provided by [`crate::state::provide_app_state`]; here so the context's parts stay private.
+pub(crate) fn provide(endpoint: EndpointHandle) {
+    provide_context(CapabilitiesContext::new(endpoint, use_session()));
+}
