@@ -3,9 +3,8 @@
 
 pub mod clock;
 pub mod csp;
-pub mod local_storage;
 pub mod page;
 pub mod random;
-pub mod session_storage;
 pub mod timer;
 pub mod training_db;
+pub mod web_storage;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    platform::{local_storage, page},
+    platform::{page, web_storage::WebStorage},
     transport::{Endpoint, EndpointUrl, EndpointUrlError},
 };
 
@@ -31,11 +31,11 @@ pub enum EndpointChoice {
 impl EndpointChoice {
     /// The saved choice; training mode when there is none or it no longer reads.
     pub fn load() -> EndpointChoice {
-        local_storage::load(CHOICE_KEY).unwrap_or_default()
+        WebStorage::Local.load(CHOICE_KEY).unwrap_or_default()
     }
 
     pub fn save(&self) {
-        local_storage::save(CHOICE_KEY, self);
+        WebStorage::Local.save(CHOICE_KEY, self);
     }
 
     /// The endpoint this choice names.

@@ -7,7 +7,7 @@ use onshi_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::platform::session_storage;
+use crate::platform::web_storage::WebStorage;
 
 /// The sessionStorage key of the signed-in session.
 pub const STORAGE_KEY: &str = "onshi.session";
@@ -40,10 +40,10 @@ impl SessionContext {
     /// The session this tab had before a reload, if any, when it was issued by `endpoint` (another
     /// tab may have switched endpoints since: switching ends any session).
     pub fn restore(storage_key: &'static str, endpoint: &str) -> SessionContext {
-        let kept = session_storage::load::<Session>(storage_key);
+        let kept = WebStorage::Session.load::<Session>(storage_key);
         let current = kept.filter(|s| s.endpoint == endpoint);
         if current.is_none() {
-            session_storage::remove(storage_key);
+            WebStorage::Session.remove(storage_key);
         }
         SessionContext {
             storage_key,
@@ -87,7 +87,7 @@ impl SessionContext {
             last_touch: now,
             endpoint,
         };
-        session_storage::save(self.storage_key, &session);
+        WebStorage::Session.save(self.storage_key, &session);
         self.notice.set(None);
         self.current.set(Some(session));
     }
@@ -97,14 +97,14 @@ impl SessionContext {
         self.current.update(|s| {
             if let Some(s) = s {
                 s.last_touch = now;
-                session_storage::save(self.storage_key, s);
+                WebStorage::Session.save(self.storage_key, s);
             }
         });
     }
 
     /// Ends the session in this tab, leaving `notice` for the sign-in page.
     pub fn end(&self, notice: Option<String>) {
-        session_storage::remove(self.storage_key);
+        WebStorage::Session.remove(self.storage_key);
         self.notice.set(notice);
         self.current.set(None);
     }

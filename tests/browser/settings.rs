@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use onshi::{
     menu::{TileState, feature_group, menu_for},
-    platform::{clock::Clock, local_storage},
+    platform::{clock::Clock, web_storage::WebStorage},
     state::{FeatureGroup, capabilities::discover, endpoint::CHOICE_KEY},
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
 };
@@ -24,11 +24,11 @@ use crate::{
 };
 
 fn saved_choice() -> Option<Value> {
-    local_storage::load(CHOICE_KEY)
+    WebStorage::Local.load(CHOICE_KEY)
 }
 
 fn clear_choice() {
-    local_storage::remove(CHOICE_KEY);
+    WebStorage::Local.remove(CHOICE_KEY);
 }
 
 fn http_endpoint(base: &str) -> Endpoint {

@@ -100,11 +100,11 @@ pub fn store_session_of(endpoint: &str, kind: AccountKind, last_touch: Timestamp
         last_touch,
         endpoint: endpoint.to_owned(),
     };
-    onshi::platform::session_storage::save(STORAGE_KEY, &session);
+    onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
 }
 
 pub fn clear_session() {
-    onshi::platform::session_storage::remove(STORAGE_KEY);
+    onshi::platform::web_storage::WebStorage::Session.remove(STORAGE_KEY);
 }
 
 pub fn path() -> String {
@@ -128,7 +128,7 @@ pub async fn sleep(ms: i32) {
 
 /// The session kept in sessionStorage, if any.
 pub fn stored_session() -> Option<Session> {
-    onshi::platform::session_storage::load(STORAGE_KEY)
+    onshi::platform::web_storage::WebStorage::Session.load(STORAGE_KEY)
 }
 
 /// `tick` needs leptos' executor, which mounting sets up (leptos does not export its setup); tests

@@ -7,18 +7,21 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use axum::{
     Router,
     body::Body,
-    http::{HeaderMap, Method, Request, StatusCode, header},
+    http::{Method, Request, StatusCode, header},
 };
 use http_body_util::BodyExt;
 use onshi_core::{
     canned,
-    contract::{Problem, groups::EventsPage, session::SignedIn},
+    contract::{groups::EventsPage, session::SignedIn},
     dispatch::{Config, Dispatcher},
     password::HashCost,
 };
-use onshi_server::{ServeConfig, endpoint::Endpoint, router};
+use onshi_server::endpoint::Endpoint;
 use serde_json::json;
+use support::send;
 use tower::ServiceExt;
+
+mod support;
 
 fn endpoint() -> Arc<Endpoint> {
     let config = Config {
@@ -32,53 +35,7 @@ fn endpoint() -> Arc<Endpoint> {
 }
 
 fn app(endpoint: Arc<Endpoint>, app_origins: &[&str]) -> Router {
-    router(
-        &ServeConfig {
-            app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
-            connect_src: Vec::new(),
-            app_origins: app_origins.iter().map(|o| (*o).to_owned()).collect(),
-        },
-        Some(endpoint),
-    )
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn problem(&self) -> Problem {
-        assert_eq!(
-            self.headers[header::CONTENT_TYPE],
-            "application/problem+json"
-        );
-        self.json()
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    support::app(Some(endpoint), app_origins)
 }
 
 fn sign_in(user_id: &str, password: &str) -> Request<Body> {

@@ -13,7 +13,6 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use http_body_util::BodyExt;
 use onshi_core::{
     contract::{
         Problem,
@@ -23,16 +22,15 @@ use onshi_core::{
     password::HashCost,
 };
 use onshi_server::{
-    ServeConfig,
     bridge::Timing,
     endpoint::Endpoint,
-    router,
     start::{self, Mode, Options, StartError},
 };
 use serde_json::json;
-use tower::ServiceExt;
 
 /// A temporary 資格確認端末 share with req, res and face, removed afterwards.
+mod support;
+
 struct Share {
     root: PathBuf,
 }
@@ -151,27 +149,12 @@ fn options(share: &Share) -> Options {
 }
 
 fn app(endpoint: Arc<Endpoint>) -> Router {
-    router(
-        &ServeConfig {
-            app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
-            connect_src: Vec::new(),
-            app_origins: Vec::new(),
-        },
-        Some(endpoint),
-    )
+    support::app(Some(endpoint), &[])
 }
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, body)
+    let answer = support::send(app, request).await;
+    (answer.status, answer.body)
 }
 
 fn json_request(

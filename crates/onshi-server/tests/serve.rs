@@ -1,26 +1,12 @@
 //! Serving the built app (issue 2 item 1; decisions.md D5): the CSP header on everything, no-cache for
 //! files without a hash, the app's page for every app address, and plain 404s for missing files.
 
-use std::path::PathBuf;
-
 use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use http_body_util::BodyExt;
-use onshi_server::{ServeConfig, router};
-use tower::ServiceExt;
 
-fn app() -> axum::Router {
-    router(
-        &ServeConfig {
-            app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
-            connect_src: Vec::new(),
-            app_origins: Vec::new(),
-        },
-        None,
-    )
-}
+mod support;
 
 async fn get(
     path: &str,
@@ -30,20 +16,12 @@ async fn get(
     if let Some(encoding) = accept_encoding {
         request = request.header(header::ACCEPT_ENCODING, encoding);
     }
-    let response = app()
-        .oneshot(request.body(Body::empty()).expect("request"))
-        .await
-        .expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    let answer = support::send(
+        &support::app(None, &[]),
+        request.body(Body::empty()).expect("request"),
+    )
+    .await;
+    (answer.status, answer.headers, answer.body)
 }
 
 #[tokio::test]
