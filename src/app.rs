@@ -7,7 +7,7 @@ use leptos_router::{
 };
 
 use crate::{
-    pages::{MenuPage, NotFoundPage, SettingsPage, SignInPage, StartPage},
+    pages::{InquiryPage, MenuPage, NotFoundPage, SettingsPage, SignInPage, StartPage},
     platform::clock::Clock,
     state::{EndpointChoice, provide_app_state},
     transport::Endpoint,
@@ -34,6 +34,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <RouteView path=path!("/login") view=SignInPage />
                 <RouteView path=path!("/menu") view=MenuPage />
                 <RouteView path=path!("/settings") view=SettingsPage />
+                <RouteView path=path!("/insurance-card") view=InquiryPage />
             </Routes>
         </Router>
     }

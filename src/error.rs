@@ -29,6 +29,10 @@ pub enum ApiError {
     /// A call that needs a session was made without one.
     #[error("not signed in")]
     NotSignedIn,
+    /// The request's message could not be written (UTF-8 carries every character, so this means a
+    /// bug, never staff's input).
+    #[error("the request could not be encoded: {0}")]
+    Unencodable(String),
 }
 
 impl From<ClientError> for ApiError {
@@ -64,6 +68,7 @@ impl ApiError {
             ApiError::Refused(problem) => refusal_message(problem),
             ApiError::Unexpected(_) => catalogue::UNEXPECTED_RESPONSE.to_owned(),
             ApiError::NotSignedIn => catalogue::PROBLEM_UNAUTHENTICATED.to_owned(),
+            ApiError::Unencodable(_) => catalogue::REQUEST_UNENCODABLE.to_owned(),
         }
     }
 }

@@ -82,6 +82,15 @@ const fn tile(label: &'static str, action: Action) -> Tile {
     }
 }
 
+/// A tile whose screen exists.
+const fn opens(label: &'static str, action: Action, screen: Route) -> Tile {
+    Tile {
+        label,
+        action,
+        screen: Some(screen),
+    }
+}
+
 /// Every group and tile, in the guide's order.
 fn catalogue_groups() -> Vec<Group> {
     use Action::*;
@@ -90,7 +99,11 @@ fn catalogue_groups() -> Vec<Group> {
             heading: None,
             tiles: vec![
                 tile(catalogue::TILE_MY_NUMBER, QualificationInquiry),
-                tile(catalogue::TILE_INSURANCE_CARD, QualificationInquiry),
+                opens(
+                    catalogue::TILE_INSURANCE_CARD,
+                    QualificationInquiry,
+                    Route::Inquiry,
+                ),
                 tile(catalogue::TILE_HISTORY, History),
                 tile(catalogue::TILE_READER, ReaderModes),
             ],

@@ -12,10 +12,18 @@ pub enum Route {
     Menu,
     /// 接続先の設定: training mode or a real endpoint.
     Settings,
+    /// 保険証/処方箋で確認 (S5), and its result 資格情報確認 (S6).
+    Inquiry,
 }
 
 impl Route {
-    pub const ALL: [Route; 4] = [Route::Start, Route::SignIn, Route::Menu, Route::Settings];
+    pub const ALL: [Route; 5] = [
+        Route::Start,
+        Route::SignIn,
+        Route::Menu,
+        Route::Settings,
+        Route::Inquiry,
+    ];
 
     pub fn path(self) -> &'static str {
         match self {
@@ -23,6 +31,7 @@ impl Route {
             Route::SignIn => "/login",
             Route::Menu => "/menu",
             Route::Settings => "/settings",
+            Route::Inquiry => "/insurance-card",
         }
     }
 }

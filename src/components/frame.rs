@@ -15,11 +15,13 @@ use crate::{
 /// The frame of a signed-in screen. Without a session it sends the user to the sign-in page.
 #[component]
 pub fn Frame(
-    /// The screen name shown under the system title, e.g. 「資格確認履歴照会」.
-    screen: &'static str,
-    /// Whether to show メニュー / 戻る at the bottom (every screen but the menu itself).
-    #[prop(default = true)]
-    footer: bool,
+    /// The screen name shown under the system title, e.g. 「資格確認履歴照会」 (a screen with two
+    /// states, like 保険証/処方箋で確認 and its 資格情報確認, names the one shown).
+    #[prop(into)]
+    screen: Signal<&'static str>,
+    /// Whether to show メニュー / 戻る at the bottom (every screen but those with their own buttons).
+    #[prop(into, default = Signal::stored(true))]
+    footer: Signal<bool>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let session = use_session();
@@ -30,7 +32,7 @@ pub fn Frame(
             <div class="frame">
                 <Header screen=screen />
                 <main class="frame-main">{children()}</main>
-                {footer.then(Footer)}
+                {move || footer.get().then(Footer)}
             </div>
             <IdleGuard />
         </Show>
@@ -72,7 +74,7 @@ fn TrainingBanner() -> impl IntoView {
 }
 
 #[component]
-fn Header(screen: &'static str) -> impl IntoView {
+fn Header(screen: Signal<&'static str>) -> impl IntoView {
     let session = use_session();
     let institution = move || session.with(|s| s.map(|s| s.institution.name.clone()));
     let account = move || session.with(|s| s.map(|s| s.account.name.clone()));
@@ -90,7 +92,7 @@ fn Header(screen: &'static str) -> impl IntoView {
         <header class="frame-header">
             <div class="frame-titles">
                 <h1 class="frame-title">{catalogue::SYSTEM_TITLE}</h1>
-                <p class="frame-screen" data-testid="screen-name">{screen}</p>
+                <p class="frame-screen" data-testid="screen-name">{move || screen.get()}</p>
             </div>
             <div class="frame-who">
                 <span class="frame-institution" data-testid="institution">{institution}</span>
@@ -115,7 +117,7 @@ fn Header(screen: &'static str) -> impl IntoView {
     }
 }
 
-#[allow(non_snake_case)] // A component-like function, called as `footer.then(Footer)`.
+#[allow(non_snake_case)] // A component-like function, called as `footer.get().then(Footer)`.
 fn Footer() -> impl IntoView {
     let back = move |_| {
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -8,6 +8,8 @@ use leptos::task::spawn_local;
 use onshi_core::{
     client,
     contract::{Request, Response, session::SignedIn},
+    domain::{Findings, Inquiry, QualificationResult},
+    wire::{self, Encoding},
 };
 
 use crate::{
@@ -84,6 +86,24 @@ impl Api {
         };
         self.session.end(None);
         result
+    }
+
+    /// 資格確認 by insurance-card data: sends `inquiry` (as UTF-8) and reads the official result, with
+    /// the findings staff should be warned about (check digits, missing elements). A business error
+    /// inside the result (ProcessingResultStatus 2) is a result, not an error.
+    pub async fn inquire(
+        &self,
+        inquiry: &Inquiry,
+    ) -> Result<(QualificationResult, Findings), ApiError> {
+        let message = inquiry
+            .to_wire()
+            .encode(Encoding::Utf8)
+            .map_err(|e| ApiError::Unencodable(e.to_string()))?;
+        let response = self
+            .send_authed(|token| client::inquire(token, message))
+            .await?;
+        let result: wire::QualificationResult = client::expect_xml(&response, 200)?;
+        Ok(QualificationResult::from_wire(&result))
     }
 
     /// Tells the endpoint the user is working without sending requests (D5).

@@ -29,10 +29,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::{
-    platform::timer::Delay,
+    platform::{js_message, timer::Delay},
     transport::{
         Endpoint, TransportError,
-        http::{HttpTransport, headers_of, js_message},
+        http::{HttpTransport, headers_of},
         sse::SseParser,
         training::TrainingTransport,
     },

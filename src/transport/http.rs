@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use futures::future::{Either, select};
 use onshi_core::contract::{self, Headers, Method, Request, Response};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::{
-    platform::timer::Delay,
+    platform::{js_message, timer::Delay},
     transport::{TransportError, url::EndpointUrl},
 };
 
@@ -168,15 +168,6 @@ pub fn headers_of(response: &gloo_net::http::Response) -> Headers {
         headers.append(&name, value);
     }
     headers
-}
-
-/// A JavaScript exception's message, for error values that keep what went wrong.
-pub fn js_message(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
 }
 
 /// An `AbortController` that aborts its request when dropped: a request whose caller stopped waiting

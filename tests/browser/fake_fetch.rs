@@ -178,7 +178,7 @@ pub fn stream(chunks: Vec<Value>, then: &str) -> Value {
     })
 }
 
-/// `fetch` fails as it does without a network, or when the page's CSP refuses the connection.
+/// `fetch` fails as it does without a network or with nothing listening.
 pub fn network_failure() -> Value {
     serde_json::json!({ "fail": true })
 }

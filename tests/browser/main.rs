@@ -4,11 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 
 mod fake_fetch;
+mod raw_idb;
 mod support;
 
 mod errors;
 mod events;
 mod http;
+mod inquiry;
+mod outbox_store;
+mod session_cache;
 mod settings;
 mod shell;
 mod training;

@@ -392,7 +392,9 @@ async fn tiles_the_endpoint_does_not_offer_are_disabled_with_the_reason() {
             .iter()
             .all(|b| b == "この接続先では利用できません")
     );
-    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 12);
+    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 11);
+    // The one tile with a screen so far, whose group (qualification) the endpoint offers.
+    assert_eq!(labels(".menu a.tile .tile-label"), ["保険証/処方箋で確認"]);
     assert_eq!(count(&app.root, "[data-testid=training-banner]"), 0);
     clear_session();
 }

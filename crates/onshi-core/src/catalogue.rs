@@ -545,3 +545,153 @@ pub const TILE_UNAVAILABLE: &str = "この接続先では利用できません";
 /// Ours: a request that got no answer in time.
 pub const TRANSPORT_TIMEOUT: &str =
     "接続先から一定時間内に応答がありませんでした。しばらくしてから再度お試しください。";
+
+// ---------------------------------------------------------------------------------------------------
+// 保険証/処方箋で確認 (S5) and 資格情報確認 (S6), issue 5.
+
+/// Seeds 000, 001: the menu tile and the form's screen.
+pub const SCREEN_INQUIRY: &str = "保険証/処方箋で確認";
+/// Seed 000 Case2 ③: the result's screen.
+pub const SCREEN_QUALIFICATION_CHECK: &str = "資格情報確認";
+/// Seed 000: the tabs of the inquiry screens.
+pub const TAB_MY_NUMBER_CARD: &str = "マイナンバーカード";
+/// Seed 000.
+pub const TAB_INSURANCE_CARD: &str = "保険証";
+/// Ours: what the form is for.
+pub const INQUIRY_INTRO: &str =
+    "保険証（または処方箋）に記載された情報を入力し、「検索」を選択してください。";
+/// Seed 000.
+pub const LABEL_INSURER_NUMBER: &str = "保険者番号";
+/// Seed 000.
+pub const LABEL_INSURER_NAME: &str = "保険者名";
+/// Seed 000.
+pub const LABEL_SYMBOL: &str = "記号";
+/// Seed 000.
+pub const LABEL_NUMBER: &str = "番号";
+/// Seed 000.
+pub const LABEL_BRANCH: &str = "枝番";
+/// Seed 000.
+pub const LABEL_BIRTHDATE: &str = "生年月日";
+/// Seed 002.
+pub const LABEL_CONFIRMATION_DATE: &str = "資格確認日";
+/// Seed 002.
+pub const LABEL_TREATMENT: &str = "診療区分";
+/// Ours: the patient's answer about 限度額 information (OQSCD001).
+pub const LABEL_LIMIT_CONSENT: &str = "限度額適用認定証提供同意";
+/// Ours.
+pub const LIMIT_CONSENT_YES: &str = "同意あり";
+/// Ours.
+pub const LIMIT_CONSENT_NO: &str = "同意なし";
+/// Ours: how dates may be typed.
+pub const DATE_HINT: &str = "例：S29.3.26、昭和29年3月26日、1954/03/26";
+/// Ours: 枝番 is printed on cards issued since 2021; 後期高齢 cards have none.
+pub const BRANCH_HINT: &str = "2桁（後期高齢者医療の被保険者証は入力不要）";
+/// Seeds 000, 001.
+pub const SEARCH_BUTTON: &str = "検索";
+
+/// Seed 000 Case2 ③.
+pub const RESULT_VALID: &str = "この資格は有効です。";
+/// Seed 000 「その他の判定結果」.
+pub const RESULT_INVALID: &str = "この資格は無効です。";
+/// Seed 000 「その他の判定結果」.
+pub const RESULT_INVALID_WITH_NEW: &str =
+    "この資格は無効です。新しい資格が存在するので確認してください。";
+/// Ours (OQSCD006 4 該当資格なし).
+pub const RESULT_NO_QUALIFICATION: &str =
+    "該当する資格がありません。入力した保険証の情報と生年月日を確認してください。";
+/// Ours (OQSCD006 5 複数該当).
+pub const RESULT_MULTIPLE: &str = "複数の資格が該当しました。患者に保険証を確認してください。";
+/// Ours (OQSCD006 6, 医療扶助).
+pub const RESULT_VALID_UNREGISTERED: &str = "この資格は有効です（未登録）。";
+/// Ours: the national side answered with an error inside the message (ProcessingResultStatus 2).
+pub const RESULT_ERROR: &str = "資格確認でエラーが発生しました。";
+/// Ours: a 資格有効性 this build does not know.
+pub const RESULT_UNKNOWN: &str = "資格確認の結果を判定できませんでした。";
+/// Seed 000.
+pub const LABEL_REFERENCE_NUMBER: &str = "照会番号";
+/// Seed 000.
+pub const LABEL_NAME_ON_CARD: &str = "氏名(券面)";
+/// Seed 000.
+pub const LABEL_NAME_OTHER: &str = "氏名(その他)";
+/// Seed 000.
+pub const LABEL_SEX_FRONT: &str = "性別(表面)";
+/// Seed 000.
+pub const LABEL_CARD_CLASSIFICATION: &str = "証区分";
+/// Seed 000.
+pub const LABEL_PARTIAL_RATIO: &str = "一部負担金割合";
+/// Seed 000.
+pub const LABEL_VALID_FROM: &str = "有効開始日";
+/// Seed 000.
+pub const LABEL_VALID_UNTIL: &str = "有効終了日";
+/// Seed 000.
+pub const LABEL_REASON_OF_LOSS: &str = "資格喪失事由";
+/// Seed 000.
+pub const LABEL_PERSONAL_FAMILY: &str = "本人・家族の別";
+/// Seed 000.
+pub const LABEL_INSURED_NAME: &str = "被保険者氏名";
+/// Seed 000.
+pub const LABEL_POST_NUMBER: &str = "郵便番号";
+/// Seed 000.
+pub const LABEL_ADDRESS: &str = "住所";
+/// Seed 000.
+pub const ELDERLY_CERTIFICATE: &str = "高齢受給者証";
+/// Seed 000.
+pub const LIMIT_CERTIFICATE: &str = "限度額適用認定証";
+/// Seed 000: the button that reveals the 限度額 details.
+pub const SHOW_INFORMATION: &str = "情報表示";
+/// Seed 000 (the guides print 関する once and 関わる once; screens.md settles on 関する).
+pub const PRIVACY_WARNING: &str =
+    "プライバシーに関する情報のため、患者の同意にもとづきご参照ください。";
+/// Ours: 情報表示 where the patient did not consent.
+pub const LIMIT_NOT_CONSENTED: &str =
+    "患者の同意がないため、限度額適用認定証の情報は表示できません。";
+/// Ours: consented, but the insurer has no certificate.
+pub const LIMIT_NONE: &str = "限度額適用認定証の情報はありません。";
+/// Ours: 限度額適用認定証's fields.
+pub const LABEL_LIMIT_CLASSIFICATION: &str = "適用区分";
+/// Ours.
+pub const LABEL_ISSUED: &str = "交付年月日";
+/// Ours.
+pub const LABEL_LONG_TERM: &str = "長期入院該当年月日";
+/// Ours: the 特定疾病療養受療証 block.
+pub const DISEASE_CERTIFICATE: &str = "特定疾病療養受療証";
+/// Ours.
+pub const LABEL_DISEASE: &str = "認定疾病名";
+/// Ours.
+pub const LABEL_SELF_PAY: &str = "自己負担限度額";
+/// Seed 001 FAQ 2, reworded for the screen: what ● means and what to do.
+pub const BLACK_CIRCLE_WARNING: &str = "「●」は変換できない文字です。●を含む項目はチェックを外した状態にしています。レセコンには反映されません。";
+/// Ours: the per-item checkbox's meaning.
+pub const HAND_OVER_HINT: &str = "チェックした項目をレセコンに反映します。";
+/// Ours: a decoded value that failed a check (a check digit, a missing element).
+pub const RESULT_FINDINGS: &str = "受信した資格情報に確認が必要な項目があります：";
+/// Seed 000.
+pub const DOWNLOAD: &str = "ダウンロード";
+/// Seed 000.
+pub const NEXT_PATIENT_CARD: &str = "次の患者へ(マイナンバーカード)";
+/// Seed 000.
+pub const NEXT_PATIENT_INSURANCE: &str = "次の患者へ(保険証)";
+/// Ours: the count of qualifications in a 複数該当 result.
+pub fn qualification_count(n: usize) -> String {
+    format!("該当した資格：{n}件")
+}
+/// Ours: 自己負担限度額 in yen.
+pub fn yen(amount: u32) -> String {
+    let digits = amount.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped}円")
+}
+/// Ours: a request message that could not be written (never staff's input).
+pub const REQUEST_UNENCODABLE: &str = "送信する電文を作成できませんでした。";
+/// Ours: a file the browser would not save.
+pub const DOWNLOAD_FAILED: &str = "ファイルを保存できませんでした。";
+/// Ours: the seeds print the kana above the name without a label.
+pub const LABEL_KANA: &str = "カナ";
+/// Ours.
+pub const LABEL_KANA_OTHER: &str = "カナ(その他)";

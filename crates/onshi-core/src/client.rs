@@ -16,6 +16,7 @@ use crate::{
         session::{PasswordChange, SignIn},
     },
     store::Narrow,
+    wire::{Message, WireElement},
 };
 
 /// Why an answer was not the one expected.
@@ -354,6 +355,21 @@ pub fn expect_json<T: DeserializeOwned>(
         return Err(refusal(response));
     }
     serde_json::from_slice(&response.body).map_err(|e| ClientError::Decode {
+        status,
+        message: e.to_string(),
+    })
+}
+
+/// Reads an official XML message that must come with `status` (the answer's own encoding, as
+/// declared).
+pub fn expect_xml<H: WireElement + Default, B: WireElement + Default>(
+    response: &Response,
+    status: u16,
+) -> Result<Message<H, B>, ClientError> {
+    if response.status != status {
+        return Err(refusal(response));
+    }
+    Message::decode(&response.body).map_err(|e| ClientError::Decode {
         status,
         message: e.to_string(),
     })

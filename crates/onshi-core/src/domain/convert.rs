@@ -43,7 +43,7 @@ impl DecodeFinding {
 }
 
 /// Collects findings while converting one message.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Findings(pub Vec<DecodeFinding>);
 
 impl Findings {

@@ -5,6 +5,7 @@
 //! received message reports findings instead of failing, so staff always see what came.
 
 pub mod convert;
+pub mod hand_over;
 pub mod identifiers;
 pub mod medical;
 pub mod qualification;

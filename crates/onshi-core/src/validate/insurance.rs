@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 
 use crate::{
     catalogue,
+    codes::{LimitConsentFlag, TreatmentKind},
     domain::{
-        Card, InstitutionCode, InsurerNumber,
+        Card, Inquiry, InstitutionCode, InsurerNumber, Search,
         identifiers::{
             self, BranchError, CardFieldError, InstitutionCodeError, InsurerNumberError,
             LateElderlyNumberError, ReferenceNumberError,
@@ -34,6 +35,30 @@ pub struct ValidInquiry {
     pub card: Card,
     pub birthdate: NaiveDate,
     pub confirmation_date: NaiveDate,
+}
+
+impl ValidInquiry {
+    /// The inquiry to send (`OQSsiquc01req`) for the institution `institution_code`, with the patient's
+    /// 限度額 consent and the 診療区分 (外来 is written as absent, decisions.md D6).
+    pub fn to_inquiry(
+        &self,
+        institution_code: &str,
+        limit_consent: LimitConsentFlag,
+        treatment: TreatmentKind,
+    ) -> Inquiry {
+        Inquiry {
+            confirmation_date: Some(self.confirmation_date),
+            institution_code: Some(institution_code.to_owned()),
+            arbitrary_file_identifier: None,
+            search: Search {
+                card: self.card.clone(),
+                birthdate: Some(self.birthdate),
+                limit_consent: Some(limit_consent),
+                treatment: (treatment != TreatmentKind::Outpatient).then_some(treatment),
+                ..Search::default()
+            },
+        }
+    }
 }
 
 /// Checks every field of the inquiry form against `today` (Tokyo), reporting every finding.

@@ -601,3 +601,57 @@ fn methods_on_the_qualification_resource() {
     assert_eq!(problem(&response, 405).code, "method_not_allowed");
     assert_eq!(response.headers.get("allow"), Some("GET, POST"));
 }
+
+/// The S5 form as staff type it (和暦, full-width digits), checked, built with `to_inquiry`, sent, and
+/// read back with `client::expect_xml`: what the app does on 「検索」 (issue 5 item 1).
+#[test]
+fn the_typed_form_becomes_an_inquiry_that_finds_the_patient() {
+    use onshi_core::{
+        codes::TreatmentKind,
+        validate::insurance::{InquiryForm, inquiry as check},
+    };
+    let mut h = Harness::training();
+    let token = h.token("002");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let form = InquiryForm {
+        insurer_number: "０６１３９０００".to_owned(),
+        symbol: "9000".to_owned(),
+        number: "10001".to_owned(),
+        branch: "01".to_owned(),
+        birthdate: "S29.3.26".to_owned(),
+        confirmation_date: "令和8年11月22日".to_owned(),
+    };
+    let valid = check(&form, today).expect("the form is valid");
+    for (treatment, flag) in [
+        (TreatmentKind::Outpatient, None),
+        (TreatmentKind::HomeVisit, Some("2")),
+        (TreatmentKind::Online, Some("3")),
+    ] {
+        let inquiry = valid.to_inquiry("1234567897", LimitConsentFlag::NotConsented, treatment);
+        let message = inquiry.to_wire();
+        let search = message.body.search.as_ref().expect("search info");
+        assert_eq!(search.medical_treatment_flag.as_deref(), flag);
+        assert_eq!(search.limit_consent_flag.as_deref(), Some("0"));
+        assert_eq!(
+            message.header.qualification_confirmation_date.as_deref(),
+            Some("20261122")
+        );
+        let bytes = message.encode(Encoding::Utf8).expect("encodes");
+        let answer = h.xml(&client::inquire(&token, bytes));
+        let result: wire::QualificationResult =
+            client::expect_xml(&answer, 200).expect("an official result");
+        let (result, findings) = QualificationResult::from_wire(&result);
+        assert!(findings.0.is_empty(), "{findings:?}");
+        assert_eq!(result.answer.validity, Some(QualificationValidity::Valid));
+        assert_eq!(
+            result.answer.qualifications[0].name.as_deref(),
+            Some("新橋　太郎")
+        );
+    }
+    // A refusal is a problem, not a message.
+    let refused = h.send(&client::inquire(&token, b"<not-xml".to_vec()));
+    assert!(matches!(
+        client::expect_xml::<wire::ResultHeader, wire::QualificationResultBody>(&refused, 200),
+        Err(client::ClientError::Problem(_))
+    ));
+}

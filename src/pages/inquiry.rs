@@ -1,0 +1,273 @@
+//! S5 保険証/処方箋で確認: the inquiry by insurance-card data (seed 000 Case2, 001, 002), and its result
+//! (S6, [`super::qualification_check`]) on the same address.
+//!
+//! Every field is checked by the core before anything is sent, with the message next to the field.
+//! Dates may be typed in 和暦 or 西暦. Enter submits, from any field. 「戻る」 on the result comes back
+//! to the form as it was filled in; 「次の患者へ(保険証)」 comes back to an empty one.
+
+use leptos::{prelude::*, task::spawn_local};
+use onshi_core::{
+    catalogue,
+    codes::{CodeTable, LimitConsentFlag, TreatmentKind},
+    domain::{Findings, QualificationResult},
+    validate::{
+        Finding,
+        insurance::{self, InquiryForm},
+    },
+};
+
+use crate::{
+    components::{Frame, TextField},
+    pages::qualification_check::QualificationCheck,
+    state::{use_api, use_clock, use_session},
+};
+
+/// The 診療区分 staff may choose (seed 002); 救急時 is not asked at reception.
+const TREATMENTS: [TreatmentKind; 3] = [
+    TreatmentKind::Outpatient,
+    TreatmentKind::HomeVisit,
+    TreatmentKind::Online,
+];
+
+/// The form's fields as typed.
+#[derive(Clone, Copy)]
+struct Fields {
+    insurer_number: RwSignal<String>,
+    symbol: RwSignal<String>,
+    number: RwSignal<String>,
+    branch: RwSignal<String>,
+    birthdate: RwSignal<String>,
+    confirmation_date: RwSignal<String>,
+    treatment: RwSignal<TreatmentKind>,
+    limit_consent: RwSignal<LimitConsentFlag>,
+}
+
+impl Fields {
+    fn new(today: String) -> Fields {
+        Fields {
+            insurer_number: RwSignal::new(String::new()),
+            symbol: RwSignal::new(String::new()),
+            number: RwSignal::new(String::new()),
+            branch: RwSignal::new(String::new()),
+            birthdate: RwSignal::new(String::new()),
+            confirmation_date: RwSignal::new(today),
+            treatment: RwSignal::new(TreatmentKind::Outpatient),
+            limit_consent: RwSignal::new(LimitConsentFlag::NotConsented),
+        }
+    }
+
+    fn form(&self) -> InquiryForm {
+        InquiryForm {
+            insurer_number: self.insurer_number.get_untracked(),
+            symbol: self.symbol.get_untracked(),
+            number: self.number.get_untracked(),
+            branch: self.branch.get_untracked(),
+            birthdate: self.birthdate.get_untracked(),
+            confirmation_date: self.confirmation_date.get_untracked(),
+        }
+    }
+
+    /// An empty form for the next patient; 資格確認日 is today again, the choices are kept.
+    fn clear(&self, today: String) {
+        for field in [
+            self.insurer_number,
+            self.symbol,
+            self.number,
+            self.branch,
+            self.birthdate,
+        ] {
+            field.set(String::new());
+        }
+        self.confirmation_date.set(today);
+        self.limit_consent.set(LimitConsentFlag::NotConsented);
+    }
+}
+
+/// An answer and what staff should be warned about in it.
+#[derive(Clone)]
+struct Answered {
+    result: QualificationResult,
+    findings: Findings,
+}
+
+#[component]
+pub fn InquiryPage() -> impl IntoView {
+    let api = use_api();
+    let clock = use_clock();
+    let session = use_session();
+    let today = move || clock.now().jst_date().format("%Y/%m/%d").to_string();
+    let fields = Fields::new(today());
+    let findings = RwSignal::new(Vec::<Finding>::new());
+    let refusal = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let answered = RwSignal::new(None::<Answered>);
+
+    let error_for = move |field: &'static str| {
+        Signal::derive(move || {
+            findings.with(|all| {
+                all.iter()
+                    .find(|f| f.field == field)
+                    .map(|f| f.message.clone())
+            })
+        })
+    };
+
+    let submit = move || {
+        if pending.get_untracked() {
+            return;
+        }
+        refusal.set(None);
+        let checked = insurance::inquiry(&fields.form(), clock.now().jst_date());
+        let valid = match checked {
+            Ok(valid) => {
+                findings.set(Vec::new());
+                valid
+            }
+            Err(found) => {
+                findings.set(found);
+                return;
+            }
+        };
+        let Some(institution) = session.with(|s| s.map(|s| s.institution.code.clone())) else {
+            return;
+        };
+        let inquiry = valid.to_inquiry(
+            &institution,
+            fields.limit_consent.get_untracked(),
+            fields.treatment.get_untracked(),
+        );
+        pending.set(true);
+        spawn_local(async move {
+            let outcome = api.inquire(&inquiry).await;
+            pending.set(false);
+            match outcome {
+                Ok((result, found)) => answered.set(Some(Answered {
+                    result,
+                    findings: found,
+                })),
+                Err(error) => refusal.set(Some(error.message())),
+            }
+        });
+    };
+
+    let form = move || {
+        view! {
+            <form
+                class="inquiry-form"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit();
+                }
+            >
+                <p class="inquiry-intro">{catalogue::INQUIRY_INTRO}</p>
+                <div class="inquiry-row">
+                    <TextField id="insurer_number" label=catalogue::LABEL_INSURER_NUMBER value=fields.insurer_number error=error_for("insurer_number") required=true />
+                </div>
+                <div class="inquiry-row inquiry-row-card">
+                    <TextField id="symbol" label=catalogue::LABEL_SYMBOL value=fields.symbol error=error_for("symbol") />
+                    <TextField id="number" label=catalogue::LABEL_NUMBER value=fields.number error=error_for("number") required=true />
+                    <TextField id="branch" label=catalogue::LABEL_BRANCH value=fields.branch error=error_for("branch") />
+                </div>
+                <p class="field-hint">{catalogue::BRANCH_HINT}</p>
+                <div class="inquiry-row inquiry-row-dates">
+                    <TextField id="birthdate" label=catalogue::LABEL_BIRTHDATE value=fields.birthdate error=error_for("birthdate") required=true />
+                    <TextField id="confirmation_date" label=catalogue::LABEL_CONFIRMATION_DATE value=fields.confirmation_date error=error_for("confirmation_date") required=true />
+                </div>
+                <p class="field-hint">{catalogue::DATE_HINT}</p>
+                <fieldset class="choices choices-inline">
+                    <legend>{catalogue::LABEL_TREATMENT}</legend>
+                    {TREATMENTS
+                        .into_iter()
+                        .map(|kind| {
+                            let value = kind.code().to_owned();
+                            view! {
+                                <label class="choice-inline">
+                                    <input
+                                        type="radio"
+                                        name="treatment"
+                                        value=value
+                                        prop:checked={
+                                            let kind = kind.clone();
+                                            move || fields.treatment.get() == kind
+                                        }
+                                        on:change={
+                                            let kind = kind.clone();
+                                            move |_| fields.treatment.set(kind.clone())
+                                        }
+                                    />
+                                    {kind.label().into_owned()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <fieldset class="choices choices-inline">
+                    <legend>{catalogue::LABEL_LIMIT_CONSENT}</legend>
+                    {[
+                        (LimitConsentFlag::Consented, catalogue::LIMIT_CONSENT_YES),
+                        (LimitConsentFlag::NotConsented, catalogue::LIMIT_CONSENT_NO),
+                    ]
+                        .into_iter()
+                        .map(|(flag, text)| {
+                            let value = flag.code().to_owned();
+                            view! {
+                                <label class="choice-inline">
+                                    <input
+                                        type="radio"
+                                        name="limit_consent"
+                                        value=value
+                                        prop:checked={
+                                            let flag = flag.clone();
+                                            move || fields.limit_consent.get() == flag
+                                        }
+                                        on:change={
+                                            let flag = flag.clone();
+                                            move |_| fields.limit_consent.set(flag.clone())
+                                        }
+                                    />
+                                    {text}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <p class="form-error" role="alert" data-testid="inquiry-error">{move || refusal.get()}</p>
+                <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                    {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SEARCH_BUTTON }}
+                </button>
+            </form>
+        }
+    };
+
+    let screen = Signal::derive(move || match answered.with(Option::is_some) {
+        true => catalogue::SCREEN_QUALIFICATION_CHECK,
+        false => catalogue::SCREEN_INQUIRY,
+    });
+    view! {
+        <Frame screen=screen footer=Signal::derive(move || answered.with(Option::is_none))>
+            <nav class="tabs" aria-label=catalogue::SCREEN_INQUIRY>
+                <span class="tab tab-soon" aria-disabled="true" title=catalogue::COMING_SOON>
+                    {catalogue::TAB_MY_NUMBER_CARD}
+                </span>
+                <span class="tab tab-current" aria-current="page">{catalogue::TAB_INSURANCE_CARD}</span>
+            </nav>
+            {move || match answered.get() {
+                Some(Answered { result, findings: found }) => view! {
+                    <QualificationCheck
+                        result=result
+                        findings=found
+                        on_back=Callback::new(move |_| answered.set(None))
+                        on_next=Callback::new(move |_| {
+                            fields.clear(today());
+                            findings.set(Vec::new());
+                            answered.set(None);
+                        })
+                    />
+                }
+                .into_any(),
+                None => form().into_any(),
+            }}
+        </Frame>
+    }
+}

@@ -1,0 +1,358 @@
+//! S6 資格情報確認: the result of an inquiry by insurance-card data (seed 000 Case2 ③ and 「その他の
+//! 判定結果」).
+//!
+//! The banner says the outcome in the guides' words; every qualification of the answer follows with
+//! the guides' fields, the 高齢受給者証 and 特定疾病 blocks where the answer has them, and the
+//! 限度額適用認定証 block with 「情報表示」 and the privacy warning in every outcome. Free-text items
+//! carry a checkbox that decides what the download for the レセコン holds; items with 「●」 start
+//! unchecked (seed 001 FAQ 2; decisions.md D9).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use onshi_core::{
+    catalogue,
+    codes::{CodeTable, LimitConsentFlag, ProcessingResultStatus, QualificationValidity},
+    domain::{
+        Findings, Qualification, QualificationResult,
+        hand_over::{self, HandOverItem},
+    },
+    era,
+    wire::Encoding,
+};
+
+use crate::{platform::download, route::Route};
+
+/// What staff see for an answer, and what the buttons do.
+#[component]
+pub fn QualificationCheck(
+    result: QualificationResult,
+    findings: Findings,
+    /// 「戻る」: back to the form, as it was filled in.
+    on_back: Callback<()>,
+    /// 「次の患者へ(保険証)」: an empty form.
+    on_next: Callback<()>,
+) -> impl IntoView {
+    // The items handed over, per qualification: those with a value and no ●, until staff change them.
+    let handed_over = RwSignal::new(
+        result
+            .answer
+            .qualifications
+            .iter()
+            .map(|q| {
+                HandOverItem::ALL
+                    .into_iter()
+                    .filter(|item| item.checked_at_first(q))
+                    .collect::<BTreeSet<_>>()
+            })
+            .collect::<Vec<_>>(),
+    );
+    let download_error = RwSignal::new(None::<String>);
+    let banner = banner(&result);
+    let unconvertible = hand_over::has_unconvertible(&result);
+    let error_detail = (result.answer.status == Some(ProcessingResultStatus::Error)).then(|| {
+        [
+            result.answer.result_code.clone(),
+            result.answer.result_message.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+    });
+    let count = result.answer.qualifications.len();
+    let warnings: Vec<String> = findings.0.iter().map(|f| f.message()).collect();
+    let for_download = result.clone();
+
+    let download = move |_| {
+        download_error.set(None);
+        let kept = handed_over.get_untracked();
+        let out = hand_over::for_receipt_computer(&for_download, |index, item| {
+            kept.get(index).is_some_and(|items| items.contains(&item))
+        });
+        let saved = out
+            .to_wire()
+            .encode(Encoding::Utf8)
+            .map_err(|_| catalogue::REQUEST_UNENCODABLE)
+            .and_then(|bytes| {
+                download::save(&file_name(&out), "application/xml", &bytes)
+                    .map_err(|_| catalogue::DOWNLOAD_FAILED)
+            });
+        if let Err(message) = saved {
+            download_error.set(Some(message.to_owned()));
+        }
+    };
+
+    view! {
+        <section class="check">
+            <div class=format!("check-banner check-banner-{}", banner.tone) role="status" data-testid="result-banner">
+                <span>{banner.text}</span>
+                {error_detail.map(|d| view! { <span class="check-banner-detail">{d}</span> })}
+            </div>
+            {(count > 1).then(|| view! { <p class="check-count">{catalogue::qualification_count(count)}</p> })}
+            {unconvertible.then(|| view! {
+                <p class="notice check-warning" role="note" data-testid="black-circle-warning">
+                    {catalogue::BLACK_CIRCLE_WARNING}
+                </p>
+            })}
+            {(!warnings.is_empty()).then(|| view! {
+                <div class="notice check-warning" role="note" data-testid="result-findings">
+                    <p>{catalogue::RESULT_FINDINGS}</p>
+                    <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {(count > 0).then(|| view! { <p class="check-hint">{catalogue::HAND_OVER_HINT}</p> })}
+            {result
+                .answer
+                .qualifications
+                .iter()
+                .enumerate()
+                .map(|(index, q)| view! { <QualificationBlock index=index q=q.clone() handed_over=handed_over /> })
+                .collect_view()}
+            <p class="form-error" role="alert" data-testid="download-error">{move || download_error.get()}</p>
+            <div class="check-buttons">
+                <A href=Route::Menu.path() attr:class="button">{catalogue::MENU}</A>
+                <button type="button" class="button" on:click=download disabled=count == 0>
+                    {catalogue::DOWNLOAD}
+                </button>
+                <span class="button button-soon" aria-disabled="true" title=catalogue::COMING_SOON>
+                    {catalogue::NEXT_PATIENT_CARD}
+                    <span class="tile-badge">{catalogue::COMING_SOON}</span>
+                </span>
+                <button type="button" class="button" on:click=move |_| on_next.run(())>
+                    {catalogue::NEXT_PATIENT_INSURANCE}
+                </button>
+                <button type="button" class="button" on:click=move |_| on_back.run(())>
+                    {catalogue::BACK}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+struct Banner {
+    text: &'static str,
+    /// The banner's colour: `ok`, `ng` or `check`.
+    tone: &'static str,
+}
+
+/// The banner for an answer: the guides' words for 有効, 無効 and 無効（新しい資格あり）.
+fn banner(result: &QualificationResult) -> Banner {
+    let (text, tone) = if result.answer.status == Some(ProcessingResultStatus::Error) {
+        (catalogue::RESULT_ERROR, "ng")
+    } else {
+        match &result.answer.validity {
+            Some(QualificationValidity::Valid) => (catalogue::RESULT_VALID, "ok"),
+            Some(QualificationValidity::ValidUnregistered) => {
+                (catalogue::RESULT_VALID_UNREGISTERED, "ok")
+            }
+            Some(QualificationValidity::Invalid) => (catalogue::RESULT_INVALID, "ng"),
+            Some(QualificationValidity::InvalidWithNewQualification) => {
+                (catalogue::RESULT_INVALID_WITH_NEW, "ng")
+            }
+            Some(QualificationValidity::NoQualification) => {
+                (catalogue::RESULT_NO_QUALIFICATION, "check")
+            }
+            Some(QualificationValidity::Multiple) => (catalogue::RESULT_MULTIPLE, "check"),
+            Some(QualificationValidity::Unknown(_)) | None => (catalogue::RESULT_UNKNOWN, "check"),
+        }
+    };
+    Banner { text, tone }
+}
+
+/// The download's name: the official result's, with the time the national side processed it.
+fn file_name(result: &QualificationResult) -> String {
+    match result.info.processed_at {
+        Some(at) => format!("OQSsiquc01res_{}.xml", at.format("%Y%m%d%H%M%S")),
+        None => "OQSsiquc01res.xml".to_owned(),
+    }
+}
+
+/// A date in 和暦, as the guides print it (「昭和29年3月26日」).
+fn wareki(date: Option<NaiveDate>) -> Option<String> {
+    date.map(|d| era::format(d).unwrap_or_else(|| d.format("%Y/%m/%d").to_string()))
+}
+
+/// A code's label.
+fn label<T: CodeTable>(code: &Option<T>) -> Option<String> {
+    code.as_ref().map(|c| c.label().into_owned())
+}
+
+/// One qualification.
+#[component]
+fn QualificationBlock(
+    index: usize,
+    q: Qualification,
+    handed_over: RwSignal<Vec<BTreeSet<HandOverItem>>>,
+) -> impl IntoView {
+    let item = move |item: HandOverItem, label: &'static str, q: &Qualification| {
+        view! { <HandOverField index=index item=item label=label value=item.value(q).map(str::to_owned) handed_over=handed_over /> }
+    };
+    let elderly = q.elderly.clone();
+    let diseases = q.diseases.certificates.clone();
+    let consented = q.limit.consent == Some(LimitConsentFlag::Consented);
+    view! {
+        <article class="check-qualification" data-testid="qualification">
+            <dl class="check-fields">
+                <Field label=catalogue::LABEL_REFERENCE_NUMBER value=q.reference_number.clone() />
+            </dl>
+            <dl class="check-fields">
+                <Field label=catalogue::LABEL_INSURER_NUMBER value=q.card.insurer_number.as_ref().map(|n| n.to_string()) />
+                {item(HandOverItem::InsurerName, catalogue::LABEL_INSURER_NAME, &q)}
+            </dl>
+            <dl class="check-fields">
+                <Field label=catalogue::LABEL_SYMBOL value=q.card.symbol.clone() />
+                <Field label=catalogue::LABEL_NUMBER value=q.card.number.clone() />
+                <Field label=catalogue::LABEL_BRANCH value=q.card.branch.clone() />
+            </dl>
+            <dl class="check-fields">
+                {item(HandOverItem::NameKana, catalogue::LABEL_KANA, &q)}
+                {item(HandOverItem::Name, catalogue::LABEL_NAME_ON_CARD, &q)}
+                <Field label=catalogue::LABEL_SEX_FRONT value=label(&q.sex1) />
+                <Field label=catalogue::LABEL_BIRTHDATE value=wareki(q.birthdate) />
+            </dl>
+            <dl class="check-fields">
+                <Field label=catalogue::LABEL_CARD_CLASSIFICATION value=label(&q.card_classification) />
+                <Field label=catalogue::LABEL_PARTIAL_RATIO value=q.partial_ratio.map(|r| r.label()) />
+                <Field label=catalogue::LABEL_VALID_FROM value=wareki(q.valid_from) />
+                <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(q.valid_until) />
+                <Field label=catalogue::LABEL_REASON_OF_LOSS value=label(&q.reason_of_loss) />
+            </dl>
+            <dl class="check-fields">
+                <Field label=catalogue::LABEL_PERSONAL_FAMILY value=label(&q.personal_family) />
+                {item(HandOverItem::InsuredName, catalogue::LABEL_INSURED_NAME, &q)}
+                {item(HandOverItem::NameOfOther, catalogue::LABEL_NAME_OTHER, &q)}
+                {q.name_of_other_kana.is_some().then(|| item(HandOverItem::NameOfOtherKana, catalogue::LABEL_KANA_OTHER, &q))}
+            </dl>
+            <dl class="check-fields">
+                {item(HandOverItem::PostNumber, catalogue::LABEL_POST_NUMBER, &q)}
+                {item(HandOverItem::Address, catalogue::LABEL_ADDRESS, &q)}
+            </dl>
+            {elderly.map(|e| view! {
+                <section class="check-block" data-testid="elderly">
+                    <h3>{catalogue::ELDERLY_CERTIFICATE}</h3>
+                    <dl class="check-fields">
+                        <Field label=catalogue::LABEL_PARTIAL_RATIO value=e.ratio.map(|r| r.label()) />
+                        <Field label=catalogue::LABEL_VALID_FROM value=wareki(e.valid_from) />
+                        <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(e.valid_until) />
+                    </dl>
+                </section>
+            })}
+            <LimitBlock certificate=q.limit.certificate.clone() consented=consented />
+            {(!diseases.is_empty()).then(|| view! {
+                <section class="check-block" data-testid="diseases">
+                    <h3>{catalogue::DISEASE_CERTIFICATE}</h3>
+                    {diseases.into_iter().map(|d| view! {
+                        <dl class="check-fields">
+                            <Field label=catalogue::LABEL_DISEASE value=label(&d.category) />
+                            <Field label=catalogue::LABEL_SELF_PAY value=d.self_pay.map(catalogue::yen) />
+                            <Field label=catalogue::LABEL_VALID_FROM value=wareki(d.valid_from) />
+                            <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(d.valid_until) />
+                        </dl>
+                    }).collect_view()}
+                </section>
+            })}
+        </article>
+    }
+}
+
+/// 限度額適用認定証: 「情報表示」 and the privacy warning, in every outcome. The details exist only
+/// where the patient consented.
+#[component]
+fn LimitBlock(
+    certificate: Option<onshi_core::domain::LimitCertificate>,
+    consented: bool,
+) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let details = move || {
+        if !consented {
+            return view! { <p class="check-note">{catalogue::LIMIT_NOT_CONSENTED}</p> }.into_any();
+        }
+        match certificate.clone() {
+            Some(c) => view! {
+                <dl class="check-fields">
+                    <Field label=catalogue::LABEL_LIMIT_CLASSIFICATION value=label(&c.classification) />
+                    <Field label=catalogue::LABEL_ISSUED value=wareki(c.issued) />
+                    <Field label=catalogue::LABEL_VALID_FROM value=wareki(c.valid_from) />
+                    <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(c.valid_until) />
+                    <Field label=catalogue::LABEL_LONG_TERM value=wareki(c.long_term) />
+                </dl>
+            }
+            .into_any(),
+            None => view! { <p class="check-note">{catalogue::LIMIT_NONE}</p> }.into_any(),
+        }
+    };
+    view! {
+        <section class="check-block" data-testid="limit">
+            <h3>{catalogue::LIMIT_CERTIFICATE}</h3>
+            <div class="check-limit">
+                <button
+                    type="button"
+                    class="button button-small"
+                    aria-expanded=move || shown.get().to_string()
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                >
+                    {catalogue::SHOW_INFORMATION}
+                </button>
+                <p class="check-privacy">{catalogue::PRIVACY_WARNING}</p>
+            </div>
+            <div data-testid="limit-details">{move || shown.get().then(&details)}</div>
+        </section>
+    }
+}
+
+/// A label and its value (empty when the answer has none, as the guides show it).
+#[component]
+fn Field(label: &'static str, value: Option<String>) -> impl IntoView {
+    view! {
+        <div class="check-field">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+/// A free-text item with its checkbox for the レセコン.
+#[component]
+fn HandOverField(
+    index: usize,
+    item: HandOverItem,
+    label: &'static str,
+    value: Option<String>,
+    handed_over: RwSignal<Vec<BTreeSet<HandOverItem>>>,
+) -> impl IntoView {
+    let has_value = value.is_some();
+    let unconvertible = value
+        .as_deref()
+        .is_some_and(|v| v.contains(hand_over::UNCONVERTIBLE));
+    let checked =
+        move || handed_over.with(|h| h.get(index).is_some_and(|items| items.contains(&item)));
+    let toggle = move |_| {
+        handed_over.update(|h| {
+            if let Some(items) = h.get_mut(index)
+                && !items.remove(&item)
+            {
+                items.insert(item);
+            }
+        });
+    };
+    view! {
+        <div class="check-field check-field-item" class:check-field-unconvertible=unconvertible>
+            <dt>
+                <label>
+                    <input
+                        type="checkbox"
+                        class="check-hand-over"
+                        prop:checked=checked
+                        disabled=!has_value
+                        on:change=toggle
+                    />
+                    {label}
+                </label>
+            </dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
