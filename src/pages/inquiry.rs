@@ -175,63 +175,24 @@ pub fn InquiryPage() -> impl IntoView {
                     <TextField id="confirmation_date" label=catalogue::LABEL_CONFIRMATION_DATE value=fields.confirmation_date error=error_for("confirmation_date") required=true />
                 </div>
                 <p class="field-hint">{catalogue::DATE_HINT}</p>
-                <fieldset class="choices choices-inline">
-                    <legend>{catalogue::LABEL_TREATMENT}</legend>
-                    {TREATMENTS
-                        .into_iter()
-                        .map(|kind| {
-                            let value = kind.code().to_owned();
-                            view! {
-                                <label class="choice-inline">
-                                    <input
-                                        type="radio"
-                                        name="treatment"
-                                        value=value
-                                        prop:checked={
-                                            let kind = kind.clone();
-                                            move || fields.treatment.get() == kind
-                                        }
-                                        on:change={
-                                            let kind = kind.clone();
-                                            move |_| fields.treatment.set(kind.clone())
-                                        }
-                                    />
-                                    {kind.label().into_owned()}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <fieldset class="choices choices-inline">
-                    <legend>{catalogue::LABEL_LIMIT_CONSENT}</legend>
-                    {[
-                        (LimitConsentFlag::Consented, catalogue::LIMIT_CONSENT_YES),
-                        (LimitConsentFlag::NotConsented, catalogue::LIMIT_CONSENT_NO),
+                <CodeChoices
+                    name="treatment"
+                    legend=catalogue::LABEL_TREATMENT
+                    options=TREATMENTS.into_iter().map(|kind| {
+                        let label = kind.label().into_owned();
+                        (kind, label)
+                    }).collect()
+                    value=fields.treatment
+                />
+                <CodeChoices
+                    name="limit_consent"
+                    legend=catalogue::LABEL_LIMIT_CONSENT
+                    options=vec![
+                        (LimitConsentFlag::Consented, catalogue::LIMIT_CONSENT_YES.to_owned()),
+                        (LimitConsentFlag::NotConsented, catalogue::LIMIT_CONSENT_NO.to_owned()),
                     ]
-                        .into_iter()
-                        .map(|(flag, text)| {
-                            let value = flag.code().to_owned();
-                            view! {
-                                <label class="choice-inline">
-                                    <input
-                                        type="radio"
-                                        name="limit_consent"
-                                        value=value
-                                        prop:checked={
-                                            let flag = flag.clone();
-                                            move || fields.limit_consent.get() == flag
-                                        }
-                                        on:change={
-                                            let flag = flag.clone();
-                                            move |_| fields.limit_consent.set(flag.clone())
-                                        }
-                                    />
-                                    {text}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                    value=fields.limit_consent
+                />
                 <p class="form-error" role="alert" data-testid="inquiry-error">{move || refusal.get()}</p>
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>
                     {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SEARCH_BUTTON }}
@@ -269,5 +230,40 @@ pub fn InquiryPage() -> impl IntoView {
                 None => form().into_any(),
             }}
         </Frame>
+    }
+}
+
+/// One radio button per option of a code table, bound to `value`; each button's value is the code.
+#[component]
+fn CodeChoices<T: CodeTable + Clone + PartialEq + Send + Sync + 'static>(
+    name: &'static str,
+    legend: &'static str,
+    /// The codes offered, each with its label.
+    options: Vec<(T, String)>,
+    value: RwSignal<T>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices choices-inline">
+            <legend>{legend}</legend>
+            {options
+                .into_iter()
+                .map(|(option, label)| {
+                    let code = option.code().to_owned();
+                    let chosen = option.clone();
+                    view! {
+                        <label class="choice-inline">
+                            <input
+                                type="radio"
+                                name=name
+                                value=code
+                                prop:checked=move || value.with(|v| *v == option)
+                                on:change=move |_| value.set(chosen.clone())
+                            />
+                            {label}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
     }
 }

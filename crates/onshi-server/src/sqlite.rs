@@ -42,10 +42,10 @@ use std::{path::Path, time::Duration};
 use onshi_core::{
     codes::{CodeTable, QualificationValidity},
     store::{
-        AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord, EventRecord,
-        FaceFileRecord, HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord,
-        LoginFailures, Narrow, PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord,
-        SessionRecord, Store, StoreError, StoreRead, VisualCheckRecord, Work,
+        self, AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord,
+        EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord, IdempotencyRecord,
+        InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord, ReaderRecord,
+        ReferenceRecord, SessionRecord, Store, StoreError, StoreRead, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -219,33 +219,13 @@ impl SqliteStore {
         u32::try_from(MIGRATIONS.len()).expect("there are far fewer migrations than u32::MAX")
     }
 
-    /// Refuses a batch in which an append is not above every stored id and every earlier append
-    /// of the batch, before anything of it applies, exactly as the memory store does: events and
-    /// history are append-only, and an id that is not new would replace or reorder what others
-    /// read.
+    /// Refuses a batch whose appends are not the newest, before anything of it applies (see
+    /// [`onshi_core::store::check_appends`]); the stored ids are read only for a batch that appends.
     fn check(&self, changes: &[Change]) -> Result<(), StoreError> {
-        let appends = changes
-            .iter()
-            .any(|c| matches!(c, Change::AppendEvent(_) | Change::AppendHistory(_)));
-        if !appends {
+        if !store::appends(changes) {
             return Ok(());
         }
-        let mut last_event = self.last_event_id()?;
-        let mut last_history = self.last_history_id()?;
-        for change in changes {
-            let (what, id, last) = match change {
-                Change::AppendEvent(record) => ("event", record.id, &mut last_event),
-                Change::AppendHistory(record) => ("history record", record.id, &mut last_history),
-                _ => continue,
-            };
-            if id <= *last {
-                return Err(StoreError::Conflict {
-                    what: format!("{what} {id} is not newer than {last}", last = *last),
-                });
-            }
-            *last = id;
-        }
-        Ok(())
+        store::check_appends(changes, self.last_event_id()?, self.last_history_id()?)
     }
 
     /// Applies one change inside the open transaction.

@@ -141,25 +141,13 @@ impl MemoryStore {
         Ok(())
     }
 
-    /// Refuses a batch in which an append is not the newest, before anything of it applies: events and
-    /// history are append-only, and an id that is not new would replace or reorder what others read.
+    /// Refuses a batch whose appends are not the newest (see [`super::check_appends`]).
     fn check(&self, changes: &[Change]) -> Result<(), StoreError> {
-        let mut last_event = self.events.last().map_or(0, |e| e.id);
-        let mut last_history = self.history.last().map_or(0, |h| h.id);
-        for change in changes {
-            let (what, id, last) = match change {
-                Change::AppendEvent(record) => ("event", record.id, &mut last_event),
-                Change::AppendHistory(record) => ("history record", record.id, &mut last_history),
-                _ => continue,
-            };
-            if id <= *last {
-                return Err(StoreError::Conflict {
-                    what: format!("{what} {id} is not newer than {last}", last = *last),
-                });
-            }
-            *last = id;
-        }
-        Ok(())
+        super::check_appends(
+            changes,
+            self.events.last().map_or(0, |e| e.id),
+            self.history.last().map_or(0, |h| h.id),
+        )
     }
 }
 

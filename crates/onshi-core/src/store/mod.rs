@@ -56,6 +56,38 @@ pub enum StoreError {
     Conflict { what: String },
 }
 
+/// Whether `changes` append anything (events or history records).
+pub fn appends(changes: &[Change]) -> bool {
+    changes
+        .iter()
+        .any(|c| matches!(c, Change::AppendEvent(_) | Change::AppendHistory(_)))
+}
+
+/// Refuses a batch in which an append is not above every stored id (`last_event`, `last_history`)
+/// and every earlier append of the batch, before anything of it applies: events and history are
+/// append-only, and an id that is not new would replace or reorder what others read. Every store
+/// checks its batches with this.
+pub fn check_appends(
+    changes: &[Change],
+    mut last_event: u64,
+    mut last_history: u64,
+) -> Result<(), StoreError> {
+    for change in changes {
+        let (what, id, last) = match change {
+            Change::AppendEvent(record) => ("event", record.id, &mut last_event),
+            Change::AppendHistory(record) => ("history record", record.id, &mut last_history),
+            _ => continue,
+        };
+        if id <= *last {
+            return Err(StoreError::Conflict {
+                what: format!("{what} {id} is not newer than {last}", last = *last),
+            });
+        }
+        *last = id;
+    }
+    Ok(())
+}
+
 /// Reads a dispatch may make.
 pub trait StoreRead {
     fn institution(&self) -> Result<Option<InstitutionRecord>, StoreError>;
