@@ -7,7 +7,10 @@ use leptos_router::{
 };
 
 use crate::{
-    pages::{InquiryPage, MenuPage, NotFoundPage, SettingsPage, SignInPage, StartPage},
+    pages::{
+        HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, ReceptionPage, SettingsPage,
+        SignInPage, StartPage,
+    },
     platform::clock::Clock,
     state::{EndpointChoice, provide_app_state},
     transport::Endpoint,
@@ -35,6 +38,9 @@ pub fn AppRoutes() -> impl IntoView {
                 <RouteView path=path!("/menu") view=MenuPage />
                 <RouteView path=path!("/settings") view=SettingsPage />
                 <RouteView path=path!("/insurance-card") view=InquiryPage />
+                <RouteView path=path!("/my-number-card") view=ReceptionPage />
+                <RouteView path=path!("/history") view=HistoryPage />
+                <RouteView path=path!("/outbox") view=OutboxPage />
             </Routes>
         </Router>
     }

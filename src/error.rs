@@ -148,6 +148,14 @@ fn refusal_message(problem: &Problem) -> String {
             ),
             None => ProblemCode::AccountLocked.title().to_owned(),
         },
+        Some(ProblemCode::PinWrong) => match problem.tries_left {
+            Some(n) => format!(
+                "{}{}",
+                ProblemCode::PinWrong.title(),
+                catalogue::pin_tries_left(n)
+            ),
+            None => ProblemCode::PinWrong.title().to_owned(),
+        },
         Some(code) => code.title().to_owned(),
         // A code from a newer contract: its own title is the best we have.
         None => problem.title.clone(),

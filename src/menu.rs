@@ -98,13 +98,17 @@ fn catalogue_groups() -> Vec<Group> {
         Group {
             heading: None,
             tiles: vec![
-                tile(catalogue::TILE_MY_NUMBER, QualificationInquiry),
+                opens(
+                    catalogue::TILE_MY_NUMBER,
+                    QualificationInquiry,
+                    Route::Reception,
+                ),
                 opens(
                     catalogue::TILE_INSURANCE_CARD,
                     QualificationInquiry,
                     Route::Inquiry,
                 ),
-                tile(catalogue::TILE_HISTORY, History),
+                opens(catalogue::TILE_HISTORY, History, Route::History),
                 tile(catalogue::TILE_READER, ReaderModes),
             ],
         },

@@ -14,15 +14,24 @@ pub enum Route {
     Settings,
     /// 保険証/処方箋で確認 (S5), and its result 資格情報確認 (S6).
     Inquiry,
+    /// 「マイナンバーカードで確認」: the reception screen that shows reader results as they arrive.
+    Reception,
+    /// 資格確認履歴照会 (S3).
+    History,
+    /// 未送信の登録: the outbox's entries and their states (decisions.md D4).
+    Outbox,
 }
 
 impl Route {
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 8] = [
         Route::Start,
         Route::SignIn,
         Route::Menu,
         Route::Settings,
         Route::Inquiry,
+        Route::Reception,
+        Route::History,
+        Route::Outbox,
     ];
 
     pub fn path(self) -> &'static str {
@@ -32,6 +41,9 @@ impl Route {
             Route::Menu => "/menu",
             Route::Settings => "/settings",
             Route::Inquiry => "/insurance-card",
+            Route::Reception => "/my-number-card",
+            Route::History => "/history",
+            Route::Outbox => "/outbox",
         }
     }
 }

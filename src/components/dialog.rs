@@ -24,6 +24,12 @@ pub fn Dialog(
     #[prop(optional)]
     cancel_label: Option<&'static str>,
     #[prop(optional)] on_cancel: Option<UnsyncCallback<()>>,
+    /// A third choice between confirm and cancel (e.g. 「保持してログアウト」).
+    #[prop(optional)]
+    alternative: Option<(&'static str, UnsyncCallback<()>)>,
+    /// Disables the buttons while the choice is being carried out.
+    #[prop(into, optional)]
+    busy: Signal<bool>,
     /// A hook for tests and page objects, e.g. `logout-confirm`.
     #[prop(into)]
     test_id: String,
@@ -62,10 +68,24 @@ pub fn Dialog(
                         type="button"
                         class="button button-primary"
                         node_ref=confirm_button
+                        disabled=move || busy.get()
                         on:click=move |_| on_confirm.run(())
                     >
                         {confirm_label}
                     </button>
+                    {alternative
+                        .map(|(label, on_alternative)| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| on_alternative.run(())
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })}
                     {cancel_label
                         .map(|label| {
                             view! {

@@ -9,8 +9,11 @@ use onshi_core::catalogue;
 use crate::{
     components::{Dialog, idle::IdleGuard},
     route::Route,
-    state::{use_api, use_capabilities, use_session},
+    state::{use_api, use_capabilities, use_outbox, use_session},
 };
+
+/// How often kept writes are sent again while someone is signed in (D4). The first try is at once.
+const REPLAY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The frame of a signed-in screen. Without a session it sends the user to the sign-in page.
 #[component]
@@ -35,6 +38,7 @@ pub fn Frame(
                 {move || footer.get().then(Footer)}
             </div>
             <IdleGuard />
+            <OutboxReplay />
         </Show>
     }
 }
@@ -81,13 +85,39 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
     let kind = move || session.with(|s| s.map(|s| s.account.kind.frame_label()));
     let confirming = RwSignal::new(false);
     let api = use_api();
-    let confirm = UnsyncCallback::new(move |_| {
+    let outbox = use_outbox();
+    let unsent = outbox.unsent();
+    let sending = RwSignal::new(false);
+    let sign_out = move || {
         confirming.set(false);
         // The tab's session ends whatever the endpoint answers; the frame then shows the sign-in page.
         spawn_local(async move {
             let _ = api.sign_out().await;
         });
+    };
+    let confirm = UnsyncCallback::new(move |_| sign_out());
+    // D4: with writes not yet sent, logout asks whether to send them now or keep them for later.
+    let send_now = UnsyncCallback::new(move |_| {
+        sending.set(true);
+        spawn_local(async move {
+            outbox.replay().await;
+            sending.set(false);
+            if unsent.get_untracked() == 0 {
+                sign_out();
+            }
+        });
     });
+    let keep = UnsyncCallback::new(move |_| sign_out());
+    let badge = move || {
+        let n = outbox.in_scope().get();
+        (n > 0).then(|| {
+            view! {
+                <A href=Route::Outbox.path() attr:class="frame-outbox" attr:data-testid="outbox-badge">
+                    {catalogue::outbox_badge(n)}
+                </A>
+            }
+        })
+    };
     view! {
         <header class="frame-header">
             <div class="frame-titles">
@@ -98,12 +128,26 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
                 <span class="frame-institution" data-testid="institution">{institution}</span>
                 <span class="frame-account" data-testid="account-name">{account}</span>
                 <span class="frame-kind" data-testid="account-kind">{kind}</span>
+                {badge}
                 <button type="button" class="button button-logout" on:click=move |_| confirming.set(true)>
                     {catalogue::LOGOUT}
                 </button>
             </div>
         </header>
-        <Show when=move || confirming.get()>
+        <Show when=move || confirming.get() && unsent.get() != 0>
+            <Dialog
+                title=catalogue::OUTBOX_LOGOUT_TITLE
+                message=Signal::derive(move || catalogue::outbox_logout_message(unsent.get()))
+                confirm_label=catalogue::OUTBOX_SEND_NOW
+                on_confirm=send_now
+                alternative=(catalogue::OUTBOX_KEEP_AND_LOGOUT, keep)
+                cancel_label=catalogue::CANCEL
+                on_cancel=UnsyncCallback::new(move |_| confirming.set(false))
+                busy=sending
+                test_id="logout-outbox"
+            />
+        </Show>
+        <Show when=move || confirming.get() && unsent.get() == 0>
             <Dialog
                 title=catalogue::LOGOUT
                 message=Signal::stored(catalogue::LOGOUT_CONFIRM.to_owned())
@@ -133,5 +177,18 @@ fn Footer() -> impl IntoView {
                 {catalogue::BACK}
             </button>
         </nav>
+    }
+}
+
+/// Sends the outbox's kept writes: when a signed-in screen opens (so the next user of the institution
+/// sends what the last one left), and then every half minute. The outbox itself lets one replay run
+/// at a time.
+#[component]
+fn OutboxReplay() -> impl IntoView {
+    let outbox = use_outbox();
+    let replay = move || spawn_local(async move { outbox.replay().await });
+    replay();
+    if let Ok(handle) = set_interval_with_handle(replay, REPLAY_EVERY) {
+        on_cleanup(move || handle.clear());
     }
 }

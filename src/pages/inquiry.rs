@@ -1,11 +1,13 @@
 //! S5 保険証/処方箋で確認: the inquiry by insurance-card data (seed 000 Case2, 001, 002), and its result
 //! (S6, [`super::qualification_check`]) on the same address.
 //!
-//! Every field is checked by the core before anything is sent, with the message next to the field.
+//! Every field is checked by the core before anything is sent, with the message next to the field and
+//! the focus on the first field in error.
 //! Dates may be typed in 和暦 or 西暦. Enter submits, from any field. 「戻る」 on the result comes back
 //! to the form as it was filled in; 「次の患者へ(保険証)」 comes back to an empty one.
 
 use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
 use onshi_core::{
     catalogue,
     codes::{CodeTable, LimitConsentFlag, TreatmentKind},
@@ -15,10 +17,12 @@ use onshi_core::{
         insurance::{self, InquiryForm},
     },
 };
+use wasm_bindgen::JsCast;
 
 use crate::{
     components::{Frame, TextField},
     pages::qualification_check::QualificationCheck,
+    route::Route,
     state::{use_api, use_clock, use_session},
 };
 
@@ -88,6 +92,8 @@ impl Fields {
 struct Answered {
     result: QualificationResult,
     findings: Findings,
+    /// The history entry the answer was recorded as, for keeping staff's hand-over choices.
+    history_id: Option<u64>,
 }
 
 #[component]
@@ -124,6 +130,10 @@ pub fn InquiryPage() -> impl IntoView {
                 valid
             }
             Err(found) => {
+                // Staff fix a form from its first problem, so the keyboard goes there at once.
+                if let Some(first) = found.first() {
+                    focus_field(first.field);
+                }
                 findings.set(found);
                 return;
             }
@@ -141,9 +151,10 @@ pub fn InquiryPage() -> impl IntoView {
             let outcome = api.inquire(&inquiry).await;
             pending.set(false);
             match outcome {
-                Ok((result, found)) => answered.set(Some(Answered {
+                Ok((result, found, history_id)) => answered.set(Some(Answered {
                     result,
                     findings: found,
+                    history_id,
                 })),
                 Err(error) => refusal.set(Some(error.message())),
             }
@@ -208,16 +219,15 @@ pub fn InquiryPage() -> impl IntoView {
     view! {
         <Frame screen=screen footer=Signal::derive(move || answered.with(Option::is_none))>
             <nav class="tabs" aria-label=catalogue::SCREEN_INQUIRY>
-                <span class="tab tab-soon" aria-disabled="true" title=catalogue::COMING_SOON>
-                    {catalogue::TAB_MY_NUMBER_CARD}
-                </span>
+                <A href=Route::Reception.path() attr:class="tab">{catalogue::TAB_MY_NUMBER_CARD}</A>
                 <span class="tab tab-current" aria-current="page">{catalogue::TAB_INSURANCE_CARD}</span>
             </nav>
             {move || match answered.get() {
-                Some(Answered { result, findings: found }) => view! {
+                Some(Answered { result, findings: found, history_id }) => view! {
                     <QualificationCheck
                         result=result
                         findings=found
+                        history_id=history_id
                         on_back=Callback::new(move |_| answered.set(None))
                         on_next=Callback::new(move |_| {
                             fields.clear(today());
@@ -230,6 +240,18 @@ pub fn InquiryPage() -> impl IntoView {
                 None => form().into_any(),
             }}
         </Frame>
+    }
+}
+
+/// Moves the keyboard focus to the input whose id is `id` (each field's id is its finding's name).
+/// Focus is no storage, time or network, so the page may touch the DOM for it; a missing element
+/// (the form already replaced) is left alone.
+fn focus_field(id: &str) {
+    if let Some(input) = document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = input.focus();
     }
 }
 

@@ -10,20 +10,27 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use onshi_core::{
-    catalogue,
-    codes::{CodeTable, LimitConsentFlag, ProcessingResultStatus, QualificationValidity},
-    domain::{
-        Findings, Qualification, QualificationResult,
-        hand_over::{self, HandOverItem},
+    catalogue, client,
+    codes::{
+        CodeTable, ConsentStatus, LimitConsentFlag, ProcessingResultStatus, QualificationValidity,
     },
-    era,
+    domain::{
+        Card, Findings, Qualification, QualificationResult, Registration, RegistrationAnswer,
+        hand_over::{self, HandOverItem},
+        registration_request,
+    },
+    era, validate,
     wire::Encoding,
 };
 
-use crate::{platform::download, route::Route};
+use crate::{
+    platform::download,
+    route::Route,
+    state::{Delivery, outbox, use_api, use_clock, use_outbox, use_session},
+};
 
 /// What staff see for an answer, and what the buttons do.
 #[component]
@@ -34,6 +41,14 @@ pub fn QualificationCheck(
     on_back: Callback<()>,
     /// 「次の患者へ(保険証)」: an empty form.
     on_next: Callback<()>,
+    /// The history entry the result was recorded as: staff's hand-over choices are kept for it in
+    /// the session cache, so the history's download (S4) leaves out the same items.
+    #[prop(default = None)]
+    history_id: Option<u64>,
+    /// 「次の患者へ(マイナンバーカード)」 where the result is shown on the reception screen itself;
+    /// elsewhere the button leads there.
+    #[prop(optional)]
+    on_next_card: Option<Callback<()>>,
 ) -> impl IntoView {
     // The items handed over, per qualification: those with a value and no ●, until staff change them.
     let handed_over = RwSignal::new(
@@ -49,6 +64,29 @@ pub fn QualificationCheck(
             })
             .collect::<Vec<_>>(),
     );
+    if let Some(id) = history_id {
+        let api = use_api();
+        let count = result.answer.qualifications.len();
+        let loaded = RwSignal::new(false);
+        // Choices made earlier in this session for the same entry come back (e.g. after a look at
+        // another screen).
+        spawn_local(async move {
+            if let Some(saved) = api.hand_over_choices(id).await
+                && saved.len() == count
+            {
+                handed_over.set(saved);
+            }
+            loaded.set(true);
+        });
+        // Keeping the choices in storage is a side effect of changing them, which is what effects
+        // are for; nothing is written before the saved ones were read.
+        Effect::new(move |_| {
+            let choices = handed_over.get();
+            if loaded.get() {
+                spawn_local(async move { api.keep_hand_over_choices(id, &choices).await });
+            }
+        });
+    }
     let download_error = RwSignal::new(None::<String>);
     let banner = banner(&result);
     let unconvertible = hand_over::has_unconvertible(&result);
@@ -117,10 +155,18 @@ pub fn QualificationCheck(
                 <button type="button" class="button" on:click=download disabled=count == 0>
                     {catalogue::DOWNLOAD}
                 </button>
-                <span class="button button-soon" aria-disabled="true" title=catalogue::COMING_SOON>
-                    {catalogue::NEXT_PATIENT_CARD}
-                    <span class="tile-badge">{catalogue::COMING_SOON}</span>
-                </span>
+                {match on_next_card {
+                    Some(next) => view! {
+                        <button type="button" class="button" on:click=move |_| next.run(())>
+                            {catalogue::NEXT_PATIENT_CARD}
+                        </button>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <A href=Route::Reception.path() attr:class="button">{catalogue::NEXT_PATIENT_CARD}</A>
+                    }
+                    .into_any(),
+                }}
                 <button type="button" class="button" on:click=move |_| on_next.run(())>
                     {catalogue::NEXT_PATIENT_INSURANCE}
                 </button>
@@ -132,14 +178,14 @@ pub fn QualificationCheck(
     }
 }
 
-struct Banner {
-    text: &'static str,
+pub(crate) struct Banner {
+    pub(crate) text: &'static str,
     /// The banner's colour: `ok`, `ng` or `check`.
-    tone: &'static str,
+    pub(crate) tone: &'static str,
 }
 
 /// The banner for an answer: the guides' words for 有効, 無効 and 無効（新しい資格あり）.
-fn banner(result: &QualificationResult) -> Banner {
+pub(crate) fn banner(result: &QualificationResult) -> Banner {
     let (text, tone) = if result.answer.status == Some(ProcessingResultStatus::Error) {
         (catalogue::RESULT_ERROR, "ng")
     } else {
@@ -163,7 +209,7 @@ fn banner(result: &QualificationResult) -> Banner {
 }
 
 /// The download's name: the official result's, with the time the national side processed it.
-fn file_name(result: &QualificationResult) -> String {
+pub(crate) fn file_name(result: &QualificationResult) -> String {
     match result.info.processed_at {
         Some(at) => format!("OQSsiquc01res_{}.xml", at.format("%Y%m%d%H%M%S")),
         None => "OQSsiquc01res.xml".to_owned(),
@@ -171,12 +217,12 @@ fn file_name(result: &QualificationResult) -> String {
 }
 
 /// A date in 和暦, as the guides print it (「昭和29年3月26日」).
-fn wareki(date: Option<NaiveDate>) -> Option<String> {
+pub(crate) fn wareki(date: Option<NaiveDate>) -> Option<String> {
     date.map(|d| era::format(d).unwrap_or_else(|| d.format("%Y/%m/%d").to_string()))
 }
 
 /// A code's label.
-fn label<T: CodeTable>(code: &Option<T>) -> Option<String> {
+pub(crate) fn label<T: CodeTable>(code: &Option<T>) -> Option<String> {
     code.as_ref().map(|c| c.label().into_owned())
 }
 
@@ -196,7 +242,7 @@ fn QualificationBlock(
     view! {
         <article class="check-qualification" data-testid="qualification">
             <dl class="check-fields">
-                <Field label=catalogue::LABEL_REFERENCE_NUMBER value=q.reference_number.clone() />
+                <ReferenceNumberField card=q.card.clone() current=q.reference_number.clone() />
             </dl>
             <dl class="check-fields">
                 <Field label=catalogue::LABEL_INSURER_NUMBER value=q.card.insurer_number.as_ref().map(|n| n.to_string()) />
@@ -303,9 +349,189 @@ fn LimitBlock(
     }
 }
 
+/// What became of the last 「登録」.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Sent {
+    Sending,
+    Registered,
+    Refused(String),
+    /// No answer: the outbox keeps it and sends it again.
+    Kept,
+    /// Not even kept, so not sent.
+    NotKept(&'static str),
+}
+
+/// 照会番号 with 「編集」 (S6, S11 single): registers or changes the number the clinic gives this
+/// patient's card. The write goes through the outbox (decisions.md D4), so a registration that gets
+/// no answer is kept and sent again under the same key, never lost and never applied twice.
+#[component]
+fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
+    let outbox = use_outbox();
+    let session = use_session();
+    let clock = use_clock();
+    let shown = RwSignal::new(current);
+    let editing = RwSignal::new(false);
+    let input = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(None::<Sent>);
+    // A card without an insurer number or 番号 cannot be registered (the message requires both).
+    let registrable = card.insurer_number.is_some() && card.number.is_some();
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+
+    let open = move |_| {
+        input.set(shown.get_untracked().unwrap_or_default());
+        error.set(None);
+        sent.set(None);
+        editing.set(true);
+        // Focus the field once it is in the DOM, for keyboard work.
+        request_animation_frame(move || {
+            if let Some(field) = input_ref.get_untracked() {
+                let _ = field.focus();
+            }
+        });
+    };
+    let card = StoredValue::new(card);
+    let submit = move || {
+        if sent.get_untracked() == Some(Sent::Sending) {
+            return;
+        }
+        let number =
+            match validate::insurance::reference_number("reference_number", &input.get_untracked())
+            {
+                Ok(number) => number,
+                Err(finding) => {
+                    error.set(Some(finding.message));
+                    return;
+                }
+            };
+        error.set(None);
+        let Some(institution) = session.peek(|s| s.map(|s| s.institution.code.clone())) else {
+            return;
+        };
+        let registration = Registration {
+            reference_number: Some(number.clone()),
+            card: card.get_value(),
+        };
+        let message = registration_request(&registration, &institution, clock.now().jst_date())
+            .encode(Encoding::Utf8);
+        let Ok(message) = message else {
+            sent.set(Some(Sent::NotKept(catalogue::REQUEST_UNENCODABLE)));
+            return;
+        };
+        sent.set(Some(Sent::Sending));
+        spawn_local(async move {
+            // The outbox adds the session's token when it sends, and never stores one.
+            let outcome = match outbox.send(client::register_reference("", message)).await {
+                Ok(Delivery::Answered { response, outcome }) => {
+                    match outbox::registration_answer(&response) {
+                        Ok(RegistrationAnswer::Registered { .. }) => {
+                            shown.set(Some(number));
+                            editing.set(false);
+                            Sent::Registered
+                        }
+                        _ => Sent::Refused(outcome),
+                    }
+                }
+                Ok(Delivery::Kept) => {
+                    editing.set(false);
+                    Sent::Kept
+                }
+                Err(failure) => Sent::NotKept(failure.message()),
+            };
+            sent.set(Some(outcome));
+        });
+    };
+    let status = move || {
+        sent.get().map(|s| {
+            let kept = matches!(s, Sent::Kept);
+            let (tone, text) = match s {
+                Sent::Sending => ("pending", catalogue::REFERENCE_SENDING.to_owned()),
+                Sent::Registered => ("ok", catalogue::REFERENCE_REGISTERED.to_owned()),
+                Sent::Refused(text) => ("ng", text),
+                Sent::Kept => ("pending", catalogue::REFERENCE_KEPT.to_owned()),
+                Sent::NotKept(text) => ("ng", text.to_owned()),
+            };
+            view! {
+                <p class=format!("reference-status reference-status-{tone}") role="status" data-testid="reference-status">
+                    {text}
+                    {kept.then(|| view! {
+                        " "
+                        <A href=Route::Outbox.path() attr:data-testid="reference-outbox-link">{catalogue::SCREEN_OUTBOX}</A>
+                    })}
+                </p>
+            }
+        })
+    };
+    view! {
+        <div class="check-field check-field-reference">
+            <dt>{catalogue::LABEL_REFERENCE_NUMBER}</dt>
+            <dd>
+                <Show
+                    when=move || editing.get()
+                    fallback=move || view! {
+                        <span data-testid="reference-number">{move || shown.get()}</span>
+                        " "
+                        <button
+                            type="button"
+                            class="button button-small"
+                            data-testid="reference-edit"
+                            disabled=!registrable
+                            on:click=open
+                        >
+                            {catalogue::EDIT}
+                        </button>
+                    }
+                >
+                    <form
+                        class="reference-edit"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            submit();
+                        }
+                    >
+                        <input
+                            type="text"
+                            id="reference_number"
+                            node_ref=input_ref
+                            maxlength="60"
+                            aria-label=catalogue::LABEL_REFERENCE_NUMBER
+                            aria-invalid=move || error.with(Option::is_some).to_string()
+                            aria-describedby="reference_number-error"
+                            prop:value=move || input.get()
+                            on:input=move |ev| input.set(event_target_value(&ev))
+                            on:keydown=move |ev| {
+                                if ev.key() == "Escape" {
+                                    editing.set(false);
+                                }
+                            }
+                        />
+                        " "
+                        <button
+                            type="submit"
+                            class="button button-small button-primary"
+                            data-testid="reference-register"
+                            disabled=move || sent.get() == Some(Sent::Sending)
+                        >
+                            {catalogue::REGISTER}
+                        </button>
+                        " "
+                        <button type="button" class="button button-small" on:click=move |_| editing.set(false)>
+                            {catalogue::CANCEL}
+                        </button>
+                        <p class="field-message" id="reference_number-error" role="alert" data-testid="reference_number-error">
+                            {move || error.get()}
+                        </p>
+                    </form>
+                </Show>
+                {status}
+            </dd>
+        </div>
+    }
+}
+
 /// A label and its value (empty when the answer has none, as the guides show it).
 #[component]
-fn Field(label: &'static str, value: Option<String>) -> impl IntoView {
+pub(crate) fn Field(label: &'static str, value: Option<String>) -> impl IntoView {
     view! {
         <div class="check-field">
             <dt>{label}</dt>
@@ -355,4 +581,34 @@ fn HandOverField(
             <dd>{value}</dd>
         </div>
     }
+}
+
+/// The six viewing consents of a qualification, in seed 000's order, with 手術情報 last (D9).
+pub(crate) fn consent_rows(q: &Qualification) -> Vec<(&'static str, bool)> {
+    vec![
+        (
+            catalogue::CONSENT_LIMIT_VIEW,
+            q.limit.consent == Some(LimitConsentFlag::Consented),
+        ),
+        (
+            catalogue::CONSENT_DISEASE_VIEW,
+            q.diseases.consent == Some(ConsentStatus::Consented),
+        ),
+        (
+            catalogue::CONSENT_CHECKUPS_VIEW,
+            q.consents.checkups.is_consented(),
+        ),
+        (
+            catalogue::CONSENT_PHARMACY_VIEW,
+            q.consents.pharmacists.is_consented(),
+        ),
+        (
+            catalogue::CONSENT_DIAGNOSIS_VIEW,
+            q.consents.diagnosis.is_consented(),
+        ),
+        (
+            catalogue::CONSENT_OPERATION_VIEW,
+            q.consents.operation.is_consented(),
+        ),
+    ]
 }

@@ -87,8 +87,9 @@ pub enum OutboxState {
     Failed { reason: String },
     /// 要確認: too old to replay under its key; staff check the current state and send it anew.
     NeedsCheck,
-    /// The endpoint answered (D4 counts any answer, a business error included).
-    Done,
+    /// The endpoint answered (D4 counts any answer, a business error included); `outcome` is what
+    /// it said, in staff's words, kept until staff have seen it.
+    Done { outcome: String },
 }
 
 /// Who made the change: sent on replay as `Onshi-Original-User` and shown to staff.
@@ -98,10 +99,21 @@ pub struct OutboxUser {
     pub name: String,
 }
 
+/// Where a write goes: it is replayed only to the endpoint it was made for, and only by a user of
+/// the same institution (D4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxScope {
+    /// [`crate::transport::Endpoint::id`].
+    pub endpoint: String,
+    /// 医療機関コード.
+    pub institution: String,
+}
+
 /// What a caller hands in to queue a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOutboxEntry {
     pub created_at: Timestamp,
+    pub scope: OutboxScope,
     pub user: OutboxUser,
     /// The write as it would have been sent. Its `Authorization` header is not kept: the token
     /// ends with the session, and the replay sends the next user's.
@@ -116,6 +128,7 @@ pub struct OutboxEntry {
     /// Sent with every attempt, so the endpoint applies the write at most once (D7).
     pub idempotency_key: String,
     pub created_at: Timestamp,
+    pub scope: OutboxScope,
     pub user: OutboxUser,
     pub request: Request,
     pub state: OutboxState,
@@ -133,6 +146,7 @@ impl OutboxEntry {
 #[derive(Serialize, Deserialize)]
 struct Sealed {
     idempotency_key: String,
+    scope: OutboxScope,
     user: OutboxUser,
     method: String,
     target: String,
@@ -183,6 +197,7 @@ impl OutboxStore {
             id: webcrypto::hex(&webcrypto::random_bytes(16)?),
             idempotency_key: uuid_v4(&webcrypto::random_bytes(16)?),
             created_at: new.created_at,
+            scope: new.scope,
             user: new.user,
             request,
             state: OutboxState::Pending,
@@ -286,6 +301,7 @@ impl OutboxStore {
     async fn seal(&self, entry: &OutboxEntry) -> Result<JsValue, OutboxError> {
         let sealed = Sealed {
             idempotency_key: entry.idempotency_key.clone(),
+            scope: entry.scope.clone(),
             user: entry.user.clone(),
             method: entry.request.method.as_str().to_owned(),
             target: entry.request.target.clone(),
@@ -362,6 +378,7 @@ impl OutboxStore {
             id: id.clone(),
             idempotency_key: sealed.idempotency_key,
             created_at,
+            scope: sealed.scope,
             user: sealed.user,
             request: Request {
                 method,

@@ -4,22 +4,55 @@
 //! and ends the session in this tab when the endpoint says it has ended, with the reason for the
 //! sign-in page.
 
+use std::collections::BTreeSet;
+
 use leptos::task::spawn_local;
 use onshi_core::{
-    client,
-    contract::{Request, Response, session::SignedIn},
-    domain::{Findings, Inquiry, QualificationResult},
+    client::{self, HistorySearch},
+    contract::{
+        Request, Response,
+        groups::{EventsPage, HistoryPage, ReaderList, ReaderVisit, TrainingPeople, VisitResult},
+        session::SignedIn,
+    },
+    domain::{Findings, Inquiry, QualificationResult, hand_over::HandOverItem},
     wire::{self, Encoding},
 };
 
 use crate::{
     error::{ApiError, session_end_notice},
     state::{
-        ClockHandle, EndpointChoice, EndpointHandle, SessionContext, use_clock, use_endpoint,
-        use_session,
+        Cache, ClockHandle, EndpointChoice, EndpointHandle, SessionContext, use_cache, use_clock,
+        use_endpoint, use_session,
     },
     transport::Endpoint,
 };
+
+/// The session cache's key for a history search: the search itself (the cache stores only an HMAC
+/// of it).
+fn history_key(search: &HistorySearch) -> String {
+    format!("history/{}", client::history("", search).target)
+}
+
+/// The largest history page the session cache keeps (a screen's page; D9 shows 20).
+const SCREEN_PAGE: usize = 100;
+
+/// The items handed to the レセコン, per qualification of a result.
+pub type HandOverChoices = Vec<BTreeSet<HandOverItem>>;
+
+fn hand_over_key(history_id: u64) -> String {
+    format!("hand-over/{history_id}")
+}
+
+/// One history entry as S4 shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEntry {
+    pub id: u64,
+    pub result: QualificationResult,
+    /// What staff should be warned about in the message (check digits, missing elements).
+    pub findings: Findings,
+    /// The result message exactly as the endpoint keeps it, in its own encoding.
+    pub message: Vec<u8>,
+}
 
 /// Typed calls to the endpoint (a `Copy` handle).
 #[derive(Clone, Copy)]
@@ -27,6 +60,7 @@ pub struct Api {
     endpoint: EndpointHandle,
     session: SessionContext,
     clock: ClockHandle,
+    cache: Cache,
 }
 
 pub fn use_api() -> Api {
@@ -34,6 +68,7 @@ pub fn use_api() -> Api {
         endpoint: use_endpoint(),
         session: use_session(),
         clock: use_clock(),
+        cache: use_cache(),
     }
 }
 
@@ -91,10 +126,11 @@ impl Api {
     /// 資格確認 by insurance-card data: sends `inquiry` (as UTF-8) and reads the official result, with
     /// the findings staff should be warned about (check digits, missing elements). A business error
     /// inside the result (ProcessingResultStatus 2) is a result, not an error.
+    /// The third value is the history entry the answer was recorded as, when the endpoint names it.
     pub async fn inquire(
         &self,
         inquiry: &Inquiry,
-    ) -> Result<(QualificationResult, Findings), ApiError> {
+    ) -> Result<(QualificationResult, Findings, Option<u64>), ApiError> {
         let message = inquiry
             .to_wire()
             .encode(Encoding::Utf8)
@@ -103,7 +139,100 @@ impl Api {
             .send_authed(|token| client::inquire(token, message))
             .await?;
         let result: wire::QualificationResult = client::expect_xml(&response, 200)?;
-        Ok(QualificationResult::from_wire(&result))
+        let (result, findings) = QualificationResult::from_wire(&result);
+        Ok((result, findings, client::history_id_of(&response)))
+    }
+
+    /// What staff chose to hand to the レセコン for a history entry on 資格情報確認, if they chose in
+    /// this session (otherwise the defaults apply: items with ● unchecked).
+    pub async fn hand_over_choices(&self, history_id: u64) -> Option<HandOverChoices> {
+        self.cache.get(&hand_over_key(history_id)).await
+    }
+
+    /// Keeps staff's choices for a history entry, for the history's download (S4).
+    pub async fn keep_hand_over_choices(&self, history_id: u64, choices: &HandOverChoices) {
+        self.cache.put(&hand_over_key(history_id), choices).await;
+    }
+
+    /// One page of 資格確認履歴 (S3), filtered by the endpoint. The page is kept in the session cache,
+    /// so the same search opens at once next time ([`Api::cached_history`]).
+    pub async fn history(&self, search: &HistorySearch) -> Result<HistoryPage, ApiError> {
+        let response = self
+            .send_authed(|token| client::history(token, search))
+            .await?;
+        let page: HistoryPage = client::expect_json(&response, 200)?;
+        // Screen pages only: a download's pages of a thousand rows would crowd them out.
+        if search.per_page.unwrap_or(SCREEN_PAGE) <= SCREEN_PAGE {
+            self.cache.put(&history_key(search), &page).await;
+        }
+        Ok(page)
+    }
+
+    /// The page this session last saw for the same search, if any: shown while the endpoint is
+    /// asked again (new results may have arrived since).
+    pub async fn cached_history(&self, search: &HistorySearch) -> Option<HistoryPage> {
+        self.cache.get(&history_key(search)).await
+    }
+
+    /// One history entry (S4): the result message exactly as it was given (its bytes, for the
+    /// レセコン download), and what it says. An entry never changes, so one seen in this session is
+    /// read from the session cache.
+    pub async fn history_detail(&self, id: u64) -> Result<HistoryEntry, ApiError> {
+        let key = format!("history-detail/{id}");
+        let message = match self.cache.get_bytes(&key).await {
+            Some(message) => message,
+            None => {
+                let response = self
+                    .send_authed(|token| client::history_detail(token, id))
+                    .await?;
+                // Read it before keeping it: only a message the app understands is cached.
+                let _: wire::QualificationResult = client::expect_xml(&response, 200)?;
+                self.cache.put_bytes(&key, &response.body).await;
+                response.body
+            }
+        };
+        let decoded: wire::QualificationResult = wire::QualificationResult::decode(&message)
+            .map_err(|e| {
+                ApiError::Unexpected(client::ClientError::Decode {
+                    status: 200,
+                    message: e.to_string(),
+                })
+            })?;
+        let (result, findings) = QualificationResult::from_wire(&decoded);
+        Ok(HistoryEntry {
+            id,
+            result,
+            findings,
+            message,
+        })
+    }
+
+    /// The id of the newest event there is, so that a screen can follow only what happens from now
+    /// on without reading the whole backlog first.
+    pub async fn newest_event_id(&self) -> Result<u64, ApiError> {
+        let response = self.send_authed(client::events_newest).await?;
+        let page: EventsPage = client::expect_json(&response, 200)?;
+        Ok(page.last_id)
+    }
+
+    /// The face readers and their modes.
+    pub async fn readers(&self) -> Result<ReaderList, ApiError> {
+        let response = self.send_authed(client::readers).await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// The canned card holders a trainer may play (training endpoints only).
+    pub async fn training_people(&self) -> Result<TrainingPeople, ApiError> {
+        let response = self.send_authed(client::training_people).await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// A patient's visit to a reader, as the trainer plays it (training endpoints only).
+    pub async fn reader_visit(&self, visit: &ReaderVisit) -> Result<VisitResult, ApiError> {
+        let response = self
+            .send_authed(|token| client::reader_visit(token, visit))
+            .await?;
+        client::expect_json(&response, 201).map_err(ApiError::from)
     }
 
     /// Tells the endpoint the user is working without sending requests (D5).

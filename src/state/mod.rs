@@ -5,23 +5,29 @@
 //! - [`use_session`]: who is signed in ([`session::SessionContext`]).
 //! - [`use_api`]: typed calls to the endpoint that keep the session up to date ([`api::Api`]).
 //! - [`use_events`]: the session's event feed ([`events::Events`]).
+//! - [`use_cache`]: results and history pages seen in this session ([`cache::Cache`]).
+//! - [`use_outbox`]: writes kept until the endpoint answers them ([`outbox::Outbox`]).
 //!
 //! The handles are `Copy`: views capture them freely, while the values behind them (which hold `Rc`s
 //! and browser objects) stay in the reactive arena of this thread.
 
 pub mod api;
+pub mod cache;
 pub mod capabilities;
 pub mod endpoint;
 pub mod events;
+pub mod outbox;
 pub mod session;
 
 use leptos::prelude::*;
 use onshi_core::time::Timestamp;
 
-pub use api::{Api, use_api};
+pub use api::{Api, HandOverChoices, HistoryEntry, use_api};
+pub use cache::{Cache, use_cache};
 pub use capabilities::{CapabilitiesContext, CapabilityError, FeatureGroup, use_capabilities};
 pub use endpoint::{EndpointChoice, EndpointHandle, use_endpoint};
 pub use events::{Events, use_events};
+pub use outbox::{Delivery, Outbox, use_outbox};
 pub use session::{Session, SessionContext, use_session};
 
 use crate::{platform::clock::Clock, transport::Endpoint};
@@ -44,6 +50,8 @@ pub fn provide_app_state(endpoint: Endpoint, clock: Clock) {
     provide_context(ClockHandle(StoredValue::new_local(clock)));
     provide_context(session);
     capabilities::provide(endpoint);
+    cache::provide();
+    outbox::provide();
 }
 
 pub fn use_clock() -> ClockHandle {

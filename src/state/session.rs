@@ -102,9 +102,11 @@ impl SessionContext {
         });
     }
 
-    /// Ends the session in this tab, leaving `notice` for the sign-in page.
+    /// Ends the session in this tab, leaving `notice` for the sign-in page. The session's cache goes
+    /// with it (decisions.md D4: destroyed at logout and idle timeout).
     pub fn end(&self, notice: Option<String>) {
         WebStorage::Session.remove(self.storage_key);
+        super::cache::destroy();
         self.notice.set(notice);
         self.current.set(None);
     }

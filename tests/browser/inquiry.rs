@@ -9,6 +9,7 @@ use onshi::{
 };
 use onshi_core::{
     account::AccountKind,
+    catalogue,
     validate::insurance::{InquiryForm, inquiry},
 };
 use std::rc::Rc;
@@ -153,14 +154,16 @@ async fn open_the_form(database: &str) -> crate::support::Mounted {
     set_input(&signing_in.root, "#user_id", "002");
     set_input(&signing_in.root, "#password", "Onshi*002*002");
     click(&signing_in.root, "form.sign-in-form button[type=submit]");
-    until("the menu", || count(&signing_in.root, ".menu a.tile") == 1).await;
-    let href = signing_in
+    let tile = ".menu a.tile[href='/insurance-card']";
+    until("the menu", || count(&signing_in.root, tile) == 1).await;
+    let label = signing_in
         .root
-        .query_selector(".menu a.tile")
+        .query_selector(tile)
         .ok()
         .flatten()
-        .and_then(|a| a.get_attribute("href"));
-    assert_eq!(href.as_deref(), Some(Route::Inquiry.path()));
+        .and_then(|a| a.text_content())
+        .unwrap_or_default();
+    assert!(label.contains(catalogue::TILE_INSURANCE_CARD), "{label}");
     drop(signing_in);
     let app = mount_at(Route::Inquiry.path(), database, clock);
     until("the form", || {

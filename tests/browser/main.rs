@@ -9,9 +9,11 @@ mod support;
 
 mod errors;
 mod events;
+mod history;
 mod http;
 mod inquiry;
 mod outbox_store;
+mod reception;
 mod session_cache;
 mod settings;
 mod shell;

@@ -4,7 +4,8 @@
 use indexed_db_futures::database::Database;
 use onshi::platform::{
     outbox_store::{
-        NEEDS_CHECK_AFTER_MS, NewOutboxEntry, OutboxError, OutboxState, OutboxStore, OutboxUser,
+        NEEDS_CHECK_AFTER_MS, NewOutboxEntry, OutboxError, OutboxScope, OutboxState, OutboxStore,
+        OutboxUser,
     },
     session_cache::SessionCache,
 };
@@ -44,6 +45,10 @@ fn registration(body: &str) -> Request {
 fn new_entry(at: Timestamp, body: &str) -> NewOutboxEntry {
     NewOutboxEntry {
         created_at: at,
+        scope: OutboxScope {
+            endpoint: "training".to_owned(),
+            institution: "1234567897".to_owned(),
+        },
         user: user(),
         request: registration(body),
     }
@@ -112,7 +117,7 @@ async fn entries_round_trip_with_their_state() {
     outbox.remove(&first.id).await.expect("remove");
     assert_eq!(outbox.list().await.expect("list").len(), 1);
     assert!(matches!(
-        outbox.update_state(&first.id, OutboxState::Done).await,
+        outbox.update_state(&first.id, OutboxState::Done { outcome: "登録しました。".to_owned() }).await,
         Err(OutboxError::NotFound { id }) if id == first.id
     ));
     drop(outbox);
@@ -210,7 +215,12 @@ async fn a_changed_ciphertext_or_creation_time_is_an_error_not_data() {
     ));
     assert!(
         outbox
-            .update_state(&entry.id, OutboxState::Done)
+            .update_state(
+                &entry.id,
+                OutboxState::Done {
+                    outcome: "登録しました。".to_owned()
+                }
+            )
             .await
             .is_err()
     );

@@ -392,9 +392,16 @@ async fn tiles_the_endpoint_does_not_offer_are_disabled_with_the_reason() {
             .iter()
             .all(|b| b == "この接続先では利用できません")
     );
-    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 11);
-    // The one tile with a screen so far, whose group (qualification) the endpoint offers.
-    assert_eq!(labels(".menu a.tile .tile-label"), ["保険証/処方箋で確認"]);
+    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 9);
+    // The tiles with a screen so far, whose groups (qualification, history) the endpoint offers.
+    assert_eq!(
+        labels(".menu a.tile .tile-label"),
+        [
+            "マイナンバーカードで確認",
+            "保険証/処方箋で確認",
+            "資格確認履歴照会"
+        ]
+    );
     assert_eq!(count(&app.root, "[data-testid=training-banner]"), 0);
     clear_session();
 }

@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use onshi_core::{
     canned::synthetic,
-    codes::CodeTable,
-    domain::{Findings, Qualification, Search},
+    domain::{Findings, Qualification},
     random::SeededRandom,
     simulator::{AnswerContext, NationalSide},
     wire::{self, Encoding},
@@ -19,8 +18,7 @@ use onshi_core::{
 const UNITS: usize = 10_000;
 
 fn bulk_result() -> wire::BulkResult {
-    let people = synthetic::people(UNITS, &mut SeededRandom::new(7));
-    let side = NationalSide::with_people(people.clone());
+    let side = NationalSide::with_people(synthetic::people(UNITS, &mut SeededRandom::new(7)));
     let context = AnswerContext {
         now: NaiveDate::from_ymd_opt(2026, 11, 22)
             .and_then(|d| d.and_hms_opt(9, 0, 0))
@@ -28,33 +26,7 @@ fn bulk_result() -> wire::BulkResult {
         institution_code: "1234567897".to_owned(),
         reference_number: None,
     };
-    let units = people
-        .iter()
-        .map(|p| {
-            let search = Search {
-                card: p.card.clone(),
-                birthdate: Some(p.birthdate),
-                ..Search::default()
-            };
-            let (validity, records) = side.answer_search(&search, &context);
-            wire::BulkConfirmUnit {
-                search: Some(search.to_wire()),
-                processing_result_status: Some("1".to_owned()),
-                qualification_validity: Some(validity.code().to_owned()),
-                results: records.iter().map(Qualification::to_wire).collect(),
-                ..wire::BulkConfirmUnit::default()
-            }
-        })
-        .collect();
-    wire::BulkResult {
-        header: wire::ResultHeader {
-            reception_number: Some("20261122000001".to_owned()),
-            number_of_processing_result: Some(UNITS.to_string()),
-            character_code_identifier: Some(String::new()),
-            ..wire::ResultHeader::default()
-        },
-        body: wire::BulkResultBody { units },
-    }
+    synthetic::bulk_result(&side, &context)
 }
 
 /// The peer: quick-xml reading every event of the UTF-8 text and keeping nothing.

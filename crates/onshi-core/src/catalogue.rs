@@ -182,6 +182,10 @@ pub const NUMBER_TOO_LONG: &str = "番号は20文字以内で入力してくだ�
 pub const SYMBOL_NO_LETTER_OR_DIGIT: &str = "記号には文字または数字を入力してください。";
 /// Ours.
 pub const NUMBER_NO_LETTER_OR_DIGIT: &str = "番号には文字または数字を入力してください。";
+/// Ours: a control character (pasted, or sent by a scanner), which the request cannot carry.
+pub const SYMBOL_CONTROL: &str = "記号に使用できない文字が含まれています。";
+/// Ours: as for 記号.
+pub const NUMBER_CONTROL: &str = "番号に使用できない文字が含まれています。";
 /// Ours: 後期高齢者医療 (法別番号 39) cards carry no 記号 (peers.md §3.4).
 pub const LATE_ELDERLY_NO_SYMBOL: &str =
     "後期高齢者医療の被保険者証には記号がありません。記号は空欄にしてください。";
@@ -283,6 +287,126 @@ pub const EVENTS_AFTER: &str = "イベントIDは0以上の整数で指定して
 pub fn history_page_number(max: usize) -> String {
     format!("1から{max}までの数値を指定してください。")
 }
+
+// The screens 資格確認履歴照会 (S3) and 資格確認履歴詳細 (S4), issue 5 item 3.
+
+/// Seed 000 Case1 ⑥.
+pub const SCREEN_HISTORY_DETAIL: &str = "資格確認履歴詳細";
+/// Seed 000 Case1: the heading of the conditions.
+pub const HISTORY_CONDITIONS: &str = "検索条件：資格確認履歴照会";
+/// Seed 000 Case1.
+pub const LABEL_INSTITUTION_CODE: &str = "医療機関コード";
+/// Seed 000 Case1 (the seed prints 期間 for the start and 時間 for the end).
+pub const LABEL_HISTORY_FROM: &str = "資格確認対象期間(自)";
+/// Seed 000 Case1.
+pub const LABEL_HISTORY_TO: &str = "資格確認対象時間(至)";
+/// Seed 000 Case1 (also the label on 資格確認履歴詳細).
+pub const LABEL_HISTORY_KIND: &str = "資格確認区分";
+/// Seed 000 Case1.
+pub const LABEL_HISTORY_NARROW: &str = "資格確認区分絞り込み";
+/// Seed 000 Case1.
+pub const LABEL_LOGIN_ID: &str = "ログインID";
+/// Ours: the accessible names of a bound's two inputs.
+pub const LABEL_DATE: &str = "日付";
+/// Ours.
+pub const LABEL_TIME: &str = "時刻";
+/// Seed 000 Case1.
+pub const HISTORY_KIND_ALL: &str = "全て";
+/// Decisions.md D9.
+pub const HISTORY_KIND_MY_NUMBER: &str = "マイナンバーカード";
+/// Decisions.md D9.
+pub const HISTORY_KIND_INSURANCE: &str = "被保険者証等";
+/// Seed 000 Case1.
+pub const HISTORY_NARROW_ALL: &str = "全て表示";
+/// Decisions.md D9.
+pub const HISTORY_NARROW_VALID: &str = "資格有効";
+/// Decisions.md D9.
+pub const HISTORY_NARROW_INVALID: &str = "資格無効";
+/// Decisions.md D9.
+pub const HISTORY_NARROW_NOT_FOUND_OR_MULTIPLE: &str = "該当資格なし・複数該当";
+/// Seed 000 Case1.
+pub const CLEAR: &str = "クリア";
+/// Ours.
+pub const HISTORY_TIME: &str = "時刻は「09:30」のように時と分で入力してください。";
+/// Ours.
+pub const HISTORY_LOGIN_ID_TOO_LONG: &str = "ログインIDは64文字以内で入力してください。";
+/// Seed 000 Case1 ⑤: 「検索結果：1件 1-1件表示」.
+pub fn history_summary(total: usize, first: usize, last: usize) -> String {
+    format!("検索結果：{total}件 {first}-{last}件表示")
+}
+/// Seed 000 Case1 ⑤.
+pub const PAGE_PREVIOUS: &str = "<<前へ";
+/// Seed 000 Case1 ⑤.
+pub const PAGE_NEXT: &str = "次へ>>";
+/// Ours: the accessible name of the page links.
+pub const PAGES: &str = "ページ";
+/// Ours.
+pub const HISTORY_NONE: &str = "条件に該当する資格確認履歴はありません。";
+/// Ours: results that arrived through the live feed since the search, now in the list.
+pub fn history_new_rows(count: usize) -> String {
+    format!("検索後に新しい資格確認結果が{count}件届きました。")
+}
+/// Ours: the badge on a row the live feed brought.
+pub const HISTORY_NEW_BADGE: &str = "新着";
+/// Seed 000 Case1 ⑤: the list's columns.
+pub const COLUMN_NUMBER: &str = "項目";
+/// Seed 000 Case1 ⑤ (also the label on 資格確認履歴詳細).
+pub const COLUMN_CONFIRMED_AT: &str = "資格確認日時";
+/// Seed 000 Case1 ⑤.
+pub const COLUMN_CLASSIFICATION: &str = "確認区分";
+/// Seed 000 Case1 ⑤.
+pub const COLUMN_RESULT: &str = "資格確認結果";
+/// Seed 000 Case1 ⑤ (its OCR prints 「証記番号枝番」; screens.md reads 記号番号枝番).
+pub const COLUMN_SYMBOL_NUMBER_BRANCH: &str = "記号番号枝番";
+/// Seed 000 Case1 ⑤.
+pub const COLUMN_NAME: &str = "氏名";
+/// Seed 000 Case1 ⑤.
+pub const COLUMN_SEX: &str = "性別";
+/// Seed 000 Case1 ⑤: the column and the button of each row.
+pub const DETAIL: &str = "詳細";
+/// Decisions.md D9 (OQSCD002 1).
+pub const CLASSIFICATION_MY_NUMBER_CARD: &str = "マイナンバーカード";
+/// Seed 000 Case1 ⑥ (OQSCD002 2).
+pub const CLASSIFICATION_INSURANCE_CARD: &str = "被保険者証";
+/// Seed 000 Case1 ⑤.
+pub const RESULT_COLUMN_VALID: &str = "資格有効";
+/// Decisions.md D9.
+pub const RESULT_COLUMN_INVALID: &str = "資格無効";
+/// Ours (OQSCD006 3).
+pub const RESULT_COLUMN_INVALID_WITH_NEW: &str = "資格無効（新しい資格あり）";
+/// Decisions.md D9 (OQSCD006 4).
+pub const RESULT_COLUMN_NO_QUALIFICATION: &str = "該当資格なし";
+/// Decisions.md D9 (OQSCD006 5).
+pub const RESULT_COLUMN_MULTIPLE: &str = "複数該当";
+/// Ours (OQSCD006 6).
+pub const RESULT_COLUMN_VALID_UNREGISTERED: &str = "資格有効（未登録）";
+/// Ours: an inquiry the national side answered with an error.
+pub const RESULT_COLUMN_ERROR: &str = "エラー";
+/// Ours: the choice of the CSV's character set.
+pub const CSV_ENCODING: &str = "文字コード";
+/// Ours.
+pub const CSV_UTF8: &str = "UTF-8（BOM付き）";
+/// Ours.
+pub const CSV_CP932: &str = "Shift_JIS（Excel用）";
+/// Ours: saves the refused CSV as UTF-8 instead (decisions.md D6).
+pub const CSV_SAVE_UTF8: &str = "UTF-8（BOM付き）で保存";
+/// Ours: a CP932 download refused (decisions.md D6), with the row (its 項目) and the character.
+pub fn csv_not_cp932(row: usize, column: &str, character: char) -> String {
+    format!(
+        "{row}件目の{column}に、Shift_JIS（CP932）で表せない文字「{character}」があります。UTF-8（BOM付き）で保存してください。"
+    )
+}
+/// Ours: the CSV's name, with the time it was made (`yyyymmddhhmmss`).
+pub fn history_csv_name(made_at: &str) -> String {
+    format!("資格確認履歴_{made_at}.csv")
+}
+// The consent table of 資格確認履歴詳細 uses the reception screen's CONSENT_*_VIEW labels below.
+/// Seed 000 Case1 ⑥.
+pub const LABEL_PRESCRIPTION_ISSUE: &str = "処方箋発行形態選択";
+/// Seed 000 Case1 ⑥.
+pub const PRESCRIPTION_NOT_CHOSEN: &str = "未選択";
+/// Ours: what the detail's download leaves out.
+pub const HISTORY_DETAIL_BLACK_CIRCLE: &str = "「●」は変換できない文字です。●を含む項目は、ダウンロードするレセコン用の資格情報に含めません。";
 
 // S7: reader modes (seed 000 Case3).
 
@@ -695,3 +819,177 @@ pub const DOWNLOAD_FAILED: &str = "ファイルを保存できませんでした
 pub const LABEL_KANA: &str = "カナ";
 /// Ours.
 pub const LABEL_KANA_OTHER: &str = "カナ(その他)";
+
+// ---------------------------------------------------------------------------------------------------
+// 「マイナンバーカードで確認」: the reception screen with the live feed of reader results (issue 5 item
+// 4; decisions.md D9), and the trainer's simulated reader visit (seed 002's patient screens).
+
+/// Ours: what the screen does.
+pub const RECEPTION_INTRO: &str = "患者が顔認証付きカードリーダーで確認を終えると、結果がここに表示されます。結果を選ぶと資格情報確認を表示します。";
+/// Ours: the feed is connected.
+pub const RECEPTION_WAITING: &str = "カードリーダーからの結果を待っています。";
+/// Ours: the feed is being opened.
+pub const RECEPTION_CONNECTING: &str = "結果の受信を開始しています…";
+/// Ours: the feed lost the endpoint and tries again.
+pub const RECEPTION_INTERRUPTED: &str = "接続が途切れました。再接続しています…";
+/// Ours: the feed stopped for good (not because the session ended: that returns to sign-in).
+pub const RECEPTION_ENDED: &str = "結果の受信が停止しました。この画面を開き直してください。";
+/// Ours.
+pub const RECEPTION_EMPTY: &str = "本日のカードリーダーでの確認結果はまだありません。";
+/// Ours: the list's caption.
+pub const RECEPTION_LIST: &str = "本日のカードリーダーでの確認結果（新しい順）";
+/// Ours.
+pub const RECEPTION_COL_TIME: &str = "確認時刻";
+/// Seed 000 Case3 (カードリーダー名).
+pub const RECEPTION_COL_READER: &str = "カードリーダー";
+/// Seed 000 (the history list's column).
+pub const RECEPTION_COL_NAME: &str = "氏名";
+/// Seed 000 (the history list's column).
+pub const RECEPTION_COL_RESULT: &str = "資格確認結果";
+/// Seed 000: the history list's button that opens one result.
+pub const RECEPTION_OPEN: &str = "詳細";
+/// Ours: the badge of a result that arrived while the screen was open.
+pub const RECEPTION_NEW: &str = "新着";
+/// Ours: a result without a name (該当資格なし).
+pub const RECEPTION_NO_NAME: &str = "（氏名なし）";
+/// Ours: what a screen reader announces when a result arrives.
+pub fn reception_arrived(name: &str, outcome: &str) -> String {
+    format!("新しい確認結果が届きました：{name}　{outcome}")
+}
+/// Ours: the heading of the patient's viewing consents shown with a reader result.
+pub const CONSENTS_HEADING: &str = "閲覧同意";
+/// Seed 000 (資格確認履歴詳細).
+pub const CONSENT_LIMIT_VIEW: &str = "限度額適用認定証閲覧同意";
+/// Seed 000.
+pub const CONSENT_DISEASE_VIEW: &str = "特定疾病療養受療証閲覧同意";
+/// Seed 000.
+pub const CONSENT_CHECKUPS_VIEW: &str = "特定健診情報閲覧同意";
+/// Seed 000.
+pub const CONSENT_PHARMACY_VIEW: &str = "薬剤情報閲覧同意";
+/// Seed 000.
+pub const CONSENT_DIAGNOSIS_VIEW: &str = "診療情報閲覧同意";
+/// Ours: decisions.md D9 shows all six flags; the seed's table prints five.
+pub const CONSENT_OPERATION_VIEW: &str = "手術情報閲覧同意";
+/// Seed 000.
+pub const CONSENT_GIVEN: &str = "あり";
+/// Seed 000.
+pub const CONSENT_NOT_GIVEN: &str = "なし";
+
+/// Ours: the trainer's control is not part of the real reception screen.
+pub const TRAINER_HEADING: &str = "トレーナー用：カードリーダーでの受付を再現";
+/// Ours.
+pub const TRAINER_NOTE: &str = "研修用の操作です。実際の受付画面にはありません。患者役として、顔認証付きカードリーダーでの本人確認と同意の選択を再現します。";
+/// Ours.
+pub const TRAINER_PERSON: &str = "患者";
+/// Ours: a canned person whose card PIN is locked.
+pub const TRAINER_PIN_LOCKED: &str = "（暗証番号ロック中）";
+/// Seed 000 Case3.
+pub const TRAINER_READER: &str = "カードリーダー";
+/// Seed 002: 「本人確認の方法を選んでください」.
+pub const TRAINER_METHOD: &str = "本人確認の方法";
+/// Seed 002.
+pub const TRAINER_FACE: &str = "顔認証を行う";
+/// Seed 002.
+pub const TRAINER_PIN: &str = "暗証番号を入力";
+/// Ours: every canned person's PIN is 1234.
+pub const TRAINER_PIN_FIELD: &str = "暗証番号（4桁）";
+/// Ours, after seed 002's question about 特定健診等情報 (decisions.md D9's first question).
+pub const TRAINER_ASK_MEDICAL: &str =
+    "過去の診療・薬剤・手術情報を当機関に提供することに同意しますか。";
+/// Seed 002.
+pub const TRAINER_ASK_CHECKUPS: &str = "過去の特定健診等情報を当機関に提供することに同意しますか。";
+/// Seed 002.
+pub const TRAINER_ASK_LIMIT: &str = "限度額情報や特定疾病療養受療証情報を提供しますか。";
+/// Seed 002.
+pub const TRAINER_AGREE: &str = "同意する";
+/// Seed 002.
+pub const TRAINER_DISAGREE: &str = "同意しない";
+/// Seed 002.
+pub const TRAINER_PROVIDE: &str = "提供する";
+/// Seed 002.
+pub const TRAINER_NOT_PROVIDE: &str = "提供しない";
+/// Ours.
+pub const TRAINER_SEND: &str = "カードリーダーで確認する";
+/// Seed 002: the reader's last screen.
+pub const TRAINER_DONE: &str = "確認が完了しました";
+/// Ours: after a wrong PIN at the reader.
+pub fn pin_tries_left(n: u32) -> String {
+    format!("あと{n}回間違えると暗証番号がロックされます。")
+}
+
+// --- 照会番号 「編集」 (S6, S11 single) and the outbox (decisions.md D4) ---------------------------
+/// Seed 000 (the button beside 照会番号 on 資格情報確認).
+pub const EDIT: &str = "編集";
+/// Ours: the button that sends a 照会番号 registration.
+pub const REGISTER: &str = "登録";
+/// Ours.
+pub const REFERENCE_SENDING: &str = "照会番号を送信しています…";
+/// Ours.
+pub const REFERENCE_REGISTERED: &str = "照会番号を登録しました。";
+/// Ours: the national side refused the registration inside its answer (shown, never retried).
+pub const REFERENCE_REFUSED: &str = "照会番号を登録できませんでした。";
+/// Ours: the registration got no answer; it is kept in the outbox and sent again.
+pub const REFERENCE_KEPT: &str = "接続先から応答がありませんでした。この登録は未送信の登録として端末に保持し、自動で再送します。";
+/// Ours: the registration could not even be kept, so it was not sent.
+pub const OUTBOX_NOT_KEPT: &str =
+    "登録内容を端末に保存できなかったため、送信していません。もう一度お試しください。";
+/// Ours: the outbox screen.
+pub const SCREEN_OUTBOX: &str = "未送信の登録";
+/// Ours: the frame's badge.
+pub fn outbox_badge(n: usize) -> String {
+    format!("未送信の登録 {n}件")
+}
+/// Ours.
+pub const OUTBOX_EMPTY: &str = "未送信の登録はありません。";
+/// Ours.
+pub const OUTBOX_HINT: &str = "接続先から応答がなかった登録です。同じ登録が二重に反映されることはありません。この端末で同じ医療機関の利用者がログインしている間、自動で再送します。";
+/// Ours.
+pub const OUTBOX_CREATED_AT: &str = "作成日時";
+/// Ours.
+pub const OUTBOX_USER: &str = "作成者";
+/// Ours.
+pub const OUTBOX_CONTENT: &str = "内容";
+/// Ours.
+pub const OUTBOX_STATE: &str = "状態";
+/// Ours.
+pub const OUTBOX_PENDING: &str = "送信待ち";
+/// Ours.
+pub const OUTBOX_SENDING: &str = "送信中";
+/// Ours.
+pub const OUTBOX_FAILED: &str = "送信できませんでした（自動で再送します）";
+/// Ours: D4's 要確認 (older than six days, not replayed automatically).
+pub const OUTBOX_NEEDS_CHECK: &str = "要確認：作成から6日以上経過したため自動では再送しません。現在の登録内容を確認してから送り直してください。";
+/// Ours.
+pub const OUTBOX_DONE: &str = "送信済み";
+/// Ours: a queued write for another endpoint or institution, which this session does not send.
+pub const OUTBOX_OTHER_SCOPE: &str = "別の接続先または医療機関の登録のため、ここでは送信しません";
+/// Ours.
+pub const OUTBOX_RESEND_NOW: &str = "今すぐ再送";
+/// Ours.
+pub const OUTBOX_SEND_AGAIN: &str = "新しく送り直す";
+/// Ours.
+pub const OUTBOX_DISMISS: &str = "確認済み";
+/// Ours.
+pub const OUTBOX_DISCARD: &str = "破棄";
+/// Ours.
+pub const OUTBOX_DISCARD_CONFIRM: &str = "この登録を送信せずに破棄します。よろしいですか。";
+/// Ours.
+pub const OUTBOX_UNREADABLE: &str = "未送信の登録を読み出せませんでした。";
+/// Ours: a registration's content in the outbox list.
+pub fn outbox_registration(reference_number: &str, card: &str) -> String {
+    format!("照会番号登録：{reference_number}（{card}）")
+}
+/// Ours.
+pub const OUTBOX_OTHER_WRITE: &str = "登録";
+/// Ours: logout with writes not yet sent (D4: send now / keep for later).
+pub const OUTBOX_LOGOUT_TITLE: &str = "未送信の登録があります";
+/// Ours.
+pub fn outbox_logout_message(n: usize) -> String {
+    format!(
+        "未送信の登録が{n}件あります。今すぐ送信するか、この端末に保持してログアウトするかを選んでください（保持した登録は、次にログインした同じ医療機関の利用者の操作で送信されます）。"
+    )
+}
+/// Ours.
+pub const OUTBOX_SEND_NOW: &str = "今すぐ送信";
+/// Ours.
+pub const OUTBOX_KEEP_AND_LOGOUT: &str = "保持してログアウト";

@@ -154,6 +154,17 @@ pub fn history(token: &str, search: &HistorySearch) -> Request {
     Request::new(Method::Get, &path).with_bearer(token)
 }
 
+/// The history entry an inquiry's answer was recorded as (its `Content-Location`), if it names one.
+pub fn history_id_of(response: &Response) -> Option<u64> {
+    response
+        .headers
+        .get("Content-Location")?
+        .strip_prefix(crate::contract::PREFIX)?
+        .strip_prefix("/qualifications/")?
+        .parse()
+        .ok()
+}
+
 /// `GET /qualifications/{id}`.
 pub fn history_detail(token: &str, id: u64) -> Request {
     Request::new(Method::Get, &format!("/qualifications/{id}")).with_bearer(token)
@@ -162,6 +173,12 @@ pub fn history_detail(token: &str, id: u64) -> Request {
 /// `GET /events?after=`.
 pub fn events(token: &str, after: u64) -> Request {
     Request::new(Method::Get, &format!("/events?after={after}")).with_bearer(token)
+}
+
+/// `GET /events?limit=1`: one event at most, for the answer's `last_id`, so that a screen can follow
+/// only what happens from now on without reading the whole backlog first.
+pub fn events_newest(token: &str) -> Request {
+    Request::new(Method::Get, "/events?after=0&limit=1").with_bearer(token)
 }
 
 /// `POST /reference-numbers` with an `OQSsiimm01req`.
@@ -413,6 +430,14 @@ mod tests {
             v,
             serde_json::json!({"user_id": "002", "password": "Onshi*002*002", "force": false})
         );
+    }
+
+    #[test]
+    fn the_newest_event_request_asks_for_one_event_at_most() {
+        let r = events_newest("t");
+        assert_eq!(r.method, Method::Get);
+        assert_eq!(r.target, "/onshi/v1/events?after=0&limit=1");
+        assert_eq!(r.headers.get("authorization"), Some("Bearer t"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod contract;
 pub mod dispatch;
 pub mod domain;
 pub mod era;
+pub mod export;
 pub mod idle;
 pub mod password;
 pub mod random;

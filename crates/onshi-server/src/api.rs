@@ -39,7 +39,13 @@ const REQUEST_HEADERS: [&str; 7] = [
     "last-event-id",
     "accept",
 ];
-const RESPONSE_HEADERS: [&str; 4] = ["etag", "idempotent-replayed", "location", "allow"];
+const RESPONSE_HEADERS: [&str; 5] = [
+    "etag",
+    "idempotent-replayed",
+    "location",
+    "content-location",
+    "allow",
+];
 
 /// The contract's routes, with CORS for the configured app origins only (none by default: the app
 /// served by this endpoint is same-origin and needs none).

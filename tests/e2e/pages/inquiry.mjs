@@ -1,6 +1,9 @@
 // 保険証/処方箋で確認 (S5) and its result 資格情報確認 (S6).
 import { Frame } from './frame.mjs';
 
+/** The form's text fields by id, in the order Tab visits them; each id is also its finding's field name. */
+export const FIELDS = ['insurer_number', 'symbol', 'number', 'branch', 'birthdate', 'confirmation_date'];
+
 /** A pattern matching exactly `text` (labels hold parentheses). */
 const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
@@ -30,6 +33,53 @@ export class InquiryPage extends Frame {
   async waitFor() {
     await this.page.waitForURL('**/insurance-card');
     await this.search.waitFor();
+  }
+
+  /** The input of a field, by its id (one of `FIELDS`). */
+  input(field) {
+    return this.page.locator(`#${field}`);
+  }
+
+  /** The message shown next to a field. */
+  message(field) {
+    return this.page.locator(`#${field}-message`);
+  }
+
+  /** Every field's message at once, trimmed (`''` where there is none), keyed by field id. */
+  async messages() {
+    return this.page.evaluate(
+      (fields) =>
+        Object.fromEntries(
+          fields.map((f) => [f, (document.getElementById(`${f}-message`)?.textContent ?? '').trim()]),
+        ),
+      FIELDS,
+    );
+  }
+
+  /** Sets the fields named in `values` (keyed by field id), as a paste would; the others are left. */
+  async fill(values) {
+    for (const field of FIELDS) {
+      if (field in values) await this.input(field).fill(values[field]);
+    }
+  }
+
+  /** Presses Enter in a field (資格確認日 unless told), which submits the form. */
+  async submitFrom(field = 'confirmation_date') {
+    await this.input(field).press('Enter');
+  }
+
+  /**
+   * What has the keyboard focus: a field's id, `name=value` for a radio button, `button:label` for a
+   * button.
+   */
+  async focused() {
+    return this.page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return '';
+      if (e instanceof HTMLInputElement && e.type === 'radio') return `${e.name}=${e.value}`;
+      if (e instanceof HTMLButtonElement) return `button:${(e.textContent ?? '').trim()}`;
+      return e.id;
+    });
   }
 
   /** Types a card as staff do: field by field with Tab, then Enter (no mouse). */

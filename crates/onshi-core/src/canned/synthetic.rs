@@ -1,4 +1,4 @@
-//! Synthetic people and history of any size, for benchmarks.
+//! Synthetic people, history and bulk results of any size, for benchmarks.
 //!
 //! Everything is made up but well formed: insurer numbers and 記号・番号 that pass their checks,
 //! birthdates inside an era, names with their kana. Values come from the random source handed in, so
@@ -9,15 +9,15 @@ use chrono::{NaiveDate, TimeDelta};
 use crate::{
     canned::{self, people::Person},
     codes::{
-        InsuredCardClassification, PersonalFamily, QualificationValidity, ReasonOfLoss,
+        CodeTable, InsuredCardClassification, PersonalFamily, QualificationValidity, ReasonOfLoss,
         ReferenceClassification, Sex,
     },
-    domain::{Card, InsurerNumber, Qualification, identifiers::check_digit},
+    domain::{Card, InsurerNumber, Qualification, Search, identifiers::check_digit},
     random::{Random, index},
     simulator::{AnswerContext, NationalSide},
     store::{ConsentChoices, HistoryRecord},
     time::Timestamp,
-    wire::{EncodeError, Encoding},
+    wire::{self, EncodeError, Encoding},
 };
 
 const FAMILY: [(&str, &str); 12] = [
@@ -179,6 +179,39 @@ pub fn history(
     Ok(records)
 }
 
+/// A 資格確認一括照会結果 (`…02res`) with one unit for each of `side`'s people, searched by card and
+/// birthdate and answered by the simulator, as the decode benchmarks (host and page) read it.
+pub fn bulk_result(side: &NationalSide, context: &AnswerContext) -> wire::BulkResult {
+    let units: Vec<wire::BulkConfirmUnit> = side
+        .people()
+        .iter()
+        .map(|p| {
+            let search = Search {
+                card: p.card.clone(),
+                birthdate: Some(p.birthdate),
+                ..Search::default()
+            };
+            let (validity, records) = side.answer_search(&search, context);
+            wire::BulkConfirmUnit {
+                search: Some(search.to_wire()),
+                processing_result_status: Some("1".to_owned()),
+                qualification_validity: Some(validity.code().to_owned()),
+                results: records.iter().map(Qualification::to_wire).collect(),
+                ..wire::BulkConfirmUnit::default()
+            }
+        })
+        .collect();
+    wire::BulkResult {
+        header: wire::ResultHeader {
+            reception_number: Some("20261122000001".to_owned()),
+            number_of_processing_result: Some(units.len().to_string()),
+            character_code_identifier: Some(String::new()),
+            ..wire::ResultHeader::default()
+        },
+        body: wire::BulkResultBody { units },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +252,46 @@ mod tests {
                 p.id
             );
         }
+    }
+
+    #[test]
+    fn a_synthetic_bulk_result_answers_each_person_once_and_decodes() {
+        let side = NationalSide::with_people(people(40, &mut SeededRandom::new(4)));
+        let context = AnswerContext {
+            now: NaiveDate::from_ymd_opt(2026, 11, 22)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .expect("a time"),
+            institution_code: canned::INSTITUTION_CODE.to_owned(),
+            reference_number: None,
+        };
+        let result = bulk_result(&side, &context);
+        assert_eq!(result.body.units.len(), 40);
+        assert_eq!(
+            result.header.number_of_processing_result.as_deref(),
+            Some("40")
+        );
+        // Everyone but the 該当資格なし people has their one qualification in the answer.
+        let answered = result
+            .body
+            .units
+            .iter()
+            .filter(|u| u.results.len() == 1)
+            .count();
+        let qualified = side
+            .people()
+            .iter()
+            .filter(|p| p.outcome != QualificationValidity::NoQualification)
+            .count();
+        assert_eq!(answered, qualified);
+        let bytes = result.encode(Encoding::Utf8).expect("encodable");
+        let decoded =
+            wire::BulkResult::decode_with_limit(&bytes, wire::BULK_LIMIT).expect("decodes");
+        // The writer fills in CharacterCodeIdentifier; everything else reads back as built.
+        assert_eq!(decoded.body, result.body);
+        assert_eq!(
+            decoded.header.number_of_processing_result.as_deref(),
+            Some("40")
+        );
     }
 
     #[test]

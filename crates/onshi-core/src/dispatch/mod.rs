@@ -776,7 +776,7 @@ fn capabilities(cx: &Cx<'_>) -> Response {
 }
 
 /// The headers a remembered answer keeps for its replays.
-const REPLAYED_HEADERS: [&str; 3] = ["Content-Type", "ETag", "Location"];
+const REPLAYED_HEADERS: [&str; 4] = ["Content-Type", "ETag", "Location", "Content-Location"];
 
 /// Runs a write sent with an `Idempotency-Key` at most once (D7): the same key with the same request
 /// replays the first successful answer; with another request it is refused. Only the writes of

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::{
     account::Action,
-    contract::Request,
+    contract::{Request, Response},
     dispatch::{
         Cx, ExchangeKind, Fail, Handled, NationalAnswer, caller, national_message,
         unreadable_answer, utf8_message, xml_body, xml_passthrough, xml_response,
@@ -33,8 +33,22 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
         .map(|r| r.reference_number);
     let context = cx.answer_context(&institution.code, reference);
     let result = cx.national.answer_inquiry(&inquiry, &findings.0, &context);
-    record(cx, &result, &caller.account.user_id, None)?;
-    xml_response(&result.to_wire(), encoding)
+    let id = record(cx, &result, &caller.account.user_id, None)?;
+    Ok(with_history_location(
+        xml_response(&result.to_wire(), encoding)?,
+        id,
+    ))
+}
+
+/// Names the history entry an answer was recorded as (`Content-Location`: the same message is at
+/// `GET /qualifications/{id}`), so that a terminal can keep what staff chose for it, such as the
+/// items handed to the レセコン.
+fn with_history_location(mut response: Response, id: u64) -> Response {
+    response.headers.set(
+        "Content-Location",
+        format!("{}/qualifications/{id}", crate::contract::PREFIX),
+    );
+    response
 }
 
 /// The national side's answer to an inquiry: recorded, and passed on exactly as it came.
@@ -43,8 +57,8 @@ fn received(cx: &mut Cx<'_>, answer: &NationalAnswer, login_id: &str) -> Handled
     let (message, _) = wire::QualificationResult::decode_with_encoding(bytes, wire::MESSAGE_LIMIT)
         .map_err(unreadable_answer)?;
     let (result, _) = QualificationResult::from_wire(&message);
-    record_message(cx, &result, login_id, None, bytes.to_vec())?;
-    Ok(xml_passthrough(bytes))
+    let id = record_message(cx, &result, login_id, None, bytes.to_vec())?;
+    Ok(with_history_location(xml_passthrough(bytes), id))
 }
 
 /// How a file of the national share's `face/` folder was taken in.

@@ -5,13 +5,17 @@
 //! in the result exported for the レセコン (decisions.md D9). Only free text can carry ●: numbers,
 //! dates and codes are always handed over.
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::{Qualification, QualificationResult};
 
 /// The mark the national system writes for a character it cannot convert.
 pub const UNCONVERTIBLE: char = '●';
 
-/// One item of a qualification that staff may leave out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// One item of a qualification that staff may leave out. Serialized so a terminal can keep staff's
+/// choices for a result (by name, e.g. `"address"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HandOverItem {
     InsurerName,
     Name,

@@ -179,14 +179,20 @@ pub enum CardFieldError {
     TooLong { input: String },
     #[error("{input:?} has no letter or digit")]
     NoLetterOrDigit { input: String },
+    #[error("{input:?} contains a control character")]
+    ControlCharacter { input: String },
 }
 
 /// 記号 or 番号 as typed: width and hyphens folded, whitespace removed, at most 20 characters, with
-/// at least one letter or digit (kanji count: 記号 such as 品川 are common).
+/// at least one letter or digit (kanji count: 記号 such as 品川 are common), and no control character.
 pub fn card_field(input: &str) -> Result<String, CardFieldError> {
     let folded = fold(input);
     if folded.is_empty() {
         Err(CardFieldError::Empty)
+    } else if folded.chars().any(is_unsendable) {
+        Err(CardFieldError::ControlCharacter {
+            input: input.to_owned(),
+        })
     } else if !folded.chars().any(char::is_alphanumeric) {
         Err(CardFieldError::NoLetterOrDigit {
             input: input.to_owned(),
@@ -198,6 +204,14 @@ pub fn card_field(input: &str) -> Result<String, CardFieldError> {
     } else {
         Ok(folded)
     }
+}
+
+/// Whether a character left after folding cannot go into the request: a control character (a paste or
+/// a scanner can bring one, and XML 1.0 forbids most of them) or one of the two noncharacters XML 1.0
+/// leaves out. Without this check the form would pass the value and the request would fail to encode,
+/// with a message far from the field.
+fn is_unsendable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// A 後期高齢者医療 被保険者番号: 8 digits, the last the check digit of the others (peers.md §3.3,
@@ -412,6 +426,29 @@ mod tests {
             })
         );
         assert_eq!(card_field("  "), Err(CardFieldError::Empty));
+    }
+
+    /// Regression (issue 5, the S5 bad-input tests): a 記号 or 番号 holding a control character passed,
+    /// and the request then failed to encode with a message far from the field.
+    #[test]
+    fn issue_5_card_fields_refuse_control_characters() {
+        for input in [
+            "9000\u{1}",
+            "\u{1d}10001",
+            "10\u{7f}01",
+            "1\u{9f}",
+            "9000\u{ffff}",
+        ] {
+            assert_eq!(
+                card_field(input),
+                Err(CardFieldError::ControlCharacter {
+                    input: input.to_owned()
+                }),
+                "{input:?}"
+            );
+        }
+        // Whitespace controls are folded away as before: a tab or a line break is no error.
+        assert_eq!(card_field("90\t00\n"), Ok("9000".to_owned()));
     }
 
     #[test]

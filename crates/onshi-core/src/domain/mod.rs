@@ -15,5 +15,6 @@ pub use identifiers::{InstitutionCode, InsurerNumber};
 pub use qualification::{
     Answer, Card, ConsentItem, ContributionRatio, DiseaseCertificate, DiseaseSection,
     ElderlyCertificate, Inquiry, LimitCertificate, LimitSection, MedicalConsents, Qualification,
-    QualificationResult, Registration, ResultInfo, Search,
+    QualificationResult, Registration, RegistrationAnswer, ResultInfo, Search,
+    registration_request,
 };

@@ -758,6 +758,59 @@ impl Registration {
     }
 }
 
+/// The single registration message (`OQSsiimm01req`) for `registration`, from the institution on
+/// `date`.
+pub fn registration_request(
+    registration: &Registration,
+    institution_code: &str,
+    date: NaiveDate,
+) -> wire::ReferenceRequest {
+    wire::ReferenceRequest {
+        header: wire::RequestHeader {
+            qualification_confirmation_date: wire_date(&Some(date)),
+            medical_institution_code: Some(institution_code.to_owned()),
+            arbitrary_file_identifier: None,
+        },
+        body: wire::ReferenceRequestBody {
+            registration: Some(registration.to_wire()),
+        },
+    }
+}
+
+/// What the national side said to a single 照会番号 registration (`OQSsiimm01res`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistrationAnswer {
+    /// Registered (ProcessingResultStatus 1): later results for the card carry the number.
+    Registered { reference_number: Option<String> },
+    /// Refused inside the message (ProcessingResultStatus 2, or no status at all): an answer, shown
+    /// to staff as it came, never retried (decisions.md D4).
+    Refused {
+        code: Option<String>,
+        message: Option<String>,
+    },
+}
+
+impl RegistrationAnswer {
+    pub fn from_wire(message: &wire::ReferenceResult) -> RegistrationAnswer {
+        let body = &message.body;
+        if code::<ProcessingResultStatus>(&body.processing_result_status)
+            == Some(ProcessingResultStatus::Completed)
+        {
+            RegistrationAnswer::Registered {
+                reference_number: body
+                    .registration
+                    .as_ref()
+                    .and_then(|r| text(&r.reference_number)),
+            }
+        } else {
+            RegistrationAnswer::Refused {
+                code: text(&body.processing_result_code),
+                message: text(&body.processing_result_message),
+            }
+        }
+    }
+}
+
 /// A qualification inquiry to send (`OQSsiquc01req`), typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Inquiry {

@@ -84,6 +84,10 @@ pub fn inquiry(form: &InquiryForm, today: NaiveDate) -> Result<ValidInquiry, Vec
             findings.push(Finding::new("symbol", catalogue::SYMBOL_NO_LETTER_OR_DIGIT));
             None
         }
+        Err(CardFieldError::ControlCharacter { .. }) => {
+            findings.push(Finding::new("symbol", catalogue::SYMBOL_CONTROL));
+            None
+        }
     };
     let number = match identifiers::card_field(&form.number) {
         Ok(number) if late_elderly => match identifiers::late_elderly_number(&number) {
@@ -114,6 +118,10 @@ pub fn inquiry(form: &InquiryForm, today: NaiveDate) -> Result<ValidInquiry, Vec
         }
         Err(CardFieldError::NoLetterOrDigit { .. }) => {
             findings.push(Finding::new("number", catalogue::NUMBER_NO_LETTER_OR_DIGIT));
+            None
+        }
+        Err(CardFieldError::ControlCharacter { .. }) => {
+            findings.push(Finding::new("number", catalogue::NUMBER_CONTROL));
             None
         }
     };
@@ -376,6 +384,26 @@ mod tests {
         check(
             form("131094", "品川", "56789", "01", "1970-07-07", "2026-11-22"),
             &[],
+        );
+    }
+
+    /// Regression (issue 5, the S5 bad-input tests): a control character in 記号 or 番号 passed the
+    /// form, and sending then failed with a message far from the field.
+    #[test]
+    fn issue_5_control_characters_are_found_at_their_field() {
+        check(
+            form(
+                "06139000",
+                "9000\u{1}",
+                "\u{1d}10001",
+                "01",
+                "1954-03-26",
+                "2026-11-22",
+            ),
+            &[
+                ("symbol", "記号に使用できない文字が含まれています。"),
+                ("number", "番号に使用できない文字が含まれています。"),
+            ],
         );
     }
 

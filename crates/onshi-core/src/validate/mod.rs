@@ -5,6 +5,7 @@
 //! validated here (decisions.md D6); these rules are for what people type.
 
 mod account;
+pub mod history;
 pub mod insurance;
 
 pub use account::{password_change, sign_in};

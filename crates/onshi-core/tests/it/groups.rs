@@ -850,3 +850,54 @@ fn a_visit_with_limit_consent_shows_the_certificate_and_is_a_my_number_result() 
     assert!(q.limit.certificate.is_some());
     assert!(!q.consents.pharmacists.is_consented());
 }
+
+/// Issue 5: the registration 「編集」 sends is the official single message, and its answer reads as
+/// registered, or as a refusal inside the message (shown to staff, never retried).
+#[test]
+fn the_app_registration_message_registers_and_its_answer_reads_back() {
+    use onshi_core::domain::{RegistrationAnswer, registration_request};
+
+    let mut h = Harness::training();
+    let token = h.token("admin01");
+    let date = NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date");
+    let send = |h: &mut Harness, number: &str| {
+        let registration = Registration {
+            reference_number: Some("K-0042".to_owned()),
+            card: Card {
+                insurer_number: Some(InsurerNumber::parse("06139000").expect("an insurer number")),
+                symbol: Some("9000".to_owned()),
+                number: Some(number.to_owned()),
+                branch: Some("01".to_owned()),
+            },
+        };
+        let message = registration_request(&registration, "1234567897", date)
+            .encode(Encoding::Utf8)
+            .expect("encodes");
+        let response = h.xml(&client::register_reference(&token, message));
+        let answer: wire::ReferenceResult =
+            client::expect_xml(&response, 200).expect("an official answer");
+        RegistrationAnswer::from_wire(&answer)
+    };
+    assert_eq!(
+        send(&mut h, "10001"),
+        RegistrationAnswer::Registered {
+            reference_number: Some("K-0042".to_owned())
+        }
+    );
+    let key = CardKey {
+        insurer: "06139000".to_owned(),
+        symbol: "9000".to_owned(),
+        number: "10001".to_owned(),
+        branch: "01".to_owned(),
+    };
+    let record = h.store.reference(&key).expect("reads").expect("registered");
+    assert_eq!(record.reference_number, "K-0042");
+    // A card nobody holds is refused inside the message, with the simulator's code.
+    match send(&mut h, "99999") {
+        RegistrationAnswer::Refused { code, message } => {
+            assert!(code.is_some_and(|c| c.starts_with("ONSHI-E")));
+            assert!(message.is_some());
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

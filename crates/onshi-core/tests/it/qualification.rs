@@ -386,6 +386,10 @@ fn results_are_recorded_in_history_and_announced() {
     let later: EventsPage = h.json(&client::events(&token, 2), 200);
     assert!(later.events.is_empty());
     assert_eq!(later.last_id, 2);
+    // A screen that follows from now on learns the newest id without reading the backlog.
+    let latest: EventsPage = h.json(&client::events_newest(&token), 200);
+    assert_eq!(latest.last_id, 2);
+    assert_eq!(latest.events.len(), 1);
 }
 
 #[test]
@@ -654,4 +658,28 @@ fn the_typed_form_becomes_an_inquiry_that_finds_the_patient() {
         client::expect_xml::<wire::ResultHeader, wire::QualificationResultBody>(&refused, 200),
         Err(client::ClientError::Problem(_))
     ));
+}
+
+/// Issue 5: an inquiry's answer names the history entry it was recorded as, so the terminal can keep
+/// what staff chose for it (the items handed to the レセコン) and the history download can use it.
+#[test]
+fn an_answer_names_its_history_entry() {
+    let mut h = Harness::training();
+    let token = h.token("002");
+    let answer = h.xml(&client::inquire(&token, fixture("siquc01req-taro.xml")));
+    let id = client::history_id_of(&answer).expect("a Content-Location");
+    let detail = h.xml(&client::history_detail(&token, id));
+    assert_eq!(
+        detail.body, answer.body,
+        "the same message is at that address"
+    );
+    // A replay under the same Idempotency-Key names the same entry.
+    let keyed = client::with_idempotency_key(
+        client::inquire(&token, fixture("siquc01req-taro.xml")),
+        "inquiry-location",
+    );
+    let first = client::history_id_of(&h.xml(&keyed)).expect("named");
+    let again = client::history_id_of(&h.xml(&keyed)).expect("named again");
+    assert_eq!(first, again);
+    assert_ne!(first, id);
 }

@@ -1,0 +1,657 @@
+//! 「マイナンバーカードで確認」: the reception screen that waits for reader results (decisions.md D9;
+//! seed 000 Case1, seed 002's patient at the reader).
+//!
+//! When it opens, the screen first learns the newest event id, then lists today's earlier reader
+//! results from the history, and then follows the event feed from that id: old results never flood
+//! in as news, none that arrives meanwhile is missed, and a result both listed and announced is shown
+//! once. A result that arrives while the screen is open goes to the top of the list, marked 「新着」
+//! and announced to screen readers. Choosing a result shows it as 資格情報確認 (S6) with the same
+//! buttons, after the reader, the time and the patient's viewing consents.
+//!
+//! In training (the endpoint offers the training group), the trainer's control below the list plays a
+//! patient at a reader, so the guides' Case1 can be rehearsed. It is labelled as the trainer's, not
+//! part of the real reception screen.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_navigate};
+use onshi_core::{
+    catalogue,
+    client::HistorySearch,
+    codes::{CodeTable, QualificationValidity, ReferenceClassification},
+    contract::groups::{Event, HistoryItem, Reader, ReaderVisit, TrainingPerson},
+    store::{ConsentChoices, EventKind, VisitMethod},
+    time::Timestamp,
+};
+use serde::Deserialize;
+
+use crate::{
+    components::{Frame, TextField},
+    pages::qualification_check::{QualificationCheck, consent_rows},
+    route::Route,
+    state::{HistoryEntry, use_api, use_capabilities, use_events},
+    transport::{FeedEnd, FeedItem, Subscription},
+};
+
+/// The history's name for results of the マイナンバーカード (the contract's `kind`).
+const MY_NUMBER_CARD: &str = "my_number_card";
+/// How many of today's earlier results the list starts with.
+const TODAY_LIMIT: usize = 100;
+
+/// One reader result in the list.
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    history_id: u64,
+    at: Timestamp,
+    reader_id: Option<String>,
+    name: Option<String>,
+    validity: Option<QualificationValidity>,
+    /// Arrived while the screen was open, and not opened yet: the visible cue.
+    fresh: bool,
+}
+
+impl Row {
+    fn listed(item: &HistoryItem) -> Row {
+        Row {
+            history_id: item.id,
+            at: item.confirmed_at.0,
+            reader_id: item.reader_id.clone(),
+            name: item.name.clone(),
+            validity: item
+                .validity
+                .as_ref()
+                .map(|v| QualificationValidity::from_code(&v.code)),
+            fresh: false,
+        }
+    }
+
+    fn outcome(&self) -> String {
+        self.validity
+            .as_ref()
+            .map(|v| v.label().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Puts `row` into `rows` (newest first) unless it is there already; a row already there keeps its
+/// cue and gains what it lacked.
+fn merge(rows: &mut Vec<Row>, row: Row) {
+    if let Some(known) = rows.iter_mut().find(|r| r.history_id == row.history_id) {
+        known.fresh |= row.fresh;
+        if known.name.is_none() {
+            known.name = row.name;
+        }
+        return;
+    }
+    let at = rows
+        .iter()
+        .position(|r| r.history_id < row.history_id)
+        .unwrap_or(rows.len());
+    rows.insert(at, row);
+}
+
+/// A `qualification` event's data (contract/openapi.yaml, `GET /events`).
+#[derive(Deserialize)]
+struct QualificationEvent {
+    history_id: u64,
+    #[serde(default)]
+    classification: Option<String>,
+    #[serde(default)]
+    validity: Option<String>,
+    #[serde(default)]
+    reader_id: Option<String>,
+}
+
+/// The row for an event, when it is a new result of the マイナンバーカード.
+fn arrived(event: &Event) -> Option<Row> {
+    if event.kind != EventKind::Qualification {
+        return None;
+    }
+    let data: QualificationEvent = serde_json::from_value(event.data.clone()).ok()?;
+    let by_card =
+        data.classification.as_deref() == Some(ReferenceClassification::MyNumberCard.code());
+    by_card.then(|| Row {
+        history_id: data.history_id,
+        at: event.at.0,
+        reader_id: data.reader_id,
+        name: None,
+        validity: data
+            .validity
+            .as_deref()
+            .map(QualificationValidity::from_code),
+        fresh: true,
+    })
+}
+
+/// The name a result gives (the first qualification's).
+fn name_of(entry: &HistoryEntry) -> Option<String> {
+    entry
+        .result
+        .answer
+        .qualifications
+        .iter()
+        .find_map(|q| q.name.clone())
+}
+
+/// Where the feed stands, for the line above the list.
+#[derive(Clone, Debug, PartialEq)]
+enum FeedState {
+    Connecting,
+    Waiting,
+    Interrupted,
+    Stopped(String),
+}
+
+/// What the screen shows: the list, the list while a result is being read, or a result.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    List,
+    Opening(u64),
+    Result(Box<Opened>),
+}
+
+#[derive(Clone, PartialEq)]
+struct Opened {
+    row: Row,
+    entry: HistoryEntry,
+}
+
+#[component]
+pub fn ReceptionPage() -> impl IntoView {
+    let api = use_api();
+    let events = use_events();
+    let capabilities = use_capabilities();
+    let navigate = use_navigate();
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let readers = RwSignal::new(Vec::<Reader>::new());
+    let feed = RwSignal::new(FeedState::Connecting);
+    let announcement = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let shown = RwSignal::new(Shown::List);
+    let subscription = StoredValue::new(None::<Subscription>);
+    on_cleanup(move || {
+        // Dropping the subscription stops the feed and closes its connection.
+        subscription.try_set_value(None);
+    });
+
+    // A result that arrives: at the top at once, then its name and the announcement once its detail
+    // is read.
+    let on_event = move |row: Row| {
+        let id = row.history_id;
+        let outcome = row.outcome();
+        rows.update(|r| merge(r, row));
+        spawn_local(async move {
+            let name = api.history_detail(id).await.ok().and_then(|e| name_of(&e));
+            rows.update(|r| {
+                if let Some(known) = r.iter_mut().find(|r| r.history_id == id) {
+                    known.name = known.name.take().or(name.clone());
+                }
+            });
+            let name = name.unwrap_or_else(|| catalogue::RECEPTION_NO_NAME.to_owned());
+            announcement.set(catalogue::reception_arrived(&name, &outcome));
+        });
+    };
+    let sink = move |item: &FeedItem| match item {
+        FeedItem::Connected => feed.set(FeedState::Waiting),
+        FeedItem::Event(event) => {
+            if let Some(row) = arrived(event) {
+                on_event(row);
+            }
+        }
+        FeedItem::Interrupted { .. } => feed.set(FeedState::Interrupted),
+        // The session's end is the frame's to handle (back to sign-in); any other end is shown.
+        FeedItem::Ended(FeedEnd::SessionEnded(_)) => {}
+        FeedItem::Ended(_) => feed.set(FeedState::Stopped(catalogue::RECEPTION_ENDED.to_owned())),
+    };
+
+    spawn_local(async move {
+        if let Ok(list) = api.readers().await {
+            readers.set(list.readers);
+        }
+    });
+    spawn_local(async move {
+        // The newest id first: whatever happens after it comes through the feed, even while today's
+        // list is being read.
+        let after = match api.newest_event_id().await {
+            Ok(id) => id,
+            Err(e) => {
+                feed.set(FeedState::Stopped(e.message()));
+                return;
+            }
+        };
+        let search = HistorySearch {
+            kind: Some(MY_NUMBER_CARD.to_owned()),
+            per_page: Some(TODAY_LIMIT),
+            ..HistorySearch::default()
+        };
+        match api.history(&search).await {
+            Ok(page) => rows.update(|r| {
+                for item in &page.items {
+                    merge(r, Row::listed(item));
+                }
+            }),
+            Err(e) => error.set(Some(e.message())),
+        }
+        if let Some(following) = events.follow(after, sink) {
+            // On a screen already gone, the subscription comes back and is dropped: the feed stops.
+            drop(subscription.try_set_value(Some(following)));
+        }
+    });
+
+    let open = move |row: Row| {
+        let id = row.history_id;
+        error.set(None);
+        shown.set(Shown::Opening(id));
+        rows.update(|r| {
+            if let Some(known) = r.iter_mut().find(|r| r.history_id == id) {
+                known.fresh = false;
+            }
+        });
+        spawn_local(async move {
+            let outcome = api.history_detail(id).await;
+            // Only the result last chosen is shown.
+            if !shown.with_untracked(|s| matches!(s, Shown::Opening(o) if *o == id)) {
+                return;
+            }
+            match outcome {
+                Ok(entry) => shown.set(Shown::Result(Box::new(Opened {
+                    row: Row {
+                        fresh: false,
+                        ..row
+                    },
+                    entry,
+                }))),
+                Err(e) => {
+                    error.set(Some(e.message()));
+                    shown.set(Shown::List);
+                }
+            }
+        });
+    };
+    let reader_label = move |id: &Option<String>| -> String {
+        let Some(id) = id else {
+            return String::new();
+        };
+        readers.with(|list| {
+            list.iter()
+                .find(|r| &r.id == id)
+                .map_or_else(|| id.clone(), |r| r.label.clone())
+        })
+    };
+
+    let list = move || {
+        view! {
+            <section class="reception" aria-labelledby="reception-list-caption">
+                <p class="reception-intro">{catalogue::RECEPTION_INTRO}</p>
+                <p class="reception-feed" data-testid="reception-feed" class:reception-feed-problem=move || !matches!(feed.get(), FeedState::Waiting | FeedState::Connecting)>
+                    {move || match feed.get() {
+                        FeedState::Connecting => catalogue::RECEPTION_CONNECTING.to_owned(),
+                        FeedState::Waiting => catalogue::RECEPTION_WAITING.to_owned(),
+                        FeedState::Interrupted => catalogue::RECEPTION_INTERRUPTED.to_owned(),
+                        FeedState::Stopped(why) => why,
+                    }}
+                </p>
+                <p class="reception-announcement" role="status" aria-live="polite" data-testid="reception-announcement">
+                    {move || announcement.get()}
+                </p>
+                <p class="form-error" role="alert" data-testid="reception-error">{move || error.get()}</p>
+                {move || shown.with(|s| matches!(s, Shown::Opening(_))).then(|| view! {
+                    <p class="reception-opening" role="status">{catalogue::PROCESSING}</p>
+                })}
+                <table class="reception-list" data-testid="reception-list">
+                    <caption id="reception-list-caption">{catalogue::RECEPTION_LIST}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{catalogue::RECEPTION_COL_TIME}</th>
+                            <th scope="col">{catalogue::RECEPTION_COL_READER}</th>
+                            <th scope="col">{catalogue::RECEPTION_COL_NAME}</th>
+                            <th scope="col">{catalogue::RECEPTION_COL_RESULT}</th>
+                            <th scope="col"><span class="visually-hidden">{catalogue::RECEPTION_OPEN}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || rows.get()
+                            key=|row| (row.history_id, row.fresh, row.name.clone())
+                            children=move |row| {
+                                let chosen = row.clone();
+                                let reader_id = row.reader_id.clone();
+                                let tone = tone(row.validity.as_ref());
+                                view! {
+                                    <tr
+                                        class="reception-row"
+                                        class:reception-row-new=row.fresh
+                                        data-testid="reception-row"
+                                        data-history-id=row.history_id.to_string()
+                                    >
+                                        <td class="reception-time">
+                                            {row.at.jst().format("%H:%M:%S").to_string()}
+                                            {row.fresh.then(|| view! { <span class="reception-badge" data-testid="reception-new">{catalogue::RECEPTION_NEW}</span> })}
+                                        </td>
+                                        // The readers may be read after the row arrives.
+                                        <td>{move || reader_label(&reader_id)}</td>
+                                        <td class="reception-name">{row.name.clone().unwrap_or_else(|| catalogue::RECEPTION_NO_NAME.to_owned())}</td>
+                                        <td class=format!("reception-result reception-result-{tone}")>{row.outcome()}</td>
+                                        <td>
+                                            <button
+                                                type="button"
+                                                class="button button-small"
+                                                disabled=move || shown.with(|s| matches!(s, Shown::Opening(_)))
+                                                on:click=move |_| open(chosen.clone())
+                                            >
+                                                {catalogue::RECEPTION_OPEN}
+                                            </button>
+                                        </td>
+                                    </tr>
+                                }
+                            }
+                        />
+                    </tbody>
+                </table>
+                {move || rows.with(Vec::is_empty).then(|| view! { <p class="reception-empty">{catalogue::RECEPTION_EMPTY}</p> })}
+                {move || capabilities.training().then(|| view! { <TrainerControl readers=readers /> })}
+            </section>
+        }
+    };
+
+    // The result shown, if any; reading another one keeps the list as it is.
+    let opened = Memo::new(move |_| {
+        shown.with(|s| match s {
+            Shown::Result(opened) => Some(opened.clone()),
+            Shown::List | Shown::Opening(_) => None,
+        })
+    });
+    let screen = Signal::derive(move || match opened.with(Option::is_some) {
+        true => catalogue::SCREEN_QUALIFICATION_CHECK,
+        false => catalogue::TILE_MY_NUMBER,
+    });
+    let footer = Signal::derive(move || opened.with(Option::is_none));
+    let to_inquiry = Callback::new(move |_| navigate(Route::Inquiry.path(), Default::default()));
+    let result = move || {
+        opened.get().map(|opened| {
+            let Opened { row, entry } = *opened;
+            let back = Callback::new(move |_| shown.set(Shown::List));
+            view! {
+                <ReaderResult row=row.clone() reader=reader_label(&row.reader_id) entry=entry.clone() />
+                <QualificationCheck
+                    result=entry.result
+                    findings=entry.findings
+                    history_id=Some(entry.id)
+                    on_back=back
+                    on_next=to_inquiry
+                    on_next_card=back
+                />
+            }
+        })
+    };
+    view! {
+        <Frame screen=screen footer=footer>
+            <nav class="tabs" aria-label=catalogue::TILE_MY_NUMBER>
+                <span class="tab tab-current" aria-current="page">{catalogue::TAB_MY_NUMBER_CARD}</span>
+                <A href=Route::Inquiry.path() attr:class="tab">{catalogue::TAB_INSURANCE_CARD}</A>
+            </nav>
+            {result}
+            // The list stays mounted under a shown result, so the trainer's choices and the cues
+            // outlive a look at one result.
+            <div hidden=move || opened.with(Option::is_some)>{list()}</div>
+        </Frame>
+    }
+}
+
+/// A result's colour, as on 資格情報確認's banner: `ok`, `ng` or `check`.
+fn tone(validity: Option<&QualificationValidity>) -> &'static str {
+    match validity {
+        Some(QualificationValidity::Valid | QualificationValidity::ValidUnregistered) => "ok",
+        Some(
+            QualificationValidity::Invalid | QualificationValidity::InvalidWithNewQualification,
+        ) => "ng",
+        _ => "check",
+    }
+}
+
+/// What a reader result adds to 資格情報確認: the reader, the time, and the patient's viewing
+/// consents as answered at the reader (seed 000's 資格確認履歴詳細 table; decisions.md D9: all six).
+#[component]
+fn ReaderResult(row: Row, reader: String, entry: HistoryEntry) -> impl IntoView {
+    let consents = entry.result.answer.qualifications.first().map(consent_rows);
+    view! {
+        <section class="reception-result-head" data-testid="reader-result">
+            <dl class="check-fields">
+                <div class="check-field">
+                    <dt>{catalogue::RECEPTION_COL_READER}</dt>
+                    <dd>{reader}</dd>
+                </div>
+                <div class="check-field">
+                    <dt>{catalogue::RECEPTION_COL_TIME}</dt>
+                    <dd>{row.at.jst().format("%Y/%m/%d %H:%M:%S").to_string()}</dd>
+                </div>
+            </dl>
+            {consents.map(|rows| view! {
+                <h3 class="reception-consents-heading">{catalogue::CONSENTS_HEADING}</h3>
+                <dl class="check-fields" data-testid="consents">
+                    {rows.into_iter().map(|(label, given)| view! {
+                        <div class="check-field">
+                            <dt>{label}</dt>
+                            <dd>{if given { catalogue::CONSENT_GIVEN } else { catalogue::CONSENT_NOT_GIVEN }}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            })}
+        </section>
+    }
+}
+
+/// The trainer's control: a patient at a reader, played through the training group
+/// (`POST /training/reader-visits`). Its result reaches the list through the feed, like a real one.
+#[component]
+fn TrainerControl(readers: RwSignal<Vec<Reader>>) -> impl IntoView {
+    let api = use_api();
+    let people = RwSignal::new(Vec::<TrainingPerson>::new());
+    let person = RwSignal::new(String::new());
+    let reader = RwSignal::new(String::new());
+    let method = RwSignal::new(VisitMethod::Face);
+    let pin = RwSignal::new(String::new());
+    let medical = RwSignal::new(false);
+    let checkups = RwSignal::new(false);
+    let limit = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let people_loading = RwSignal::new(true);
+    let done = RwSignal::new(None::<String>);
+    let refusal = RwSignal::new(None::<String>);
+    let pin_error = RwSignal::new(None::<String>);
+
+    // The people's PIN locks change with each visit, so the list is read again after one.
+    let load_people = move || {
+        people_loading.set(true);
+        spawn_local(async move {
+            let answer = api.training_people().await;
+            people_loading.set(false);
+            match answer {
+                Ok(list) => people.set(list.items),
+                Err(e) => refusal.set(Some(e.message())),
+            }
+        });
+    };
+    load_people();
+    // The first person and reader are chosen until the trainer picks others (derived, not synced).
+    let chosen_person = Signal::derive(move || {
+        let picked = person.get();
+        people.with(|list| {
+            list.iter()
+                .find(|p| p.id == picked)
+                .or_else(|| list.first())
+                .map(|p| p.id.clone())
+                .unwrap_or_default()
+        })
+    });
+    let chosen_reader = Signal::derive(move || {
+        let picked = reader.get();
+        readers.with(|list| {
+            list.iter()
+                .find(|r| r.id == picked)
+                .or_else(|| list.first())
+                .map(|r| r.id.clone())
+                .unwrap_or_default()
+        })
+    });
+
+    let send = move || {
+        if pending.get_untracked() {
+            return;
+        }
+        done.set(None);
+        refusal.set(None);
+        pin_error.set(None);
+        let method = method.get_untracked();
+        let visit = ReaderVisit {
+            reader_id: chosen_reader.get_untracked(),
+            person_id: chosen_person.get_untracked(),
+            method: Some(method),
+            pin: (method == VisitMethod::Pin).then(|| pin.get_untracked()),
+            consents: ConsentChoices {
+                medical: medical.get_untracked(),
+                checkups: checkups.get_untracked(),
+                limit: limit.get_untracked(),
+            },
+        };
+        pending.set(true);
+        spawn_local(async move {
+            let outcome = api.reader_visit(&visit).await;
+            pending.set(false);
+            match outcome {
+                Ok(_) => done.set(Some(catalogue::TRAINER_DONE.to_owned())),
+                Err(e) => {
+                    let at_pin = e
+                        .field_errors()
+                        .iter()
+                        .find(|f| f.field == "pin")
+                        .map(|f| f.message.clone());
+                    match at_pin {
+                        Some(message) => pin_error.set(Some(message)),
+                        None => refusal.set(Some(e.message())),
+                    }
+                }
+            }
+            load_people();
+        });
+    };
+
+    view! {
+        <section class="trainer" aria-labelledby="trainer-heading" data-testid="trainer">
+            <h2 id="trainer-heading" class="trainer-heading">{catalogue::TRAINER_HEADING}</h2>
+            <p class="trainer-note">{catalogue::TRAINER_NOTE}</p>
+            <form
+                class="trainer-form"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    send();
+                }
+            >
+                <div class="trainer-row">
+                    <label class="field">
+                        <span class="field-label">{catalogue::TRAINER_PERSON}</span>
+                        <select
+                            id="trainer_person"
+                            class="field-input"
+                            aria-busy=move || people_loading.get().to_string()
+                            on:change=move |ev| person.set(event_target_value(&ev))
+                        >
+                            {move || people.get().into_iter().map(|p| {
+                                let id = p.id.clone();
+                                let label = format!(
+                                    "{}（{}）{}",
+                                    p.name,
+                                    p.note,
+                                    if p.pin_locked { catalogue::TRAINER_PIN_LOCKED } else { "" },
+                                );
+                                view! {
+                                    <option value=p.id prop:selected=move || chosen_person.with(|c| *c == id)>{label}</option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">{catalogue::TRAINER_READER}</span>
+                        <select
+                            id="trainer_reader"
+                            class="field-input"
+                            on:change=move |ev| reader.set(event_target_value(&ev))
+                        >
+                            {move || readers.get().into_iter().map(|r| {
+                                let id = r.id.clone();
+                                let mode = r.modes.iter().find(|m| m.mode == r.mode).map(|m| m.label.clone()).unwrap_or_default();
+                                view! {
+                                    <option value=r.id prop:selected=move || chosen_reader.with(|c| *c == id)>
+                                        {format!("{}（{}）", r.label, mode)}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                <fieldset class="choices choices-inline">
+                    <legend>{catalogue::TRAINER_METHOD}</legend>
+                    {[(VisitMethod::Face, "face", catalogue::TRAINER_FACE), (VisitMethod::Pin, "pin", catalogue::TRAINER_PIN)]
+                        .into_iter()
+                        .map(|(option, value, label)| view! {
+                            <label class="choice-inline">
+                                <input
+                                    type="radio"
+                                    name="trainer_method"
+                                    value=value
+                                    prop:checked=move || method.get() == option
+                                    on:change=move |_| method.set(option)
+                                />
+                                {label}
+                            </label>
+                        })
+                        .collect_view()}
+                </fieldset>
+                {move || (method.get() == VisitMethod::Pin).then(|| view! {
+                    <div class="trainer-pin">
+                        <TextField id="trainer_pin" label=catalogue::TRAINER_PIN_FIELD value=pin error=pin_error input_type="password" />
+                    </div>
+                })}
+                <YesNo name="trainer_medical" question=catalogue::TRAINER_ASK_MEDICAL yes=catalogue::TRAINER_AGREE no=catalogue::TRAINER_DISAGREE value=medical />
+                <YesNo name="trainer_checkups" question=catalogue::TRAINER_ASK_CHECKUPS yes=catalogue::TRAINER_AGREE no=catalogue::TRAINER_DISAGREE value=checkups />
+                <YesNo name="trainer_limit" question=catalogue::TRAINER_ASK_LIMIT yes=catalogue::TRAINER_PROVIDE no=catalogue::TRAINER_NOT_PROVIDE value=limit />
+                <p class="form-error" role="alert" data-testid="trainer-error">{move || refusal.get()}</p>
+                <p class="form-done" role="status" data-testid="trainer-done">{move || done.get()}</p>
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { catalogue::PROCESSING } else { catalogue::TRAINER_SEND }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// One of the reader's consent questions, answered with its two buttons (seed 002).
+#[component]
+fn YesNo(
+    name: &'static str,
+    question: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    value: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices choices-inline">
+            <legend>{question}</legend>
+            {[(true, "yes", yes), (false, "no", no)]
+                .into_iter()
+                .map(|(answer, code, label)| view! {
+                    <label class="choice-inline">
+                        <input
+                            type="radio"
+                            name=name
+                            value=code
+                            prop:checked=move || value.get() == answer
+                            on:change=move |_| value.set(answer)
+                        />
+                        {label}
+                    </label>
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}

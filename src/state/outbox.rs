@@ -1,0 +1,463 @@
+//! The outbox (decisions.md D4): writes staff expect to complete later — today the single 照会番号
+//! registration — are kept in IndexedDB *before* they are sent, sent with an Idempotency-Key, and
+//! kept until the endpoint answers. A write that got no answer (a timeout, a dropped connection, a
+//! 5xx) stays and is sent again with the same key, so the endpoint applies it at most once; any
+//! answer, a refusal included, ends it. Staff see every entry's state in the frame and on the
+//! 未送信の登録 screen.
+//!
+//! Entries belong to the device, not the session: the next signed-in user of the same institution
+//! and endpoint replays them with `Onshi-Original-User` naming who made the change. An entry older
+//! than six days is never replayed automatically but marked 要確認.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use onshi_core::{
+    catalogue,
+    contract::{self, Request, Response},
+    domain::{Findings, Registration, RegistrationAnswer},
+    wire,
+};
+
+use crate::{
+    error::ApiError,
+    platform::outbox_store::{
+        NewOutboxEntry, OutboxEntry, OutboxError, OutboxScope, OutboxState, OutboxStore,
+        OutboxUser, REAL_OUTBOX, TRAINING_OUTBOX,
+    },
+    state::{
+        Api, ClockHandle, EndpointHandle, SessionContext, use_api, use_clock, use_endpoint,
+        use_session,
+    },
+    transport::Endpoint,
+};
+
+/// The header that names who made a replayed change (D4).
+pub const ORIGINAL_USER: &str = "Onshi-Original-User";
+/// The contract's idempotency header (D7).
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// The outbox (a `Copy` handle).
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    /// The entries as last read, oldest first (every scope; the screen marks other scopes).
+    entries: RwSignal<Vec<OutboxEntry>>,
+    /// Why the outbox could not be read, if it could not.
+    trouble: RwSignal<Option<String>>,
+    /// Entries this tab is sending right now, so a replay does not send them a second time.
+    in_flight: StoredValue<BTreeSet<String>>,
+    /// Whether a replay runs (one at a time per tab).
+    replaying: StoredValue<bool>,
+    endpoint: EndpointHandle,
+    session: SessionContext,
+    clock: ClockHandle,
+    api: Api,
+}
+
+/// Provides the outbox; after the endpoint, clock and session contexts.
+pub(super) fn provide() {
+    provide_context(Outbox {
+        entries: RwSignal::new(Vec::new()),
+        trouble: RwSignal::new(None),
+        in_flight: StoredValue::new(BTreeSet::new()),
+        replaying: StoredValue::new(false),
+        endpoint: use_endpoint(),
+        session: use_session(),
+        clock: use_clock(),
+        api: use_api(),
+    });
+}
+
+pub fn use_outbox() -> Outbox {
+    expect_context::<Outbox>()
+}
+
+/// What became of a write handed to the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// The endpoint answered (an acceptance or a refusal): the entry is done. `outcome` says what
+    /// it did in staff's words.
+    Answered { response: Response, outcome: String },
+    /// No answer: kept, and sent again later under the same key.
+    Kept,
+}
+
+/// Why a write was not accepted into the outbox, so nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutboxFailure {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error(transparent)]
+    Store(#[from] OutboxError),
+}
+
+impl OutboxFailure {
+    pub fn message(&self) -> &'static str {
+        match self {
+            OutboxFailure::NotSignedIn => catalogue::PROBLEM_UNAUTHENTICATED,
+            OutboxFailure::Store(_) => catalogue::OUTBOX_NOT_KEPT,
+        }
+    }
+}
+
+/// The database the outbox of `endpoint` lives in: training data never shares one with real data.
+pub fn database_of(endpoint: &Endpoint) -> &'static str {
+    match endpoint.url() {
+        None => TRAINING_OUTBOX,
+        Some(_) => REAL_OUTBOX,
+    }
+}
+
+/// Whether an entry still waits to be sent (as opposed to done, or 要確認).
+pub fn is_unsent(state: &OutboxState) -> bool {
+    matches!(
+        state,
+        OutboxState::Pending | OutboxState::Sending | OutboxState::Failed { .. }
+    )
+}
+
+impl Outbox {
+    /// The entries as last read.
+    pub fn entries(&self) -> Signal<Vec<OutboxEntry>> {
+        self.entries.into()
+    }
+
+    /// Why the outbox could not be read, if so.
+    pub fn trouble(&self) -> Signal<Option<String>> {
+        self.trouble.into()
+    }
+
+    /// The entries this session would send: its endpoint and institution, not yet answered.
+    pub fn unsent(&self) -> Signal<usize> {
+        let this = *self;
+        Signal::derive(move || {
+            let scope = this.scope();
+            this.entries.with(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| Some(&e.scope) == scope.as_ref() && is_unsent(&e.state))
+                    .count()
+            })
+        })
+    }
+
+    /// Every entry of this session's scope, whatever its state: what the frame's badge counts.
+    pub fn in_scope(&self) -> Signal<usize> {
+        let this = *self;
+        Signal::derive(move || {
+            let scope = this.scope();
+            this.entries.with(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| Some(&e.scope) == scope.as_ref())
+                    .count()
+            })
+        })
+    }
+
+    /// The endpoint and institution of the signed-in session.
+    pub fn scope(&self) -> Option<OutboxScope> {
+        let endpoint = self.endpoint.with(Endpoint::id);
+        self.session.with(|s| {
+            s.map(|s| OutboxScope {
+                endpoint,
+                institution: s.institution.code.clone(),
+            })
+        })
+    }
+
+    fn scope_untracked(&self) -> Option<OutboxScope> {
+        let endpoint = self.endpoint.with(Endpoint::id);
+        self.session.peek(|s| {
+            s.map(|s| OutboxScope {
+                endpoint,
+                institution: s.institution.code.clone(),
+            })
+        })
+    }
+
+    /// Whether the app that owns this handle is gone (an unmounted test app): work still in flight
+    /// then stops instead of touching disposed state.
+    fn disposed(&self) -> bool {
+        self.replaying.is_disposed()
+    }
+
+    async fn open(&self) -> Result<OutboxStore, OutboxError> {
+        let name = self.endpoint.with(database_of);
+        OutboxStore::open(name).await
+    }
+
+    /// Reads the entries again (after a change by this tab or another).
+    pub async fn refresh(&self) {
+        let listed = match self.open().await {
+            Ok(store) => store.list().await,
+            Err(e) => Err(e),
+        };
+        if self.disposed() {
+            return;
+        }
+        match listed {
+            Ok(entries) => {
+                self.entries.set(entries);
+                self.trouble.set(None);
+            }
+            Err(_) => self
+                .trouble
+                .set(Some(catalogue::OUTBOX_UNREADABLE.to_owned())),
+        }
+    }
+
+    /// Keeps `request` (a write built with any token; the token is not kept) and sends it. Nothing
+    /// is sent unless it was kept first, so a write is never lost between the two.
+    pub async fn send(&self, request: Request) -> Result<Delivery, OutboxFailure> {
+        let (scope, user) = match (
+            self.scope_untracked(),
+            self.session
+                .peek(|s| s.map(|s| (s.account.id.clone(), s.account.name.clone()))),
+        ) {
+            (Some(scope), Some((id, name))) => (scope, OutboxUser { id, name }),
+            _ => return Err(OutboxFailure::NotSignedIn),
+        };
+        let store = self.open().await?;
+        if self.disposed() {
+            return Err(OutboxFailure::NotSignedIn);
+        }
+        let entry = store
+            .add(NewOutboxEntry {
+                created_at: self.clock.now(),
+                scope,
+                user,
+                request,
+            })
+            .await?;
+        let id = entry.id.clone();
+        let delivery = self.attempt(&store, entry).await;
+        if matches!(delivery, Delivery::Answered { .. }) {
+            // Staff see this answer on the screen that sent it; only writes that waited for an
+            // answer stay listed until staff mark them seen.
+            let _ = store.remove(&id).await;
+        }
+        self.refresh().await;
+        Ok(delivery)
+    }
+
+    /// Sends every entry of this session's scope that waits, oldest first; marks those too old as
+    /// 要確認. Entries another tab is sending may be sent again: the key makes that harmless.
+    pub async fn replay(&self) {
+        if self.disposed() || self.replaying.try_get_value() != Some(false) {
+            return;
+        }
+        self.replaying.set_value(true);
+        self.replay_once().await;
+        self.replaying.try_set_value(false);
+    }
+
+    async fn replay_once(&self) {
+        let Some(scope) = self.scope_untracked() else {
+            return;
+        };
+        let Ok(store) = self.open().await else {
+            self.trouble
+                .set(Some(catalogue::OUTBOX_UNREADABLE.to_owned()));
+            return;
+        };
+        let listed = store.list().await;
+        if self.disposed() {
+            return;
+        }
+        let Ok(entries) = listed else {
+            self.trouble
+                .set(Some(catalogue::OUTBOX_UNREADABLE.to_owned()));
+            return;
+        };
+        let now = self.clock.now();
+        for entry in entries {
+            if self.disposed() {
+                return;
+            }
+            if entry.scope != scope || !is_unsent(&entry.state) {
+                continue;
+            }
+            if self.in_flight.with_value(|f| f.contains(&entry.id)) {
+                continue;
+            }
+            if entry.is_too_old(now) {
+                let _ = store.update_state(&entry.id, OutboxState::NeedsCheck).await;
+                continue;
+            }
+            // Stop at the first write that gets no answer: the endpoint is down, and the later
+            // ones would only wait out their own timeouts.
+            if self.attempt(&store, entry).await == Delivery::Kept {
+                break;
+            }
+            // The session may have ended while sending (a 401).
+            if self.scope_untracked().as_ref() != Some(&scope) {
+                break;
+            }
+        }
+        self.refresh().await;
+    }
+
+    /// Sends a 要確認 entry again under a new key (staff checked the current state first).
+    pub async fn send_again(&self, id: &str) -> Result<Delivery, OutboxFailure> {
+        let store = self.open().await?;
+        let entry = store
+            .list()
+            .await?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| OutboxError::NotFound { id: id.to_owned() })?;
+        let delivery = self.send(entry.request).await?;
+        store.remove(id).await?;
+        self.refresh().await;
+        Ok(delivery)
+    }
+
+    /// Removes an entry staff have seen the outcome of, or chose to discard.
+    pub async fn remove(&self, id: &str) {
+        if let Ok(store) = self.open().await {
+            let _ = store.remove(id).await;
+        }
+        self.refresh().await;
+    }
+
+    /// One attempt: marks the entry 送信中, sends it under its key, and records what came back.
+    async fn attempt(&self, store: &OutboxStore, entry: OutboxEntry) -> Delivery {
+        self.in_flight
+            .try_update_value(|f| _ = f.insert(entry.id.clone()));
+        let delivery = self.attempt_once(store, &entry).await;
+        self.in_flight.try_update_value(|f| _ = f.remove(&entry.id));
+        delivery
+    }
+
+    async fn attempt_once(&self, store: &OutboxStore, entry: &OutboxEntry) -> Delivery {
+        if store
+            .update_state(&entry.id, OutboxState::Sending)
+            .await
+            .is_err()
+        {
+            // Another tab changed or removed it meanwhile; it is that tab's to finish.
+            return Delivery::Kept;
+        }
+        self.entries.try_update(|entries| {
+            if let Some(e) = entries.iter_mut().find(|e| e.id == entry.id) {
+                e.state = OutboxState::Sending;
+            }
+        });
+        if self.disposed() {
+            return Delivery::Kept;
+        }
+        let mut request = entry.request.clone();
+        request
+            .headers
+            .set(IDEMPOTENCY_KEY, entry.idempotency_key.clone());
+        request.headers.set(ORIGINAL_USER, entry.user.id.clone());
+        let answer = self
+            .api
+            .send_authed(move |token| {
+                let mut request = request;
+                request
+                    .headers
+                    .set("Authorization", format!("Bearer {token}"));
+                request
+            })
+            .await;
+        let (state, delivery) = match answer {
+            Ok(response) if is_answer(&response) => {
+                let outcome = outcome(&entry.request, &response);
+                (
+                    OutboxState::Done {
+                        outcome: outcome.clone(),
+                    },
+                    Delivery::Answered { response, outcome },
+                )
+            }
+            Ok(response) => (
+                OutboxState::Failed {
+                    reason: format!("HTTP {}", response.status),
+                },
+                Delivery::Kept,
+            ),
+            // The session ended (a 401 ends it inside `send_authed`): the write waits for the next
+            // signed-in user.
+            Err(ApiError::NotSignedIn) | Err(ApiError::Refused(_)) => {
+                (OutboxState::Pending, Delivery::Kept)
+            }
+            Err(e) => (
+                OutboxState::Failed {
+                    reason: e.message(),
+                },
+                Delivery::Kept,
+            ),
+        };
+        // A failure to record the state leaves the entry 送信中, which the next replay sends again
+        // under the same key: never lost, never applied twice.
+        let _ = store.update_state(&entry.id, state).await;
+        delivery
+    }
+}
+
+/// Whether a response is the endpoint's answer to the write (D4: any answer counts, a refusal
+/// included), rather than a sign that it never got there or failed on the way: a 5xx, or a 408/429
+/// asking to come back later.
+fn is_answer(response: &Response) -> bool {
+    !(response.status >= 500 || response.status == 408 || response.status == 429)
+}
+
+/// Whether a queued write is a single 照会番号 registration (`POST /reference-numbers`).
+fn is_registration(request: &Request) -> bool {
+    request
+        .path()
+        .strip_prefix(contract::PREFIX)
+        .is_some_and(|path| path == "/reference-numbers")
+}
+
+/// What an answered write did, in staff's words, for the outbox list and the screen that sent it.
+pub fn outcome(request: &Request, response: &Response) -> String {
+    if is_registration(request) {
+        return match registration_answer(response) {
+            Ok(RegistrationAnswer::Registered { .. }) => catalogue::REFERENCE_REGISTERED.to_owned(),
+            Ok(RegistrationAnswer::Refused { code, message }) => {
+                let detail: Vec<String> = [code, message].into_iter().flatten().collect();
+                format!("{}{}", catalogue::REFERENCE_REFUSED, detail.join(" "))
+            }
+            Err(e) => format!("{}{}", catalogue::REFERENCE_REFUSED, e.message()),
+        };
+    }
+    match response.status {
+        200..=299 => catalogue::OUTBOX_DONE.to_owned(),
+        _ => onshi_core::client::expect_no_content(response)
+            .map_err(ApiError::from)
+            .err()
+            .map_or_else(|| catalogue::OUTBOX_DONE.to_owned(), |e| e.message()),
+    }
+}
+
+/// Reads the answer to a 照会番号 registration.
+pub fn registration_answer(response: &Response) -> Result<RegistrationAnswer, ApiError> {
+    let message: wire::ReferenceResult = onshi_core::client::expect_xml(response, 200)?;
+    Ok(RegistrationAnswer::from_wire(&message))
+}
+
+/// What a queued write is, for the outbox list (its body is the official message it sends).
+pub fn describe(request: &Request) -> String {
+    if is_registration(request)
+        && let Ok(message) = wire::ReferenceRequest::decode(&request.body)
+        && let Some(registration) = &message.body.registration
+    {
+        let Registration {
+            reference_number,
+            card,
+        } = Registration::from_wire(registration, &mut Findings::default());
+        let card = [
+            card.insurer_number.as_ref().map(|n| n.to_string()),
+            Some(card.symbol_number_branch()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        return catalogue::outbox_registration(&reference_number.unwrap_or_default(), &card);
+    }
+    catalogue::OUTBOX_OTHER_WRITE.to_owned()
+}

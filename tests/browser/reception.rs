@@ -1,0 +1,438 @@
+//! 「マイナンバーカードで確認」, issue 5 item 4: the reception screen follows the feed from the newest
+//! event when it opens (today's earlier reader results listed, not announced), a new reader result
+//! appears at the top with its cue and opens as 資格情報確認 with the consents chosen, and the
+//! trainer's control (training only) plays a patient at a reader, wrong PINs included.
+
+use onshi::{
+    route::Route,
+    transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
+};
+use onshi_core::account::AccountKind;
+use serde_json::{Value, json};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::{
+    fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, problem, routed, stream},
+    support::{
+        Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at,
+        mount_with, path, set_input, store_session_of, text, until,
+    },
+};
+
+const ROW: &str = "[data-testid=reception-row]";
+const NEW: &str = "[data-testid=reception-new]";
+const SEND: &str = "form.trainer-form button[type=submit]";
+const WAITING: &str = "カードリーダーからの結果を待っています。";
+/// The trainer's list of people while it is being read again (after each visit).
+const PEOPLE_SETTLED: &str = "#trainer_person[aria-busy=false]";
+
+/// Signs in as 002 on the sign-in page, checks that the menu tile leads to the reception screen, and
+/// opens it by its address (routers of earlier tests in this page still listen for link clicks).
+async fn open_reception(database: &str) -> Mounted {
+    clear_session();
+    let (clock, _) = manual_clock();
+    let signing_in = mount_at("/login", database, clock.clone());
+    until("the sign-in form", || {
+        count(&signing_in.root, "#user_id") == 1
+    })
+    .await;
+    set_input(&signing_in.root, "#user_id", "002");
+    set_input(&signing_in.root, "#password", "Onshi*002*002");
+    click(&signing_in.root, "form.sign-in-form button[type=submit]");
+    until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
+    let tiles = signing_in
+        .root
+        .query_selector_all(".menu a.tile")
+        .expect("selector");
+    let tile = (0..tiles.length())
+        .filter_map(|i| tiles.item(i))
+        .map(|n| n.unchecked_into::<web_sys::Element>())
+        .find(|e| e.text_content().as_deref() == Some("マイナンバーカードで確認"))
+        .expect("the マイナンバーカードで確認 tile opens a screen");
+    assert_eq!(
+        tile.get_attribute("href").as_deref(),
+        Some(Route::Reception.path())
+    );
+    drop(signing_in);
+    mount_reception(database)
+}
+
+fn mount_reception(database: &str) -> Mounted {
+    let (clock, _) = manual_clock();
+    mount_at(Route::Reception.path(), database, clock)
+}
+
+/// Waits until the feed is open and the trainer's lists are read.
+async fn ready(app: &Mounted) {
+    until("the feed", || {
+        path() == "/my-number-card"
+            && text(&app.root, "[data-testid=reception-feed]").as_deref() == Some(WAITING)
+    })
+    .await;
+    until("the trainer's lists", || {
+        count(&app.root, "#trainer_person option") >= 12
+            && count(&app.root, "#trainer_reader option") == 2
+            && count(&app.root, PEOPLE_SETTLED) == 1
+    })
+    .await;
+}
+
+/// Chooses `value` in the `<select>` matching `selector`, as a person would.
+fn choose(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+    let select = root
+        .query_selector(selector)
+        .expect("selector")
+        .expect("the select exists");
+    js_sys::Reflect::set(&select, &"value".into(), &value.into()).expect("value");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("event");
+    select.dispatch_event(&change).expect("dispatch");
+}
+
+/// The texts of the cells of each row, newest first.
+fn rows(app: &Mounted) -> Vec<Vec<String>> {
+    let list = app.root.query_selector_all(ROW).expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|row| {
+            let cells = row
+                .unchecked_into::<web_sys::Element>()
+                .query_selector_all("td")
+                .expect("selector");
+            (0..cells.length())
+                .filter_map(|i| cells.item(i))
+                .map(|c| c.text_content().unwrap_or_default().trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// The value shown for each label of the consents block.
+fn consents(app: &Mounted) -> Vec<(String, String)> {
+    let list = app
+        .root
+        .query_selector_all("[data-testid=consents] .check-field")
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|node| {
+            let element: web_sys::Element = node.unchecked_into();
+            let part = |tag: &str| {
+                element
+                    .query_selector(tag)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.text_content())
+                    .unwrap_or_default()
+            };
+            (part("dt"), part("dd"))
+        })
+        .collect()
+}
+
+/// Clicks the button of `.check-buttons` labelled `label`.
+fn press(app: &Mounted, label: &str) {
+    let buttons = app
+        .root
+        .query_selector_all(".check-buttons button")
+        .expect("selector");
+    let button = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no button {label}"));
+    button.unchecked_into::<web_sys::HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+async fn a_visit_at_the_reader_appears_live_and_opens_as_the_qualification_check() {
+    let database = fresh_database("reception");
+    let app = open_reception(&database).await;
+    ready(&app).await;
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some("マイナンバーカードで確認")
+    );
+    assert_eq!(count(&app.root, ROW), 0);
+    assert!(
+        text(&app.root, "[data-testid=trainer] h2").is_some_and(|h| h.starts_with("トレーナー用")),
+        "the trainer's control says whose it is"
+    );
+
+    // 新橋 太郎 at 内科受付用 by face: 診療・薬剤・手術情報 and 限度額 yes, 特定健診等情報 no.
+    choose(&app.root, "#trainer_person", "shinbashi-taro");
+    choose(&app.root, "#trainer_reader", "reader-2");
+    click(&app.root, "input[name=trainer_method][value=face]");
+    click(&app.root, "input[name=trainer_medical][value=yes]");
+    click(&app.root, "input[name=trainer_checkups][value=no]");
+    click(&app.root, "input[name=trainer_limit][value=yes]");
+    click(&app.root, SEND);
+    until("the result in the list", || count(&app.root, ROW) == 1).await;
+    until("the announcement", || {
+        text(&app.root, "[data-testid=reception-announcement]").as_deref()
+            == Some("新しい確認結果が届きました：新橋　太郎　有効")
+    })
+    .await;
+    assert_eq!(
+        text(&app.root, "[data-testid=trainer-done]").as_deref(),
+        Some("確認が完了しました")
+    );
+    assert_eq!(count(&app.root, NEW), 1, "the new result is marked");
+    assert_eq!(count(&app.root, ".reception-row-new"), 1);
+    let shown = rows(&app);
+    assert_eq!(shown[0][0], "09:00:00新着");
+    assert_eq!(shown[0][1..4], ["内科受付用", "新橋　太郎", "有効"]);
+
+    // A second visit goes on top.
+    choose(&app.root, "#trainer_person", "shinbashi-hanako");
+    click(&app.root, SEND);
+    until("the second result", || count(&app.root, ROW) == 2).await;
+    until("its name", || rows(&app)[0][2] == "新橋　花子").await;
+    assert_eq!(rows(&app)[1][2], "新橋　太郎");
+    assert_eq!(count(&app.root, NEW), 2);
+
+    // 詳細 on 新橋 太郎: 資格情報確認 with the consents chosen at the reader.
+    click(&app.root, "[data-testid=reception-row]:nth-child(2) button");
+    until("the result", || {
+        count(&app.root, "[data-testid=result-banner]") == 1
+    })
+    .await;
+    assert_eq!(
+        text(&app.root, "[data-testid=result-banner]").as_deref(),
+        Some("この資格は有効です。")
+    );
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some("資格情報確認")
+    );
+    let expected = [
+        ("限度額適用認定証閲覧同意", "あり"),
+        ("特定疾病療養受療証閲覧同意", "あり"),
+        ("特定健診情報閲覧同意", "なし"),
+        ("薬剤情報閲覧同意", "あり"),
+        ("診療情報閲覧同意", "あり"),
+        ("手術情報閲覧同意", "あり"),
+    ]
+    .map(|(l, v)| (l.to_owned(), v.to_owned()));
+    assert_eq!(consents(&app), expected);
+    assert!(
+        text(&app.root, "[data-testid=reader-result]").is_some_and(|t| t.contains("内科受付用")),
+        "the reader is named"
+    );
+    // With consent, 情報表示 shows the 限度額 block's details rather than the no-consent note.
+    click(&app.root, "[data-testid=limit] button");
+    leptos::task::tick().await;
+    assert_ne!(
+        text(&app.root, "[data-testid=limit-details]").as_deref(),
+        Some("患者の同意がないため、限度額適用認定証の情報は表示できません。")
+    );
+
+    // 次の患者へ(マイナンバーカード): back to the waiting list; the opened result is no longer new.
+    press(&app, "次の患者へ(マイナンバーカード)");
+    until("the list again", || {
+        count(&app.root, "[data-testid=result-banner]") == 0
+            && text(&app.root, "[data-testid=screen-name]").as_deref()
+                == Some("マイナンバーカードで確認")
+    })
+    .await;
+    assert_eq!(count(&app.root, NEW), 1);
+    assert_eq!(rows(&app)[1][0], "09:00:00");
+    // Nothing may still be on its way when the screen goes (the app's contexts go with it here).
+    until("the trainer's list read again", || {
+        count(&app.root, PEOPLE_SETTLED) == 1
+    })
+    .await;
+
+    // Away and back: today's results are read again from the history, without the cue.
+    drop(app);
+    let again = mount_reception(&database);
+    ready(&again).await;
+    until("today's results", || count(&again.root, ROW) == 2).await;
+    assert_eq!(rows(&again)[0][2], "新橋　花子");
+    assert_eq!(rows(&again)[1][2], "新橋　太郎");
+    assert_eq!(count(&again.root, NEW), 0, "old results are not news");
+    assert_eq!(
+        text(&again.root, "[data-testid=reception-announcement]").as_deref(),
+        Some("")
+    );
+    drop(again);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pins_are_told_with_the_tries_left_and_then_the_lock() {
+    let database = fresh_database("reception-pin");
+    let app = open_reception(&database).await;
+    ready(&app).await;
+    click(&app.root, "input[name=trainer_method][value=pin]");
+    until("the PIN field", || count(&app.root, "#trainer_pin") == 1).await;
+
+    // A PIN that is not 4 digits: the endpoint's message at the field.
+    set_input(&app.root, "#trainer_pin", "12");
+    click(&app.root, SEND);
+    until("the field's message", || {
+        text(&app.root, "#trainer_pin-message").as_deref()
+            == Some("暗証番号は4桁の数字で入力してください。")
+    })
+    .await;
+
+    set_input(&app.root, "#trainer_pin", "0000");
+    for left in [2, 1] {
+        click(&app.root, SEND);
+        let expected =
+            format!("暗証番号が正しくありません。あと{left}回間違えると暗証番号がロックされます。");
+        until("the wrong PIN's message", || {
+            text(&app.root, "[data-testid=trainer-error]").as_deref() == Some(expected.as_str())
+        })
+        .await;
+        assert_eq!(text(&app.root, "#trainer_pin-message").as_deref(), Some(""));
+    }
+    click(&app.root, SEND);
+    until("the lock", || {
+        text(&app.root, "[data-testid=trainer-error]").as_deref()
+            == Some("暗証番号がロックされています。目視確認モードで本人確認を行ってください。")
+    })
+    .await;
+    // The trainer's list now says so, and the right PIN no longer helps.
+    until("the lock in the list", || {
+        text(&app.root, "#trainer_person option:first-child")
+            .is_some_and(|t| t.ends_with("（暗証番号ロック中）"))
+    })
+    .await;
+    set_input(&app.root, "#trainer_pin", "1234");
+    click(&app.root, SEND);
+    until("still locked", || {
+        text(&app.root, "[data-testid=trainer-done]").as_deref() == Some("")
+            && text(&app.root, "[data-testid=trainer-error]").as_deref()
+                == Some("暗証番号がロックされています。目視確認モードで本人確認を行ってください。")
+    })
+    .await;
+    assert_eq!(count(&app.root, ROW), 0, "no wrong PIN made a result");
+
+    // Another patient with the right PIN gets through.
+    choose(&app.root, "#trainer_person", "shinbashi-hanako");
+    click(&app.root, SEND);
+    until("the result", || count(&app.root, ROW) == 1).await;
+    assert_eq!(
+        text(&app.root, "[data-testid=trainer-done]").as_deref(),
+        Some("確認が完了しました")
+    );
+    // Nothing may still be on its way when the screen goes (the app's contexts go with it here).
+    until("the announcement and the trainer's list", || {
+        count(&app.root, PEOPLE_SETTLED) == 1
+            && text(&app.root, "[data-testid=reception-announcement]").as_deref()
+                == Some("新しい確認結果が届きました：新橋　花子　無効")
+    })
+    .await;
+    drop(app);
+    clear_session();
+}
+
+/// One frame of an event stream.
+fn sse(id: u64, data: &Value) -> Value {
+    Value::from(format!(
+        "id: {id}\nevent: qualification\ndata: {}\n\n",
+        json!({"id": id, "at": "2026-11-22T09:05:06.000+09:00", "kind": "qualification", "data": data})
+    ))
+}
+
+#[wasm_bindgen_test]
+async fn a_real_endpoint_is_followed_from_its_newest_event_and_offers_no_trainer() {
+    let base = "http://127.0.0.1:9";
+    let reader = json!({
+        "id": "r1", "device_name": "Identiv CLOUD 3701 F Contactless Reader 0", "label": "外科受付用",
+        "mode": "unattended", "modes": [{"mode": "unattended", "label": "無人運転"}],
+        "etag": "\"1\"", "pending_visual_check": null,
+    });
+    let earlier = json!({
+        "id": 6, "confirmed_at": "2026-11-22T08:30:01.005+09:00", "login_id": "002",
+        "reference_number": null, "classification": {"code": "1", "label": "マイナンバーカード"},
+        "validity": {"code": "2", "label": "無効"}, "insurer_number": "06139000", "symbol": "9000",
+        "number": "10001", "branch": "02", "name": "新橋　花子", "kana": "ｼﾝﾊﾞｼ ﾊﾅｺ",
+        "sex": {"code": "2", "label": "女"}, "birthdate": "1955-01-18", "reader_id": "r1",
+    });
+    let fake = FakeFetch::install(vec![
+        capabilities("1.0.0", &ALL_GROUPS, false),
+        routed(
+            "/events?after=0&limit=1",
+            json(200, &json!({"events": [], "last_id": 7})),
+        ),
+        routed(
+            "/events?after=7",
+            stream(
+                vec![
+                    // A result of the マイナンバーカード, and one of an insurance card (not shown here).
+                    sse(
+                        8,
+                        &json!({"history_id": 8, "classification": "1", "validity": "1", "reader_id": "r1"}),
+                    ),
+                    sse(
+                        9,
+                        &json!({"history_id": 9, "classification": "2", "validity": "1", "reader_id": null}),
+                    ),
+                ],
+                "hang",
+            ),
+        ),
+        routed("/readers", json(200, &json!({"readers": [reader]}))),
+        routed(
+            "/qualifications?",
+            json(
+                200,
+                &json!({"total": 1, "page": 1, "per_page": 100, "items": [earlier]}),
+            ),
+        ),
+        routed(
+            "/qualifications/8",
+            problem(404, "not_found", "指定された情報が見つかりません。"),
+        ),
+    ]);
+    store_session_of(base, AccountKind::General, NINE_AM);
+    let (clock, _) = manual_clock();
+    let endpoint = Endpoint::Http(Rc::new(HttpTransport::new(
+        EndpointUrl::parse(base).expect("url"),
+        HttpOptions::default(),
+    )));
+    let app = mount_with(Route::Reception.path(), endpoint, clock);
+    until("both results", || count(&app.root, ROW) == 2).await;
+    until("the announcement", || {
+        text(&app.root, "[data-testid=reception-announcement]").is_some_and(|t| t.ends_with("有効"))
+    })
+    .await;
+    let shown = rows(&app);
+    assert_eq!(
+        shown[0][..4],
+        ["09:05:06新着", "外科受付用", "（氏名なし）", "有効"]
+    );
+    assert_eq!(
+        shown[1][..4],
+        ["08:30:01", "外科受付用", "新橋　花子", "無効"]
+    );
+    assert_eq!(count(&app.root, NEW), 1);
+    assert_eq!(count(&app.root, "[data-testid=trainer]"), 0);
+
+    let calls = fake.calls();
+    let urls: Vec<&str> = calls.iter().map(|c| c.url.as_str()).collect();
+    let history = calls
+        .iter()
+        .find(|c| c.url.contains("/qualifications?"))
+        .expect("today's results were read");
+    assert!(
+        history.url.contains("kind=my_number_card"),
+        "{}",
+        history.url
+    );
+    let feed = calls
+        .iter()
+        .find(|c| c.url.contains("/events?after=7"))
+        .unwrap_or_else(|| panic!("the feed starts at the newest event: {urls:?}"));
+    assert_eq!(feed.header("accept"), Some("text/event-stream"));
+    assert!(
+        !urls.iter().any(|u| u.ends_with("/events?after=0")),
+        "the backlog is never read whole: {urls:?}"
+    );
+    drop(app);
+    clear_session();
+}
