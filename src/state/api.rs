@@ -179,25 +179,26 @@ impl Api {
     /// read from the session cache.
     pub async fn history_detail(&self, id: u64) -> Result<HistoryEntry, ApiError> {
         let key = format!("history-detail/{id}");
-        let message = match self.cache.get_bytes(&key).await {
-            Some(message) => message,
+        let (message, decoded) = match self.cache.get_bytes(&key).await {
+            Some(message) => {
+                let decoded = wire::QualificationResult::decode(&message).map_err(|e| {
+                    ApiError::Unexpected(client::ClientError::Decode {
+                        status: 200,
+                        message: e.to_string(),
+                    })
+                })?;
+                (message, decoded)
+            }
             None => {
                 let response = self
                     .send_authed(|token| client::history_detail(token, id))
                     .await?;
-                // Read it before keeping it: only a message the app understands is cached.
-                let _: wire::QualificationResult = client::expect_xml(&response, 200)?;
+                // Only a message the app understands is kept.
+                let decoded: wire::QualificationResult = client::expect_xml(&response, 200)?;
                 self.cache.put_bytes(&key, &response.body).await;
-                response.body
+                (response.body, decoded)
             }
         };
-        let decoded: wire::QualificationResult = wire::QualificationResult::decode(&message)
-            .map_err(|e| {
-                ApiError::Unexpected(client::ClientError::Decode {
-                    status: 200,
-                    message: e.to_string(),
-                })
-            })?;
         let (result, findings) = QualificationResult::from_wire(&decoded);
         Ok(HistoryEntry {
             id,

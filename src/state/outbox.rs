@@ -167,13 +167,7 @@ impl Outbox {
     }
 
     fn scope_untracked(&self) -> Option<OutboxScope> {
-        let endpoint = self.endpoint.with(Endpoint::id);
-        self.session.peek(|s| {
-            s.map(|s| OutboxScope {
-                endpoint,
-                institution: s.institution.code.clone(),
-            })
-        })
+        untrack(|| self.scope())
     }
 
     /// Whether the app that owns this handle is gone (an unmounted test app): work still in flight
@@ -189,10 +183,19 @@ impl Outbox {
 
     /// Reads the entries again (after a change by this tab or another).
     pub async fn refresh(&self) {
-        let listed = match self.open().await {
-            Ok(store) => store.list().await,
-            Err(e) => Err(e),
-        };
+        match self.open().await {
+            Ok(store) => self.refresh_from(&store).await,
+            Err(_) => {
+                let _ = self
+                    .trouble
+                    .try_set(Some(catalogue::OUTBOX_UNREADABLE.to_owned()));
+            }
+        }
+    }
+
+    /// [`Outbox::refresh`] through a store already open.
+    async fn refresh_from(&self, store: &OutboxStore) {
+        let listed = store.list().await;
         if self.disposed() {
             return;
         }
@@ -237,7 +240,7 @@ impl Outbox {
             // answer stay listed until staff mark them seen.
             let _ = store.remove(&id).await;
         }
-        self.refresh().await;
+        self.refresh_from(&store).await;
         Ok(delivery)
     }
 
@@ -271,7 +274,8 @@ impl Outbox {
             return;
         };
         let now = self.clock.now();
-        for entry in entries {
+        let mut changed = false;
+        for entry in entries.clone() {
             if self.disposed() {
                 return;
             }
@@ -281,6 +285,7 @@ impl Outbox {
             if self.in_flight.with_value(|f| f.contains(&entry.id)) {
                 continue;
             }
+            changed = true;
             if entry.is_too_old(now) {
                 let _ = store.update_state(&entry.id, OutboxState::NeedsCheck).await;
                 continue;
@@ -295,7 +300,14 @@ impl Outbox {
                 break;
             }
         }
-        self.refresh().await;
+        // Read the entries again only if this replay changed any; otherwise the list just read is
+        // current (the replay runs every half minute, mostly with nothing to send).
+        if changed {
+            self.refresh_from(&store).await;
+        } else if !self.disposed() {
+            self.entries.set(entries);
+            self.trouble.set(None);
+        }
     }
 
     /// Sends a 要確認 entry again under a new key (staff checked the current state first).
