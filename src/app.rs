@@ -8,8 +8,8 @@ use leptos_router::{
 
 use crate::{
     pages::{
-        HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, ReceptionPage, SettingsPage,
-        SignInPage, StartPage,
+        HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, PasscodePage, ReadersPage,
+        ReceptionPage, SettingsPage, SignInPage, StartPage,
     },
     platform::clock::Clock,
     state::{EndpointChoice, provide_app_state},
@@ -41,6 +41,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <RouteView path=path!("/my-number-card") view=ReceptionPage />
                 <RouteView path=path!("/history") view=HistoryPage />
                 <RouteView path=path!("/outbox") view=OutboxPage />
+                <RouteView path=path!("/card-readers") view=ReadersPage />
+                <RouteView path=path!("/visual-check-passcode") view=PasscodePage />
             </Routes>
         </Router>
     }

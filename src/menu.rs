@@ -109,7 +109,7 @@ fn catalogue_groups() -> Vec<Group> {
                     Route::Inquiry,
                 ),
                 opens(catalogue::TILE_HISTORY, History, Route::History),
-                tile(catalogue::TILE_READER, ReaderModes),
+                opens(catalogue::TILE_READER, ReaderModes, Route::Readers),
             ],
         },
         Group {
@@ -149,7 +149,11 @@ fn catalogue_groups() -> Vec<Group> {
         },
         Group {
             heading: Some(catalogue::TILE_PASSCODE),
-            tiles: vec![tile(catalogue::TILE_PASSCODE, OwnPasscode)],
+            tiles: vec![opens(
+                catalogue::TILE_PASSCODE,
+                OwnPasscode,
+                Route::Passcode,
+            )],
         },
         Group {
             heading: Some(catalogue::TILE_DISASTER),

@@ -20,10 +20,14 @@ pub enum Route {
     History,
     /// 未送信の登録: the outbox's entries and their states (decisions.md D4).
     Outbox,
+    /// 顔認証付きカードリーダー操作 (S7).
+    Readers,
+    /// 目視確認用パスコード発行 (S8).
+    Passcode,
 }
 
 impl Route {
-    pub const ALL: [Route; 8] = [
+    pub const ALL: [Route; 10] = [
         Route::Start,
         Route::SignIn,
         Route::Menu,
@@ -32,6 +36,8 @@ impl Route {
         Route::Reception,
         Route::History,
         Route::Outbox,
+        Route::Readers,
+        Route::Passcode,
     ];
 
     pub fn path(self) -> &'static str {
@@ -44,6 +50,8 @@ impl Route {
             Route::Reception => "/my-number-card",
             Route::History => "/history",
             Route::Outbox => "/outbox",
+            Route::Readers => "/card-readers",
+            Route::Passcode => "/visual-check-passcode",
         }
     }
 }

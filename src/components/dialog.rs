@@ -33,6 +33,9 @@ pub fn Dialog(
     /// A hook for tests and page objects, e.g. `logout-confirm`.
     #[prop(into)]
     test_id: String,
+    /// Content shown above the message, e.g. a code staff must note down.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let confirm_button = NodeRef::<html::Button>::new();
     // Moving focus into the dialog is a DOM side effect, which is what effects are for.
@@ -41,8 +44,11 @@ pub fn Dialog(
             let _ = button.focus();
         }
     });
+    // While the choice is being carried out, cancelling could no longer undo it, so it waits too.
     let cancel = move || {
-        if let Some(on_cancel) = on_cancel {
+        if let Some(on_cancel) = on_cancel
+            && !busy.get_untracked()
+        {
             on_cancel.run(());
         }
     };
@@ -62,6 +68,7 @@ pub fn Dialog(
                 }
             >
                 <h2 id="dialog-title" class="dialog-title">{title}</h2>
+                {children.map(|children| children())}
                 <p id="dialog-message" class="dialog-message">{move || message.get()}</p>
                 <div class="dialog-buttons">
                     <button
@@ -89,7 +96,12 @@ pub fn Dialog(
                     {cancel_label
                         .map(|label| {
                             view! {
-                                <button type="button" class="button" on:click=move |_| cancel()>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| cancel()
+                                >
                                     {label}
                                 </button>
                             }

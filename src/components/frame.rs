@@ -1,16 +1,26 @@
 //! The frame every screen shares (S1, S2; seeds 000 and 001): the system title and screen name, the
 //! institution, the signed-in account and its kind, 「ログアウト」, and メニュー / 戻る at the bottom.
 //! Training mode adds its permanent 「研修モード」 banner.
+//!
+//! Where the endpoint has face readers, the frame shows each reader's mode at all times, and after a
+//! visual check it asks staff to switch the reader back to 無人運転 (seed 000 ⑪), with the guides'
+//! モード切替 dialogs; readers left in 目視確認 are a known pain (research/peers.md §2). With the
+//! training group, it also offers the reader panel that plays the patient's side (S9).
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::{A, Redirect};
 use onshi_core::catalogue;
 
 use crate::{
-    components::{Dialog, idle::IdleGuard},
+    components::{Dialog, ModeSwitch, ReaderPanel, SwitchRequest, idle::IdleGuard},
     route::Route,
-    state::{use_api, use_capabilities, use_outbox, use_session},
+    state::{
+        FeatureGroup,
+        readers::{ReadersWatch, mode_label, readers_shown},
+        use_api, use_capabilities, use_outbox, use_readers, use_session,
+    },
 };
+use onshi_core::store::ReaderMode;
 
 /// How often kept writes are sent again while someone is signed in (D4). The first try is at once.
 const REPLAY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
@@ -29,16 +39,20 @@ pub fn Frame(
 ) -> impl IntoView {
     let session = use_session();
     let signed_in = move || session.with(|s| s.is_some());
+    let readers_shown = readers_shown();
     view! {
         <Show when=signed_in fallback=|| view! { <Redirect path=Route::SignIn.path() /> }>
-            <TrainingBanner />
+            <TrainingBanner panel_toggle=true />
             <div class="frame">
                 <Header screen=screen />
+                <ReaderStrip />
                 <main class="frame-main">{children()}</main>
                 {move || footer.get().then(Footer)}
             </div>
+            <TrainerPanel />
             <IdleGuard />
             <OutboxReplay />
+            {move || readers_shown.get().then(|| view! { <ReadersWatch /> })}
         </Show>
     }
 }
@@ -61,9 +75,10 @@ pub fn PublicFrame(screen: &'static str, children: Children) -> impl IntoView {
 }
 
 /// 「研修モード」, on every page while the app works on training data: in training mode, and with an
-/// endpoint that says it runs on training data.
+/// endpoint that says it runs on training data. On signed-in screens it carries the button that
+/// shows training's reader panel, so the button stays in view however far the screen scrolls.
 #[component]
-fn TrainingBanner() -> impl IntoView {
+fn TrainingBanner(#[prop(optional)] panel_toggle: bool) -> impl IntoView {
     let capabilities = use_capabilities();
     move || {
         capabilities.training().then(|| {
@@ -71,6 +86,7 @@ fn TrainingBanner() -> impl IntoView {
                 <div class="training-banner" role="note" data-testid="training-banner">
                     <strong class="training-banner-label">{catalogue::TRAINING_BANNER}</strong>
                     <span>{catalogue::TRAINING_BANNER_NOTE}</span>
+                    {panel_toggle.then(|| view! { <PanelToggle /> })}
                 </div>
             }
         })
@@ -157,6 +173,110 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
                 on_cancel=UnsyncCallback::new(move |_| confirming.set(false))
                 test_id="logout-confirm"
             />
+        </Show>
+    }
+}
+
+/// Each reader's mode, always in view, and the prompt to switch a reader back to 無人運転 once its
+/// visual check is done.
+#[component]
+fn ReaderStrip() -> impl IntoView {
+    let readers = use_readers();
+    let switching = RwSignal::new(None::<SwitchRequest>);
+    let list = readers.list();
+    let shown = readers_shown();
+    let modes = move || {
+        list.get()
+            .into_iter()
+            .map(|r| {
+                let visual = r.mode == ReaderMode::Visual;
+                let mode = mode_label(&r, r.mode);
+                view! {
+                    <li class="frame-reader" class:frame-reader-visual=visual data-reader=r.id.clone()>
+                        <span class="frame-reader-label">{r.label.clone()}</span>
+                        <span class="frame-reader-mode">{mode}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let prompts = move || {
+        list.get()
+            .into_iter()
+            .filter(|r| r.completed_visual_check.is_some())
+            .map(|r| {
+                let message = catalogue::reader_return_prompt(&r.label);
+                let wanted = SwitchRequest {
+                    reader: r,
+                    mode: ReaderMode::Unattended,
+                };
+                view! {
+                    <p class="frame-reader-prompt" role="alert" data-testid="reader-return-prompt">
+                        <span>{message}</span>
+                        <button
+                            type="button"
+                            class="button button-primary"
+                            on:click=move |_| switching.set(Some(wanted.clone()))
+                        >
+                            {catalogue::READER_RETURN}
+                        </button>
+                    </p>
+                }
+            })
+            .collect_view()
+    };
+    // A memo, so that reading the list again does not rebuild the strip (or a dialog it opened).
+    let visible = Memo::new(move |_| shown.get() && readers.is_read());
+    view! {
+        <Show when=move || visible.get()>
+            <div class="frame-readers" data-testid="frame-readers">
+                <span class="frame-readers-heading">{catalogue::FRAME_READERS}</span>
+                <ul class="frame-reader-list">{modes}</ul>
+            </div>
+            {prompts}
+        </Show>
+        <ModeSwitch request=switching />
+    }
+}
+
+/// Whether training's reader panel is offered: with the training group, to an account that sees the
+/// readers.
+fn panel_offered() -> Memo<bool> {
+    let capabilities = use_capabilities();
+    let shown = readers_shown();
+    Memo::new(move |_| capabilities.offers(FeatureGroup::Training) == Some(true) && shown.get())
+}
+
+/// The banner's button that shows and hides training's reader panel.
+#[component]
+fn PanelToggle() -> impl IntoView {
+    let open = use_readers().panel_open();
+    let offered = panel_offered();
+    move || {
+        offered.get().then(|| {
+            view! {
+                <button
+                    type="button"
+                    class="button button-small training-banner-toggle"
+                    aria-expanded=move || open.get().to_string()
+                    data-testid="reader-panel-toggle"
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    {move || if open.get() { catalogue::PANEL_CLOSE } else { catalogue::PANEL_OPEN }}
+                </button>
+            }
+        })
+    }
+}
+
+/// Training's reader panel (S9), shown beside the screen while the trainer keeps it open.
+#[component]
+fn TrainerPanel() -> impl IntoView {
+    let open = use_readers().panel_open();
+    let offered = panel_offered();
+    view! {
+        <Show when=move || offered.get() && open.get()>
+            <ReaderPanel />
         </Show>
     }
 }

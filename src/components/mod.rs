@@ -5,8 +5,12 @@ pub mod endpoint_bar;
 pub mod field;
 pub mod frame;
 pub mod idle;
+pub mod mode_switch;
+pub mod reader_panel;
 
 pub use dialog::Dialog;
 pub use endpoint_bar::EndpointBar;
 pub use field::TextField;
 pub use frame::{Frame, PublicFrame};
+pub use mode_switch::{ModeSwitch, SwitchRequest};
+pub use reader_panel::ReaderPanel;

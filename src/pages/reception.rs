@@ -8,9 +8,9 @@
 //! and announced to screen readers. Choosing a result shows it as 資格情報確認 (S6) with the same
 //! buttons, after the reader, the time and the patient's viewing consents.
 //!
-//! In training (the endpoint offers the training group), the trainer's control below the list plays a
-//! patient at a reader, so the guides' Case1 can be rehearsed. It is labelled as the trainer's, not
-//! part of the real reception screen.
+//! The readers are named from the shared list of readers (`use_readers()`). In training, the
+//! patient's side of Case1 is played on the frame's reader panel (S9); its results arrive here
+//! through the feed like any reader's.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
@@ -18,17 +18,17 @@ use onshi_core::{
     catalogue,
     client::HistorySearch,
     codes::{CodeTable, QualificationValidity, ReferenceClassification},
-    contract::groups::{Event, HistoryItem, Reader, ReaderVisit, TrainingPerson},
-    store::{ConsentChoices, EventKind, VisitMethod},
+    contract::groups::{Event, HistoryItem},
+    store::EventKind,
     time::Timestamp,
 };
 use serde::Deserialize;
 
 use crate::{
-    components::{Frame, TextField},
+    components::Frame,
     pages::qualification_check::{QualificationCheck, consent_rows},
     route::Route,
-    state::{HistoryEntry, use_api, use_capabilities, use_events},
+    state::{HistoryEntry, use_api, use_events, use_readers},
     transport::{FeedEnd, FeedItem, Subscription},
 };
 
@@ -159,10 +159,9 @@ struct Opened {
 pub fn ReceptionPage() -> impl IntoView {
     let api = use_api();
     let events = use_events();
-    let capabilities = use_capabilities();
     let navigate = use_navigate();
     let rows = RwSignal::new(Vec::<Row>::new());
-    let readers = RwSignal::new(Vec::<Reader>::new());
+    let readers = use_readers().list();
     let feed = RwSignal::new(FeedState::Connecting);
     let announcement = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -203,11 +202,6 @@ pub fn ReceptionPage() -> impl IntoView {
         FeedItem::Ended(_) => feed.set(FeedState::Stopped(catalogue::RECEPTION_ENDED.to_owned())),
     };
 
-    spawn_local(async move {
-        if let Ok(list) = api.readers().await {
-            readers.set(list.readers);
-        }
-    });
     spawn_local(async move {
         // The newest id first: whatever happens after it comes through the feed, even while today's
         // list is being read.
@@ -348,7 +342,6 @@ pub fn ReceptionPage() -> impl IntoView {
                     </tbody>
                 </table>
                 {move || rows.with(Vec::is_empty).then(|| view! { <p class="reception-empty">{catalogue::RECEPTION_EMPTY}</p> })}
-                {move || capabilities.training().then(|| view! { <TrainerControl readers=readers /> })}
             </section>
         }
     };
@@ -390,8 +383,7 @@ pub fn ReceptionPage() -> impl IntoView {
                 <A href=Route::Inquiry.path() attr:class="tab">{catalogue::TAB_INSURANCE_CARD}</A>
             </nav>
             {result}
-            // The list stays mounted under a shown result, so the trainer's choices and the cues
-            // outlive a look at one result.
+            // The list stays mounted under a shown result, so the cues outlive a look at one result.
             <div hidden=move || opened.with(Option::is_some)>{list()}</div>
         </Frame>
     }
@@ -437,221 +429,5 @@ fn ReaderResult(row: Row, reader: String, entry: HistoryEntry) -> impl IntoView 
                 </dl>
             })}
         </section>
-    }
-}
-
-/// The trainer's control: a patient at a reader, played through the training group
-/// (`POST /training/reader-visits`). Its result reaches the list through the feed, like a real one.
-#[component]
-fn TrainerControl(readers: RwSignal<Vec<Reader>>) -> impl IntoView {
-    let api = use_api();
-    let people = RwSignal::new(Vec::<TrainingPerson>::new());
-    let person = RwSignal::new(String::new());
-    let reader = RwSignal::new(String::new());
-    let method = RwSignal::new(VisitMethod::Face);
-    let pin = RwSignal::new(String::new());
-    let medical = RwSignal::new(false);
-    let checkups = RwSignal::new(false);
-    let limit = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let people_loading = RwSignal::new(true);
-    let done = RwSignal::new(None::<String>);
-    let refusal = RwSignal::new(None::<String>);
-    let pin_error = RwSignal::new(None::<String>);
-
-    // The people's PIN locks change with each visit, so the list is read again after one.
-    let load_people = move || {
-        people_loading.set(true);
-        spawn_local(async move {
-            let answer = api.training_people().await;
-            people_loading.set(false);
-            match answer {
-                Ok(list) => people.set(list.items),
-                Err(e) => refusal.set(Some(e.message())),
-            }
-        });
-    };
-    load_people();
-    // The first person and reader are chosen until the trainer picks others (derived, not synced).
-    let chosen_person = Signal::derive(move || {
-        let picked = person.get();
-        people.with(|list| {
-            list.iter()
-                .find(|p| p.id == picked)
-                .or_else(|| list.first())
-                .map(|p| p.id.clone())
-                .unwrap_or_default()
-        })
-    });
-    let chosen_reader = Signal::derive(move || {
-        let picked = reader.get();
-        readers.with(|list| {
-            list.iter()
-                .find(|r| r.id == picked)
-                .or_else(|| list.first())
-                .map(|r| r.id.clone())
-                .unwrap_or_default()
-        })
-    });
-
-    let send = move || {
-        if pending.get_untracked() {
-            return;
-        }
-        done.set(None);
-        refusal.set(None);
-        pin_error.set(None);
-        let method = method.get_untracked();
-        let visit = ReaderVisit {
-            reader_id: chosen_reader.get_untracked(),
-            person_id: chosen_person.get_untracked(),
-            method: Some(method),
-            pin: (method == VisitMethod::Pin).then(|| pin.get_untracked()),
-            consents: ConsentChoices {
-                medical: medical.get_untracked(),
-                checkups: checkups.get_untracked(),
-                limit: limit.get_untracked(),
-            },
-        };
-        pending.set(true);
-        spawn_local(async move {
-            let outcome = api.reader_visit(&visit).await;
-            pending.set(false);
-            match outcome {
-                Ok(_) => done.set(Some(catalogue::TRAINER_DONE.to_owned())),
-                Err(e) => {
-                    let at_pin = e
-                        .field_errors()
-                        .iter()
-                        .find(|f| f.field == "pin")
-                        .map(|f| f.message.clone());
-                    match at_pin {
-                        Some(message) => pin_error.set(Some(message)),
-                        None => refusal.set(Some(e.message())),
-                    }
-                }
-            }
-            load_people();
-        });
-    };
-
-    view! {
-        <section class="trainer" aria-labelledby="trainer-heading" data-testid="trainer">
-            <h2 id="trainer-heading" class="trainer-heading">{catalogue::TRAINER_HEADING}</h2>
-            <p class="trainer-note">{catalogue::TRAINER_NOTE}</p>
-            <form
-                class="trainer-form"
-                novalidate
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    send();
-                }
-            >
-                <div class="trainer-row">
-                    <label class="field">
-                        <span class="field-label">{catalogue::TRAINER_PERSON}</span>
-                        <select
-                            id="trainer_person"
-                            class="field-input"
-                            aria-busy=move || people_loading.get().to_string()
-                            on:change=move |ev| person.set(event_target_value(&ev))
-                        >
-                            {move || people.get().into_iter().map(|p| {
-                                let id = p.id.clone();
-                                let label = format!(
-                                    "{}（{}）{}",
-                                    p.name,
-                                    p.note,
-                                    if p.pin_locked { catalogue::TRAINER_PIN_LOCKED } else { "" },
-                                );
-                                view! {
-                                    <option value=p.id prop:selected=move || chosen_person.with(|c| *c == id)>{label}</option>
-                                }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <label class="field">
-                        <span class="field-label">{catalogue::TRAINER_READER}</span>
-                        <select
-                            id="trainer_reader"
-                            class="field-input"
-                            on:change=move |ev| reader.set(event_target_value(&ev))
-                        >
-                            {move || readers.get().into_iter().map(|r| {
-                                let id = r.id.clone();
-                                let mode = r.modes.iter().find(|m| m.mode == r.mode).map(|m| m.label.clone()).unwrap_or_default();
-                                view! {
-                                    <option value=r.id prop:selected=move || chosen_reader.with(|c| *c == id)>
-                                        {format!("{}（{}）", r.label, mode)}
-                                    </option>
-                                }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                </div>
-                <fieldset class="choices choices-inline">
-                    <legend>{catalogue::TRAINER_METHOD}</legend>
-                    {[(VisitMethod::Face, "face", catalogue::TRAINER_FACE), (VisitMethod::Pin, "pin", catalogue::TRAINER_PIN)]
-                        .into_iter()
-                        .map(|(option, value, label)| view! {
-                            <label class="choice-inline">
-                                <input
-                                    type="radio"
-                                    name="trainer_method"
-                                    value=value
-                                    prop:checked=move || method.get() == option
-                                    on:change=move |_| method.set(option)
-                                />
-                                {label}
-                            </label>
-                        })
-                        .collect_view()}
-                </fieldset>
-                {move || (method.get() == VisitMethod::Pin).then(|| view! {
-                    <div class="trainer-pin">
-                        <TextField id="trainer_pin" label=catalogue::TRAINER_PIN_FIELD value=pin error=pin_error input_type="password" />
-                    </div>
-                })}
-                <YesNo name="trainer_medical" question=catalogue::TRAINER_ASK_MEDICAL yes=catalogue::TRAINER_AGREE no=catalogue::TRAINER_DISAGREE value=medical />
-                <YesNo name="trainer_checkups" question=catalogue::TRAINER_ASK_CHECKUPS yes=catalogue::TRAINER_AGREE no=catalogue::TRAINER_DISAGREE value=checkups />
-                <YesNo name="trainer_limit" question=catalogue::TRAINER_ASK_LIMIT yes=catalogue::TRAINER_PROVIDE no=catalogue::TRAINER_NOT_PROVIDE value=limit />
-                <p class="form-error" role="alert" data-testid="trainer-error">{move || refusal.get()}</p>
-                <p class="form-done" role="status" data-testid="trainer-done">{move || done.get()}</p>
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    {move || if pending.get() { catalogue::PROCESSING } else { catalogue::TRAINER_SEND }}
-                </button>
-            </form>
-        </section>
-    }
-}
-
-/// One of the reader's consent questions, answered with its two buttons (seed 002).
-#[component]
-fn YesNo(
-    name: &'static str,
-    question: &'static str,
-    yes: &'static str,
-    no: &'static str,
-    value: RwSignal<bool>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="choices choices-inline">
-            <legend>{question}</legend>
-            {[(true, "yes", yes), (false, "no", no)]
-                .into_iter()
-                .map(|(answer, code, label)| view! {
-                    <label class="choice-inline">
-                        <input
-                            type="radio"
-                            name=name
-                            value=code
-                            prop:checked=move || value.get() == answer
-                            on:change=move |_| value.set(answer)
-                        />
-                        {label}
-                    </label>
-                })
-                .collect_view()}
-        </fieldset>
     }
 }

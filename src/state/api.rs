@@ -11,10 +11,14 @@ use onshi_core::{
     client::{self, HistorySearch},
     contract::{
         Request, Response,
-        groups::{EventsPage, HistoryPage, ReaderList, ReaderVisit, TrainingPeople, VisitResult},
+        groups::{
+            EventsPage, HistoryPage, IssuedPasscode, PinCheck, Reader, ReaderList, ReaderVisit,
+            StaffMode, TrainingPeople, VisitResult, VisualCheck,
+        },
         session::SignedIn,
     },
     domain::{Findings, Inquiry, QualificationResult, hand_over::HandOverItem},
+    store::ReaderMode,
     wire::{self, Encoding},
 };
 
@@ -219,6 +223,71 @@ impl Api {
     /// The face readers and their modes.
     pub async fn readers(&self) -> Result<ReaderList, ApiError> {
         let response = self.send_authed(client::readers).await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// Switches a reader's mode, from the state the screen last saw (`etag`, decisions.md D7).
+    pub async fn set_reader_mode(
+        &self,
+        reader: &str,
+        etag: &str,
+        mode: ReaderMode,
+    ) -> Result<Reader, ApiError> {
+        let response = self
+            .send_authed(|token| client::set_mode(token, reader, etag, mode.as_str()))
+            .await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// 目視確認実行: opens a visual check on a reader in 目視確認 for `qualification_date`.
+    pub async fn start_visual_check(
+        &self,
+        reader: &str,
+        qualification_date: &str,
+    ) -> Result<VisualCheck, ApiError> {
+        let response = self
+            .send_authed(|token| client::start_visual_check(token, reader, qualification_date))
+            .await?;
+        client::expect_json(&response, 201).map_err(ApiError::from)
+    }
+
+    /// Where a visual check stands (`pending`, `completed` or `cancelled`).
+    pub async fn visual_check(&self, reader: &str, check: &str) -> Result<VisualCheck, ApiError> {
+        let response = self
+            .send_authed(|token| client::visual_check(token, reader, check))
+            .await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// Issues (or re-issues) the signed-in user's 目視確認用パスコード; the answer is the only time
+    /// the code is seen.
+    pub async fn issue_passcode(&self) -> Result<IssuedPasscode, ApiError> {
+        let response = self.send_authed(client::issue_passcode).await?;
+        client::expect_json(&response, 201).map_err(ApiError::from)
+    }
+
+    /// The PIN a patient entered at the reader, checked before the consent screens (training
+    /// endpoints only).
+    pub async fn pin_check(&self, check: &PinCheck) -> Result<(), ApiError> {
+        let response = self
+            .send_authed(|token| client::pin_check(token, check))
+            .await?;
+        client::expect_no_content(&response).map_err(ApiError::from)
+    }
+
+    /// The reader's 職員用ボタン with a passcode (training endpoints only).
+    pub async fn staff_mode(&self, reader: &str, staff: &StaffMode) -> Result<Reader, ApiError> {
+        let response = self
+            .send_authed(|token| client::staff_mode(token, reader, staff))
+            .await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// The reader's 「中止」 (training endpoints only).
+    pub async fn cancel_reader(&self, reader: &str) -> Result<Reader, ApiError> {
+        let response = self
+            .send_authed(|token| client::cancel_reader(token, reader))
+            .await?;
         client::expect_json(&response, 200).map_err(ApiError::from)
     }
 

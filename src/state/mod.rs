@@ -7,6 +7,8 @@
 //! - [`use_events`]: the session's event feed ([`events::Events`]).
 //! - [`use_cache`]: results and history pages seen in this session ([`cache::Cache`]).
 //! - [`use_outbox`]: writes kept until the endpoint answers them ([`outbox::Outbox`]).
+//! - [`use_readers`]: the face readers and their modes, kept current from the event feed
+//!   ([`readers::Readers`]).
 //!
 //! The handles are `Copy`: views capture them freely, while the values behind them (which hold `Rc`s
 //! and browser objects) stay in the reactive arena of this thread.
@@ -17,6 +19,7 @@ pub mod capabilities;
 pub mod endpoint;
 pub mod events;
 pub mod outbox;
+pub mod readers;
 pub mod session;
 
 use leptos::prelude::*;
@@ -28,6 +31,7 @@ pub use capabilities::{CapabilitiesContext, CapabilityError, FeatureGroup, use_c
 pub use endpoint::{EndpointChoice, EndpointHandle, use_endpoint};
 pub use events::{Events, use_events};
 pub use outbox::{Delivery, Outbox, use_outbox};
+pub use readers::{Readers, use_readers};
 pub use session::{Session, SessionContext, use_session};
 
 use crate::{platform::clock::Clock, transport::Endpoint};
@@ -52,6 +56,7 @@ pub fn provide_app_state(endpoint: Endpoint, clock: Clock) {
     capabilities::provide(endpoint);
     cache::provide();
     outbox::provide();
+    readers::provide();
 }
 
 pub fn use_clock() -> ClockHandle {

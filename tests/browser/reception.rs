@@ -1,7 +1,8 @@
 //! 「マイナンバーカードで確認」, issue 5 item 4: the reception screen follows the feed from the newest
 //! event when it opens (today's earlier reader results listed, not announced), a new reader result
-//! appears at the top with its cue and opens as 資格情報確認 with the consents chosen, and the
-//! trainer's control (training only) plays a patient at a reader, wrong PINs included.
+//! appears at the top with its cue and opens as 資格情報確認 with the consents chosen. In training,
+//! the patient is played on the frame's reader panel (S9), wrong PINs included; a real endpoint
+//! offers no panel.
 
 use onshi::{
     route::Route,
@@ -15,6 +16,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, problem, routed, stream},
+    reader_panel::{
+        ERROR, PEOPLE_SETTLED, choose, open_panel, place_card, press as press_on_reader, shows,
+        visit_by_face,
+    },
     support::{
         Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at,
         mount_with, path, set_input, store_session_of, text, until,
@@ -23,10 +28,8 @@ use crate::{
 
 const ROW: &str = "[data-testid=reception-row]";
 const NEW: &str = "[data-testid=reception-new]";
-const SEND: &str = "form.trainer-form button[type=submit]";
 const WAITING: &str = "カードリーダーからの結果を待っています。";
-/// The trainer's list of people while it is being read again (after each visit).
-const PEOPLE_SETTLED: &str = "#trainer_person[aria-busy=false]";
+const LOCKED: &str = "暗証番号がロックされています。目視確認モードで本人確認を行ってください。";
 
 /// Signs in as 002 on the sign-in page, checks that the menu tile leads to the reception screen, and
 /// opens it by its address (routers of earlier tests in this page still listen for link clicks).
@@ -64,32 +67,13 @@ fn mount_reception(database: &str) -> Mounted {
     mount_at(Route::Reception.path(), database, clock)
 }
 
-/// Waits until the feed is open and the trainer's lists are read.
+/// Waits until the feed is open.
 async fn ready(app: &Mounted) {
     until("the feed", || {
         path() == "/my-number-card"
             && text(&app.root, "[data-testid=reception-feed]").as_deref() == Some(WAITING)
     })
     .await;
-    until("the trainer's lists", || {
-        count(&app.root, "#trainer_person option") >= 12
-            && count(&app.root, "#trainer_reader option") == 2
-            && count(&app.root, PEOPLE_SETTLED) == 1
-    })
-    .await;
-}
-
-/// Chooses `value` in the `<select>` matching `selector`, as a person would.
-fn choose(root: &web_sys::HtmlElement, selector: &str, value: &str) {
-    let select = root
-        .query_selector(selector)
-        .expect("selector")
-        .expect("the select exists");
-    js_sys::Reflect::set(&select, &"value".into(), &value.into()).expect("value");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("event");
-    select.dispatch_event(&change).expect("dispatch");
 }
 
 /// The texts of the cells of each row, newest first.
@@ -156,29 +140,22 @@ async fn a_visit_at_the_reader_appears_live_and_opens_as_the_qualification_check
         Some("マイナンバーカードで確認")
     );
     assert_eq!(count(&app.root, ROW), 0);
+    open_panel(&app.root).await;
     assert!(
-        text(&app.root, "[data-testid=trainer] h2").is_some_and(|h| h.starts_with("トレーナー用")),
-        "the trainer's control says whose it is"
+        text(&app.root, "[data-testid=reader-panel] h2").is_some_and(|h| h.starts_with("研修用")),
+        "the panel says whose it is"
     );
 
     // 新橋 太郎 at 内科受付用 by face: 診療・薬剤・手術情報 and 限度額 yes, 特定健診等情報 no.
-    choose(&app.root, "#trainer_person", "shinbashi-taro");
-    choose(&app.root, "#trainer_reader", "reader-2");
-    click(&app.root, "input[name=trainer_method][value=face]");
-    click(&app.root, "input[name=trainer_medical][value=yes]");
-    click(&app.root, "input[name=trainer_checkups][value=no]");
-    click(&app.root, "input[name=trainer_limit][value=yes]");
-    click(&app.root, SEND);
+    choose(&app.root, "#panel_reader", "reader-2");
+    visit_by_face(&app.root, "shinbashi-taro", [true, false, true]).await;
+    shows(&app.root, "マイナンバーカードを置いてください").await;
     until("the result in the list", || count(&app.root, ROW) == 1).await;
     until("the announcement", || {
         text(&app.root, "[data-testid=reception-announcement]").as_deref()
             == Some("新しい確認結果が届きました：新橋　太郎　有効")
     })
     .await;
-    assert_eq!(
-        text(&app.root, "[data-testid=trainer-done]").as_deref(),
-        Some("確認が完了しました")
-    );
     assert_eq!(count(&app.root, NEW), 1, "the new result is marked");
     assert_eq!(count(&app.root, ".reception-row-new"), 1);
     let shown = rows(&app);
@@ -186,8 +163,7 @@ async fn a_visit_at_the_reader_appears_live_and_opens_as_the_qualification_check
     assert_eq!(shown[0][1..4], ["内科受付用", "新橋　太郎", "有効"]);
 
     // A second visit goes on top.
-    choose(&app.root, "#trainer_person", "shinbashi-hanako");
-    click(&app.root, SEND);
+    visit_by_face(&app.root, "shinbashi-hanako", [false, false, false]).await;
     until("the second result", || count(&app.root, ROW) == 2).await;
     until("its name", || rows(&app)[0][2] == "新橋　花子").await;
     assert_eq!(rows(&app)[1][2], "新橋　太郎");
@@ -240,7 +216,7 @@ async fn a_visit_at_the_reader_appears_live_and_opens_as_the_qualification_check
     assert_eq!(count(&app.root, NEW), 1);
     assert_eq!(rows(&app)[1][0], "09:00:00");
     // Nothing may still be on its way when the screen goes (the app's contexts go with it here).
-    until("the trainer's list read again", || {
+    until("the panel's cards", || {
         count(&app.root, PEOPLE_SETTLED) == 1
     })
     .await;
@@ -266,61 +242,63 @@ async fn wrong_pins_are_told_with_the_tries_left_and_then_the_lock() {
     let database = fresh_database("reception-pin");
     let app = open_reception(&database).await;
     ready(&app).await;
-    click(&app.root, "input[name=trainer_method][value=pin]");
-    until("the PIN field", || count(&app.root, "#trainer_pin") == 1).await;
+    open_panel(&app.root).await;
+    place_card(&app.root, "shinbashi-taro").await;
+    press_on_reader(&app.root, "暗証番号を入力").await;
+    until("the PIN field", || count(&app.root, "#panel_pin") == 1).await;
 
-    // A PIN that is not 4 digits: the endpoint's message at the field.
-    set_input(&app.root, "#trainer_pin", "12");
-    click(&app.root, SEND);
+    // A PIN that is not 4 digits: told at the field before anything is sent.
+    set_input(&app.root, "#panel_pin", "12");
+    press_on_reader(&app.root, "確定").await;
     until("the field's message", || {
-        text(&app.root, "#trainer_pin-message").as_deref()
+        text(&app.root, "#panel_pin-message").as_deref()
             == Some("暗証番号は4桁の数字で入力してください。")
     })
     .await;
 
-    set_input(&app.root, "#trainer_pin", "0000");
     for left in [2, 1] {
-        click(&app.root, SEND);
+        set_input(&app.root, "#panel_pin", "0000");
+        press_on_reader(&app.root, "確定").await;
         let expected =
             format!("暗証番号が正しくありません。あと{left}回間違えると暗証番号がロックされます。");
         until("the wrong PIN's message", || {
-            text(&app.root, "[data-testid=trainer-error]").as_deref() == Some(expected.as_str())
+            text(&app.root, "#panel_pin-message").as_deref() == Some(expected.as_str())
         })
         .await;
-        assert_eq!(text(&app.root, "#trainer_pin-message").as_deref(), Some(""));
+        assert_eq!(text(&app.root, ERROR).as_deref(), Some(""));
     }
-    click(&app.root, SEND);
+    set_input(&app.root, "#panel_pin", "0000");
+    press_on_reader(&app.root, "確定").await;
     until("the lock", || {
-        text(&app.root, "[data-testid=trainer-error]").as_deref()
-            == Some("暗証番号がロックされています。目視確認モードで本人確認を行ってください。")
+        text(&app.root, ERROR).as_deref() == Some(LOCKED)
     })
     .await;
-    // The trainer's list now says so, and the right PIN no longer helps.
+    press_on_reader(&app.root, "終了する").await;
+    shows(&app.root, "マイナンバーカードを置いてください").await;
+    // The list of cards now says so, and the right PIN no longer helps.
     until("the lock in the list", || {
-        text(&app.root, "#trainer_person option:first-child")
-            .is_some_and(|t| t.ends_with("（暗証番号ロック中）"))
+        count(&app.root, PEOPLE_SETTLED) == 1
+            && text(&app.root, "#panel_person option[value=shinbashi-taro]")
+                .is_some_and(|t| t.ends_with("（暗証番号ロック中）"))
     })
     .await;
-    set_input(&app.root, "#trainer_pin", "1234");
-    click(&app.root, SEND);
+    place_card(&app.root, "shinbashi-taro").await;
+    press_on_reader(&app.root, "暗証番号を入力").await;
+    until("the PIN field", || count(&app.root, "#panel_pin") == 1).await;
+    set_input(&app.root, "#panel_pin", "1234");
+    press_on_reader(&app.root, "確定").await;
     until("still locked", || {
-        text(&app.root, "[data-testid=trainer-done]").as_deref() == Some("")
-            && text(&app.root, "[data-testid=trainer-error]").as_deref()
-                == Some("暗証番号がロックされています。目視確認モードで本人確認を行ってください。")
+        text(&app.root, ERROR).as_deref() == Some(LOCKED)
     })
     .await;
     assert_eq!(count(&app.root, ROW), 0, "no wrong PIN made a result");
+    press_on_reader(&app.root, "終了する").await;
 
-    // Another patient with the right PIN gets through.
-    choose(&app.root, "#trainer_person", "shinbashi-hanako");
-    click(&app.root, SEND);
+    // Another patient gets through.
+    visit_by_face(&app.root, "shinbashi-hanako", [false, false, false]).await;
     until("the result", || count(&app.root, ROW) == 1).await;
-    assert_eq!(
-        text(&app.root, "[data-testid=trainer-done]").as_deref(),
-        Some("確認が完了しました")
-    );
     // Nothing may still be on its way when the screen goes (the app's contexts go with it here).
-    until("the announcement and the trainer's list", || {
+    until("the announcement and the panel's cards", || {
         count(&app.root, PEOPLE_SETTLED) == 1
             && text(&app.root, "[data-testid=reception-announcement]").as_deref()
                 == Some("新しい確認結果が届きました：新橋　花子　無効")
@@ -339,7 +317,7 @@ fn sse(id: u64, data: &Value) -> Value {
 }
 
 #[wasm_bindgen_test]
-async fn a_real_endpoint_is_followed_from_its_newest_event_and_offers_no_trainer() {
+async fn a_real_endpoint_is_followed_from_its_newest_event_and_offers_no_reader_panel() {
     let base = "http://127.0.0.1:9";
     let reader = json!({
         "id": "r1", "device_name": "Identiv CLOUD 3701 F Contactless Reader 0", "label": "外科受付用",
@@ -411,7 +389,13 @@ async fn a_real_endpoint_is_followed_from_its_newest_event_and_offers_no_trainer
         ["08:30:01", "外科受付用", "新橋　花子", "無効"]
     );
     assert_eq!(count(&app.root, NEW), 1);
-    assert_eq!(count(&app.root, "[data-testid=trainer]"), 0);
+    // The readers are shown, but without the training group there is no panel to play a patient.
+    until("the frame's readers", || {
+        count(&app.root, "[data-testid=frame-readers]") == 1
+    })
+    .await;
+    assert_eq!(count(&app.root, "[data-testid=reader-panel-toggle]"), 0);
+    assert_eq!(count(&app.root, "[data-testid=reader-panel]"), 0);
 
     let calls = fake.calls();
     let urls: Vec<&str> = calls.iter().map(|c| c.url.as_str()).collect();

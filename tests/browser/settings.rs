@@ -392,14 +392,17 @@ async fn tiles_the_endpoint_does_not_offer_are_disabled_with_the_reason() {
             .iter()
             .all(|b| b == "この接続先では利用できません")
     );
-    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 9);
-    // The tiles with a screen so far, whose groups (qualification, history) the endpoint offers.
+    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 7);
+    // The tiles with a screen so far, whose groups (qualification, history, readers, passcode) the
+    // endpoint offers.
     assert_eq!(
         labels(".menu a.tile .tile-label"),
         [
             "マイナンバーカードで確認",
             "保険証/処方箋で確認",
-            "資格確認履歴照会"
+            "資格確認履歴照会",
+            "顔認証付きカードリーダー操作",
+            "目視確認用パスコード発行"
         ]
     );
     assert_eq!(count(&app.root, "[data-testid=training-banner]"), 0);

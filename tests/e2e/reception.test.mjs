@@ -1,8 +1,8 @@
-// 「マイナンバーカードで確認」 (issue 5 item 4): the guides' Case1 rehearsed with the trainer's control. A
-// patient's visit at a reader appears on the reception screen without a reload, marked 「新着」 and
-// announced, and opens as 資格情報確認 with the consents chosen at the reader; in training mode, and
-// against the reference endpoint (`onshi-server --training`), where a second browser (another staff
-// member) sees it arrive too. A wrong PIN is told with the tries left, then the lock.
+// 「マイナンバーカードで確認」 (issue 5 item 4): the guides' Case1 rehearsed with training's reader panel
+// (S9). A patient's visit at a reader appears on the reception screen without a reload, marked 「新着」
+// and announced, and opens as 資格情報確認 with the consents chosen at the reader; in training mode,
+// and against the reference endpoint (`onshi-server --training`), where a second browser (another
+// staff member) sees it arrive too. A wrong PIN is told with the tries left, then the lock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';
@@ -10,6 +10,7 @@ import { newContext, screenshot } from './support/browser.mjs';
 import { eventually, expectText } from './support/expect.mjs';
 import { InquiryPage } from './pages/inquiry.mjs';
 import { MenuPage } from './pages/frame.mjs';
+import { ReaderPanel } from './pages/reader_panel.mjs';
 import { ReceptionPage } from './pages/reception.mjs';
 import { SettingsPage } from './pages/settings.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
@@ -68,13 +69,15 @@ test('Case1 in training mode: a visit at the reader appears live and opens as �
   const page = await context.newPage();
   const reception = await openReception(page, '002', 'Onshi*002*002');
   await expectText(reception.screenName, 'マイナンバーカードで確認');
-  await expectText(reception.trainerHeading, 'トレーナー用：カードリーダーでの受付を再現');
   await expectText(page.locator('.reception-empty'), '本日のカードリーダーでの確認結果はまだありません。');
-  await reception.trainerReady();
+  const panel = new ReaderPanel(page);
+  await panel.open();
+  await expectText(panel.heading, '研修用：顔認証付きカードリーダー（患者側の画面）');
+  await expectText(panel.message, 'マイナンバーカードを置いてください');
   await screenshot(page, 'reception-waiting');
 
-  await reception.visit(CASE1);
-  await expectText(reception.trainerDone, '確認が完了しました');
+  await panel.visit(CASE1);
+  await expectText(panel.message, 'マイナンバーカードを置いてください');
   await taroArrived(reception);
   assert.equal(await reception.rows.count(), 1);
   assert.equal(await reception.newBadges.count(), 1);
@@ -116,14 +119,21 @@ test('a wrong PIN at the reader is told with the tries left, then the lock', asy
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
   const reception = await openReception(page, '002', 'Onshi*002*002');
-  await reception.visit({ ...CASE1, method: 'pin', pin: '0000' });
-  await expectText(reception.trainerError, '暗証番号が正しくありません。あと2回間違えると暗証番号がロックされます。');
-  await reception.send.click();
-  await expectText(reception.trainerError, '暗証番号が正しくありません。あと1回間違えると暗証番号がロックされます。');
+  const panel = new ReaderPanel(page);
+  await panel.open();
+  await panel.chooseReader(CASE1.reader);
+  await panel.placeCard(CASE1.person);
+  await panel.choosePin();
+  await panel.enterPin('0000');
+  await expectText(panel.pinMessage, '暗証番号が正しくありません。あと2回間違えると暗証番号がロックされます。');
+  await panel.enterPin('0000');
+  await expectText(panel.pinMessage, '暗証番号が正しくありません。あと1回間違えると暗証番号がロックされます。');
   await screenshot(page, 'reception-wrong-pin');
-  await reception.send.click();
-  await expectText(reception.trainerError, '暗証番号がロックされています。目視確認モードで本人確認を行ってください。');
-  await eventually(async () => /（暗証番号ロック中）$/.test((await reception.person.locator('option:checked').textContent()) ?? ''), true);
+  await panel.enterPin('0000');
+  await expectText(panel.error, '暗証番号がロックされています。目視確認モードで本人確認を行ってください。');
+  await panel.button('終了する').click();
+  await panel.peopleReady();
+  await eventually(async () => /（暗証番号ロック中）$/.test((await panel.person.locator('option:checked').textContent()) ?? ''), true);
   assert.equal(await reception.rows.count(), 0, 'no wrong PIN made a result');
   // The browser logs each refusal (422, 423) as a console error; the app handled them.
   for (const problem of problems) {
@@ -145,10 +155,11 @@ test('against the reference endpoint: another staff member sees the visit arrive
   const watching = await openReception(other, '003', 'Onshi*003*003');
   // The server's history may hold results of earlier tests of this file's run: count from here.
   const before = await watching.rows.count();
-  await expectText(reception.trainerHeading, 'トレーナー用：カードリーダーでの受付を再現');
+  const panel = new ReaderPanel(page);
+  await panel.open();
+  await expectText(panel.heading, '研修用：顔認証付きカードリーダー（患者側の画面）');
 
-  await reception.visit(CASE1);
-  await expectText(reception.trainerDone, '確認が完了しました');
+  await panel.visit(CASE1);
   await taroArrived(reception);
   await taroArrived(watching);
   assert.equal(await watching.rows.count(), before + 1);

@@ -11,7 +11,13 @@ import { StartPage } from './pages/start.mjs';
 const app = appUnderTest();
 
 // The tiles whose screens exist so far.
-const LIVE_TILES = ['マイナンバーカードで確認', '保険証/処方箋で確認', '資格確認履歴照会'];
+const LIVE_TILES = [
+  'マイナンバーカードで確認',
+  '保険証/処方箋で確認',
+  '資格確認履歴照会',
+  '顔認証付きカードリーダー操作',
+  '目視確認用パスコード発行',
+];
 
 const GENERAL_TILES = [
   'マイナンバーカードで確認',

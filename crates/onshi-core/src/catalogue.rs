@@ -416,6 +416,136 @@ pub const MODE_UNATTENDED: &str = "無人運転";
 pub const MODE_PIN_ONLY: &str = "暗証番号認証固定";
 /// Seed 000.
 pub const MODE_VISUAL: &str = "目視確認";
+/// Seed 000 Case3 ⑤: the table's heading.
+pub const READERS_COLUMN: &str = "カードリーダー名 / 現在のモード";
+/// Seed 000 Case3 ⑤, followed by the selected reader's mode (decisions.md D9).
+pub const READERS_SELECTED_MODE: &str = "※選択中のモード：";
+/// Seed 000 Case3 ⑤.
+pub const READERS_RELOAD: &str = "再読み込み";
+/// Ours: the radio that selects a reader row (decisions.md D9: the screen acts on the selected one).
+pub const READERS_SELECT: &str = "選択";
+/// Ours.
+pub const READERS_NONE: &str = "カードリーダーが登録されていません。";
+/// Seed 000 Case3 ③.
+pub const MODE_SWITCH_TITLE: &str = "モード切替";
+/// Seed 000 Case3 ③ and ⑫: 「目視確認モードに切り替えます。よろしいですか？ カードリーダー：…」.
+pub fn mode_switch_confirm(mode: &str, device: &str) -> String {
+    format!("{mode}モードに切り替えます。よろしいですか？\nカードリーダー：{device}")
+}
+/// Seed 000 Case3 ④ and ⑬.
+pub fn mode_switched(mode: &str, device: &str) -> String {
+    format!("{mode}モードに切り替えました。\nカードリーダー：{device}")
+}
+/// Ours: decisions.md D7 (a stale ETag: another terminal changed the reader first).
+pub const READER_CHANGED_ELSEWHERE: &str =
+    "他の端末でモードが変更されました。最新の状態を読み込み直しました。";
+/// Ours: the reader was removed while the screen showed it.
+pub const READER_GONE: &str =
+    "選択したカードリーダーが見つかりません。カードリーダーの一覧を読み込み直しました。";
+/// Seed 000 Case3 ⑤.
+pub const VISUAL_ITEMS_HEADING: &str = "目視確認時利用項目";
+/// Seed 000 Case3 ⑤.
+pub const IDENTITY_HEADING: &str = "本人確認";
+/// Seed 000 Case3 ⑤.
+pub const IDENTITY_BY_CARD_FACE: &str = "マイナンバーカードの券面で目視確認";
+/// Seed 000 Case3 ⑤.
+pub const IDENTITY_CONFIRMED: &str = "目視で本人確認完了";
+/// Seed 000 Case3 ⑧.
+pub const VISUAL_RUN_TITLE: &str = "目視確認実行";
+/// Seed 000 Case3 ⑧.
+pub const VISUAL_RUN_CONFIRM: &str = "目視確認による資格照会を行います。\n目視で本人確認を行いましたら「OK」ボタンを押してください。";
+/// Seed 000 Case3 ⑨.
+pub const VISUAL_RUN_WAITING: &str = "患者にマイナンバーカードを顔認証付きカードリーダーに置いてもらい、画面指示に従い操作していただきます。";
+/// Seed 000 Case3 ⑩.
+pub const VISUAL_RUN_DONE: &str = "目視による資格確認が完了しました。";
+/// Ours: the pending check ended without a result (the reader's mode was changed or 「中止」).
+pub const VISUAL_RUN_CANCELLED: &str =
+    "目視確認による資格照会は中止されました。カードリーダーのモードが変更されています。";
+/// Ours: 目視確認実行 needs the selected reader in 目視確認.
+pub const VISUAL_RUN_NEEDS_MODE: &str =
+    "選択中のカードリーダーを目視確認モードに切り替えてから実行してください。";
+/// Ours: 目視確認実行 needs a reader selected.
+pub const VISUAL_RUN_NEEDS_READER: &str = "カードリーダーを選択してください。";
+/// Ours: the frame's list of readers and their modes.
+pub const FRAME_READERS: &str = "カードリーダー";
+/// Ours: the frame's prompt after a visual check (seed 000 ⑪: staff switch back to 無人運転).
+pub fn reader_return_prompt(label: &str) -> String {
+    format!("「{label}」の目視確認が完了しました。無人運転モードに戻してください。")
+}
+/// Ours.
+pub const READER_RETURN: &str = "無人運転に戻す";
+
+// S8: 目視確認用パスコード発行 (seed 004).
+
+/// Seed 004 step 5.
+pub const PASSCODE_EXPLANATION: &str = "顔認証装置で職員モード(目視確認)に切り替えて資格確認を実施する際に必要となる4桁のパスコードを発行します。目視確認用パスコードは変更不可であり、再発行のみ可能です。※再発行の場合、既に発行した目視確認用パスコードは利用できなくなります。";
+/// Seed 004 step 5.
+pub const PASSCODE_ISSUE: &str = "発行";
+/// Seed 004 step 6: 「目視確認用パスコードを発行します。よろしいですか? ユーザID:ons」.
+pub fn passcode_confirm(user_id: &str) -> String {
+    format!("目視確認用パスコードを発行します。よろしいですか?\nユーザID:{user_id}")
+}
+/// Seed 004 step 7: the code's label.
+pub const PASSCODE_LABEL: &str = "パスコード";
+/// Seed 004 step 7.
+pub const PASSCODE_REMEMBER: &str =
+    "パスコードは目視確認モードを使用する際に、入力することになるため忘れないようにして下さい。";
+/// Ours: the code is shown once (decisions.md D2).
+pub const PASSCODE_SHOWN_ONCE: &str =
+    "この表示を閉じると、パスコードは再表示できません。忘れた場合は再発行してください。";
+
+// S9: the patient side of the reader, simulated in training (seeds 002, 004).
+
+/// Ours: the panel is the trainer's, not part of the real terminal.
+pub const PANEL_HEADING: &str = "研修用：顔認証付きカードリーダー（患者側の画面）";
+/// Ours.
+pub const PANEL_NOTE: &str = "研修用の画面です。実際の資格確認端末にはありません。患者役・職員役として、カードリーダーの画面を操作します。";
+/// Ours: the frame's button that shows the panel.
+pub const PANEL_OPEN: &str = "カードリーダー（患者側）を表示";
+/// Ours.
+pub const PANEL_CLOSE: &str = "カードリーダー（患者側）を閉じる";
+/// screens.md S9.
+pub const READER_SCREEN_INITIALIZING: &str = "初期化しています";
+/// Seed 002.
+pub const READER_SCREEN_PLACE_CARD: &str = "マイナンバーカードを置いてください";
+/// Ours: the trainer chooses whose card is placed.
+pub const READER_SCREEN_CARD: &str = "置くカード";
+/// Ours.
+pub const READER_SCREEN_PLACE: &str = "カードを置く";
+/// Seed 002.
+pub const READER_SCREEN_CHOOSE_METHOD: &str = "本人確認の方法を選んでください";
+/// Seed 002.
+pub const READER_SCREEN_QUIT: &str = "終了する";
+/// Seed 002.
+pub const READER_SCREEN_PRIVACY: &str = "本人確認の情報は、他の目的には使用しません。";
+/// Seed 002.
+pub const READER_SCREEN_FACE_FRAME: &str = "顔を枠内に入れてください";
+/// Ours: the trainer's stand-in for the camera.
+pub const READER_SCREEN_TAKE_PHOTO: &str = "撮影する";
+/// Ours.
+pub const READER_SCREEN_ENTER_PIN: &str = "暗証番号（4桁）を入力してください";
+/// Ours.
+pub const READER_SCREEN_CONFIRM_INPUT: &str = "確定";
+/// Seed 002.
+pub const READER_SCREEN_CONSENT_PURPOSE: &str =
+    "この情報はあなたの診察や健康管理のために使用します。";
+/// Seed 004: the button on the reader's screen.
+pub const READER_SCREEN_STAFF: &str = "職員用ボタン";
+/// Ours.
+pub const READER_SCREEN_ENTER_PASSCODE: &str = "目視確認用パスコード（4桁）を入力してください";
+/// Seed 004.
+pub const READER_SCREEN_VISUAL_START: &str =
+    "資格確認を開始します。\n目視で本人確認を行いマイナンバーカードを置いてください。";
+/// Ours: a reader in 目視確認 with no check open.
+pub const READER_SCREEN_VISUAL_IDLE: &str =
+    "目視確認モードです。職員用ボタンで資格確認を開始するか、「中止」で無人運転モードに戻します。";
+/// Seed 004.
+pub const READER_SCREEN_STOP: &str = "中止";
+/// Ours: the panel's choice of which reader it plays.
+pub const PANEL_READER: &str = "操作するカードリーダー";
+/// Ours: the label of the reader's PIN field.
+pub const READER_SCREEN_PIN_FIELD: &str = "暗証番号";
+
 /// Ours.
 pub const READER_MODE_UNKNOWN: &str =
     "モードは unattended、pin_only、visual のいずれかを指定してください。";
@@ -442,6 +572,8 @@ pub const ACCOUNT_KIND: &str = "アカウントの種類を選択してくださ
 pub const VISIT_METHOD: &str = "本人確認の方法（face、pin、visual のいずれか）を指定してください。";
 /// Ours; seed 002 shows the reader's 4-digit PIN.
 pub const PIN_FORMAT: &str = "暗証番号は4桁の数字で入力してください。";
+/// Ours; seed 004: the 目視確認用パスコード has 4 digits.
+pub const PASSCODE_FORMAT: &str = "パスコードは4桁の数字で入力してください。";
 
 // ---------------------------------------------------------------------------------------------------
 // Problem titles: what the endpoint says when it refuses (the `title` of a problem+json body).
@@ -822,7 +954,8 @@ pub const LABEL_KANA_OTHER: &str = "カナ(その他)";
 
 // ---------------------------------------------------------------------------------------------------
 // 「マイナンバーカードで確認」: the reception screen with the live feed of reader results (issue 5 item
-// 4; decisions.md D9), and the trainer's simulated reader visit (seed 002's patient screens).
+// 4; decisions.md D9), and the patient's answers on the reader's screens (seed 002), which training's
+// reader panel (S9) shows.
 
 /// Ours: what the screen does.
 pub const RECEPTION_INTRO: &str = "患者が顔認証付きカードリーダーで確認を終えると、結果がここに表示されます。結果を選ぶと資格情報確認を表示します。";
@@ -875,24 +1008,12 @@ pub const CONSENT_GIVEN: &str = "あり";
 /// Seed 000.
 pub const CONSENT_NOT_GIVEN: &str = "なし";
 
-/// Ours: the trainer's control is not part of the real reception screen.
-pub const TRAINER_HEADING: &str = "トレーナー用：カードリーダーでの受付を再現";
-/// Ours.
-pub const TRAINER_NOTE: &str = "研修用の操作です。実際の受付画面にはありません。患者役として、顔認証付きカードリーダーでの本人確認と同意の選択を再現します。";
-/// Ours.
-pub const TRAINER_PERSON: &str = "患者";
 /// Ours: a canned person whose card PIN is locked.
 pub const TRAINER_PIN_LOCKED: &str = "（暗証番号ロック中）";
-/// Seed 000 Case3.
-pub const TRAINER_READER: &str = "カードリーダー";
-/// Seed 002: 「本人確認の方法を選んでください」.
-pub const TRAINER_METHOD: &str = "本人確認の方法";
 /// Seed 002.
 pub const TRAINER_FACE: &str = "顔認証を行う";
 /// Seed 002.
 pub const TRAINER_PIN: &str = "暗証番号を入力";
-/// Ours: every canned person's PIN is 1234.
-pub const TRAINER_PIN_FIELD: &str = "暗証番号（4桁）";
 /// Ours, after seed 002's question about 特定健診等情報 (decisions.md D9's first question).
 pub const TRAINER_ASK_MEDICAL: &str =
     "過去の診療・薬剤・手術情報を当機関に提供することに同意しますか。";
@@ -908,8 +1029,6 @@ pub const TRAINER_DISAGREE: &str = "同意しない";
 pub const TRAINER_PROVIDE: &str = "提供する";
 /// Seed 002.
 pub const TRAINER_NOT_PROVIDE: &str = "提供しない";
-/// Ours.
-pub const TRAINER_SEND: &str = "カードリーダーで確認する";
 /// Seed 002: the reader's last screen.
 pub const TRAINER_DONE: &str = "確認が完了しました";
 /// Ours: after a wrong PIN at the reader.

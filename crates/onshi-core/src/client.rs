@@ -10,8 +10,8 @@ use crate::{
     contract::{
         Method, PROBLEM_JSON, Problem, Request, Response, XML,
         groups::{
-            AccountUpdate, ConsentRevocation, DisasterSearch, ModeChange, NewAccount, ReaderVisit,
-            StaffMode, VisualCheckRequest,
+            AccountUpdate, ConsentRevocation, DisasterSearch, ModeChange, NewAccount, PinCheck,
+            ReaderVisit, StaffMode, VisualCheckRequest,
         },
         session::{PasswordChange, SignIn},
     },
@@ -342,6 +342,13 @@ pub fn reader_visit(token: &str, visit: &ReaderVisit) -> Request {
     Request::new(Method::Post, "/training/reader-visits")
         .with_bearer(token)
         .with_json(visit)
+}
+
+/// `POST /training/pin-checks`.
+pub fn pin_check(token: &str, check: &PinCheck) -> Request {
+    Request::new(Method::Post, "/training/pin-checks")
+        .with_bearer(token)
+        .with_json(check)
 }
 
 /// `POST /training/readers/{id}/staff-mode`.

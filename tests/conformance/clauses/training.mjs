@@ -90,6 +90,59 @@ export const clauses = {
     check(after?.pin_locked === true, `GET /training/people does not show ${person.id} as pin_locked`);
   },
 
+  'training.pin-check': async (ctx) => {
+    const token = await ctx.token('general');
+    const list = await people(ctx, token);
+    // The first card not locked; the clause ends with the right PIN, which leaves its count at zero.
+    const person = list.find((p) => !p.pin_locked);
+    if (!person) skip('every canned card is already PIN-locked; restart the training endpoint for fresh data');
+    const pinCheck = (pin) => ctx.request('POST', '/training/pin-checks', { token, json: { person_id: person.id, pin } });
+    const wrong = CANNED_PIN === '9999' ? '0000' : '9999';
+    expectStatus(await pinCheck(CANNED_PIN), 204, `${person.id}'s canned PIN`);
+    let problem = expectProblem(await pinCheck(wrong), 422, 'pin_wrong', 'a wrong PIN');
+    check(problem.tries_left === 2, `tries_left is ${problem.tries_left} after one wrong PIN, expected 2`);
+    problem = expectProblem(await pinCheck(wrong), 422, 'pin_wrong', 'a second wrong PIN');
+    check(problem.tries_left === 1, `tries_left is ${problem.tries_left} after two wrong PINs, expected 1`);
+    // The right PIN resets the count: the next wrong one has two tries left again.
+    expectStatus(await pinCheck(CANNED_PIN), 204, 'the right PIN after two wrong ones');
+    problem = expectProblem(await pinCheck(wrong), 422, 'pin_wrong', 'a wrong PIN after the right one');
+    check(problem.tries_left === 2, `the right PIN did not reset the count: tries_left ${problem.tries_left}`);
+    expectProblem(await pinCheck('12a4'), 422, 'invalid_request', 'a PIN that is not 4 digits');
+    expectStatus(await pinCheck(CANNED_PIN), 204, 'the right PIN at the end');
+  },
+
+  'training.visual-visit': async (ctx) => {
+    ctx.need('readers');
+    const token = await ctx.token('general');
+    const person = taro(await people(ctx, token));
+    const reader = await useReader(ctx, token);
+    await ensureMode(ctx, token, reader.id, 'visual', { fresh: true });
+    const opened = await ctx.request('POST', `/readers/${encodeURIComponent(reader.id)}/visual-checks`, {
+      token,
+      json: { qualification_date: tokyoDate(ctx.endpointNow()) },
+    });
+    expectStatus(opened, 201, 'opening a visual check');
+    const answer = await visit(ctx, token, { reader_id: reader.id, person_id: person.id, method: 'visual', consents: NO_CONSENTS });
+    expectStatus(answer, 201, 'a visual visit');
+    const state = await ctx.request('GET', `/readers/${encodeURIComponent(reader.id)}/visual-checks/${encodeURIComponent(opened.json.id)}`, { token });
+    expectStatus(state, 200, 'the completed check');
+    check(state.json.state === 'completed', `the check is ${state.json.state}, not completed`);
+    check(state.json.history_id === answer.json.history_id, `the check names result ${state.json.history_id}, not ${answer.json.history_id}`);
+    const listed = await ctx.request('GET', '/readers', { token });
+    expectStatus(listed, 200, 'listing readers after the visit');
+    const after = listed.json.readers.find((r) => r.id === reader.id);
+    check(after.mode === 'visual', `the reader left 目視確認 by itself (${after.mode})`);
+    check(!after.pending_visual_check, `the reader still has a pending check: ${JSON.stringify(after.pending_visual_check)}`);
+    check(after.completed_visual_check?.id === opened.json.id, `the reader does not show the completed check: ${JSON.stringify(after.completed_visual_check)}`);
+    const switched = await ctx.request('PUT', `/readers/${encodeURIComponent(reader.id)}/mode`, {
+      token,
+      json: { mode: 'unattended' },
+      headers: { 'If-Match': after.etag },
+    });
+    expectStatus(switched, 200, 'switching back to unattended');
+    check(!switched.json.completed_visual_check, `the completed check outlived the mode: ${JSON.stringify(switched.json.completed_visual_check)}`);
+  },
+
   'training.staff-mode': async (ctx) => {
     ctx.need('passcode', 'readers');
     const signedIn = await ctx.session('general');

@@ -129,6 +129,7 @@ pub fn training_changes() -> Vec<Change> {
             mode: ReaderMode::Unattended,
             version: 1,
             pending_check: None,
+            completed_check: None,
         })
     }));
     let card = |id: &str| {

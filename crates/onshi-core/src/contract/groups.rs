@@ -105,6 +105,10 @@ pub struct Reader {
     /// The value `PUT /readers/{id}/mode` must send in `If-Match`.
     pub etag: String,
     pub pending_visual_check: Option<VisualCheck>,
+    /// The check completed since the reader entered 目視確認, while it is still there: terminals
+    /// prompt staff to switch it back to 無人運転.
+    #[serde(default)]
+    pub completed_visual_check: Option<VisualCheck>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,6 +378,16 @@ pub struct ReaderVisit {
     pub pin: Option<String>,
     #[serde(default)]
     pub consents: ConsentChoices,
+}
+
+/// `POST /training/pin-checks`: the PIN a patient entered at the reader, checked before the consent
+/// screens.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinCheck {
+    #[serde(default)]
+    pub person_id: String,
+    #[serde(default)]
+    pub pin: String,
 }
 
 /// The answer to a visit that produced a result.

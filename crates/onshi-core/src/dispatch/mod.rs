@@ -541,6 +541,7 @@ enum Resource<'a> {
     AccountPasswordReset(&'a str),
     TrainingPeople,
     TrainingVisits,
+    TrainingPinChecks,
     TrainingStaffMode(&'a str),
     TrainingCancel(&'a str),
 }
@@ -577,6 +578,7 @@ impl<'a> Resource<'a> {
             ["accounts", id, "password-reset"] => AccountPasswordReset(id),
             ["training", "people"] if training => TrainingPeople,
             ["training", "reader-visits"] if training => TrainingVisits,
+            ["training", "pin-checks"] if training => TrainingPinChecks,
             ["training", "readers", id, "staff-mode"] if training => TrainingStaffMode(id),
             ["training", "readers", id, "cancel"] if training => TrainingCancel(id),
             _ => return None,
@@ -604,6 +606,7 @@ impl<'a> Resource<'a> {
             | DisasterSearch
             | AccountPasswordReset(_)
             | TrainingVisits
+            | TrainingPinChecks
             | TrainingStaffMode(_)
             | TrainingCancel(_) => &[Method::Post],
             Consents => &[Method::Get, Method::Delete],
@@ -650,9 +653,8 @@ impl<'a> Resource<'a> {
             MedicalPatients | MedicalDrugs | MedicalCheckups => "medical_info",
             Disaster | DisasterSearch => "disaster",
             Accounts | Account(_) | AccountPasswordReset(_) => "accounts",
-            TrainingPeople | TrainingVisits | TrainingStaffMode(_) | TrainingCancel(_) => {
-                "training"
-            }
+            TrainingPeople | TrainingVisits | TrainingPinChecks | TrainingStaffMode(_)
+            | TrainingCancel(_) => "training",
         }
     }
 
@@ -748,6 +750,7 @@ fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
         }
         (TrainingPeople, Method::Get) => training::people(cx, request),
         (TrainingVisits, Method::Post) => training::visit(cx, request),
+        (TrainingPinChecks, Method::Post) => training::pin_check(cx, request),
         (TrainingStaffMode(reader), Method::Post) => training::staff_mode(cx, request, &id(reader)),
         (TrainingCancel(reader), Method::Post) => training::cancel(cx, request, &id(reader)),
         (resource, _) => {

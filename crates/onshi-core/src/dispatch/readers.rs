@@ -53,20 +53,32 @@ fn check_view(check: &VisualCheckRecord) -> VisualCheck {
     }
 }
 
-/// A reader as the contract shows it, with its pending check as stored.
+/// A reader as the contract shows it, with its checks as stored.
 pub(super) fn view(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<Reader, Fail> {
     let pending = match &reader.pending_check {
         Some(id) => cx.read.visual_check(id)?,
         None => None,
     };
-    Ok(view_with(reader, pending.as_ref()))
+    let completed = match &reader.completed_check {
+        Some(id) => cx.read.visual_check(id)?,
+        None => None,
+    };
+    Ok(view_with(reader, pending.as_ref(), completed.as_ref()))
 }
 
-/// A reader as the contract shows it, with `pending` as its check (one this dispatch just opened is
-/// not in the store's view yet).
-pub(super) fn view_with(reader: &ReaderRecord, pending: Option<&VisualCheckRecord>) -> Reader {
+/// A reader as the contract shows it, with `pending` and `completed` as its checks (a check this
+/// dispatch just opened or completed is not in the store's view yet).
+pub(super) fn view_with(
+    reader: &ReaderRecord,
+    pending: Option<&VisualCheckRecord>,
+    completed: Option<&VisualCheckRecord>,
+) -> Reader {
     let pending = pending
         .filter(|c| c.state == VisualCheckState::Pending)
+        .map(check_view);
+    // Only a reader still in 目視確認 asks to be switched back.
+    let completed = completed
+        .filter(|c| c.state == VisualCheckState::Completed && reader.mode == ReaderMode::Visual)
         .map(check_view);
     Reader {
         id: reader.id.clone(),
@@ -82,6 +94,7 @@ pub(super) fn view_with(reader: &ReaderRecord, pending: Option<&VisualCheckRecor
             .collect(),
         etag: etag(reader),
         pending_visual_check: pending,
+        completed_visual_check: completed,
     }
 }
 
@@ -151,9 +164,11 @@ pub(super) fn switch(
     {
         cancel_check(cx, check)?;
     }
+    // A finished check only asks for the way back out of 目視確認; any switch answers it.
     let changed = ReaderRecord {
         mode,
         pending_check: pending,
+        completed_check: None,
         ..reader
     };
     put(cx, changed)
@@ -175,6 +190,7 @@ pub(super) fn put(cx: &mut Cx<'_>, reader: ReaderRecord) -> Result<ReaderRecord,
             "mode": changed.mode.as_str(),
             "etag": etag(&changed),
             "pending_check": changed.pending_check,
+            "completed_check": changed.completed_check,
         }),
     )?;
     Ok(changed)
@@ -224,6 +240,7 @@ pub(super) fn open_check(
         cx,
         ReaderRecord {
             pending_check: Some(check.id.clone()),
+            completed_check: None,
             ..reader
         },
     )?;

@@ -9,7 +9,10 @@ use crate::{
     codes::QualificationValidity,
     contract::{
         Problem, ProblemCode, Request, Response,
-        groups::{CardFields, ReaderVisit, StaffMode, TrainingPeople, TrainingPerson, VisitResult},
+        groups::{
+            CardFields, PinCheck, ReaderVisit, StaffMode, TrainingPeople, TrainingPerson,
+            VisitResult,
+        },
     },
     dispatch::{Cx, Fail, Handled, caller, coded, invalid, json_body, qualification, readers},
     password,
@@ -128,6 +131,26 @@ pub(super) fn visit(cx: &mut Cx<'_>, request: &Request) -> Handled {
     ))
 }
 
+/// `POST /training/pin-checks`: the reader checks the card's PIN as soon as the patient enters it,
+/// before the consent screens, so a wrong PIN is told at once. The visit then sends the PIN again;
+/// a right one only resets the count.
+pub(super) fn pin_check(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    caller(cx, request, Action::ReaderModes)?;
+    let body: PinCheck = json_body(request)?;
+    let person = cx
+        .national
+        .person(&body.person_id)
+        .cloned()
+        .ok_or_else(|| {
+            Fail::from(
+                Problem::new(ProblemCode::NotFound)
+                    .with_detail(format!("no person {:?}", body.person_id)),
+            )
+        })?;
+    check_pin(cx, &person.id, &person.pin, Some(&body.pin))?;
+    Ok(Response::no_content())
+}
+
 fn pending_check(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<VisualCheckRecord, Fail> {
     match &reader.pending_check {
         Some(id) => cx
@@ -154,12 +177,10 @@ fn check_pin(
     if record.locked {
         return Err(ProblemCode::PinLocked.into());
     }
+    // The reader panel's own rule, so the form and the wire refuse the same PINs.
     let entered = entered.unwrap_or_default();
-    if entered.len() != 4 || !entered.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(vec![Finding::new(
-            "pin",
-            crate::catalogue::PIN_FORMAT,
-        )]));
+    if let Some(finding) = crate::validate::reader::pin(entered) {
+        return Err(invalid(vec![finding]));
     }
     if entered == pin {
         if record.failures > 0 {
@@ -196,6 +217,7 @@ fn complete_check(
         EventKind::VisualCheck,
         json!({"reader_id": reader.id, "check_id": check.id, "state": "completed", "history_id": history_id}),
     )?;
+    let check_id = check.id.clone();
     cx.change(Change::PutVisualCheck(VisualCheckRecord {
         state: VisualCheckState::Completed,
         history_id: Some(history_id),
@@ -206,6 +228,7 @@ fn complete_check(
         cx,
         ReaderRecord {
             pending_check: None,
+            completed_check: Some(check_id),
             ..reader
         },
     )?;
@@ -232,7 +255,7 @@ pub(super) fn staff_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handle
     let reader = readers::switch(cx, reader, ReaderMode::Visual)?;
     let today = cx.now.jst_date();
     let (reader, check) = readers::open_check(cx, reader, today, user_id)?;
-    let mut response = Response::json(200, &readers::view_with(&reader, Some(&check)));
+    let mut response = Response::json(200, &readers::view_with(&reader, Some(&check), None));
     response.headers.set("ETag", readers::etag(&reader));
     Ok(response)
 }

@@ -407,6 +407,11 @@ pub struct ReaderRecord {
     pub version: u64,
     /// The visual check waiting for a patient, if any.
     pub pending_check: Option<String>,
+    /// The visual check completed since the reader last entered 目視確認, so terminals can prompt
+    /// staff to switch it back to 無人運転 (seed 000 ⑪). Cleared when the mode changes or another
+    /// check opens; absent in records written before it existed.
+    #[serde(default)]
+    pub completed_check: Option<String>,
 }
 
 /// Where a visual check stands.

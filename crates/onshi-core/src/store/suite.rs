@@ -142,6 +142,7 @@ fn reader(id: &str, mode: ReaderMode, version: u64) -> ReaderRecord {
         mode,
         version,
         pending_check: None,
+        completed_check: None,
     }
 }
 

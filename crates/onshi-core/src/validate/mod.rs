@@ -7,6 +7,7 @@
 mod account;
 pub mod history;
 pub mod insurance;
+pub mod reader;
 
 pub use account::{password_change, sign_in};
 

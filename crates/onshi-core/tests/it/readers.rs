@@ -5,7 +5,7 @@ use onshi_core::{
     client::{self, HistorySearch},
     contract::groups::Reader,
     contract::groups::{
-        EventsPage, HistoryPage, IssuedPasscode, ReaderList, ReaderVisit, StaffMode,
+        EventsPage, HistoryPage, IssuedPasscode, PinCheck, ReaderList, ReaderVisit, StaffMode,
         TrainingPeople, VisitResult, VisualCheck,
     },
     store::{ConsentChoices, ReaderMode, VisitMethod},
@@ -186,14 +186,23 @@ fn the_case3_flow_switch_check_visit_complete_and_switch_back() {
         ("completed", Some(done.history_id))
     );
     // The reader stays in 目視確認 until staff switch it back (seed 000 ⑪).
+    // Terminals see the finished check, so they prompt staff to switch back (issue 6 item 2).
     let reader = readers(&mut h, &token).readers[0].clone();
     assert_eq!(reader.mode, ReaderMode::Visual);
     assert!(reader.pending_visual_check.is_none());
+    assert_eq!(
+        reader.completed_visual_check.map(|c| (c.id, c.state)),
+        Some((check.id.clone(), "completed".to_owned()))
+    );
     let back: Reader = h.json(
         &client::set_mode(&token, "reader-1", &reader.etag, "unattended"),
         200,
     );
     assert_eq!(back.mode, ReaderMode::Unattended);
+    assert!(
+        back.completed_visual_check.is_none(),
+        "any switch answers it"
+    );
     // The result is in history as a マイナンバーカード check by the user who started it.
     let page: HistoryPage = h.json(&client::history(&token, &HistorySearch::default()), 200);
     let row = &page.items[0];
@@ -349,6 +358,48 @@ fn three_wrong_pins_lock_the_card_until_visual_check() {
         422,
     );
     assert_eq!(p.tries_left, Some(2));
+}
+
+/// Issue 6: the reader panel checks the PIN before the consent screens, with the visit's own count.
+#[test]
+fn a_pin_check_counts_like_a_pin_visit_and_a_right_pin_resets_it() {
+    let mut h = Harness::training();
+    let token = h.token("002");
+    let check = |h: &mut Harness, pin: &str| {
+        h.send(&client::pin_check(
+            &token,
+            &PinCheck {
+                person_id: "shinbashi-hanako".to_owned(),
+                pin: pin.to_owned(),
+            },
+        ))
+    };
+    assert_eq!(check(&mut h, "1234").status, 204);
+    assert_eq!(problem(&check(&mut h, "9999"), 422).tries_left, Some(2));
+    assert_eq!(check(&mut h, "1234").status, 204);
+    assert_eq!(problem(&check(&mut h, "9999"), 422).tries_left, Some(2));
+    assert_eq!(problem(&check(&mut h, "12"), 422).errors[0].field, "pin");
+    // A wrong PIN at a visit counts towards the same lock.
+    let wrong_visit = h.send(&client::reader_visit(
+        &token,
+        &visit(
+            "shinbashi-hanako",
+            VisitMethod::Pin,
+            Some("9999"),
+            ConsentChoices::default(),
+        ),
+    ));
+    assert_eq!(problem(&wrong_visit, 422).tries_left, Some(1));
+    assert_eq!(problem(&check(&mut h, "9999"), 423).code, "pin_locked");
+    assert_eq!(problem(&check(&mut h, "1234"), 423).code, "pin_locked");
+    let nobody = h.send(&client::pin_check(
+        &token,
+        &PinCheck {
+            person_id: "nobody".to_owned(),
+            pin: "1234".to_owned(),
+        },
+    ));
+    assert_eq!(problem(&nobody, 404).code, "not_found");
 }
 
 #[test]
