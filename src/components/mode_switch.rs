@@ -28,8 +28,9 @@ pub struct SwitchRequest {
 /// Where a switch stands.
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
-    Confirm(SwitchRequest),
-    Sending(SwitchRequest),
+    /// The confirmation of the request, also while the switch is under way (its buttons follow
+    /// `sending`).
+    Confirm,
     /// The outcome to acknowledge with OK.
     Outcome(String),
 }
@@ -42,13 +43,15 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
     let readers = use_readers();
     let outcome = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
-    // The step is derived from the request and what came of it.
-    let step = Memo::new(move |_| match (request.get(), outcome.get()) {
-        (_, Some(message)) => Some(Step::Outcome(message)),
-        (Some(r), None) if sending.get() => Some(Step::Sending(r)),
-        (Some(r), None) => Some(Step::Confirm(r)),
-        (None, None) => None,
-    });
+    // The step is derived from the request and what came of it; sending does not draw the
+    // confirmation again.
+    let step = Memo::new(
+        move |_| match (request.with(Option::is_some), outcome.get()) {
+            (_, Some(message)) => Some(Step::Outcome(message)),
+            (true, None) => Some(Step::Confirm),
+            (false, None) => None,
+        },
+    );
     let close = move || {
         request.set(None);
         outcome.set(None);
@@ -93,11 +96,17 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
     let cancel = UnsyncCallback::new(move |_| close());
     move || {
         step.get().map(|step| match step {
-            Step::Confirm(r) | Step::Sending(r) => {
-                let message = catalogue::mode_switch_confirm(
-                    &mode_label(&r.reader, r.mode),
-                    &r.reader.device_name,
-                );
+            Step::Confirm => {
+                let message = request
+                    .with_untracked(|r| {
+                        r.as_ref().map(|r| {
+                            catalogue::mode_switch_confirm(
+                                &mode_label(&r.reader, r.mode),
+                                &r.reader.device_name,
+                            )
+                        })
+                    })
+                    .unwrap_or_default();
                 view! {
                     <Dialog
                         title=catalogue::MODE_SWITCH_TITLE

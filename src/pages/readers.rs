@@ -342,28 +342,23 @@ pub fn ReadersPage() -> impl IntoView {
                     test_id="visual-run-confirm"
                 />
             </Show>
-            {move || match check_state.get() {
-                Some(CheckState::Completed) => Some(view! {
+            // How the check ended, acknowledged with OK.
+            {move || {
+                let (message, test_id) = match check_state.get()? {
+                    CheckState::Completed => (catalogue::VISUAL_RUN_DONE, "visual-run-done"),
+                    CheckState::Cancelled => (catalogue::VISUAL_RUN_CANCELLED, "visual-run-cancelled"),
+                    CheckState::Waiting | CheckState::Unknown => return None,
+                };
+                Some(view! {
                     <Dialog
                         title=catalogue::VISUAL_RUN_TITLE
-                        message=Signal::stored(catalogue::VISUAL_RUN_DONE.to_owned())
+                        message=Signal::stored(message.to_owned())
                         confirm_label=catalogue::OK
                         on_confirm=acknowledge
                         on_cancel=acknowledge
-                        test_id="visual-run-done"
+                        test_id=test_id
                     />
-                }),
-                Some(CheckState::Cancelled) => Some(view! {
-                    <Dialog
-                        title=catalogue::VISUAL_RUN_TITLE
-                        message=Signal::stored(catalogue::VISUAL_RUN_CANCELLED.to_owned())
-                        confirm_label=catalogue::OK
-                        on_confirm=acknowledge
-                        on_cancel=acknowledge
-                        test_id="visual-run-cancelled"
-                    />
-                }),
-                _ => None,
+                })
             }}
         </Frame>
     }

@@ -317,6 +317,8 @@ impl Api {
         build: impl FnOnce(&str) -> Request,
     ) -> Result<Response, ApiError> {
         let token = self.session.token().ok_or(ApiError::NotSignedIn)?;
+        // The endpoint counts the request as activity when it arrives, so the tab does too.
+        let sent = self.clock.now();
         let response = self.endpoint.get().send(build(&token)).await?;
         if response.status == 401 {
             let error = client::expect_no_content(&response)
@@ -326,7 +328,7 @@ impl Api {
             self.session.end(Some(notice.to_owned()));
             return Err(error.unwrap_or(ApiError::NotSignedIn));
         }
-        self.session.touch(self.clock.now());
+        self.session.touch(sent);
         Ok(response)
     }
 }

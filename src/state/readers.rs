@@ -2,11 +2,13 @@
 //! mode always in view, and the prompt back to 無人運転 after a visual check), 顔認証付きカードリーダー
 //! 操作 (S7) and, in training, the reader panel that plays the patient's side (S9).
 //!
-//! The list is read with `GET /readers` and read again whenever the event feed says a reader or a
-//! visual check changed (decisions.md D7: every change of a reader's ETag has its `reader` event), so
-//! every screen holds the ETag the endpoint holds, and a stale one means another terminal was faster.
-//! Answers of this terminal's own writes replace their reader at once. A read that started before a
-//! newer answer arrived is dropped, so an older state never overwrites a newer one.
+//! The list is read with `GET /readers` when a signed-in screen opens, and then kept current from the
+//! event feed: every change of a reader's ETag has its `reader` event carrying the reader as the list
+//! shows it (decisions.md D7), so every screen holds the ETag the endpoint holds without asking again
+//! — asking would count as the user's activity and keep an idle session alive (D5). A stale ETag thus
+//! means another terminal was faster. Answers of this terminal's own writes replace their reader at
+//! once. A read that started before a newer state arrived is dropped, so an older state never
+//! overwrites a newer one.
 
 use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
@@ -144,8 +146,8 @@ impl Readers {
         }
     }
 
-    /// Replaces a reader with the state an answer of this terminal gave (a mode switch, the reader
-    /// panel's 職員用ボタン or 「中止」).
+    /// Replaces a reader with a newer state: an answer of this terminal's write (a mode switch, the
+    /// reader panel's 職員用ボタン or 「中止」), or a `reader` event.
     pub fn put(&self, reader: Reader) {
         self.next_generation();
         self.known.try_update(|k| {
@@ -186,8 +188,8 @@ pub fn readers_shown() -> Memo<bool> {
 }
 
 /// Keeps the shared list current while a signed-in screen is shown: reads it, then follows the event
-/// feed from the newest id read before it, and reads it again after each `reader` or `visual_check`
-/// event and after the feed reconnects (events may have been missed meanwhile).
+/// feed from the newest id read before it and applies the reader each `reader` event carries. (The
+/// feed resumes from the last event it saw after a reconnection, so nothing is missed meanwhile.)
 #[component]
 pub fn ReadersWatch() -> impl IntoView {
     let readers = use_readers();
@@ -197,9 +199,6 @@ pub fn ReadersWatch() -> impl IntoView {
     on_cleanup(move || {
         subscription.try_set_value(None);
     });
-    let reload = move || spawn_local(async move { readers.reload().await });
-    // The feed's first connection follows the read below; only a reconnection may have missed events.
-    let connected_before = StoredValue::new(false);
     spawn_local(async move {
         let Ok(after) = api.newest_event_id().await else {
             // Without the feed the list is still read once; the screens offer 再読み込み.
@@ -207,19 +206,16 @@ pub fn ReadersWatch() -> impl IntoView {
             return;
         };
         readers.reload().await;
-        let sink = move |item: &FeedItem| match item {
-            FeedItem::Event(event)
-                if matches!(event.kind, EventKind::Reader | EventKind::VisualCheck) =>
+        let sink = move |item: &FeedItem| {
+            if let FeedItem::Event(event) = item
+                && event.kind == EventKind::Reader
             {
-                reload();
-            }
-            FeedItem::Connected => {
-                if connected_before.try_get_value() == Some(true) {
-                    reload();
+                match serde_json::from_value::<Reader>(event.data["reader"].clone()) {
+                    Ok(reader) => readers.put(reader),
+                    // An endpoint whose events do not carry the reader: read the list instead.
+                    Err(_) => spawn_local(async move { readers.reload().await }),
                 }
-                connected_before.try_set_value(true);
             }
-            _ => {}
         };
         if let Some(following) = events.follow(after, sink) {
             drop(subscription.try_set_value(Some(following)));

@@ -92,11 +92,15 @@ impl SessionContext {
         self.current.set(Some(session));
     }
 
-    /// Records an authenticated request at `now`.
-    pub fn touch(&self, now: Timestamp) {
+    /// Records an authenticated request sent at `sent`. An answer that arrives late (after the tab
+    /// slept, or behind a slow endpoint) counts from when it was asked, and never moves the last
+    /// activity back.
+    pub fn touch(&self, sent: Timestamp) {
         self.current.update(|s| {
-            if let Some(s) = s {
-                s.last_touch = now;
+            if let Some(s) = s
+                && sent > s.last_touch
+            {
+                s.last_touch = sent;
                 WebStorage::Session.save(self.storage_key, s);
             }
         });

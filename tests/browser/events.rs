@@ -16,7 +16,7 @@ use onshi::{
 use onshi_core::{
     account::AccountKind,
     client,
-    contract::{ProblemCode, groups::ReaderList, session::SignedIn},
+    contract::{ProblemCode, groups::ReaderList},
     store::EventKind,
 };
 use serde_json::{Value, json};
@@ -279,12 +279,8 @@ async fn a_silent_endpoint_that_never_answers_is_retried() {
 }
 
 async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String {
-    let answer = endpoint
-        .send(client::sign_in(user, password, false))
+    crate::support::signed_in(endpoint, user, password)
         .await
-        .expect("answer");
-    client::expect_json::<SignedIn>(&answer, 201)
-        .expect("signed in")
         .token
 }
 

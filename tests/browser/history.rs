@@ -10,14 +10,12 @@ use std::rc::Rc;
 use chrono::{NaiveDate, TimeDelta};
 use onshi::{
     platform::clock::ManualClock,
-    state::{Session, session::STORAGE_KEY},
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
 };
 use onshi_core::{
     account::AccountKind,
     catalogue, client,
     codes::{LimitConsentFlag, TreatmentKind},
-    contract::session::SignedIn,
     validate::insurance::{InquiryForm, inquiry},
     wire::Encoding,
 };
@@ -30,32 +28,12 @@ use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, problem, routed},
     support::{
         NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_with, set_input,
-        store_session_of, text, training_endpoint, until,
+        sign_in, store_session_of, text, training_endpoint, until,
     },
 };
 
 const SUMMARY: &str = "[data-testid=history-summary]";
 const SEARCH: &str = "form.history-conditions button[type=submit]";
-
-/// Signs `user` in at the training endpoint and keeps the session as the app would.
-async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String {
-    let response = endpoint
-        .send(client::sign_in(user, password, false))
-        .await
-        .expect("the transport answers");
-    let signed_in: SignedIn = client::expect_json(&response, 201).expect("signed in");
-    let token = signed_in.token.clone();
-    let session = Session {
-        token: signed_in.token,
-        account: signed_in.account,
-        institution: signed_in.institution,
-        idle_timeout_s: signed_in.idle_timeout_s,
-        last_touch: NINE_AM,
-        endpoint: endpoint.id(),
-    };
-    onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
-    token
-}
 
 /// One inquiry by insurance-card data, as S5 sends it.
 async fn inquire(endpoint: &Endpoint, token: &str, card: [&str; 5]) {

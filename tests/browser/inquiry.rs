@@ -19,7 +19,7 @@ use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities},
     support::{
         NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at, mount_with,
-        path, set_input, store_session_of, text, until,
+        path, set_input, sign_in_on_the_page, store_session_of, text, until,
     },
 };
 
@@ -144,16 +144,8 @@ async fn every_finding_of_the_core_is_shown_at_its_field_and_nothing_is_sent() {
 /// followed by address rather than by a click: routers of earlier tests in this page still listen for
 /// link clicks. The end-to-end tests click it in the real app.)
 async fn open_the_form(database: &str) -> crate::support::Mounted {
-    clear_session();
+    let signing_in = sign_in_on_the_page(database).await;
     let (clock, _) = manual_clock();
-    let signing_in = mount_at("/login", database, clock.clone());
-    until("the sign-in form", || {
-        count(&signing_in.root, "#user_id") == 1
-    })
-    .await;
-    set_input(&signing_in.root, "#user_id", "002");
-    set_input(&signing_in.root, "#password", "Onshi*002*002");
-    click(&signing_in.root, "form.sign-in-form button[type=submit]");
     let tile = ".menu a.tile[href='/insurance-card']";
     until("the menu", || count(&signing_in.root, tile) == 1).await;
     let label = signing_in

@@ -6,14 +6,11 @@
 
 use std::rc::Rc;
 
-use onshi::{
-    state::{Session, session::STORAGE_KEY},
-    transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
-};
+use onshi::transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport};
 use onshi_core::{
     account::AccountKind,
     catalogue, client,
-    contract::{ProblemCode, groups::StaffMode, session::SignedIn},
+    contract::{ProblemCode, groups::StaffMode},
 };
 use serde_json::json;
 use wasm_bindgen::JsCast;
@@ -24,7 +21,7 @@ use crate::{
     fake_fetch::{FakeFetch, capabilities, json, problem, routed, silence},
     support::{
         Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_with,
-        path, store_session_of, text, training_endpoint, until,
+        path, sign_in, store_session_of, text, training_endpoint, until,
     },
 };
 
@@ -35,26 +32,6 @@ const ISSUED: &str = "[data-testid=passcode-issued]";
 const VALUE: &str = "[data-testid=passcode-value]";
 const ERROR: &str = "[data-testid=passcode-error]";
 const BASE: &str = "http://127.0.0.1:9";
-
-/// Signs `user` in at the training endpoint and keeps the session as the app would.
-async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String {
-    let response = endpoint
-        .send(client::sign_in(user, password, false))
-        .await
-        .expect("the transport answers");
-    let signed_in: SignedIn = client::expect_json(&response, 201).expect("signed in");
-    let token = signed_in.token.clone();
-    let session = Session {
-        token: signed_in.token,
-        account: signed_in.account,
-        institution: signed_in.institution,
-        idle_timeout_s: signed_in.idle_timeout_s,
-        last_touch: NINE_AM,
-        endpoint: endpoint.id(),
-    };
-    onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
-    token
-}
 
 /// The button of the dialog `dialog` labelled `label`.
 fn button(app: &Mounted, dialog: &str, label: &str) -> HtmlButtonElement {

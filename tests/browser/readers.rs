@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::support::{
-    Mounted, clear_session, click, count, fresh_database, manual_clock, mount_at, set_input, text,
-    training_endpoint, until,
+    Mounted, click, count, fresh_database, manual_clock, mount_at, set_input, sign_in_on_the_page,
+    text, training_endpoint, until,
 };
 
 const CONFIRM: &str = "[data-testid=mode-switch-confirm]";
@@ -20,17 +20,8 @@ const PASORI: &str = "Sony FeliCa Port/PaSoRi 3.0 0";
 /// Signs in as 002 and opens the screen by its address (routers of earlier tests in this page still
 /// listen for link clicks).
 async fn open_readers(database: &str) -> Mounted {
-    clear_session();
+    let signing_in = sign_in_on_the_page(database).await;
     let (clock, _) = manual_clock();
-    let signing_in = mount_at("/login", database, clock.clone());
-    until("the sign-in form", || {
-        count(&signing_in.root, "#user_id") == 1
-    })
-    .await;
-    set_input(&signing_in.root, "#user_id", "002");
-    set_input(&signing_in.root, "#password", "Onshi*002*002");
-    click(&signing_in.root, "form.sign-in-form button[type=submit]");
-    until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
     drop(signing_in);
     let app = mount_at(Route::Readers.path(), database, clock);
     until("the readers", || {

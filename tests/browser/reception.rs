@@ -22,7 +22,7 @@ use crate::{
     },
     support::{
         Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at,
-        mount_with, path, set_input, store_session_of, text, until,
+        mount_with, path, set_input, sign_in_on_the_page, store_session_of, text, until,
     },
 };
 
@@ -34,17 +34,7 @@ const LOCKED: &str = "暗証番号がロックされています。目視確認�
 /// Signs in as 002 on the sign-in page, checks that the menu tile leads to the reception screen, and
 /// opens it by its address (routers of earlier tests in this page still listen for link clicks).
 async fn open_reception(database: &str) -> Mounted {
-    clear_session();
-    let (clock, _) = manual_clock();
-    let signing_in = mount_at("/login", database, clock.clone());
-    until("the sign-in form", || {
-        count(&signing_in.root, "#user_id") == 1
-    })
-    .await;
-    set_input(&signing_in.root, "#user_id", "002");
-    set_input(&signing_in.root, "#password", "Onshi*002*002");
-    click(&signing_in.root, "form.sign-in-form button[type=submit]");
-    until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
+    let signing_in = sign_in_on_the_page(database).await;
     let tiles = signing_in
         .root
         .query_selector_all(".menu a.tile")

@@ -221,3 +221,50 @@ pub async fn database_names() -> Vec<String> {
         })
         .collect()
 }
+
+/// Signs `user` in at `endpoint` (no page involved) and answers the session.
+pub async fn signed_in(
+    endpoint: &Endpoint,
+    user: &str,
+    password: &str,
+) -> onshi_core::contract::session::SignedIn {
+    let response = endpoint
+        .send(onshi_core::client::sign_in(user, password, false))
+        .await
+        .expect("the transport answers");
+    onshi_core::client::expect_json(&response, 201).expect("signed in")
+}
+
+/// Signs `user` in at `endpoint` and keeps the session as the app would, so that a page mounted next
+/// starts signed in; answers the token.
+pub async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String {
+    let signed_in = signed_in(endpoint, user, password).await;
+    let token = signed_in.token.clone();
+    let session = Session {
+        token: signed_in.token,
+        account: signed_in.account,
+        institution: signed_in.institution,
+        idle_timeout_s: signed_in.idle_timeout_s,
+        last_touch: NINE_AM,
+        endpoint: endpoint.id(),
+    };
+    onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
+    token
+}
+
+/// Signs in as 002 on the sign-in page of a training endpoint on `database`, as staff do, and
+/// answers the page once its menu is shown (to look at its tiles; drop it before mounting the next).
+pub async fn sign_in_on_the_page(database: &str) -> Mounted {
+    clear_session();
+    let (clock, _) = manual_clock();
+    let signing_in = mount_at("/login", database, clock);
+    until("the sign-in form", || {
+        count(&signing_in.root, "#user_id") == 1
+    })
+    .await;
+    set_input(&signing_in.root, "#user_id", "002");
+    set_input(&signing_in.root, "#password", "Onshi*002*002");
+    click(&signing_in.root, "form.sign-in-form button[type=submit]");
+    until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
+    signing_in
+}

@@ -43,11 +43,8 @@ async function taroResult(page, baseUrl, user = ['002', 'Onshi*002*002']) {
 }
 
 /** Switches a fresh page to the endpoint that served it. */
-async function useThisServer(page, baseUrl) {
-  const settings = new SettingsPage(page, baseUrl);
-  await settings.goto();
-  await settings.chooseThisServer();
-  await expectText(settings.saved, '接続先を変更しました。');
+function useThisServer(page, baseUrl) {
+  return new SettingsPage(page, baseUrl).useThisServer();
 }
 
 /** Records each registration attempt's Idempotency-Key and Onshi-Original-User as the page sent them. */

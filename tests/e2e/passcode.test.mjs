@@ -36,11 +36,8 @@ async function openPasscode(page, userId, password) {
 }
 
 /** Switches the page's app to the endpoint that served it, on the settings screen. */
-async function useThisServer(page) {
-  const settings = new SettingsPage(page, app.server.url);
-  await settings.goto();
-  await settings.chooseThisServer();
-  await expectText(settings.saved, '接続先を変更しました。');
+function useThisServer(page) {
+  return new SettingsPage(page, app.server.url).useThisServer();
 }
 
 /** The reference endpoint's own API, as another terminal (or the reader) uses it. */

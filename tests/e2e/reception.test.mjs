@@ -49,11 +49,8 @@ async function openReception(page, userId, password) {
 }
 
 /** Switches the page's app to the endpoint that served it, on the settings screen. */
-async function useThisServer(page) {
-  const settings = new SettingsPage(page, app.server.url);
-  await settings.goto();
-  await settings.chooseThisServer();
-  await expectText(settings.saved, '接続先を変更しました。');
+function useThisServer(page) {
+  return new SettingsPage(page, app.server.url).useThisServer();
 }
 
 /** Checks that the newest row is 新橋 太郎's result at 外科受付用, marked new. */

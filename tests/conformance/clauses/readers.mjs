@@ -78,6 +78,11 @@ export const clauses = {
     check(readerEvents.length > 0, `no reader event after opening the check (events: ${events.map((e) => e.kind).join(', ') || 'none'})`);
     const newest = readerEvents[readerEvents.length - 1];
     check(newest.data.etag === current.etag, `the reader event carries etag ${newest.data.etag}, but the reader is at ${current.etag}`);
+    // The event carries the reader as GET /readers shows it, the opened check included.
+    check(
+      JSON.stringify(newest.data.reader) === JSON.stringify(current),
+      `the reader event carries ${JSON.stringify(newest.data.reader)}, but GET /readers shows ${JSON.stringify(current)}`,
+    );
   },
 
   'readers.visual-check': async (ctx) => {

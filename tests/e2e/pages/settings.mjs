@@ -35,6 +35,13 @@ export class SettingsPage {
     await this.save.click();
   }
 
+  /** Opens the screen, chooses the server that served the page, and waits until it is saved. */
+  async useThisServer() {
+    await this.goto();
+    await this.chooseThisServer();
+    await this.saved.filter({ hasText: '接続先を変更しました。' }).waitFor();
+  }
+
   /** Chooses another endpoint by its address; does not wait for the outcome. */
   async chooseUrl(url) {
     await this.other.check();

@@ -171,17 +171,33 @@ pub(super) fn switch(
         completed_check: None,
         ..reader
     };
-    put(cx, changed)
+    put(cx, changed, &[])
 }
 
-/// Stores a changed reader under its next version and tells every terminal, with the new ETag: each
-/// change of version has its `reader` event, so a terminal that follows the events never holds a stale
-/// ETag without knowing it (D7).
-pub(super) fn put(cx: &mut Cx<'_>, reader: ReaderRecord) -> Result<ReaderRecord, Fail> {
+/// Stores a changed reader under its next version and tells every terminal: each change of version
+/// has its `reader` event, carrying the new ETag and the reader as `GET /readers` shows it, so a
+/// terminal that follows the events holds the current state without asking (asking would count as
+/// the user's activity, D5) and never a stale ETag without knowing it (D7). `fresh` are the visual
+/// checks this dispatch changed, which the store's view does not show yet.
+pub(super) fn put(
+    cx: &mut Cx<'_>,
+    reader: ReaderRecord,
+    fresh: &[&VisualCheckRecord],
+) -> Result<ReaderRecord, Fail> {
     let changed = ReaderRecord {
         version: reader.version + 1,
         ..reader
     };
+    let check = |id: &Option<String>| -> Result<Option<VisualCheckRecord>, Fail> {
+        let Some(id) = id else { return Ok(None) };
+        match fresh.iter().find(|c| c.id == *id) {
+            Some(c) => Ok(Some((*c).clone())),
+            None => Ok(cx.read.visual_check(id)?),
+        }
+    };
+    let pending = check(&changed.pending_check)?;
+    let completed = check(&changed.completed_check)?;
+    let shown = view_with(&changed, pending.as_ref(), completed.as_ref());
     cx.change(Change::PutReader(changed.clone()));
     cx.event(
         EventKind::Reader,
@@ -189,8 +205,7 @@ pub(super) fn put(cx: &mut Cx<'_>, reader: ReaderRecord) -> Result<ReaderRecord,
             "reader_id": changed.id,
             "mode": changed.mode.as_str(),
             "etag": etag(&changed),
-            "pending_check": changed.pending_check,
-            "completed_check": changed.completed_check,
+            "reader": shown,
         }),
     )?;
     Ok(changed)
@@ -243,6 +258,7 @@ pub(super) fn open_check(
             completed_check: None,
             ..reader
         },
+        &[&check],
     )?;
     Ok((reader, check))
 }

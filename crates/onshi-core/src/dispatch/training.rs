@@ -217,20 +217,21 @@ fn complete_check(
         EventKind::VisualCheck,
         json!({"reader_id": reader.id, "check_id": check.id, "state": "completed", "history_id": history_id}),
     )?;
-    let check_id = check.id.clone();
-    cx.change(Change::PutVisualCheck(VisualCheckRecord {
+    let completed = VisualCheckRecord {
         state: VisualCheckState::Completed,
         history_id: Some(history_id),
         ..check
-    }));
+    };
+    cx.change(Change::PutVisualCheck(completed.clone()));
     // The reader stays in 目視確認 until staff switch it back (seed 000 ⑪); only the check is done.
     readers::put(
         cx,
         ReaderRecord {
             pending_check: None,
-            completed_check: Some(check_id),
+            completed_check: Some(completed.id.clone()),
             ..reader
         },
+        &[&completed],
     )?;
     Ok(())
 }

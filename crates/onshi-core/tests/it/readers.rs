@@ -360,6 +360,54 @@ fn three_wrong_pins_lock_the_card_until_visual_check() {
     assert_eq!(p.tries_left, Some(2));
 }
 
+/// Issue 6: a terminal follows the readers from the events alone, without reading them again (which
+/// would count as the user's activity and keep an idle session alive): every `reader` event carries
+/// the reader exactly as `GET /readers` shows it at that moment, checks included.
+#[test]
+fn each_reader_event_carries_the_reader_as_listed() {
+    let mut h = Harness::training();
+    let token = h.token("002");
+    let last_reader_event = |h: &mut Harness| -> Reader {
+        let page: EventsPage = h.json(&client::events(&token, 0), 200);
+        let event = page
+            .events
+            .iter()
+            .rev()
+            .find(|e| serde_json::to_string(&e.kind).unwrap_or_default() == "\"reader\"")
+            .expect("a reader event")
+            .clone();
+        serde_json::from_value(event.data["reader"].clone()).expect("the event's reader")
+    };
+    let listed = |h: &mut Harness| readers(h, &token).readers[0].clone();
+    h.send(&client::set_mode(&token, "reader-1", "\"v1\"", "visual"));
+    assert_eq!(last_reader_event(&mut h), listed(&mut h));
+    h.json::<VisualCheck>(
+        &client::start_visual_check(&token, "reader-1", "2026-11-22"),
+        201,
+    );
+    let opened = last_reader_event(&mut h);
+    assert!(opened.pending_visual_check.is_some());
+    assert_eq!(opened, listed(&mut h));
+    h.json::<VisitResult>(
+        &client::reader_visit(
+            &token,
+            &visit(
+                "shinbashi-taro",
+                VisitMethod::Visual,
+                None,
+                ConsentChoices::default(),
+            ),
+        ),
+        201,
+    );
+    let completed = last_reader_event(&mut h);
+    assert!(completed.completed_visual_check.is_some());
+    assert_eq!(completed, listed(&mut h));
+    let etag = completed.etag.clone();
+    h.send(&client::set_mode(&token, "reader-1", &etag, "unattended"));
+    assert_eq!(last_reader_event(&mut h), listed(&mut h));
+}
+
 /// Issue 6: the reader panel checks the PIN before the consent screens, with the visit's own count.
 #[test]
 fn a_pin_check_counts_like_a_pin_visit_and_a_right_pin_resets_it() {
