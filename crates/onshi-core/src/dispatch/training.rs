@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::{
     account::Action,
+    canned::people::Person,
     codes::QualificationValidity,
     contract::{
         Problem, ProblemCode, Request, Response,
@@ -68,16 +69,7 @@ pub(super) fn visit(cx: &mut Cx<'_>, request: &Request) -> Handled {
         )]));
     };
     let reader = readers::find(cx, &body.reader_id)?;
-    let person = cx
-        .national
-        .person(&body.person_id)
-        .cloned()
-        .ok_or_else(|| {
-            Fail::from(
-                Problem::new(ProblemCode::NotFound)
-                    .with_detail(format!("no person {:?}", body.person_id)),
-            )
-        })?;
+    let person = person(cx, &body.person_id)?;
 
     // The reader only offers what its mode allows.
     let pending = match (method, reader.mode) {
@@ -137,18 +129,18 @@ pub(super) fn visit(cx: &mut Cx<'_>, request: &Request) -> Handled {
 pub(super) fn pin_check(cx: &mut Cx<'_>, request: &Request) -> Handled {
     caller(cx, request, Action::ReaderModes)?;
     let body: PinCheck = json_body(request)?;
-    let person = cx
-        .national
-        .person(&body.person_id)
-        .cloned()
-        .ok_or_else(|| {
-            Fail::from(
-                Problem::new(ProblemCode::NotFound)
-                    .with_detail(format!("no person {:?}", body.person_id)),
-            )
-        })?;
+    let person = person(cx, &body.person_id)?;
     check_pin(cx, &person.id, &person.pin, Some(&body.pin))?;
     Ok(Response::no_content())
+}
+
+/// A canned person, or 404.
+fn person(cx: &Cx<'_>, id: &str) -> Result<Person, Fail> {
+    cx.national.person(id).cloned().ok_or_else(|| {
+        Problem::new(ProblemCode::NotFound)
+            .with_detail(format!("no person {id:?}"))
+            .into()
+    })
 }
 
 fn pending_check(cx: &Cx<'_>, reader: &ReaderRecord) -> Result<VisualCheckRecord, Fail> {
