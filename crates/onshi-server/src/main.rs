@@ -135,17 +135,36 @@ async fn serve(args: Args) -> ExitCode {
         "onshi-server: serving {} on http://{address}",
         args.app_dir.display()
     );
-    match axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("onshi-server: {e}");
-            ExitCode::FAILURE
+    // Graceful shutdown waits for every open connection, and an event stream (SSE) never ends by
+    // itself: every signed-in screen holds one. So requests in flight get `SHUTDOWN_GRACE` to
+    // finish, and whatever is still open then (the streams) is cut; terminals reconnect with
+    // `Last-Event-ID` and miss nothing.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown().await;
+        let _ = stopping.send(());
+    });
+    let cut_after_grace = async move {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
         }
+    };
+    tokio::select! {
+        served = serving => match served {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("onshi-server: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        () = cut_after_grace => ExitCode::SUCCESS,
     }
 }
+
+/// How long requests in flight may take to finish after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// The endpoint the arguments ask for, or none when only the app is to be served.
 fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {
