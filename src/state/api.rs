@@ -324,8 +324,12 @@ impl Api {
             let error = client::expect_no_content(&response)
                 .map_err(ApiError::from)
                 .err();
-            let notice = session_end_notice(error.as_ref().and_then(ApiError::code));
-            self.session.end(Some(notice.to_owned()));
+            // Only the session that sent the request ends: one already ended in this tab (by the idle
+            // guard, say) keeps the reason it gave, and a newer one is not touched.
+            if self.session.token().as_deref() == Some(token.as_str()) {
+                let notice = session_end_notice(error.as_ref().and_then(ApiError::code));
+                self.session.end(Some(notice.to_owned()));
+            }
             return Err(error.unwrap_or(ApiError::NotSignedIn));
         }
         self.session.touch(sent);
