@@ -14,6 +14,9 @@ pub fn TextField(
     error: Signal<Option<String>>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
+    /// The on-screen keyboard to offer, e.g. `numeric` for a PIN.
+    #[prop(default = None)]
+    inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let message_id = format!("{id}-message");
@@ -30,6 +33,7 @@ pub fn TextField(
                 type=input_type
                 class="field-input"
                 autocomplete=autocomplete
+                inputmode=inputmode
                 spellcheck="false"
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=described_by

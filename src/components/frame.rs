@@ -9,7 +9,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::{A, Redirect};
-use onshi_core::catalogue;
+use onshi_core::{catalogue, store::ReaderMode};
 
 use crate::{
     components::{Dialog, ModeSwitch, ReaderPanel, SwitchRequest, idle::IdleGuard},
@@ -20,7 +20,6 @@ use crate::{
         use_api, use_capabilities, use_outbox, use_readers, use_session,
     },
 };
-use onshi_core::store::ReaderMode;
 
 /// How often kept writes are sent again while someone is signed in (D4). The first try is at once.
 const REPLAY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);

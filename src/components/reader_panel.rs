@@ -25,7 +25,10 @@ use onshi_core::{
     validate::{self, reader as check},
 };
 
-use crate::state::{use_api, use_readers, use_session};
+use crate::{
+    components::TextField,
+    state::{use_api, use_readers, use_session},
+};
 
 /// How the patient proved who they are.
 #[derive(Clone, Debug, PartialEq)]
@@ -501,7 +504,7 @@ pub fn ReaderPanel() -> impl IntoView {
                     submit_pin();
                 }
             >
-                <DigitsField id="panel_pin" label=catalogue::READER_SCREEN_PIN_FIELD value=pin error=pin_error />
+                <TextField id="panel_pin" label=catalogue::READER_SCREEN_PIN_FIELD value=pin error=pin_error input_type="password" inputmode=Some("numeric") />
                 <div class="panel-actions">
                     <button type="submit" class="panel-button" disabled=move || busy.get()>
                         {catalogue::READER_SCREEN_CONFIRM_INPUT}
@@ -539,23 +542,8 @@ pub fn ReaderPanel() -> impl IntoView {
                     submit_staff();
                 }
             >
-                <div class="field panel-field" class:field-invalid=move || user_error.with(Option::is_some)>
-                    <label for="panel_user" class="field-label">{catalogue::LABEL_USER_ID}</label>
-                    <input
-                        id="panel_user"
-                        name="panel_user"
-                        type="text"
-                        class="field-input"
-                        autocomplete="off"
-                        spellcheck="false"
-                        aria-invalid=move || user_error.with(Option::is_some).to_string()
-                        aria-describedby="panel_user-message"
-                        prop:value=move || staff_user.get()
-                        on:input=move |ev| staff_user.set(event_target_value(&ev))
-                    />
-                    <p id="panel_user-message" class="field-message" role="alert">{move || user_error.get()}</p>
-                </div>
-                <DigitsField id="panel_passcode" label=catalogue::PASSCODE_LABEL value=staff_passcode error=passcode_error />
+                <TextField id="panel_user" label=catalogue::LABEL_USER_ID value=staff_user error=user_error />
+                <TextField id="panel_passcode" label=catalogue::PASSCODE_LABEL value=staff_passcode error=passcode_error input_type="password" inputmode=Some("numeric") />
                 <div class="panel-actions">
                     <button type="submit" class="panel-button" disabled=move || busy.get()>
                         {catalogue::READER_SCREEN_CONFIRM_INPUT}
@@ -639,35 +627,5 @@ pub fn ReaderPanel() -> impl IntoView {
                 </div>
             </div>
         </aside>
-    }
-}
-
-/// A masked field for a 4-digit code typed on the reader (the PIN, the passcode), with its message.
-#[component]
-fn DigitsField(
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    error: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let message_id = format!("{id}-message");
-    let described_by = message_id.clone();
-    view! {
-        <div class="field panel-field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id class="field-label">{label}</label>
-            <input
-                id=id
-                name=id
-                type="password"
-                inputmode="numeric"
-                autocomplete="off"
-                class="field-input panel-digits"
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                aria-describedby=described_by
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            <p id=message_id class="field-message" role="alert">{move || error.get()}</p>
-        </div>
     }
 }

@@ -13,7 +13,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
     catalogue,
-    contract::groups::Reader,
+    contract::groups::{Reader, VisualCheck},
     store::ReaderMode,
     validate::{Finding, insurance},
 };
@@ -45,9 +45,7 @@ fn state_in_list(reader: Option<&Reader>, running: &Running) -> CheckState {
     let Some(reader) = reader else {
         return CheckState::Unknown;
     };
-    let is = |check: &Option<onshi_core::contract::groups::VisualCheck>| {
-        check.as_ref().is_some_and(|c| c.id == running.check_id)
-    };
+    let is = |check: &Option<VisualCheck>| check.as_ref().is_some_and(|c| c.id == running.check_id);
     if is(&reader.pending_visual_check) {
         CheckState::Waiting
     } else if is(&reader.completed_visual_check) {

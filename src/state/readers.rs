@@ -42,9 +42,6 @@ pub struct Readers {
     /// Bumped by every read and every answer, so a read that finishes after a newer state arrived is
     /// dropped.
     generation: StoredValue<u64>,
-    /// A read is under way; another change meanwhile asks for one more read after it.
-    reading: StoredValue<bool>,
-    again: StoredValue<bool>,
     /// Whether training's reader panel (S9) is shown, and which reader it is (empty: the first);
     /// both stay from screen to screen, as the device beside the terminal would.
     panel_open: RwSignal<bool>,
@@ -61,8 +58,6 @@ pub(crate) fn provide() {
         api: use_api(),
         known: RwSignal::new(Known::Unread),
         generation: StoredValue::new(0),
-        reading: StoredValue::new(false),
-        again: StoredValue::new(false),
         panel_open: RwSignal::new(false),
         panel_reader: RwSignal::new(String::new()),
     };
@@ -119,30 +114,18 @@ impl Readers {
         })
     }
 
-    /// Reads the list again. While a read is under way, this asks for one more after it instead of
-    /// a second at once (a visual check's completion brings several events together).
+    /// Reads the list again; when it returns, the list is at least as new as the endpoint's state when
+    /// it was called. Of reads under way together, the last one started decides.
     pub async fn reload(&self) {
-        if self.reading.try_get_value() != Some(false) {
-            self.again.try_set_value(true);
-            return;
-        }
-        loop {
-            self.reading.try_set_value(true);
-            self.again.try_set_value(false);
-            let started = self.next_generation();
-            let answer = self.api.readers().await;
-            self.reading.try_set_value(false);
-            // A newer answer arrived meanwhile (or the app is gone): this read says nothing new.
-            if self.generation.try_get_value() == Some(started) {
-                let known = match answer {
-                    Ok(list) => Known::Read(list.readers),
-                    Err(e) => Known::Failed(e.message()),
-                };
-                self.known.try_set(known);
-            }
-            if self.again.try_get_value() != Some(true) {
-                break;
-            }
+        let started = self.next_generation();
+        let answer = self.api.readers().await;
+        // A newer read or answer arrived meanwhile (or the app is gone): this read says nothing new.
+        if self.generation.try_get_value() == Some(started) {
+            let known = match answer {
+                Ok(list) => Known::Read(list.readers),
+                Err(e) => Known::Failed(e.message()),
+            };
+            self.known.try_set(known);
         }
     }
 
