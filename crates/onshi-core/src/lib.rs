@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod canned;
+pub mod card;
 pub mod catalogue;
 pub mod client;
 pub mod codes;

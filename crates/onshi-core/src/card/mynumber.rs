@@ -1,0 +1,1 @@
+//! The My Number card's own sequences over a `CardLink` (research/card-reader.md §3).

@@ -1,0 +1,1 @@
+//! (issue 7: to be written; see card/mod.rs)

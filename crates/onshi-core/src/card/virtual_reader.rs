@@ -1,0 +1,1 @@
+//! General-purpose readers in software, with a `virtual_card::VirtualCard` on them.
