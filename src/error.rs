@@ -4,12 +4,14 @@
 //! nothing else decides wording.
 
 use onshi_core::{
+    card::{flow::Notice, mynumber::PinFormatError},
     catalogue,
     client::ClientError,
     contract::{FieldError, Problem, ProblemCode},
 };
 
 use crate::{
+    platform::usb::UsbError,
     state::CapabilityError,
     transport::{EndpointUrlError, TransportError},
 };
@@ -160,4 +162,38 @@ fn refusal_message(problem: &Problem) -> String {
         // A code from a newer contract: its own title is the best we have.
         None => problem.title.clone(),
     }
+}
+
+impl UsbError {
+    /// Why the general-purpose card reader could not be connected, for staff.
+    pub fn message(&self) -> &'static str {
+        match self {
+            UsbError::Unavailable => catalogue::CARD_USB_UNAVAILABLE,
+            UsbError::Cancelled => catalogue::CARD_USB_CANCELLED,
+            UsbError::Denied(_) => catalogue::CARD_USB_DENIED,
+            UsbError::ProtectedClass { .. } => catalogue::CARD_USB_PROTECTED,
+            UsbError::Unplugged => catalogue::CARD_READER_UNPLUGGED,
+            UsbError::OpenFailed(_) => catalogue::CARD_USB_OPEN_FAILED,
+            UsbError::NoInterface { .. } => catalogue::CARD_USB_NO_INTERFACE,
+        }
+    }
+}
+
+/// What the general reader's flow tells staff and the patient (`card::flow::Notice`).
+pub fn card_notice(notice: &Notice) -> String {
+    match notice {
+        Notice::CardRemoved => catalogue::CARD_REMOVED.to_owned(),
+        Notice::NotMyNumberCard => catalogue::CARD_NOT_MY_NUMBER.to_owned(),
+        Notice::PinWrong { tries_left } => catalogue::card_pin_wrong(*tries_left),
+        Notice::PinBlocked => catalogue::CARD_PIN_BLOCKED.to_owned(),
+        Notice::CardFailed => catalogue::CARD_FAILED.to_owned(),
+        Notice::ReaderFailed => catalogue::CARD_READER_FAILED.to_owned(),
+        Notice::Unplugged => catalogue::CARD_READER_UNPLUGGED.to_owned(),
+    }
+}
+
+/// The message next to the PIN pad's field. The error never carries the digits, and neither does
+/// the message.
+pub fn pin_format_message(_: &PinFormatError) -> &'static str {
+    catalogue::PIN_FORMAT
 }

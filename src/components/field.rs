@@ -17,6 +17,9 @@ pub fn TextField(
     /// The on-screen keyboard to offer, e.g. `numeric` for a PIN.
     #[prop(default = None)]
     inputmode: Option<&'static str>,
+    /// The most characters the input takes, e.g. 4 for a PIN.
+    #[prop(default = None)]
+    maxlength: Option<u32>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let message_id = format!("{id}-message");
@@ -34,6 +37,7 @@ pub fn TextField(
                 class="field-input"
                 autocomplete=autocomplete
                 inputmode=inputmode
+                maxlength=maxlength
                 spellcheck="false"
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=described_by

@@ -1,5 +1,7 @@
 //! Widgets shared by screens.
 
+pub mod card_reader;
+pub mod consent;
 pub mod dialog;
 pub mod endpoint_bar;
 pub mod field;
@@ -8,6 +10,7 @@ pub mod idle;
 pub mod mode_switch;
 pub mod reader_panel;
 
+pub use card_reader::{CardReader, CardResult};
 pub use dialog::Dialog;
 pub use endpoint_bar::EndpointBar;
 pub use field::TextField;

@@ -16,6 +16,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
+    card::flow::CONSENT_SCREENS,
     catalogue,
     contract::{
         ProblemCode,
@@ -26,7 +27,10 @@ use onshi_core::{
 };
 
 use crate::{
-    components::TextField,
+    components::{
+        TextField,
+        consent::{ConsentScreen, consent_question},
+    },
     state::{use_api, use_readers, use_session},
 };
 
@@ -65,29 +69,6 @@ enum Step {
     /// 職員用ボタン: the user ID and the 目視確認用パスコード.
     Staff,
 }
-
-/// The three consent screens (decisions.md D9): the question, whether it carries seed 002's
-/// purpose line, and the two answers.
-const QUESTIONS: [(&str, bool, &str, &str); 3] = [
-    (
-        catalogue::TRAINER_ASK_MEDICAL,
-        true,
-        catalogue::TRAINER_AGREE,
-        catalogue::TRAINER_DISAGREE,
-    ),
-    (
-        catalogue::TRAINER_ASK_CHECKUPS,
-        true,
-        catalogue::TRAINER_AGREE,
-        catalogue::TRAINER_DISAGREE,
-    ),
-    (
-        catalogue::TRAINER_ASK_LIMIT,
-        false,
-        catalogue::TRAINER_PROVIDE,
-        catalogue::TRAINER_NOT_PROVIDE,
-    ),
-];
 
 /// What the idle reader shows, from its mode and its open visual check.
 fn idle_message(reader: &Reader) -> &'static str {
@@ -254,7 +235,7 @@ pub fn ReaderPanel() -> impl IntoView {
             return;
         };
         answers.push(yes);
-        if answers.len() < QUESTIONS.len() {
+        if answers.len() < CONSENT_SCREENS {
             step.set(Step::Consent { proof, answers });
         } else {
             send_visit(proof, answers);
@@ -386,9 +367,9 @@ pub fn ReaderPanel() -> impl IntoView {
             Step::ChooseMethod => catalogue::READER_SCREEN_CHOOSE_METHOD,
             Step::Face => catalogue::READER_SCREEN_FACE_FRAME,
             Step::Pin => catalogue::READER_SCREEN_ENTER_PIN,
-            Step::Consent { answers, .. } => QUESTIONS
-                .get(answers.len())
-                .map_or(catalogue::PROCESSING, |q| q.0),
+            Step::Consent { answers, .. } => {
+                consent_question(answers.len()).unwrap_or(catalogue::PROCESSING)
+            }
             Step::Sending => catalogue::PROCESSING,
             Step::Done => catalogue::TRAINER_DONE,
             Step::Refused(_) | Step::Locked => "",
@@ -519,17 +500,7 @@ pub fn ReaderPanel() -> impl IntoView {
     };
 
     let consent = move |asked: usize| {
-        let Some(&(_, purpose, yes, no)) = QUESTIONS.get(asked) else {
-            return ().into_any();
-        };
-        view! {
-            {purpose.then(|| view! { <p class="panel-screen-note">{catalogue::READER_SCREEN_CONSENT_PURPOSE}</p> })}
-            <div class="panel-actions">
-                <button type="button" class="panel-button" on:click=move |_| answer(true)>{yes}</button>
-                <button type="button" class="panel-button panel-button-no" on:click=move |_| answer(false)>{no}</button>
-            </div>
-        }
-        .into_any()
+        view! { <ConsentScreen screen=asked on_answer=Callback::new(answer) /> }.into_any()
     };
 
     let staff_form = move || {

@@ -11,6 +11,9 @@
 //! The readers are named from the shared list of readers (`use_readers()`). In training, the
 //! patient's side of Case1 is played on the frame's reader panel (S9); its results arrive here
 //! through the feed like any reader's.
+//!
+//! Above the list, the general-purpose card reader (`components::card_reader`, issue 7) reads the
+//! card itself where there is no face reader; its result opens here as 資格情報確認 in the same way.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
@@ -25,10 +28,10 @@ use onshi_core::{
 use serde::Deserialize;
 
 use crate::{
-    components::Frame,
+    components::{CardReader, CardResult, Frame},
     pages::qualification_check::{QualificationCheck, consent_rows},
     route::Route,
-    state::{HistoryEntry, use_api, use_events, use_readers},
+    state::{HistoryEntry, use_api, use_clock, use_events, use_readers},
     transport::{FeedEnd, FeedItem, Subscription},
 };
 
@@ -153,11 +156,14 @@ enum Shown {
 struct Opened {
     row: Row,
     entry: HistoryEntry,
+    /// The general reader's name, for a result it read (the row names no face reader).
+    card_reader: Option<String>,
 }
 
 #[component]
 pub fn ReceptionPage() -> impl IntoView {
     let api = use_api();
+    let clock = use_clock();
     let events = use_events();
     let navigate = use_navigate();
     let rows = RwSignal::new(Vec::<Row>::new());
@@ -253,6 +259,7 @@ pub fn ReceptionPage() -> impl IntoView {
                         ..row
                     },
                     entry,
+                    card_reader: None,
                 }))),
                 Err(e) => {
                     error.set(Some(e.message()));
@@ -261,6 +268,24 @@ pub fn ReceptionPage() -> impl IntoView {
             }
         });
     };
+    // A result of the general reader is shown at once: the answer is the history entry itself.
+    let on_card = Callback::new(move |result: CardResult| {
+        let CardResult { entry, reader } = result;
+        error.set(None);
+        let row = Row {
+            history_id: entry.id,
+            at: clock.now(),
+            reader_id: None,
+            name: name_of(&entry),
+            validity: None,
+            fresh: false,
+        };
+        shown.set(Shown::Result(Box::new(Opened {
+            row,
+            entry,
+            card_reader: Some(reader),
+        })));
+    });
     let reader_label = move |id: &Option<String>| -> String {
         let Some(id) = id else {
             return String::new();
@@ -361,10 +386,15 @@ pub fn ReceptionPage() -> impl IntoView {
     let to_inquiry = Callback::new(move |_| navigate(Route::Inquiry.path(), Default::default()));
     let result = move || {
         opened.get().map(|opened| {
-            let Opened { row, entry } = *opened;
+            let Opened {
+                row,
+                entry,
+                card_reader,
+            } = *opened;
             let back = Callback::new(move |_| shown.set(Shown::List));
+            let reader = card_reader.unwrap_or_else(|| reader_label(&row.reader_id));
             view! {
-                <ReaderResult row=row.clone() reader=reader_label(&row.reader_id) entry=entry.clone() />
+                <ReaderResult row=row.clone() reader=reader entry=entry.clone() />
                 <QualificationCheck
                     result=entry.result
                     findings=entry.findings
@@ -383,8 +413,12 @@ pub fn ReceptionPage() -> impl IntoView {
                 <A href=Route::Inquiry.path() attr:class="tab">{catalogue::TAB_INSURANCE_CARD}</A>
             </nav>
             {result}
-            // The list stays mounted under a shown result, so the cues outlive a look at one result.
-            <div hidden=move || opened.with(Option::is_some)>{list()}</div>
+            // The list and the general reader stay mounted under a shown result, so the cues outlive a
+            // look at one result and the reader stays connected for the next patient.
+            <div hidden=move || opened.with(Option::is_some)>
+                <CardReader on_result=on_card />
+                {list()}
+            </div>
         </Frame>
     }
 }

@@ -10,6 +10,7 @@ pub mod random;
 pub mod session_cache;
 pub mod timer;
 pub mod training_db;
+pub mod usb;
 pub mod web_storage;
 mod webcrypto;
 

@@ -12,8 +12,8 @@ use onshi_core::{
     contract::{
         Request, Response,
         groups::{
-            EventsPage, HistoryPage, IssuedPasscode, PinCheck, Reader, ReaderList, ReaderVisit,
-            StaffMode, TrainingPeople, VisitResult, VisualCheck,
+            CardQualification, Challenge, EventsPage, HistoryPage, IssuedPasscode, PinCheck,
+            Reader, ReaderList, ReaderVisit, StaffMode, TrainingPeople, VisitResult, VisualCheck,
         },
         session::SignedIn,
     },
@@ -42,6 +42,11 @@ const SCREEN_PAGE: usize = 100;
 
 /// The items handed to the レセコン, per qualification of a result.
 pub type HandOverChoices = Vec<BTreeSet<HandOverItem>>;
+
+/// The session cache's key for a history entry's message.
+fn history_detail_key(history_id: u64) -> String {
+    format!("history-detail/{history_id}")
+}
 
 fn hand_over_key(history_id: u64) -> String {
     format!("hand-over/{history_id}")
@@ -147,6 +152,42 @@ impl Api {
         Ok((result, findings, client::history_id_of(&response)))
     }
 
+    /// A nonce for the patient's My Number card to sign (`POST /challenges`, decisions.md D7).
+    pub async fn challenge(&self) -> Result<Challenge, ApiError> {
+        let response = self.send_authed(client::challenge).await?;
+        client::expect_json(&response, 201).map_err(ApiError::from)
+    }
+
+    /// 資格確認 by the My Number card's signature of a challenge. Like [`Api::inquire`] it is sent
+    /// once and never queued in the outbox: the answer is needed now, and the nonce is single-use, so
+    /// a later replay could only be refused. The answer is the history entry it was recorded as
+    /// (its `Content-Location`), kept in the session cache like one opened from the history.
+    pub async fn qualify_by_card(
+        &self,
+        qualification: &CardQualification,
+    ) -> Result<HistoryEntry, ApiError> {
+        let response = self
+            .send_authed(|token| client::qualify_by_card(token, qualification))
+            .await?;
+        let decoded: wire::QualificationResult = client::expect_xml(&response, 200)?;
+        let id = client::history_id_of(&response).ok_or_else(|| {
+            ApiError::Unexpected(client::ClientError::Decode {
+                status: 200,
+                message: "the answer names no history entry (Content-Location)".to_owned(),
+            })
+        })?;
+        self.cache
+            .put_bytes(&history_detail_key(id), &response.body)
+            .await;
+        let (result, findings) = QualificationResult::from_wire(&decoded);
+        Ok(HistoryEntry {
+            id,
+            result,
+            findings,
+            message: response.body,
+        })
+    }
+
     /// What staff chose to hand to the レセコン for a history entry on 資格情報確認, if they chose in
     /// this session (otherwise the defaults apply: items with ● unchecked).
     pub async fn hand_over_choices(&self, history_id: u64) -> Option<HandOverChoices> {
@@ -182,7 +223,7 @@ impl Api {
     /// レセコン download), and what it says. An entry never changes, so one seen in this session is
     /// read from the session cache.
     pub async fn history_detail(&self, id: u64) -> Result<HistoryEntry, ApiError> {
-        let key = format!("history-detail/{id}");
+        let key = history_detail_key(id);
         let (message, decoded) = match self.cache.get_bytes(&key).await {
             Some(message) => {
                 let decoded = wire::QualificationResult::decode(&message).map_err(|e| {

@@ -9,6 +9,8 @@
 //! - [`use_outbox`]: writes kept until the endpoint answers them ([`outbox::Outbox`]).
 //! - [`use_readers`]: the face readers and their modes, kept current from the event feed
 //!   ([`readers::Readers`]).
+//! - [`card_reader`]: the general-purpose card reader a reception screen drives (WebUSB, or training's
+//!   virtual reader), and training's virtual cards.
 //!
 //! The handles are `Copy`: views capture them freely, while the values behind them (which hold `Rc`s
 //! and browser objects) stay in the reactive arena of this thread.
@@ -16,6 +18,7 @@
 pub mod api;
 pub mod cache;
 pub mod capabilities;
+pub mod card_reader;
 pub mod endpoint;
 pub mod events;
 pub mod outbox;

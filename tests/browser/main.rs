@@ -4,9 +4,11 @@
 #![cfg(target_arch = "wasm32")]
 
 mod fake_fetch;
+mod fake_usb;
 mod raw_idb;
 mod support;
 
+mod card_reader;
 mod errors;
 mod events;
 mod history;

@@ -3,7 +3,7 @@
 //
 //   node tests/conformance/run.mjs --base-url http://127.0.0.1:PORT [--json results.json]
 //        [--only clause-prefix]... [--account ROLE=ID:PASSWORD]... [--patient I:S:N:B:YYYYMMDD]
-//        [--bulk-timeout SECONDS]
+//        [--bulk-timeout SECONDS] [--card-certificate FILE --card-key FILE]
 //
 // See tests/conformance/README.md. Exits 1 when any clause fails, 2 on a usage error.
 import { writeFileSync } from 'node:fs';
@@ -13,7 +13,10 @@ import { runSuite } from './lib/runner.mjs';
 
 const USAGE = `usage: node tests/conformance/run.mjs --base-url URL [--json FILE] [--only PREFIX]...
        [--account ROLE=ID:PASSWORD]... [--patient INSURER:SYMBOL:NUMBER:BRANCH:YYYYMMDD] [--bulk-timeout SECONDS]
-roles: general, medical_viewer, admin, master, system (also ONSHI_ACCOUNT_<ROLE>=ID:PASSWORD)`;
+       [--card-certificate FILE --card-key FILE]
+roles: general, medical_viewer, admin, master, system (also ONSHI_ACCOUNT_<ROLE>=ID:PASSWORD)
+card: a test My Number card the endpoint trusts, DER files, the key in PKCS#1 (also ONSHI_CARD_CERTIFICATE,
+      ONSHI_CARD_KEY); a training endpoint defaults to the repository's test PKI`;
 
 function usage(message) {
   if (message) console.error(`run.mjs: ${message}`);
@@ -31,6 +34,8 @@ try {
       account: { type: 'string', multiple: true, default: [] },
       patient: { type: 'string' },
       'bulk-timeout': { type: 'string', default: '120' },
+      'card-certificate': { type: 'string' },
+      'card-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -52,6 +57,10 @@ try {
 } catch (e) {
   usage(e.message);
 }
+const cardCertificate = options['card-certificate'] ?? process.env.ONSHI_CARD_CERTIFICATE;
+const cardKey = options['card-key'] ?? process.env.ONSHI_CARD_KEY;
+if (Boolean(cardCertificate) !== Boolean(cardKey)) usage('--card-certificate and --card-key go together');
+const card = cardCertificate ? { certificate: cardCertificate, key: cardKey } : undefined;
 const bulkTimeout = Number(options['bulk-timeout']);
 if (!Number.isFinite(bulkTimeout) || bulkTimeout < 0) usage('--bulk-timeout must be a number of seconds');
 
@@ -60,6 +69,7 @@ const results = await runSuite({
   only: options.only.flatMap((o) => o.split(',')).filter(Boolean),
   accounts,
   patient,
+  card,
   bulkTimeoutMs: bulkTimeout * 1000,
   report: (line) => console.log(line),
 });

@@ -546,6 +546,103 @@ pub const PANEL_READER: &str = "操作するカードリーダー";
 /// Ours: the label of the reader's PIN field.
 pub const READER_SCREEN_PIN_FIELD: &str = "暗証番号";
 
+// The general-purpose card reader on 「マイナンバーカードで確認」 (issue 7). Every string here is ours:
+// the guides describe only the face readers.
+
+/// Ours: the section's heading.
+pub const CARD_READER_HEADING: &str = "汎用カードリーダー";
+/// Ours.
+pub const CARD_READER_INTRO: &str = "顔認証付きカードリーダーがない場合は、USB接続の汎用カードリーダー（Sony PaSoRi RC-S380）でマイナンバーカードを読み取り、患者さまに暗証番号を入力していただいて確認します。";
+/// Ours: the endpoint does not advertise the `card` group.
+pub const CARD_READER_UNAVAILABLE: &str =
+    "この接続先は汎用カードリーダーによる確認に対応していないため、利用できません。";
+/// Ours: the button that opens the browser's chooser.
+pub const CARD_READER_CONNECT: &str = "カードリーダーを接続";
+/// Ours: training's virtual reader.
+pub const CARD_READER_VIRTUAL: &str = "仮想カードリーダーを使う";
+/// Ours.
+pub const CARD_READER_CONNECTING: &str = "カードリーダーに接続しています…";
+/// Ours: the reader's status line.
+pub fn card_reader_connected(name: &str) -> String {
+    format!("接続中：{name}")
+}
+/// Ours.
+pub const CARD_READER_DISCONNECT: &str = "切断";
+/// Ours: the model names staff see (the products' own names).
+pub const CARD_READER_MODEL_RCS380: &str = "Sony RC-S380";
+/// Ours.
+pub const CARD_READER_MODEL_RCS300: &str = "Sony RC-S300";
+/// Ours.
+pub const CARD_READER_MODEL_CCID: &str = "CCID カードリーダー";
+/// Ours.
+pub const CARD_READER_MODEL_VIRTUAL: &str = "仮想カードリーダー（研修用・Sony RC-S380 相当）";
+/// Ours: the trainer's controls of the virtual reader.
+pub const CARD_READER_VIRTUAL_NOTE: &str = "研修用の仮想カードリーダーです。患者役としてカードを置き、暗証番号を入力します（研修用のカードの暗証番号は 1234 です）。";
+/// Ours: the trainer's choice of whose card to place.
+pub const CARD_READER_CARD: &str = "カード";
+/// Ours.
+pub const CARD_READER_TAKE: &str = "カードを取る";
+/// Ours: whose card lies on the virtual reader.
+pub fn card_reader_on_reader(name: &str) -> String {
+    format!("カードリーダー上のカード：{name}")
+}
+/// Ours: the patient-facing panel's accessible name.
+pub const CARD_PATIENT_SCREEN: &str = "患者さま向け画面";
+/// Ours.
+pub const CARD_PLACE: &str = "マイナンバーカードをカードリーダーに置いてください";
+/// Ours.
+pub const CARD_READING: &str = "カードを読み取っています。カードを動かさないでください。";
+/// Ours: the PIN pad's tries left.
+pub fn card_pin_tries_left(n: u8) -> String {
+    format!("残り回数：{n}回")
+}
+/// Ours.
+pub const CARD_VERIFYING: &str = "暗証番号を確認しています…";
+/// Ours.
+pub const CARD_CHECKING: &str = "確認しています…";
+/// Ours.
+pub const CARD_TAKE: &str = "カードをカードリーダーから取ってください";
+/// Ours.
+pub const CARD_REMOVED: &str = "カードが取り外されました。もう一度カードを置いてください。";
+/// Ours.
+pub const CARD_NOT_MY_NUMBER: &str =
+    "マイナンバーカードではありません。マイナンバーカードを置いてください。";
+/// Ours: a wrong PIN at the general reader.
+pub fn card_pin_wrong(n: u8) -> String {
+    format!("暗証番号が違います。残り回数：{n}回")
+}
+/// Ours.
+pub const CARD_PIN_BLOCKED: &str = "暗証番号がロックされています。";
+/// Ours: what staff do about a blocked PIN (目視確認 does not unblock it; only the municipal office
+/// can).
+pub const CARD_PIN_BLOCKED_GUIDANCE: &str = "職員の方へ：この患者さまは暗証番号で確認できません。顔認証付きカードリーダーの目視確認モードで本人確認を行うか、保険証/処方箋で確認してください。暗証番号のロックはお住まいの市区町村の窓口で解除できます。";
+/// Ours: the links under the guidance.
+pub const CARD_TO_READERS: &str = "顔認証付きカードリーダー操作へ";
+/// Ours.
+pub const CARD_TO_INQUIRY: &str = "保険証/処方箋で確認へ";
+/// Ours.
+pub const CARD_FAILED: &str =
+    "カードを読み取れませんでした。カードをいったん取り、置き直してください。";
+/// Ours.
+pub const CARD_READER_FAILED: &str =
+    "カードリーダーとの通信に失敗しました。カードをいったん取り、置き直してください。";
+/// Ours.
+pub const CARD_READER_UNPLUGGED: &str =
+    "カードリーダーが取り外されました。接続し直してから「カードリーダーを接続」を押してください。";
+/// Ours: no WebUSB (another browser, or a page not served over https or from localhost).
+pub const CARD_USB_UNAVAILABLE: &str = "このブラウザでは汎用カードリーダーを利用できません。Google Chrome または Microsoft Edge で、https（または localhost）で開いたページから利用してください。";
+/// Ours: the chooser was closed without a reader.
+pub const CARD_USB_CANCELLED: &str = "カードリーダーが選択されませんでした。「カードリーダーを接続」を押し、表示される一覧からカードリーダーを選んでください。";
+/// Ours.
+pub const CARD_USB_DENIED: &str = "ブラウザがUSB機器の利用を許可しませんでした。ブラウザのサイトの設定（USBデバイス）を確認してください。";
+/// Ours: a smart-card class reader (research/card-reader.md §1).
+pub const CARD_USB_PROTECTED: &str = "このカードリーダーは使用できません。Chrome は、スマートカード（CCID）クラスのカードリーダーをWebページから使うことを許可していません。Sony PaSoRi RC-S380 は使用できます（RC-S300 は実機での動作を確認していません）。";
+/// Ours: the device is held by another program or the operating system's driver.
+pub const CARD_USB_OPEN_FAILED: &str = "カードリーダーを開けませんでした。他のアプリケーションやドライバーが使用している可能性があります。他のアプリケーションを終了し、カードリーダーを挿し直してから、もう一度接続してください。";
+/// Ours.
+pub const CARD_USB_NO_INTERFACE: &str =
+    "この機器は対応するカードリーダーではありません。Sony PaSoRi RC-S380 を接続してください。";
+
 /// Ours.
 pub const READER_MODE_UNKNOWN: &str =
     "モードは unattended、pin_only、visual のいずれかを指定してください。";
@@ -574,6 +671,16 @@ pub const VISIT_METHOD: &str = "本人確認の方法（face、pin、visual の�
 pub const PIN_FORMAT: &str = "暗証番号は4桁の数字で入力してください。";
 /// Ours; seed 004: the 目視確認用パスコード has 4 digits.
 pub const PASSCODE_FORMAT: &str = "パスコードは4桁の数字で入力してください。";
+/// Ours (the card group, decisions.md D7).
+pub const CARD_NONCE_FORMAT: &str =
+    "nonce には発行された確認要求の値（32バイトをbase64で表したもの）を指定してください。";
+/// Ours.
+pub const CARD_CERTIFICATE_FORMAT: &str =
+    "certificate にはカードの利用者証明用電子証明書（DER）をbase64で指定してください。";
+/// Ours.
+pub const CARD_SIGNATURE_FORMAT: &str = "signature にはカードの署名をbase64で指定してください。";
+/// Ours; the codes are OQSCD028's.
+pub const CARD_TREATMENT: &str = "診療区分は 1（外来）、2（訪問診療等）、3（オンライン診療等）、4（救急時）のいずれかを指定してください。";
 
 // ---------------------------------------------------------------------------------------------------
 // Problem titles: what the endpoint says when it refuses (the `title` of a problem+json body).
@@ -644,6 +751,16 @@ pub const PROBLEM_DISASTER_CLOSED: &str = "災害時医療情報閲覧は現在�
 pub const PROBLEM_ACCOUNT_EXISTS: &str = "このユーザIDは既に登録されています。";
 /// Ours.
 pub const PROBLEM_OWN_ACCOUNT: &str = "ログイン中のアカウントに対してはこの操作はできません。";
+/// Ours (the card group, decisions.md D7): a nonce never issued to this session, or already used.
+pub const PROBLEM_CHALLENGE_UNKNOWN: &str =
+    "カードの確認要求が見つからないか、既に使用されています。もう一度カードで確認してください。";
+/// Ours: the nonce's 60 seconds are over.
+pub const PROBLEM_CHALLENGE_EXPIRED: &str =
+    "カードの確認要求の有効期限（60秒）が切れました。もう一度カードで確認してください。";
+/// Ours.
+pub const PROBLEM_SIGNATURE_INVALID: &str = "マイナンバーカードの署名を確認できませんでした。カードを置き直して確認し、続けて失敗する場合は保険証/処方箋で確認してください。";
+/// Ours: an untrusted or expired certificate, or one no person holds.
+pub const PROBLEM_CERTIFICATE_UNKNOWN: &str = "このマイナンバーカードの電子証明書は確認できません（有効期限切れ、または対象外の証明書です）。保険証/処方箋で確認してください。";
 /// Ours.
 /// Ours: the national system answered the request with an error file.
 pub const PROBLEM_NATIONAL_ERROR: &str =

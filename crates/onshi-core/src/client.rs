@@ -10,8 +10,8 @@ use crate::{
     contract::{
         Method, PROBLEM_JSON, Problem, Request, Response, XML,
         groups::{
-            AccountUpdate, ConsentRevocation, DisasterSearch, ModeChange, NewAccount, PinCheck,
-            ReaderVisit, StaffMode, VisualCheckRequest,
+            AccountUpdate, CardQualification, ConsentRevocation, DisasterSearch, ModeChange,
+            NewAccount, PinCheck, ReaderVisit, StaffMode, VisualCheckRequest,
         },
         session::{PasswordChange, SignIn},
     },
@@ -368,6 +368,19 @@ pub fn cancel_reader(token: &str, reader: &str) -> Request {
         &format!("/training/readers/{}/cancel", segment(reader)),
     )
     .with_bearer(token)
+}
+
+/// `POST /challenges`: a nonce for the card to sign (decisions.md D7).
+pub fn challenge(token: &str) -> Request {
+    Request::new(Method::Post, "/challenges").with_bearer(token)
+}
+
+/// `POST /qualifications/mynumber`: the card's signature of a challenge; answered with the
+/// `OQSsiquc01res` and its history entry's `Content-Location`, as `POST /qualifications` is.
+pub fn qualify_by_card(token: &str, qualification: &CardQualification) -> Request {
+    Request::new(Method::Post, "/qualifications/mynumber")
+        .with_bearer(token)
+        .with_json(qualification)
 }
 
 /// Reads a JSON answer that must come with `status`.

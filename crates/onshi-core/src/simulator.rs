@@ -9,6 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use crate::{
     canned::people::{Person, people},
+    card::{pki, testpki},
     codes::{
         ConsentStatus, LimitConsentFlag, ProcessingResultStatus, QualificationValidity,
         ReferenceClassification, SegmentOfResult,
@@ -72,6 +73,23 @@ impl NationalSide {
 
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
+    }
+
+    /// The trust anchor for 利用者証明用 certificates: the project's test CA (`card::testpki`). The
+    /// simulated national side answers only on training data, the only place that may trust it.
+    pub fn card_anchor(&self) -> &'static [u8] {
+        testpki::CA_CERTIFICATE
+    }
+
+    /// Who holds the card whose 利用者証明用 certificate has this serial (as
+    /// `card::pki::VerifiedCertificate::serial` spells it): each canned person's test card
+    /// (`card::testpki::CARDS`), among the people this side knows. The serial alone decides, so the
+    /// certificate must have been verified against [`NationalSide::card_anchor`] first.
+    pub fn card_holder(&self, serial: &str) -> Option<&Person> {
+        testpki::CARDS
+            .iter()
+            .find(|card| pki::certificate_serial(card.certificate).is_ok_and(|s| s == serial))
+            .and_then(|card| self.person(card.person_id))
     }
 
     /// The drug list and checkups the national side holds for a person (seed 003's for its patient,

@@ -28,6 +28,7 @@
 //! - `bulk_jobs`: by `reception_number`; `ready_at` and `announced` for the jobs due.
 //! - `readers`, `visual_checks`: by `id`. `pins`: by `person_id`. `face_files`: by `name`.
 //! - `consents`: by `id`; `consented_at` for oldest first.
+//! - `challenges` (version 2): by `nonce`; `expires_at` for pruning.
 //!
 //! History keeps the result message as a BLOB beside the JSON, not inside it: the record type
 //! writes the bytes as base64, a third larger, and every read would decode them again. The JSON's
@@ -42,10 +43,11 @@ use std::{path::Path, time::Duration};
 use onshi_core::{
     codes::{CodeTable, QualificationValidity},
     store::{
-        self, AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord,
-        EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord, IdempotencyRecord,
-        InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord, ReaderRecord,
-        ReferenceRecord, SessionRecord, Store, StoreError, StoreRead, VisualCheckRecord, Work,
+        self, AccountRecord, BulkJobRecord, CardKey, ChallengeRecord, Change, ConsentRecord,
+        DisasterRecord, EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord,
+        IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord,
+        ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError, StoreRead,
+        VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -151,6 +153,15 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY NOT NULL,
         record TEXT NOT NULL
     );
+    ",
+    // Version 2: the card group's challenges (issue 7).
+    "
+    CREATE TABLE challenges (
+        nonce TEXT PRIMARY KEY NOT NULL,
+        expires_at INTEGER NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX challenges_by_expiry ON challenges (expires_at);
     ",
 ];
 
@@ -372,6 +383,20 @@ impl SqliteStore {
                 "storing a face file",
                 "INSERT OR REPLACE INTO face_files (name, record) VALUES (?1, ?2)",
                 params![record.name, encode("face file", &record)?],
+            ),
+            Change::PutChallenge(record) => self.execute(
+                "storing a challenge",
+                "INSERT OR REPLACE INTO challenges (nonce, expires_at, record) VALUES (?1, ?2, ?3)",
+                params![
+                    record.nonce,
+                    record.expires_at.millis(),
+                    encode("challenge", &record)?
+                ],
+            ),
+            Change::DeleteChallenge { nonce } => self.execute(
+                "deleting a challenge",
+                "DELETE FROM challenges WHERE nonce = ?1",
+                params![nonce],
             ),
         }
     }
@@ -700,6 +725,26 @@ impl StoreRead for SqliteStore {
             "SELECT record FROM face_files WHERE name = ?1",
             [name],
         )
+    }
+
+    fn challenge(&self, nonce: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+        self.one(
+            "reading a challenge",
+            "SELECT record FROM challenges WHERE nonce = ?1",
+            [nonce],
+        )
+    }
+
+    fn challenges_expired_before(&self, cutoff: Timestamp) -> Result<Vec<String>, StoreError> {
+        // Nonces in nonce order, as the memory store's map gives them.
+        self.conn
+            .prepare_cached("SELECT nonce FROM challenges WHERE expires_at < ?1 ORDER BY nonce")
+            .and_then(|mut statement| {
+                statement
+                    .query_map([cutoff.millis()], |row| row.get(0))?
+                    .collect::<Result<_, _>>()
+            })
+            .during("reading expired challenges")
     }
 }
 

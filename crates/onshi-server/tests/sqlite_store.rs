@@ -121,6 +121,7 @@ fn everything_read(r: &dyn StoreRead) -> Result<String, StoreError> {
                 r.disaster()?,
                 r.face_file("OQSsiquc01res_face_0001.xml")?,
             ),
+            (r.challenge("bm9uY2U=")?, r.challenges_expired_before(far)?,),
         )
     ))
 }
@@ -161,6 +162,27 @@ fn a_file_keeps_everything_across_close_and_reopen() {
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
         .expect("reads the journal mode");
     assert_eq!(journal_mode, "wal", "WAL mode is a property of the file");
+}
+
+/// A database made before the card group (schema version 1) gains the challenges table when it is
+/// opened, keeping what it held.
+#[test]
+fn a_version_1_database_gains_the_challenges() {
+    let dir = TempDir::new("version-1");
+    let path = dir.path().join("onshi.sqlite3");
+    {
+        let mut store = SqliteStore::open(&path).expect("a new file opens");
+        suite::seed_two_accounts(&mut store);
+    }
+    rusqlite::Connection::open(&path)
+        .expect("opens")
+        .execute_batch("DROP TABLE challenges; PRAGMA user_version = 1;")
+        .expect("the file is made a version 1 database");
+    let mut store = SqliteStore::open(&path).expect("a version 1 file opens");
+    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(SqliteStore::current_schema_version(), 2);
+    assert!(read(&mut store, |r| r.account("a2")).is_some());
+    suite::challenges_by_nonce_and_expiry(&mut store);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 // Every clause of contract/clauses.tsv, by id, grouped by feature group.
 import { clauses as accounts } from './accounts.mjs';
 import { clauses as bulk } from './bulk.mjs';
+import { clauses as card } from './card.mjs';
 import { clauses as consents } from './consents.mjs';
 import { clauses as disaster } from './disaster.mjs';
 import { clauses as events } from './events.mjs';
@@ -13,7 +14,7 @@ import { clauses as reference } from './reference.mjs';
 import { clauses as session } from './session.mjs';
 import { clauses as training } from './training.mjs';
 
-const groups = [session, qualification, history, events, reference, bulk, readers, passcode, consents, medical, disaster, accounts, training];
+const groups = [session, qualification, history, events, reference, bulk, readers, passcode, consents, medical, disaster, accounts, training, card];
 
 export const clauses = {};
 for (const group of groups) {

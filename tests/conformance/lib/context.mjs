@@ -1,6 +1,7 @@
 // What a clause is handed: the endpoint's capabilities, the client, the accounts and their sessions,
 // the endpoint's clock (training only), throwaway accounts, and the clause's own clean-up list.
 import { randomBytes } from 'node:crypto';
+import { loadCard } from './card.mjs';
 
 /** Thrown by a clause that cannot run here; the runner lists it as skipped, never as passed. */
 export class Skip extends Error {}
@@ -201,6 +202,24 @@ export class Context {
     if (this.configuredPatient) return this.configuredPatient;
     if (this.training) return this.options.trainingPatient;
     return skip('needs a card the endpoint knows as valid (--patient INSURER:SYMBOL:NUMBER:BRANCH:YYYYMMDD or ONSHI_PATIENT)');
+  }
+
+  /**
+   * The test card the card group's clauses sign with: `--card-certificate`/`--card-key` (or
+   * ONSHI_CARD_CERTIFICATE/ONSHI_CARD_KEY), on a training endpoint the repository's test PKI by default.
+   * It must be one the endpoint trusts and whose holder it knows.
+   */
+  card() {
+    const files = this.options.card;
+    if (!files) skip('needs a test My Number card the endpoint trusts (--card-certificate FILE --card-key FILE, DER, the key in PKCS#1)');
+    this.loadedCard ??= loadCard(files);
+    return this.loadedCard;
+  }
+
+  /** A card of a CA no endpoint trusts (the repository's "Onshi Rogue CA"). */
+  untrustedCard() {
+    this.loadedUntrustedCard ??= loadCard(this.options.untrustedCard);
+    return this.loadedUntrustedCard;
   }
 
   /**

@@ -8,6 +8,7 @@ import { loadContract } from './contract.mjs';
 import { Context, Skip } from './context.mjs';
 import { resolveAccounts } from './credentials.mjs';
 import { Client } from './http.mjs';
+import { TEST_CARD_FILES, UNTRUSTED_CARD_FILES } from './card.mjs';
 import { TRAINING_TARO } from './messages.mjs';
 
 export const CLAUSES_PATH = fileURLToPath(new URL('../../../contract/clauses.tsv', import.meta.url));
@@ -30,13 +31,15 @@ function oneLine(text) {
 /**
  * Runs the suite. `only` is a list of clause-id prefixes; `accounts` the accounts given on the command
  * line ({ role: { user, password } }); `patient` a card the endpoint knows (optional on a training
- * endpoint). `report(line)` receives one line per clause as it finishes.
+ * endpoint); `card` the files of a test My Number card the endpoint trusts ({certificate, key}, DER;
+ * the repository's test PKI by default on a training endpoint). `report(line)` receives one line per clause as it finishes.
  */
 export async function runSuite({
   baseUrl,
   only = [],
   accounts = {},
   patient,
+  card,
   env = process.env,
   bulkTimeoutMs = 120_000,
   report = () => {},
@@ -81,7 +84,12 @@ export async function runSuite({
     capabilities,
     accounts: resolveAccounts({ training: capabilities?.training === true, flags: accounts, env }),
     patient,
-    options: { bulkTimeoutMs, trainingPatient: TRAINING_TARO },
+    options: {
+      bulkTimeoutMs,
+      trainingPatient: TRAINING_TARO,
+      card: card ?? (capabilities?.training === true ? TEST_CARD_FILES : undefined),
+      untrustedCard: UNTRUSTED_CARD_FILES,
+    },
   });
 
   const selected = clauses.filter((c) => only.length === 0 || only.some((prefix) => c.id.startsWith(prefix)));

@@ -18,9 +18,11 @@
 //!   canned people's test keys and certificates (`scripts/gen-test-pki`).
 //! - `virtual_card` and `virtual_reader` are a My Number card and readers in software, speaking the
 //!   same bytes as the real ones, for host tests and training mode's virtual reader.
+//! - `flow` is the general reader's flow at reception as steps, and where each failure leads.
 
 pub mod apdu;
 pub mod ccid;
+pub mod flow;
 pub mod iso14443b;
 pub mod mynumber;
 pub mod pki;

@@ -5,6 +5,10 @@
 use thiserror::Error;
 
 use super::apdu::{CommandApdu, ResponseApdu, TooLong};
+use super::ccid::{self, CommandStatus, IccStatus, Reply};
+use super::iso14443b::{Atqb, IsoDep, IsoDepError, SENSB_REQ, Step, attrib, check_attrib_answer};
+use super::port100::{self, Frame};
+use super::rcs300;
 
 /// A reader model the app knows how to drive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,10 +37,34 @@ pub const VENDOR_CLASS: u8 = 0xFF;
 /// device with a smart-card interface, so that staff who pick a plain CCID reader are told why it
 /// cannot work rather than never seeing it.
 pub const KNOWN_READERS: &[(UsbId, ReaderModel)] = &[
-    (UsbId { vendor: 0x054C, product: 0x06C1 }, ReaderModel::Rcs380),
-    (UsbId { vendor: 0x054C, product: 0x06C3 }, ReaderModel::Rcs380),
-    (UsbId { vendor: 0x054C, product: 0x0DC8 }, ReaderModel::Rcs300),
-    (UsbId { vendor: 0x054C, product: 0x0DC9 }, ReaderModel::Rcs300),
+    (
+        UsbId {
+            vendor: 0x054C,
+            product: 0x06C1,
+        },
+        ReaderModel::Rcs380,
+    ),
+    (
+        UsbId {
+            vendor: 0x054C,
+            product: 0x06C3,
+        },
+        ReaderModel::Rcs380,
+    ),
+    (
+        UsbId {
+            vendor: 0x054C,
+            product: 0x0DC8,
+        },
+        ReaderModel::Rcs300,
+    ),
+    (
+        UsbId {
+            vendor: 0x054C,
+            product: 0x0DC9,
+        },
+        ReaderModel::Rcs300,
+    ),
 ];
 
 /// A USB endpoint's direction, from the host's side.
@@ -191,4 +219,632 @@ pub trait CardLink {
     async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError>;
     /// Switches the field off and leaves the reader idle.
     async fn close(&mut self) -> Result<(), LinkError>;
+}
+
+// The drivers. Each turns one reader's framing into `CardLink`; the two PaSoRi drivers move RF frames
+// and run Type B activation and ISO-DEP themselves (`iso14443b`), the CCID driver leaves that to the
+// reader and exchanges APDUs.
+
+/// Bytes asked for per bulk-IN transfer. A Port-100 answer carrying a full 256-byte ISO-DEP frame is
+/// about 270 bytes (nfcpy reads 300), more than one 64-byte USB packet; a transfer gathers packets up
+/// to this size, and the drivers read on when a frame's header says more is to come.
+const TRANSFER_MAX: usize = 512;
+/// How long the reader may take to acknowledge or answer a set-up command (nfcpy waits 100 ms for an
+/// ACK; the answer to a set-up command follows at once on real hardware).
+const ACK_TIMEOUT_MS: u32 = 100;
+const COMMAND_TIMEOUT_MS: u32 = 500;
+/// Slack on top of an RF wait for the USB round trip before the reader's answer counts as lost.
+const USB_MARGIN_MS: u32 = 200;
+/// How long the card has to answer SENSB_REQ (aruneko and nfcpy: 30 ms).
+const SENSB_WAIT_US: u32 = 30_000;
+/// How long a CCID reader may stay silent before its answer (or a time extension) counts as lost.
+const CCID_TIMEOUT_MS: u32 = 5_000;
+/// The most bytes a single reader message may take before the driver stops reading and reports it.
+const MESSAGE_MAX: usize = 70_000;
+/// How many stale transfers `open` throws away (a session killed mid-command leaves answers queued).
+const DRAIN_MAX: usize = 16;
+
+/// Whole milliseconds, rounded up, for a wait in microseconds.
+fn ms_from_us(us: u32) -> u32 {
+    us.div_ceil(1000)
+}
+
+/// Reads one message that may span several transfers: `total` says how long the message starting
+/// with the bytes so far is (`None` when it cannot tell, and parsing will say what is wrong).
+async fn read_message<P: UsbPipe>(
+    pipe: &mut P,
+    timeout_ms: u32,
+    total: fn(&[u8]) -> Option<usize>,
+) -> Result<Vec<u8>, LinkError> {
+    let mut bytes = pipe.receive(TRANSFER_MAX, timeout_ms).await?;
+    while let Some(needed) = total(&bytes) {
+        if needed <= bytes.len() || bytes.len() >= MESSAGE_MAX {
+            break;
+        }
+        let more = pipe.receive(TRANSFER_MAX, timeout_ms).await?;
+        if more.is_empty() {
+            break;
+        }
+        bytes.extend_from_slice(&more);
+    }
+    Ok(bytes)
+}
+
+fn protocol(what: &'static str, bytes: &[u8]) -> LinkError {
+    LinkError::Protocol {
+        what,
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// A reader that moves raw ISO 14443 frames: the part the PaSoRi drivers share.
+trait RfLink {
+    /// Sends one frame (CRC added by the reader) and returns the card's answer, or `None` when none
+    /// came within `wait_us` or it arrived damaged.
+    async fn transceive(
+        &mut self,
+        frame: &[u8],
+        wait_us: u32,
+    ) -> Result<Option<Vec<u8>>, LinkError>;
+}
+
+/// Polls once for a Type B card (SENSB_REQ) and reads its ATQB; `None` when no card answered or the
+/// answer was not an ATQB (another kind of card, or a collision).
+async fn sense_type_b<R: RfLink>(rf: &mut R) -> Result<Option<Atqb>, LinkError> {
+    let Some(answer) = rf.transceive(&SENSB_REQ, SENSB_WAIT_US).await? else {
+        return Ok(None);
+    };
+    let Ok(atqb) = Atqb::parse(&answer) else {
+        return Ok(None);
+    };
+    if !atqb.iso_dep {
+        // A Type B card that does not speak ISO 14443-4 cannot take APDUs: not a My Number card.
+        return Err(protocol("ATQB of a card without ISO-DEP", &answer));
+    }
+    Ok(Some(atqb))
+}
+
+/// Selects the card with ATTRIB; `None` when it left before answering.
+async fn attrib_type_b<R: RfLink>(rf: &mut R, atqb: &Atqb) -> Result<Option<IsoDep>, LinkError> {
+    let wait = atqb.fwt_us().max(SENSB_WAIT_US);
+    let Some(answer) = rf.transceive(&attrib(atqb.pupi), wait).await? else {
+        return Ok(None);
+    };
+    check_attrib_answer(&answer).map_err(|e| protocol("answer to ATTRIB", &e.bytes))?;
+    Ok(Some(IsoDep::new(atqb)))
+}
+
+/// One APDU over ISO-DEP: chaining both ways, waiting-time extensions, retransmissions.
+async fn iso_dep_transmit<R: RfLink>(
+    rf: &mut R,
+    session: &mut IsoDep,
+    command: &CommandApdu,
+) -> Result<ResponseApdu, LinkError> {
+    let mut exchange = session.exchange(command.encode()?);
+    let mut step = exchange.start();
+    loop {
+        match step {
+            Step::Done(bytes) => {
+                return ResponseApdu::parse(&bytes)
+                    .map_err(|e| protocol("response APDU without a status word", &e.bytes));
+            }
+            Step::Send { block, wait_us } => {
+                let answer = rf.transceive(&block, wait_us).await?;
+                let next = match answer {
+                    Some(bytes) => exchange.received(&bytes),
+                    None => exchange.no_answer(),
+                };
+                step = next.map_err(|e| match e {
+                    IsoDepError::Mute => LinkError::CardRemoved,
+                    IsoDepError::Protocol { what, bytes } => LinkError::Protocol { what, bytes },
+                })?;
+            }
+        }
+    }
+}
+
+/// The Port-100 chip behind an RC-S380: commands and their answers.
+struct Port100<P> {
+    pipe: P,
+}
+
+impl<P: UsbPipe> Port100<P> {
+    /// Sends a command, reads the ACK and then the data frame, and returns the payload after
+    /// `D7 <code + 1>`.
+    async fn command(
+        &mut self,
+        code: u8,
+        params: &[u8],
+        timeout_ms: u32,
+    ) -> Result<Vec<u8>, LinkError> {
+        self.pipe.send(&port100::command(code, params)).await?;
+        let ack = read_message(&mut self.pipe, ACK_TIMEOUT_MS, port100::frame_len).await?;
+        if ack != port100::ACK {
+            return Err(protocol("Port-100 frame where an ACK was due", &ack));
+        }
+        let bytes = read_message(&mut self.pipe, timeout_ms, port100::frame_len).await?;
+        match port100::parse_frame(&bytes) {
+            Ok(Frame::Data(data)) => port100::response_payload(code, data)
+                .map(<[u8]>::to_vec)
+                .map_err(|e| protocol("Port-100 response to another command", &e.data)),
+            Ok(Frame::Error) => Err(protocol("Port-100 error frame", &bytes)),
+            Ok(Frame::Ack) => Err(protocol("a second Port-100 ACK", &bytes)),
+            Err(_) => Err(protocol("damaged Port-100 frame", &bytes)),
+        }
+    }
+
+    /// A set-up command whose answer is one status byte, `00` for success.
+    async fn setup(&mut self, code: u8, params: &[u8]) -> Result<(), LinkError> {
+        let payload = self.command(code, params, COMMAND_TIMEOUT_MS).await?;
+        match payload.first() {
+            Some(&port100::status::SUCCESS) => Ok(()),
+            _ => Err(protocol("Port-100 status", &payload)),
+        }
+    }
+
+    /// RF settings for Type B at 106 kbit/s, as aruneko and nfcpy send them.
+    async fn set_type_b(&mut self) -> Result<(), LinkError> {
+        self.setup(port100::cmd::IN_SET_RF, &port100::TYPE_B_106)
+            .await?;
+        self.setup(port100::cmd::IN_SET_PROTOCOL, &port100::PROTOCOL_DEFAULTS)
+            .await?;
+        self.setup(port100::cmd::IN_SET_PROTOCOL, &port100::PROTOCOL_TYPE_B)
+            .await
+    }
+
+    async fn rf_off(&mut self) -> Result<(), LinkError> {
+        self.setup(port100::cmd::SWITCH_RF, &[0x00]).await
+    }
+}
+
+impl<P: UsbPipe> RfLink for Port100<P> {
+    async fn transceive(
+        &mut self,
+        frame: &[u8],
+        wait_us: u32,
+    ) -> Result<Option<Vec<u8>>, LinkError> {
+        let ms = ms_from_us(wait_us);
+        let params = port100::in_comm_rf(port100::comm_timeout(ms), frame);
+        let payload = self
+            .command(
+                port100::cmd::IN_COMM_RF,
+                &params,
+                ms.saturating_add(USB_MARGIN_MS),
+            )
+            .await?;
+        let result = port100::parse_comm_result(&payload)
+            .map_err(|e| protocol("InCommRF answer", &e.payload))?;
+        // Any error bit (receive timeout, CRC, parity, collision…) means no usable answer; ISO-DEP
+        // treats that as a lost block and asks again, and a card that stays silent has left.
+        Ok((result.error == 0).then(|| result.data.to_vec()))
+    }
+}
+
+/// Sony RC-S380 over its vendor-class interface (Port-100), with Type B activation and ISO-DEP run
+/// here: the sequence aruneko/WebUSB-MyNumberCard uses, plus waiting-time extensions and
+/// retransmissions.
+pub struct Rcs380<P> {
+    chip: Port100<P>,
+    card: Option<IsoDep>,
+}
+
+impl<P: UsbPipe> Rcs380<P> {
+    pub fn new(pipe: P) -> Self {
+        Rcs380 {
+            chip: Port100 { pipe },
+            card: None,
+        }
+    }
+}
+
+impl<P: UsbPipe> CardLink for Rcs380<P> {
+    /// Soft reset (the host's ACK), throw away answers a killed session left queued, SetCommandType
+    /// 01, field off (nfcpy's and aruneko's initialisation). The drain ends on a receive timeout, so
+    /// the pipe must keep a timed-out transfer for the next receive rather than lose its bytes (the
+    /// WebUSB adapter does: WebUSB cannot cancel a transfer).
+    async fn open(&mut self) -> Result<(), LinkError> {
+        self.card = None;
+        self.chip.pipe.send(&port100::ACK).await?;
+        for _ in 0..DRAIN_MAX {
+            match self.chip.pipe.receive(TRANSFER_MAX, 10).await {
+                Ok(_) => {}
+                Err(PipeError::Timeout(_)) => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.chip
+            .setup(port100::cmd::SET_COMMAND_TYPE, &[0x01])
+            .await?;
+        self.chip.rf_off().await
+    }
+
+    /// Field off first, so that a card still active from an earlier session is reset and answers
+    /// SENSB_REQ again; then the Type B settings, SENSB_REQ, the settings once more (as aruneko's
+    /// proven sequence does) and ATTRIB.
+    async fn activate(&mut self) -> Result<bool, LinkError> {
+        self.card = None;
+        self.chip.rf_off().await?;
+        self.chip.set_type_b().await?;
+        let Some(atqb) = sense_type_b(&mut self.chip).await? else {
+            return Ok(false);
+        };
+        self.chip.set_type_b().await?;
+        self.card = attrib_type_b(&mut self.chip, &atqb).await?;
+        Ok(self.card.is_some())
+    }
+
+    async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError> {
+        let session = self.card.as_mut().ok_or(LinkError::NoCard)?;
+        let result = iso_dep_transmit(&mut self.chip, session, command).await;
+        if result.is_err() {
+            // After a failed exchange the block numbers are unknown: the card must be activated again.
+            self.card = None;
+        }
+        result
+    }
+
+    /// Field off, then the host's ACK, as nfcpy and aruneko close.
+    async fn close(&mut self) -> Result<(), LinkError> {
+        self.card = None;
+        self.chip.rf_off().await?;
+        self.chip.pipe.send(&port100::ACK).await?;
+        Ok(())
+    }
+}
+
+/// The RC-S300's escape interface: pseudo-APDUs in `PC_to_RDR_Escape`.
+struct Escape<P> {
+    pipe: P,
+    seq: u8,
+}
+
+impl<P: UsbPipe> Escape<P> {
+    /// Sends one pseudo-APDU and returns the reader's answer data (`RDR_to_PC_Escape`), skipping
+    /// time extensions.
+    async fn call(&mut self, pseudo_apdu: &[u8], timeout_ms: u32) -> Result<Vec<u8>, LinkError> {
+        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq;
+        self.pipe.send(&rcs300::escape(seq, pseudo_apdu)).await?;
+        let reply = read_reply(
+            &mut self.pipe,
+            seq,
+            ccid::message::ESCAPE_RESPONSE,
+            timeout_ms,
+        )
+        .await?;
+        if reply.status.command == CommandStatus::Failed {
+            return Err(protocol(
+                "RC-S300 escape failed (bStatus, bError)",
+                &[reply.status.to_byte(), reply.error],
+            ));
+        }
+        Ok(reply.data)
+    }
+
+    /// A session or protocol command: success or a protocol error.
+    async fn control(&mut self, pseudo_apdu: &[u8]) -> Result<(), LinkError> {
+        let data = self.call(pseudo_apdu, COMMAND_TIMEOUT_MS).await?;
+        let response =
+            rcs300::parse_response(&data).map_err(|e| protocol("RC-S300 response", &e.bytes))?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(protocol("RC-S300 refused a command", &data))
+        }
+    }
+
+    async fn rf_off(&mut self) -> Result<(), LinkError> {
+        self.control(&rcs300::manage_session(rcs300::session::RF_OFF))
+            .await
+    }
+}
+
+impl<P: UsbPipe> RfLink for Escape<P> {
+    async fn transceive(
+        &mut self,
+        frame: &[u8],
+        wait_us: u32,
+    ) -> Result<Option<Vec<u8>>, LinkError> {
+        let timeout_ms = ms_from_us(wait_us).saturating_add(USB_MARGIN_MS);
+        let data = self
+            .call(&rcs300::transparent_exchange(wait_us, frame), timeout_ms)
+            .await?;
+        let response =
+            rcs300::parse_response(&data).map_err(|e| protocol("RC-S300 response", &e.bytes))?;
+        if !response.sw.is_ok() {
+            return Err(protocol("RC-S300 refused a transparent exchange", &data));
+        }
+        // No `97` object: the card did not answer (the generic status says why).
+        Ok(response.data.map(<[u8]>::to_vec))
+    }
+}
+
+/// Sony RC-S300 over its vendor-class interface. Type B through it is **unproven on hardware**: the
+/// reader is switched to Type B layer 3 and this driver runs SENSB, ATTRIB and ISO-DEP itself, the
+/// same code as the RC-S380's (see `rcs300`).
+pub struct Rcs300<P> {
+    chip: Escape<P>,
+    card: Option<IsoDep>,
+}
+
+impl<P: UsbPipe> Rcs300<P> {
+    pub fn new(pipe: P) -> Self {
+        Rcs300 {
+            chip: Escape { pipe, seq: 0 },
+            card: None,
+        }
+    }
+}
+
+impl<P: UsbPipe> CardLink for Rcs300<P> {
+    /// End any transparent session left open, start one, field off (the public drivers' order).
+    async fn open(&mut self) -> Result<(), LinkError> {
+        self.card = None;
+        self.chip
+            .control(&rcs300::manage_session(rcs300::session::END_TRANSPARENT))
+            .await?;
+        self.chip
+            .control(&rcs300::manage_session(rcs300::session::START_TRANSPARENT))
+            .await?;
+        self.chip.rf_off().await
+    }
+
+    /// Field off and on (resetting a card left active), Type B layer 3, then SENSB_REQ and ATTRIB.
+    async fn activate(&mut self) -> Result<bool, LinkError> {
+        self.card = None;
+        self.chip.rf_off().await?;
+        self.chip
+            .control(&rcs300::manage_session(rcs300::session::RF_ON))
+            .await?;
+        self.chip
+            .control(&rcs300::switch_protocol(
+                rcs300::protocol::TYPE_B,
+                rcs300::protocol::LAYER_3,
+            ))
+            .await?;
+        let Some(atqb) = sense_type_b(&mut self.chip).await? else {
+            return Ok(false);
+        };
+        self.card = attrib_type_b(&mut self.chip, &atqb).await?;
+        Ok(self.card.is_some())
+    }
+
+    async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError> {
+        let session = self.card.as_mut().ok_or(LinkError::NoCard)?;
+        let result = iso_dep_transmit(&mut self.chip, session, command).await;
+        if result.is_err() {
+            self.card = None;
+        }
+        result
+    }
+
+    /// Field off and end the transparent session.
+    async fn close(&mut self) -> Result<(), LinkError> {
+        self.card = None;
+        self.chip.rf_off().await?;
+        self.chip
+            .control(&rcs300::manage_session(rcs300::session::END_TRANSPARENT))
+            .await
+    }
+}
+
+/// A CCID reply with its data owned.
+struct CcidReply {
+    status: ccid::Status,
+    error: u8,
+    data: Vec<u8>,
+}
+
+/// Reads the reply to the command with sequence number `seq`, reading on past time extensions
+/// (`bStatus` 0x80: the card needs longer, the real reply follows with the same `bSeq`).
+async fn read_reply<P: UsbPipe>(
+    pipe: &mut P,
+    seq: u8,
+    message_type: u8,
+    timeout_ms: u32,
+) -> Result<CcidReply, LinkError> {
+    loop {
+        let bytes = read_message(pipe, timeout_ms, ccid::message_len).await?;
+        let reply = Reply::parse(&bytes).map_err(|_| protocol("damaged CCID message", &bytes))?;
+        if reply.seq != seq {
+            return Err(protocol("CCID reply to another command (bSeq)", &bytes));
+        }
+        if reply.message_type != message_type {
+            return Err(protocol("CCID reply of the wrong type", &bytes));
+        }
+        if reply.status.command == CommandStatus::TimeExtension {
+            continue;
+        }
+        return Ok(CcidReply {
+            status: reply.status,
+            error: reply.error,
+            data: reply.data.to_vec(),
+        });
+    }
+}
+
+/// A plain CCID reader (class 0x0B), exchanging APDUs with XfrBlock: the reader runs the contactless
+/// protocol itself. Reachable only where the browser lets a page claim a smart-card interface.
+pub struct Ccid<P> {
+    pipe: P,
+    seq: u8,
+    powered: bool,
+}
+
+impl<P: UsbPipe> Ccid<P> {
+    pub fn new(pipe: P) -> Self {
+        Ccid {
+            pipe,
+            seq: 0,
+            powered: false,
+        }
+    }
+
+    async fn call(
+        &mut self,
+        build: fn(u8) -> Vec<u8>,
+        message_type: u8,
+    ) -> Result<CcidReply, LinkError> {
+        self.seq = self.seq.wrapping_add(1);
+        self.pipe.send(&build(self.seq)).await?;
+        read_reply(&mut self.pipe, self.seq, message_type, CCID_TIMEOUT_MS).await
+    }
+
+    /// Whether a failed reply means "no card answers" (absent, or mute).
+    fn no_card(reply: &CcidReply) -> bool {
+        reply.status.icc == IccStatus::Absent || reply.error == ccid::error_code::ICC_MUTE
+    }
+
+    fn failed(what: &'static str, reply: &CcidReply) -> LinkError {
+        protocol(what, &[reply.status.to_byte(), reply.error])
+    }
+}
+
+impl<P: UsbPipe> CardLink for Ccid<P> {
+    /// Asks for the slot's status: proves the reader answers CCID.
+    async fn open(&mut self) -> Result<(), LinkError> {
+        self.powered = false;
+        let reply = self
+            .call(ccid::get_slot_status, ccid::message::SLOT_STATUS)
+            .await?;
+        if reply.status.command == CommandStatus::Failed {
+            return Err(Self::failed(
+                "CCID GetSlotStatus failed (bStatus, bError)",
+                &reply,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Powers the card on (the reader activates it); no card or a mute one is `Ok(false)`.
+    async fn activate(&mut self) -> Result<bool, LinkError> {
+        self.powered = false;
+        let reply = self
+            .call(ccid::icc_power_on, ccid::message::DATA_BLOCK)
+            .await?;
+        match reply.status.command {
+            CommandStatus::Ok => {
+                self.powered = true;
+                Ok(true)
+            }
+            _ if Self::no_card(&reply) => Ok(false),
+            _ => Err(Self::failed(
+                "CCID IccPowerOn failed (bStatus, bError)",
+                &reply,
+            )),
+        }
+    }
+
+    async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError> {
+        if !self.powered {
+            return Err(LinkError::NoCard);
+        }
+        let apdu = command.encode()?;
+        self.seq = self.seq.wrapping_add(1);
+        self.pipe.send(&ccid::xfr_block(self.seq, &apdu)).await?;
+        let reply = read_reply(
+            &mut self.pipe,
+            self.seq,
+            ccid::message::DATA_BLOCK,
+            CCID_TIMEOUT_MS,
+        )
+        .await;
+        let reply = match reply {
+            Ok(reply) => reply,
+            Err(e) => {
+                self.powered = false;
+                return Err(e);
+            }
+        };
+        match reply.status.command {
+            CommandStatus::Ok => ResponseApdu::parse(&reply.data)
+                .map_err(|e| protocol("response APDU without a status word", &e.bytes)),
+            _ if Self::no_card(&reply) => {
+                self.powered = false;
+                Err(LinkError::CardRemoved)
+            }
+            _ => {
+                self.powered = false;
+                Err(Self::failed(
+                    "CCID XfrBlock failed (bStatus, bError)",
+                    &reply,
+                ))
+            }
+        }
+    }
+
+    async fn close(&mut self) -> Result<(), LinkError> {
+        self.powered = false;
+        let reply = self
+            .call(ccid::icc_power_off, ccid::message::SLOT_STATUS)
+            .await?;
+        if reply.status.command == CommandStatus::Failed {
+            return Err(Self::failed(
+                "CCID IccPowerOff failed (bStatus, bError)",
+                &reply,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Any of the drivers, chosen at run time from the device the user picked.
+pub enum AnyReader<P> {
+    Rcs380(Rcs380<P>),
+    Rcs300(Rcs300<P>),
+    Ccid(Ccid<P>),
+}
+
+impl<P> AnyReader<P> {
+    /// Which model this driver speaks to (for the status line 「接続中：…」).
+    pub fn model(&self) -> ReaderModel {
+        match self {
+            AnyReader::Rcs380(_) => ReaderModel::Rcs380,
+            AnyReader::Rcs300(_) => ReaderModel::Rcs300,
+            AnyReader::Ccid(_) => ReaderModel::Ccid,
+        }
+    }
+}
+
+/// The driver for a reader model.
+pub fn driver<P: UsbPipe>(model: ReaderModel, pipe: P) -> AnyReader<P> {
+    match model {
+        ReaderModel::Rcs380 => AnyReader::Rcs380(Rcs380::new(pipe)),
+        ReaderModel::Rcs300 => AnyReader::Rcs300(Rcs300::new(pipe)),
+        ReaderModel::Ccid => AnyReader::Ccid(Ccid::new(pipe)),
+    }
+}
+
+impl<P: UsbPipe> CardLink for AnyReader<P> {
+    async fn open(&mut self) -> Result<(), LinkError> {
+        match self {
+            AnyReader::Rcs380(r) => r.open().await,
+            AnyReader::Rcs300(r) => r.open().await,
+            AnyReader::Ccid(r) => r.open().await,
+        }
+    }
+
+    async fn activate(&mut self) -> Result<bool, LinkError> {
+        match self {
+            AnyReader::Rcs380(r) => r.activate().await,
+            AnyReader::Rcs300(r) => r.activate().await,
+            AnyReader::Ccid(r) => r.activate().await,
+        }
+    }
+
+    async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError> {
+        match self {
+            AnyReader::Rcs380(r) => r.transmit(command).await,
+            AnyReader::Rcs300(r) => r.transmit(command).await,
+            AnyReader::Ccid(r) => r.transmit(command).await,
+        }
+    }
+
+    async fn close(&mut self) -> Result<(), LinkError> {
+        match self {
+            AnyReader::Rcs380(r) => r.close().await,
+            AnyReader::Rcs300(r) => r.close().await,
+            AnyReader::Ccid(r) => r.close().await,
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The JSON shapes of every group beside `session`: history, events, readers, passcode, consents,
-//! medical info, disaster, accounts and training. (The XML operations carry the official messages.)
+//! medical info, disaster, accounts, training and card. (The XML operations carry the official
+//! messages.)
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -404,4 +405,40 @@ pub struct StaffMode {
     pub user_id: String,
     #[serde(default)]
     pub passcode: String,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// card
+
+/// `POST /challenges`: a nonce for the patient's My Number card to sign (decisions.md D7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    /// 32 random bytes in standard, padded base64.
+    pub nonce: String,
+    /// When the nonce stops being accepted (60 s after it was issued).
+    pub expires_at: Rfc3339,
+}
+
+/// `POST /qualifications/mynumber`: the card's proof of the challenge, and the patient's answers to
+/// the consent screens. The card signs the SHA-256 `DigestInfo` of the nonce's bytes with its
+/// 利用者証明用 key (PKCS#1 v1.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardQualification {
+    /// The challenge's nonce, as `POST /challenges` gave it.
+    #[serde(default)]
+    pub nonce: String,
+    /// The card's 利用者証明用 certificate (DER), base64.
+    #[serde(default)]
+    pub certificate: String,
+    /// The card's signature (256 bytes for RSA-2048), base64.
+    #[serde(default)]
+    pub signature: String,
+    /// 資格確認日, `YYYY-MM-DD`; today when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub qualification_date: String,
+    /// 診療区分 (OQSCD028 code), as the inquiry carries it; 外来 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment: Option<String>,
+    #[serde(default)]
+    pub consents: ConsentChoices,
 }

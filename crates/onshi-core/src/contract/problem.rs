@@ -39,6 +39,15 @@ pub enum ProblemCode {
     DisasterClosed,
     AccountExists,
     OwnAccount,
+    /// The card group: a nonce never issued to the caller's session, or already used.
+    ChallengeUnknown,
+    /// The card group: the nonce's window is over.
+    ChallengeExpired,
+    /// The card group: the signature does not verify with the certificate's key over the nonce.
+    SignatureInvalid,
+    /// The card group: a certificate the trust anchor did not issue, outside its validity, or held
+    /// by no one the national side knows.
+    CertificateUnknown,
     /// The national side answered with an error file (folder bridge).
     NationalError,
     /// The national side did not answer in time (folder bridge).
@@ -47,7 +56,7 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 31] = [
+    pub const ALL: [ProblemCode; 35] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -76,6 +85,10 @@ impl ProblemCode {
         ProblemCode::DisasterClosed,
         ProblemCode::AccountExists,
         ProblemCode::OwnAccount,
+        ProblemCode::ChallengeUnknown,
+        ProblemCode::ChallengeExpired,
+        ProblemCode::SignatureInvalid,
+        ProblemCode::CertificateUnknown,
         ProblemCode::NationalError,
         ProblemCode::NationalTimeout,
         ProblemCode::Internal,
@@ -111,6 +124,10 @@ impl ProblemCode {
             ProblemCode::DisasterClosed => "disaster_closed",
             ProblemCode::AccountExists => "account_exists",
             ProblemCode::OwnAccount => "own_account",
+            ProblemCode::ChallengeUnknown => "challenge_unknown",
+            ProblemCode::ChallengeExpired => "challenge_expired",
+            ProblemCode::SignatureInvalid => "signature_invalid",
+            ProblemCode::CertificateUnknown => "certificate_unknown",
             ProblemCode::NationalError => "national_error",
             ProblemCode::NationalTimeout => "national_timeout",
             ProblemCode::Internal => "internal",
@@ -151,6 +168,10 @@ impl ProblemCode {
             ProblemCode::DisasterClosed => 403,
             ProblemCode::AccountExists => 409,
             ProblemCode::OwnAccount => 409,
+            ProblemCode::ChallengeUnknown
+            | ProblemCode::ChallengeExpired
+            | ProblemCode::SignatureInvalid
+            | ProblemCode::CertificateUnknown => 422,
             ProblemCode::NationalError => 502,
             ProblemCode::NationalTimeout => 504,
             ProblemCode::Internal => 500,
@@ -188,6 +209,10 @@ impl ProblemCode {
             ProblemCode::DisasterClosed => catalogue::PROBLEM_DISASTER_CLOSED,
             ProblemCode::AccountExists => catalogue::PROBLEM_ACCOUNT_EXISTS,
             ProblemCode::OwnAccount => catalogue::PROBLEM_OWN_ACCOUNT,
+            ProblemCode::ChallengeUnknown => catalogue::PROBLEM_CHALLENGE_UNKNOWN,
+            ProblemCode::ChallengeExpired => catalogue::PROBLEM_CHALLENGE_EXPIRED,
+            ProblemCode::SignatureInvalid => catalogue::PROBLEM_SIGNATURE_INVALID,
+            ProblemCode::CertificateUnknown => catalogue::PROBLEM_CERTIFICATE_UNKNOWN,
             ProblemCode::NationalError => catalogue::PROBLEM_NATIONAL_ERROR,
             ProblemCode::NationalTimeout => catalogue::PROBLEM_NATIONAL_TIMEOUT,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,

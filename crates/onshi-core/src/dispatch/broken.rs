@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use crate::contract::{JSON, Method, PREFIX, PROBLEM_JSON, Request, Response};
+use crate::contract::{
+    JSON, Method, PREFIX, PROBLEM_JSON, Problem, ProblemCode, Request, Response,
+};
 
 /// The answer to `request`, broken where the list says so.
 pub(super) fn apply(request: &Request, mut response: Response) -> Response {
@@ -76,6 +78,15 @@ pub(super) fn apply(request: &Request, mut response: Response) -> Response {
         }
         // accounts: creating an existing user ID answers 201.
         (Method::Post, ["accounts"], 409) => response.status = 201,
+        // card: an expired challenge is said to be unknown.
+        (Method::Post, ["qualifications", "mynumber"], 422) => edit_json(&mut response, |body| {
+            if body["code"] == ProblemCode::ChallengeExpired.as_str() {
+                let unknown = Problem::new(ProblemCode::ChallengeUnknown);
+                body["code"] = Value::String(unknown.code);
+                body["type"] = Value::String(unknown.kind);
+                body["title"] = Value::String(unknown.title);
+            }
+        }),
         // training: 「中止」 reports the reader still in 目視確認.
         (Method::Post, ["training", "readers", _, "cancel"], 200) => {
             edit_json(&mut response, |body| {

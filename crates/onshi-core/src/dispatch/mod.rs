@@ -20,6 +20,7 @@ mod accounts;
 #[cfg(feature = "conformance-broken")]
 mod broken;
 mod bulk;
+mod card;
 mod consents;
 mod disaster;
 mod events;
@@ -80,6 +81,8 @@ pub struct Config {
     pub idempotency_ttl: TimeDelta,
     /// How far back history may be searched (seed 001 FAQ 5: 2 years).
     pub history_window: TimeDelta,
+    /// How long a card challenge's nonce is accepted (D7: 60 seconds).
+    pub challenge_validity: TimeDelta,
     /// The deliberately broken dispatcher of decisions.md D7, for the conformance suite's own test.
     #[cfg(feature = "conformance-broken")]
     pub broken: bool,
@@ -99,6 +102,7 @@ impl Config {
             bulk_delay: TimeDelta::seconds(30),
             idempotency_ttl: TimeDelta::days(7),
             history_window: TimeDelta::days(731),
+            challenge_validity: TimeDelta::seconds(60),
             #[cfg(feature = "conformance-broken")]
             broken: false,
         }
@@ -544,6 +548,8 @@ enum Resource<'a> {
     TrainingPinChecks,
     TrainingStaffMode(&'a str),
     TrainingCancel(&'a str),
+    Challenges,
+    CardQualifications,
 }
 
 impl<'a> Resource<'a> {
@@ -557,6 +563,7 @@ impl<'a> Resource<'a> {
             ["session", "activity"] => SessionActivity,
             ["session", "password"] => SessionPassword,
             ["qualifications"] => Qualifications,
+            ["qualifications", "mynumber"] => CardQualifications,
             ["qualifications", id] => Qualification(id),
             ["events"] => Events,
             ["reference-numbers"] => ReferenceNumbers,
@@ -576,6 +583,7 @@ impl<'a> Resource<'a> {
             ["accounts"] => Accounts,
             ["accounts", id] => Account(id),
             ["accounts", id, "password-reset"] => AccountPasswordReset(id),
+            ["challenges"] => Challenges,
             ["training", "people"] if training => TrainingPeople,
             ["training", "reader-visits"] if training => TrainingVisits,
             ["training", "pin-checks"] if training => TrainingPinChecks,
@@ -608,7 +616,9 @@ impl<'a> Resource<'a> {
             | TrainingVisits
             | TrainingPinChecks
             | TrainingStaffMode(_)
-            | TrainingCancel(_) => &[Method::Post],
+            | TrainingCancel(_)
+            | Challenges
+            | CardQualifications => &[Method::Post],
             Consents => &[Method::Get, Method::Delete],
             Accounts => &[Method::Get, Method::Post],
             Account(_) => &[Method::Patch, Method::Delete],
@@ -620,12 +630,15 @@ impl<'a> Resource<'a> {
     /// The permission a write needs when an `Idempotency-Key` makes its answer remembered (D4, D7), or
     /// `None` where a key is ignored. Remembered are the writes a retry or the outbox may send again
     /// and whose answers hold nothing secret. Ignored are reads sent as POST (drug, checkup and
-    /// disaster searches), answers shown once (initial passwords, passcodes), sign-in and its session,
-    /// which are never queued, and the training group's rehearsals.
+    /// disaster searches), answers shown once (initial passwords, passcodes), card challenges (each
+    /// answer is a fresh nonce), sign-in and its session, which are never queued, and the training
+    /// group's rehearsals.
     fn remembered(self, method: Method) -> Option<Action> {
         use Resource::*;
         match (self, method) {
-            (Qualifications, Method::Post) => Some(Action::QualificationInquiry),
+            (Qualifications | CardQualifications, Method::Post) => {
+                Some(Action::QualificationInquiry)
+            }
             (ReferenceNumbers, Method::Post) => Some(Action::ReferenceNumbers),
             (Bulk(kind), Method::Post) => bulk::action_of(kind),
             (ReaderMode(_), Method::Put) | (VisualChecks(_), Method::Post) => {
@@ -655,6 +668,7 @@ impl<'a> Resource<'a> {
             Accounts | Account(_) | AccountPasswordReset(_) => "accounts",
             TrainingPeople | TrainingVisits | TrainingPinChecks | TrainingStaffMode(_)
             | TrainingCancel(_) => "training",
+            Challenges | CardQualifications => "card",
         }
     }
 
@@ -689,6 +703,11 @@ impl<'a> Resource<'a> {
         };
         if training {
             groups.push("training");
+            // The simulator verifies cards against the project's test CA, which only training data
+            // may trust; the national system's own card check is not reachable through files.
+            if source == NationalSource::Simulated {
+                groups.push("card");
+            }
         }
         groups
     }
@@ -753,6 +772,8 @@ fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
         (TrainingPinChecks, Method::Post) => training::pin_check(cx, request),
         (TrainingStaffMode(reader), Method::Post) => training::staff_mode(cx, request, &id(reader)),
         (TrainingCancel(reader), Method::Post) => training::cancel(cx, request, &id(reader)),
+        (Challenges, Method::Post) => card::challenge(cx, request),
+        (CardQualifications, Method::Post) => card::qualify(cx, request),
         (resource, _) => {
             let allowed: Vec<&str> = resource.methods().iter().map(|m| m.as_str()).collect();
             let mut response = Problem::new(ProblemCode::MethodNotAllowed)

@@ -43,7 +43,7 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
 /// Names the history entry an answer was recorded as (`Content-Location`: the same message is at
 /// `GET /qualifications/{id}`), so that a terminal can keep what staff chose for it, such as the
 /// items handed to the レセコン.
-fn with_history_location(mut response: Response, id: u64) -> Response {
+pub(super) fn with_history_location(mut response: Response, id: u64) -> Response {
     response.headers.set(
         "Content-Location",
         format!("{}/qualifications/{id}", crate::contract::PREFIX),

@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     store::{
-        AccountRecord, BulkJobRecord, CardKey, Change, ConsentRecord, DisasterRecord, EventRecord,
-        FaceFileRecord, HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord,
-        LoginFailures, PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord,
-        Store, StoreError, StoreRead, VisualCheckRecord, Work,
+        AccountRecord, BulkJobRecord, CardKey, ChallengeRecord, Change, ConsentRecord,
+        DisasterRecord, EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord,
+        IdempotencyRecord, InstitutionRecord, LoginFailures, PasscodeRecord, PinRecord,
+        ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError, StoreRead,
+        VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -48,6 +49,8 @@ pub struct MemoryStore {
     disaster: Option<DisasterRecord>,
     #[serde(default)]
     face_files: BTreeMap<String, FaceFileRecord>,
+    #[serde(default)]
+    challenges: BTreeMap<String, ChallengeRecord>,
     /// Counts the transactions that changed something; not part of the stored value.
     #[serde(skip)]
     revision: u64,
@@ -122,6 +125,12 @@ impl MemoryStore {
             Change::PutDisaster(record) => self.disaster = Some(record),
             Change::PutFaceFile(record) => {
                 self.face_files.insert(record.name.clone(), record);
+            }
+            Change::PutChallenge(record) => {
+                self.challenges.insert(record.nonce.clone(), record);
+            }
+            Change::DeleteChallenge { nonce } => {
+                self.challenges.remove(&nonce);
             }
         }
     }
@@ -303,6 +312,19 @@ impl StoreRead for MemoryStore {
 
     fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError> {
         Ok(self.face_files.get(name).cloned())
+    }
+
+    fn challenge(&self, nonce: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+        Ok(self.challenges.get(nonce).cloned())
+    }
+
+    fn challenges_expired_before(&self, cutoff: Timestamp) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .challenges
+            .values()
+            .filter(|c| c.expires_at < cutoff)
+            .map(|c| c.nonce.clone())
+            .collect())
     }
 }
 

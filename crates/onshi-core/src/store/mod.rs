@@ -43,6 +43,8 @@ pub enum Change {
     PutConsent(ConsentRecord),
     PutDisaster(DisasterRecord),
     PutFaceFile(FaceFileRecord),
+    PutChallenge(ChallengeRecord),
+    DeleteChallenge { nonce: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -140,6 +142,11 @@ pub trait StoreRead {
     fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError>;
     /// A `face/` file the bridge has recorded, by name.
     fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError>;
+
+    /// A card challenge by its nonce (as the contract carries it).
+    fn challenge(&self, nonce: &str) -> Result<Option<ChallengeRecord>, StoreError>;
+    /// The nonces of challenges that expired before `cutoff`, in nonce order (for pruning).
+    fn challenges_expired_before(&self, cutoff: Timestamp) -> Result<Vec<String>, StoreError>;
 }
 
 /// One transaction's work: reads through the view it is given, returns the changes to apply.

@@ -437,6 +437,20 @@ pub struct VisualCheckRecord {
     pub history_id: Option<u64>,
 }
 
+/// A nonce handed out for a My Number card to sign (decisions.md D7): valid for a short window, for
+/// the session that asked for it only, and used at most once (the qualification that names it
+/// deletes it, whatever its outcome).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeRecord {
+    /// The 32 random bytes in standard, padded base64, as the contract carries them.
+    pub nonce: String,
+    /// The SHA-256 of the bearer token of the session it was issued to (what sessions are kept by).
+    pub token_hash: String,
+    pub issued_at: Timestamp,
+    /// The first instant at which it is no longer accepted.
+    pub expires_at: Timestamp,
+}
+
 /// A user's 目視確認用パスコード, hashed (seed 004: issue and re-issue only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasscodeRecord {

@@ -10,11 +10,11 @@ use serde_json::json;
 use crate::{
     account::AccountKind,
     store::{
-        AccountRecord, BulkJobRecord, CardKey, Change, ConsentChoices, ConsentRecord,
-        DisasterRecord, EventKind, EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord,
-        IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord,
-        ReaderMode, ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store, StoreError,
-        StoreRead, ViewingConsent, VisualCheckRecord, VisualCheckState,
+        AccountRecord, BulkJobRecord, CardKey, ChallengeRecord, Change, ConsentChoices,
+        ConsentRecord, DisasterRecord, EventKind, EventRecord, FaceFileRecord, HistoryQuery,
+        HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord,
+        PinRecord, ReaderMode, ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store,
+        StoreError, StoreRead, ViewingConsent, VisualCheckRecord, VisualCheckState,
     },
     time::Timestamp,
 };
@@ -40,6 +40,7 @@ macro_rules! store_suite {
             bulk_jobs_and_due_ones,
             readers_checks_passcodes_pins,
             consents_and_disaster,
+            challenges_by_nonce_and_expiry,
             every_record_survives_together,
             a_conflicting_change_applies_nothing,
         );
@@ -235,7 +236,17 @@ fn everything() -> Vec<Change> {
             recorded_at: at(1),
             history_id: Some(1),
         }),
+        Change::PutChallenge(challenge("bm9uY2U=", 1)),
     ]
+}
+
+fn challenge(nonce: &str, issued: i64) -> ChallengeRecord {
+    ChallengeRecord {
+        nonce: nonce.to_owned(),
+        token_hash: "h1".to_owned(),
+        issued_at: at(issued),
+        expires_at: at(issued + 60_000),
+    }
 }
 
 fn bulk_job(reception_number: &str, ready: i64, announced: bool) -> BulkJobRecord {
@@ -717,6 +728,42 @@ pub fn consents_and_disaster(store: &mut dyn Store) {
     assert_eq!(read(store, |r| r.disaster()), Some(disaster));
 }
 
+pub fn challenges_by_nonce_and_expiry(store: &mut dyn Store) {
+    assert_eq!(read(store, |r| r.challenge("bm9uY2U=")), None);
+    apply(
+        store,
+        vec![
+            Change::PutChallenge(challenge("Yg==", 20_000)),
+            Change::PutChallenge(challenge("YQ==", 10_000)),
+            Change::PutChallenge(challenge("Yw==", 30_000)),
+        ],
+    );
+    assert_eq!(
+        read(store, |r| r.challenge("YQ==")),
+        Some(challenge("YQ==", 10_000))
+    );
+    // Expired before the cutoff means strictly before, listed by nonce.
+    assert_eq!(
+        read(store, |r| r.challenges_expired_before(at(80_001))),
+        ["YQ==", "Yg=="]
+    );
+    assert_eq!(
+        read(store, |r| r.challenges_expired_before(at(80_000))),
+        ["YQ=="]
+    );
+    apply(
+        store,
+        vec![Change::DeleteChallenge {
+            nonce: "YQ==".to_owned(),
+        }],
+    );
+    assert_eq!(read(store, |r| r.challenge("YQ==")), None);
+    assert_eq!(
+        read(store, |r| r.challenges_expired_before(at(1_000_000))),
+        ["Yg==", "Yw=="]
+    );
+}
+
 pub fn every_record_survives_together(store: &mut dyn Store) {
     seed_everything(store);
     for change in everything() {
@@ -744,6 +791,7 @@ pub fn every_record_survives_together(store: &mut dyn Store) {
             Change::PutConsent(r) => assert_eq!(read(store, |s| s.consents()), vec![r]),
             Change::PutDisaster(r) => assert_eq!(read(store, |s| s.disaster()), Some(r)),
             Change::PutFaceFile(r) => assert_eq!(read(store, |s| s.face_file(&r.name)), Some(r)),
+            Change::PutChallenge(r) => assert_eq!(read(store, |s| s.challenge(&r.nonce)), Some(r)),
             other => panic!("everything() holds only puts and appends, not {other:?}"),
         }
     }

@@ -5,12 +5,22 @@
 
 mod bridge;
 mod canned;
+mod card_flow;
+mod card_framing;
+mod card_group;
+mod card_iso14443b;
+mod card_readers;
+mod card_support;
+mod card_tlv;
 mod contract;
 mod groups;
 mod harness;
+mod mynumber;
+mod pki;
 mod qualification;
 mod readers;
 mod regressions;
 mod roundtrip;
 mod session;
+mod virtual_card;
 mod wire;

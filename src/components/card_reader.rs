@@ -1,0 +1,685 @@
+//! The general-purpose card reader on 「マイナンバーカードで確認」 (issue 7): a clinic without a face
+//! reader (or a home visit) connects a USB reader, the patient places the My Number card and enters
+//! the 4-digit PIN on a patient-facing pad, and the card's signature of the endpoint's challenge
+//! proves the card (decisions.md D7). The answer opens as 資格情報確認, like a face reader's result.
+//!
+//! The flow itself is one task per connected reader, which owns the driver and runs the steps of
+//! `card::flow` in order; the screen sends it what the patient and staff do (the PIN, the consent
+//! answers, 中止, 切断) and shows the step it sets. Only that task talks to the reader, so exchanges
+//! never interleave. The PIN's format is checked here, before anything reaches the card (a malformed
+//! PIN must not cost a try); the PIN is never logged or kept: the field is emptied as it is read, and
+//! the task drops the PIN once the card has checked it.
+//!
+//! In training, 「仮想カードリーダーを使う」 connects a virtual RC-S380 instead of a USB device, driven
+//! by the same driver; the trainer places and takes the canned people's cards.
+
+use std::pin::pin;
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use futures::{
+    StreamExt,
+    channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded},
+    future::{Either, select},
+};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
+use onshi_core::{
+    canned::people::{self, Person},
+    card::{
+        flow::{self, Next, Notice, POLL_MS, Step},
+        mynumber::{self, CardError, Pin},
+        pki,
+        reader::{AnyReader, CardLink, LinkError, PipeError},
+    },
+    catalogue,
+    contract::groups::CardQualification,
+};
+
+use crate::{
+    components::{
+        TextField,
+        consent::{ConsentScreen, consent_question},
+    },
+    error::{card_notice, pin_format_message},
+    platform::usb::UsbError,
+    route::Route,
+    state::{
+        Api, ClockHandle, FeatureGroup, HistoryEntry,
+        card_reader::{self, Connected, Pipe, VirtualReader},
+        readers::readers_shown,
+        use_api, use_capabilities, use_clock, use_readers,
+    },
+};
+
+/// A result of the general reader, for the screen to open as 資格情報確認.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardResult {
+    pub entry: HistoryEntry,
+    /// The reader, as its status line names it.
+    pub reader: String,
+}
+
+/// What the section tells staff and the patient (in its `role="alert"` line).
+#[derive(Clone, Debug, PartialEq)]
+enum Told {
+    Card(Notice),
+    Usb(UsbError),
+    /// The endpoint's message: its problem's title, or why no answer came.
+    Endpoint(String),
+}
+
+/// The reader, as the section's bar shows it.
+#[derive(Clone, Debug, PartialEq)]
+enum Reader {
+    None,
+    Connecting,
+    Connected { name: String, training: bool },
+}
+
+/// What the flow's task hears from the screen.
+enum Input {
+    Pin(Pin),
+    Answer(bool),
+    /// 「中止」 on the PIN pad.
+    Cancel,
+    /// 「切断」.
+    Disconnect,
+    /// The browser says the device was unplugged.
+    Unplugged,
+    /// The screen is gone.
+    Quit,
+}
+
+/// Why the task stopped driving the reader.
+enum Quit {
+    Disconnect,
+    Unplugged,
+    /// The reader did not answer when it was prepared.
+    Failed(String),
+    Gone,
+}
+
+/// Why a card session ended early.
+enum Stop {
+    Card(CardError),
+    Endpoint(String),
+    Cancelled,
+    Quit(Quit),
+}
+
+impl From<CardError> for Stop {
+    fn from(error: CardError) -> Stop {
+        Stop::Card(error)
+    }
+}
+
+/// The screen's side, for the task: every write is a `try_`, as the screen may be gone.
+#[derive(Clone, Copy)]
+struct Ui {
+    step: RwSignal<Step>,
+    told: RwSignal<Option<Told>>,
+    reader: RwSignal<Reader>,
+    api: Api,
+    clock: ClockHandle,
+    on_result: Callback<CardResult>,
+}
+
+impl Ui {
+    fn step(&self, step: Step) {
+        self.step.try_set(step);
+    }
+
+    fn tell(&self, told: Option<Told>) {
+        self.told.try_set(told);
+    }
+}
+
+/// The next thing the screen sends, or why the task must stop.
+async fn next_input(inputs: &mut UnboundedReceiver<Input>) -> Result<Input, Quit> {
+    match inputs.next().await {
+        Some(Input::Disconnect) => Err(Quit::Disconnect),
+        Some(Input::Unplugged) => Err(Quit::Unplugged),
+        None | Some(Input::Quit) => Err(Quit::Gone),
+        Some(input) => Ok(input),
+    }
+}
+
+/// Asks the reader every [`POLL_MS`] until a card is there (`present`) or gone (`!present`),
+/// listening to the screen in between.
+async fn wait_for_card(
+    link: &mut AnyReader<Pipe>,
+    inputs: &mut UnboundedReceiver<Input>,
+    ui: Ui,
+    present: bool,
+) -> Result<(), Quit> {
+    loop {
+        match link.activate().await {
+            Ok(found) if found == present => return Ok(()),
+            Ok(_) => {}
+            Err(LinkError::Pipe(PipeError::Disconnected)) => return Err(Quit::Unplugged),
+            // A card that leaves while it is activated is what the wait for its removal waits for.
+            Err(LinkError::CardRemoved | LinkError::NoCard) if !present => return Ok(()),
+            Err(_) => ui.tell(Some(Told::Card(Notice::ReaderFailed))),
+        }
+        let pause = pin!(card_reader::pause(POLL_MS));
+        if let Either::Left((input, _)) = select(inputs.next(), pause).await {
+            match input {
+                Some(Input::Disconnect) => return Err(Quit::Disconnect),
+                Some(Input::Unplugged) => return Err(Quit::Unplugged),
+                None | Some(Input::Quit) => return Err(Quit::Gone),
+                // Nothing else means anything without a card being read.
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// One card, from reading it to the endpoint's answer.
+async fn card_session(
+    link: &mut AnyReader<Pipe>,
+    inputs: &mut UnboundedReceiver<Input>,
+    ui: Ui,
+    reader: &str,
+) -> Result<(), Stop> {
+    ui.step(Step::Reading);
+    mynumber::check_card(link).await?;
+    let mut tries_left = mynumber::auth_pin_tries(link).await?;
+    let certificate = mynumber::read_auth_certificate(link).await?;
+
+    loop {
+        ui.step(Step::Pin { tries_left });
+        // The PIN lives only in this block: once the card has checked it, it is gone, not kept for
+        // the rest of the session.
+        let verified = {
+            let pin = loop {
+                match next_input(inputs).await.map_err(Stop::Quit)? {
+                    Input::Pin(pin) => break pin,
+                    Input::Cancel => return Err(Stop::Cancelled),
+                    _ => {}
+                }
+            };
+            ui.step(Step::Verifying { tries_left });
+            mynumber::verify_auth_pin(link, &pin).await
+        };
+        match verified {
+            Ok(()) => break,
+            Err(error) => match flow::after_error(&error) {
+                (Next::Step(Step::Pin { tries_left: left }), notice) => {
+                    tries_left = left;
+                    ui.tell(Some(Told::Card(notice)));
+                }
+                _ => return Err(Stop::Card(error)),
+            },
+        }
+    }
+    ui.tell(None);
+
+    let mut answers = Vec::new();
+    let consents = loop {
+        ui.step(Step::Consent {
+            answers: answers.clone(),
+        });
+        match next_input(inputs).await.map_err(Stop::Quit)? {
+            Input::Answer(yes) => match flow::answer(&answers, yes) {
+                Ok(given) => answers = given,
+                Err(choices) => break choices,
+            },
+            Input::Cancel => return Err(Stop::Cancelled),
+            _ => {}
+        }
+    };
+
+    ui.step(Step::Checking);
+    // The challenge is asked for only now, so its 60 seconds are spent on signing, not on the
+    // patient's answers.
+    let endpoint = |e: crate::error::ApiError| Stop::Endpoint(e.message());
+    let challenge = ui.api.challenge().await.map_err(endpoint)?;
+    let nonce = STANDARD
+        .decode(&challenge.nonce)
+        .map_err(|_| Stop::Endpoint(catalogue::UNEXPECTED_RESPONSE.to_owned()))?;
+    let signature = mynumber::sign_auth(link, &pki::digest_info_sha256(&nonce)).await?;
+    let Some(today) = ui
+        .step
+        .try_get_untracked()
+        .map(|_| ui.clock.now().jst_date().format("%Y-%m-%d").to_string())
+    else {
+        return Err(Stop::Quit(Quit::Gone));
+    };
+    let request = CardQualification {
+        nonce: challenge.nonce,
+        certificate: STANDARD.encode(&certificate),
+        signature: STANDARD.encode(&signature),
+        qualification_date: today,
+        treatment: None,
+        consents,
+    };
+    let entry = ui.api.qualify_by_card(&request).await.map_err(endpoint)?;
+    ui.on_result.try_run(CardResult {
+        entry,
+        reader: reader.to_owned(),
+    });
+    Ok(())
+}
+
+/// Drives a prepared reader card after card until the reader goes or the screen says stop.
+async fn drive(
+    link: &mut AnyReader<Pipe>,
+    inputs: &mut UnboundedReceiver<Input>,
+    ui: Ui,
+    reader: &str,
+) -> Quit {
+    loop {
+        ui.step(Step::PlaceCard);
+        if let Err(quit) = wait_for_card(link, inputs, ui, true).await {
+            return quit;
+        }
+        // A new card: what was told about the last one is over.
+        ui.tell(None);
+        let next = match card_session(link, inputs, ui, reader).await {
+            Ok(()) => Next::Step(Step::TakeCard),
+            Err(Stop::Card(error)) => {
+                let (next, notice) = flow::after_error(&error);
+                ui.tell(Some(Told::Card(notice)));
+                next
+            }
+            Err(Stop::Endpoint(message)) => {
+                ui.tell(Some(Told::Endpoint(message)));
+                Next::Step(Step::TakeCard)
+            }
+            Err(Stop::Cancelled) => Next::Step(Step::TakeCard),
+            Err(Stop::Quit(quit)) => return quit,
+        };
+        match next {
+            Next::Disconnected => return Quit::Unplugged,
+            Next::Step(Step::PlaceCard) => {}
+            Next::Step(_) => {
+                ui.step(Step::TakeCard);
+                if let Err(quit) = wait_for_card(link, inputs, ui, false).await {
+                    return quit;
+                }
+            }
+        }
+    }
+}
+
+/// The task of one connected reader: prepare it, drive it, close it.
+async fn run(
+    mut connected: Connected,
+    mut inputs: UnboundedReceiver<Input>,
+    ui: Ui,
+    training: bool,
+) {
+    let name = connected.name.clone();
+    let quit = match connected.link.open().await {
+        Ok(()) => {
+            ui.reader.try_set(Reader::Connected {
+                name: name.clone(),
+                training,
+            });
+            drive(&mut connected.link, &mut inputs, ui, &name).await
+        }
+        Err(LinkError::Pipe(PipeError::Disconnected)) => Quit::Unplugged,
+        Err(error) => Quit::Failed(error.to_string()),
+    };
+    connected.close().await;
+    ui.reader.try_set(Reader::None);
+    ui.step(Step::PlaceCard);
+    match quit {
+        Quit::Unplugged => ui.tell(Some(Told::Card(Notice::Unplugged))),
+        Quit::Failed(why) => ui.tell(Some(Told::Usb(UsbError::OpenFailed(why)))),
+        Quit::Disconnect | Quit::Gone => {}
+    }
+}
+
+/// The canned people who have a virtual card (training data).
+fn card_holders() -> Vec<Person> {
+    people::people()
+        .into_iter()
+        .filter(|p| onshi_core::card::testpki::card(&p.id).is_some())
+        .collect()
+}
+
+#[component]
+pub fn CardReader(
+    /// Called with each result, to open it as 資格情報確認.
+    on_result: Callback<CardResult>,
+) -> impl IntoView {
+    let capabilities = use_capabilities();
+    let readers = use_readers().list();
+    let may_switch_readers = readers_shown();
+    let ui = Ui {
+        step: RwSignal::new(Step::PlaceCard),
+        told: RwSignal::new(None),
+        reader: RwSignal::new(Reader::None),
+        api: use_api(),
+        clock: use_clock(),
+        on_result,
+    };
+    let inputs = StoredValue::new(None::<UnboundedSender<Input>>);
+    let virtual_reader = StoredValue::new_local(None::<VirtualReader>);
+    let holders = StoredValue::new(Vec::<Person>::new());
+    let picked = RwSignal::new(String::new());
+    // Whose card lies on the virtual reader (the trainer's view of the device).
+    let on_reader = RwSignal::new(None::<String>);
+    let pin = RwSignal::new(String::new());
+    let pin_error = RwSignal::new(None::<String>);
+
+    let send = move |input: Input| {
+        inputs.with_value(|sender| {
+            if let Some(sender) = sender {
+                let _ = sender.unbounded_send(input);
+            }
+        });
+    };
+    on_cleanup(move || {
+        // The task closes the reader when it hears this; the channel alone would not tell it, since
+        // the unplug listener holds a sender too.
+        inputs.try_with_value(|sender| {
+            if let Some(sender) = sender {
+                let _ = sender.unbounded_send(Input::Quit);
+            }
+        });
+    });
+
+    // The section is for endpoints that check a card's signature; while the capabilities are being
+    // read it is shown, and an endpoint that lacks the group refuses with its own message.
+    let offered = move || capabilities.offers(FeatureGroup::Card) != Some(false);
+    let training = move || capabilities.training();
+
+    let start = move |connected: Option<Connected>, training: bool| {
+        ui.tell(None);
+        ui.reader.set(Reader::Connecting);
+        pin_error.set(None);
+        let (sender, receiver) = unbounded();
+        inputs.set_value(Some(sender.clone()));
+        spawn_local(async move {
+            let connected = match connected {
+                Some(connected) => connected,
+                None => {
+                    let unplugged = move || {
+                        let _ = sender.unbounded_send(Input::Unplugged);
+                    };
+                    match card_reader::connect_usb(unplugged).await {
+                        Ok(connected) => connected,
+                        Err(error) => {
+                            ui.reader.try_set(Reader::None);
+                            ui.tell(Some(Told::Usb(error)));
+                            return;
+                        }
+                    }
+                }
+            };
+            run(connected, receiver, ui, training).await;
+        });
+    };
+    let connect_usb = move || {
+        if ui.reader.get_untracked() != Reader::None {
+            return;
+        }
+        if !card_reader::usb_available() {
+            ui.tell(Some(Told::Usb(UsbError::Unavailable)));
+            return;
+        }
+        start(None, false);
+    };
+    let connect_virtual = move || {
+        if ui.reader.get_untracked() != Reader::None {
+            return;
+        }
+        if holders.with_value(Vec::is_empty) {
+            holders.set_value(card_holders());
+        }
+        let reader = VirtualReader::new();
+        let connected = card_reader::connect_virtual(reader.device());
+        virtual_reader.set_value(Some(reader));
+        on_reader.set(None);
+        start(Some(connected), true);
+    };
+
+    let chosen = move || {
+        let id = picked.get_untracked();
+        holders.with_value(|all| {
+            all.iter()
+                .find(|p| p.id == id)
+                .or_else(|| all.first())
+                .cloned()
+        })
+    };
+    let place = move || {
+        let Some(person) = chosen() else {
+            return;
+        };
+        virtual_reader.with_value(|reader| {
+            if let Some(reader) = reader
+                && reader.place(&person)
+            {
+                on_reader.set(Some(person.name.clone()));
+            }
+        });
+    };
+    let take = move || {
+        virtual_reader.with_value(|reader| {
+            if let Some(reader) = reader {
+                reader.take();
+            }
+        });
+        on_reader.set(None);
+    };
+
+    let submit_pin = move || {
+        // Read once and emptied at once: the digits are not kept on the screen after 確定.
+        let entered = pin.get_untracked();
+        pin.set(String::new());
+        match Pin::parse(&entered) {
+            Ok(parsed) => {
+                pin_error.set(None);
+                send(Input::Pin(parsed));
+            }
+            Err(error) => pin_error.set(Some(pin_format_message(&error).to_owned())),
+        }
+    };
+    let cancel = move || {
+        pin.set(String::new());
+        pin_error.set(None);
+        send(Input::Cancel);
+    };
+
+    let bar = move || match ui.reader.get() {
+        Reader::None => view! {
+            <div class="card-reader-bar">
+                <button type="button" class="button button-primary" on:click=move |_| connect_usb()>
+                    {catalogue::CARD_READER_CONNECT}
+                </button>
+                {training().then(|| view! {
+                    <button type="button" class="button" on:click=move |_| connect_virtual()>
+                        {catalogue::CARD_READER_VIRTUAL}
+                    </button>
+                })}
+            </div>
+        }
+        .into_any(),
+        Reader::Connecting => view! {
+            <div class="card-reader-bar">
+                <p class="card-reader-status" role="status">{catalogue::CARD_READER_CONNECTING}</p>
+            </div>
+        }
+        .into_any(),
+        Reader::Connected { name, .. } => view! {
+            <div class="card-reader-bar">
+                <p class="card-reader-status" role="status" data-testid="card-reader-status">
+                    {catalogue::card_reader_connected(&name)}
+                </p>
+                <button type="button" class="button" on:click=move |_| send(Input::Disconnect)>
+                    {catalogue::CARD_READER_DISCONNECT}
+                </button>
+            </div>
+        }
+        .into_any(),
+    };
+
+    let trainer = move || {
+        let shown = matches!(ui.reader.get(), Reader::Connected { training: true, .. });
+        shown.then(|| {
+            view! {
+                <div class="card-reader-trainer" data-testid="card-reader-trainer">
+                    <p class="card-reader-trainer-note">{catalogue::CARD_READER_VIRTUAL_NOTE}</p>
+                    <div class="card-reader-trainer-controls">
+                        <label class="panel-field">
+                            <span class="panel-field-label">{catalogue::CARD_READER_CARD}</span>
+                            <select
+                                id="card_reader_person"
+                                class="field-input"
+                                on:change=move |ev| picked.set(event_target_value(&ev))
+                            >
+                                {move || {
+                                    // A PIN locked while rehearsing is marked, as on the reader panel; the
+                                    // cards' counters change with the steps, so the list follows them.
+                                    ui.step.track();
+                                    ui.told.track();
+                                    holders.with_value(|all| all.iter().map(|p| {
+                                        let id = p.id.clone();
+                                        let locked = card_reader::virtual_auth_tries_left(&p.id) == Some(0);
+                                        let label = format!(
+                                            "{}{}",
+                                            p.name,
+                                            if locked { catalogue::TRAINER_PIN_LOCKED } else { "" }
+                                        );
+                                        view! {
+                                            <option value=p.id.clone() prop:selected=move || picked.with(|c| *c == id)>
+                                                {label}
+                                            </option>
+                                        }
+                                    }).collect_view())
+                                }}
+                            </select>
+                        </label>
+                        // Like a real reader, the flow notices a card taken off only at its next poll;
+                        // a card laid down before then would pass for the old one still lying there, so
+                        // the next card waits until the reader has seen the last one go.
+                        <button
+                            type="button"
+                            class="button"
+                            disabled=move || on_reader.with(Option::is_some) || ui.step.with(|s| *s == Step::TakeCard)
+                            on:click=move |_| place()
+                        >
+                            {catalogue::READER_SCREEN_PLACE}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| take()>
+                            {catalogue::CARD_READER_TAKE}
+                        </button>
+                    </div>
+                    <p class="card-reader-trainer-card" data-testid="card-reader-on-reader">
+                        {move || on_reader.get().map(|name| catalogue::card_reader_on_reader(&name))}
+                    </p>
+                </div>
+            }
+        })
+    };
+
+    let told = move || {
+        ui.told.get().map(|told| match told {
+            Told::Card(Notice::PinBlocked) => {
+                let to_readers = may_switch_readers.get() && readers.with(|l| !l.is_empty());
+                view! {
+                    <p>{catalogue::CARD_PIN_BLOCKED}</p>
+                    <p class="card-reader-guidance">{catalogue::CARD_PIN_BLOCKED_GUIDANCE}</p>
+                    <p class="card-reader-links">
+                        {to_readers.then(|| view! {
+                            <A href=Route::Readers.path() attr:class="button button-small">{catalogue::CARD_TO_READERS}</A>
+                        })}
+                        <A href=Route::Inquiry.path() attr:class="button button-small">{catalogue::CARD_TO_INQUIRY}</A>
+                    </p>
+                }
+                .into_any()
+            }
+            Told::Card(notice) => view! { <p>{card_notice(&notice)}</p> }.into_any(),
+            Told::Usb(error) => view! { <p>{error.message()}</p> }.into_any(),
+            Told::Endpoint(message) => view! { <p>{message}</p> }.into_any(),
+        })
+    };
+
+    let pin_pad = move |tries_left: u8| {
+        view! {
+            <form
+                class="panel-form card-pin"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit_pin();
+                }
+            >
+                <TextField
+                    id="card_pin"
+                    label=catalogue::READER_SCREEN_PIN_FIELD
+                    value=pin
+                    error=pin_error
+                    input_type="password"
+                    inputmode=Some("numeric")
+                    maxlength=Some(4)
+                />
+                <p class="card-pin-tries" data-testid="card-pin-tries">{catalogue::card_pin_tries_left(tries_left)}</p>
+                <div class="panel-actions">
+                    <button type="submit" class="panel-button">{catalogue::READER_SCREEN_CONFIRM_INPUT}</button>
+                    <button type="button" class="panel-button panel-button-quiet" on:click=move |_| cancel()>
+                        {catalogue::READER_SCREEN_STOP}
+                    </button>
+                </div>
+            </form>
+        }
+        .into_any()
+    };
+
+    let patient = move || {
+        let connected = matches!(ui.reader.get(), Reader::Connected { .. });
+        connected.then(|| {
+            let step = ui.step.get();
+            let message = match &step {
+                Step::PlaceCard => catalogue::CARD_PLACE,
+                Step::Reading => catalogue::CARD_READING,
+                Step::Pin { .. } => catalogue::READER_SCREEN_ENTER_PIN,
+                Step::Verifying { .. } => catalogue::CARD_VERIFYING,
+                Step::Consent { answers } => {
+                    consent_question(answers.len()).unwrap_or(catalogue::CARD_CHECKING)
+                }
+                Step::Checking => catalogue::CARD_CHECKING,
+                Step::TakeCard => catalogue::CARD_TAKE,
+            };
+            let body = match step {
+                Step::Pin { tries_left } => pin_pad(tries_left),
+                Step::Consent { answers } => view! {
+                    <ConsentScreen screen=answers.len() on_answer=Callback::new(move |yes| send(Input::Answer(yes))) />
+                }
+                .into_any(),
+                _ => ().into_any(),
+            };
+            view! {
+                <div class="card-patient" role="region" aria-label=catalogue::CARD_PATIENT_SCREEN data-testid="card-patient">
+                    <p class="card-patient-message" data-testid="card-patient-message">{message}</p>
+                    {body}
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <section class="card-reader" aria-labelledby="card-reader-heading" data-testid="card-reader">
+            <h2 id="card-reader-heading" class="card-reader-heading">{catalogue::CARD_READER_HEADING}</h2>
+            {move || match offered() {
+                false => view! {
+                    <p class="card-reader-unavailable" data-testid="card-reader-unavailable">
+                        {catalogue::CARD_READER_UNAVAILABLE}
+                    </p>
+                }
+                .into_any(),
+                true => view! {
+                    <p class="card-reader-intro">{catalogue::CARD_READER_INTRO}</p>
+                    {bar}
+                    {trainer}
+                    <div class="card-reader-alert" role="alert" data-testid="card-reader-error">{told}</div>
+                    {patient}
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,690 @@
+//! The general-purpose card reader on 「マイナンバーカードで確認」 (issue 7).
+//!
+//! In training, the whole flow runs over the virtual RC-S380 and the canned people's virtual cards,
+//! through the same driver a USB reader gets: a card read, its PIN checked, the consents answered
+//! and the challenge signed opens as 資格情報確認; wrong PINs count down to the lock and its guidance;
+//! a malformed PIN is refused at the field and never reaches the card; a card taken off mid-flow is
+//! told and waited for again. The WebUSB adapter is driven by a scripted `navigator.usb`
+//! (`fake_usb`): how it asks for readers, its transfers (a timed-out `transferIn` reused, stalls), and
+//! each failure as staff are told it (a protected-class reader, a closed chooser, no WebUSB, a reader
+//! unplugged in the middle of a transfer or while polling).
+
+use std::{cell::Cell, rc::Rc};
+
+use futures::future::join;
+use onshi::{
+    platform::usb::{self, UsbError},
+    route::Route,
+    state::card_reader::virtual_auth_tries_left,
+    transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
+};
+use onshi_core::{
+    account::AccountKind,
+    card::reader::{PipeError, ReaderModel, UsbPipe},
+};
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::{
+    fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, routed, stream},
+    fake_usb::{FakeUsb, ccid_reader, rcs380},
+    reader_panel::choose,
+    support::{
+        Mounted, NINE_AM, clear_session, count, fresh_database, manual_clock, mount_at, mount_with,
+        set_input, sign_in_on_the_page, sleep, store_session_of, text,
+    },
+};
+
+const MESSAGE: &str = "[data-testid=card-patient-message]";
+const ALERT: &str = "[data-testid=card-reader-error]";
+const STATUS: &str = "[data-testid=card-reader-status]";
+const TRIES: &str = "[data-testid=card-pin-tries]";
+const PIN_MESSAGE: &str = "#card_pin-message";
+const ROW: &str = "[data-testid=reception-row]";
+
+const PLACE: &str = "マイナンバーカードをカードリーダーに置いてください";
+const ENTER_PIN: &str = "暗証番号（4桁）を入力してください";
+const TAKE: &str = "カードをカードリーダーから取ってください";
+const VIRTUAL: &str = "接続中：仮想カードリーダー（研修用・Sony RC-S380 相当）";
+const REMOVED: &str = "カードが取り外されました。もう一度カードを置いてください。";
+const PIN_FORMAT: &str = "暗証番号は4桁の数字で入力してください。";
+const PROTECTED: &str = "このカードリーダーは使用できません。Chrome は、スマートカード（CCID）クラスのカードリーダーをWebページから使うことを許可していません。Sony PaSoRi RC-S380 は使用できます（RC-S300 は実機での動作を確認していません）。";
+const CANCELLED: &str = "カードリーダーが選択されませんでした。「カードリーダーを接続」を押し、表示される一覧からカードリーダーを選んでください。";
+const UNAVAILABLE: &str = "このブラウザでは汎用カードリーダーを利用できません。Google Chrome または Microsoft Edge で、https（または localhost）で開いたページから利用してください。";
+const UNPLUGGED: &str =
+    "カードリーダーが取り外されました。接続し直してから「カードリーダーを接続」を押してください。";
+
+/// Waits until `done()` holds, for at most `seconds` (the card's RSA signature takes a while in a
+/// debug build of the page).
+async fn wait(what: &str, seconds: u32, done: impl Fn() -> bool) {
+    for _ in 0..seconds * 50 {
+        leptos::task::tick().await;
+        if done() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// The labels of the section's buttons.
+fn button(root: &web_sys::HtmlElement, label: &str) -> Option<web_sys::HtmlElement> {
+    let list = root
+        .query_selector_all("[data-testid=card-reader] button")
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .find(|b| b.text_content().is_some_and(|t| t.trim() == label))
+        .map(JsCast::unchecked_into)
+}
+
+/// Presses the section's button labelled `label` once it is shown and enabled.
+async fn press(app: &Mounted, label: &str) {
+    wait(&format!("the button {label}"), 3, || {
+        button(&app.root, label).is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    button(&app.root, label).expect("shown").click();
+    leptos::task::tick().await;
+}
+
+/// Waits until the patient-facing panel says `expected`.
+async fn shows(app: &Mounted, expected: &str) {
+    wait(&format!("the patient's screen: {expected}"), 5, || {
+        text(&app.root, MESSAGE).as_deref() == Some(expected)
+    })
+    .await;
+}
+
+async fn alert_is(app: &Mounted, expected: &str) {
+    wait(&format!("the alert: {expected}"), 5, || {
+        text(&app.root, ALERT).as_deref() == Some(expected)
+    })
+    .await;
+}
+
+/// Signs in as 002 in training and opens 「マイナンバーカードで確認」.
+async fn open_reception(database: &str) -> Mounted {
+    drop(sign_in_on_the_page(database).await);
+    let (clock, _) = manual_clock();
+    let app = mount_at(Route::Reception.path(), database, clock);
+    wait("the reception screen", 3, || {
+        text(&app.root, "[data-testid=reception-feed]").as_deref()
+            == Some("カードリーダーからの結果を待っています。")
+    })
+    .await;
+    app
+}
+
+/// Connects training's virtual reader and waits for it to look for a card.
+async fn use_virtual_reader(app: &Mounted) {
+    press(app, "仮想カードリーダーを使う").await;
+    wait("the reader connected", 3, || {
+        text(&app.root, STATUS).as_deref() == Some(VIRTUAL)
+    })
+    .await;
+    shows(app, PLACE).await;
+}
+
+/// Places `person`'s card on the virtual reader.
+async fn place(app: &Mounted, person: &str) {
+    choose(&app.root, "#card_reader_person", person);
+    press(app, "カードを置く").await;
+}
+
+/// Types `pin` on the pad and presses 確定.
+async fn enter_pin(app: &Mounted, pin: &str) {
+    wait("the PIN pad", 5, || count(&app.root, "#card_pin") == 1).await;
+    set_input(&app.root, "#card_pin", pin);
+    press(app, "確定").await;
+}
+
+/// Answers the three consent screens.
+async fn answer(app: &Mounted, answers: [bool; 3]) {
+    let screens = [
+        (
+            "過去の診療・薬剤・手術情報を当機関に提供することに同意しますか。",
+            "同意する",
+            "同意しない",
+        ),
+        (
+            "過去の特定健診等情報を当機関に提供することに同意しますか。",
+            "同意する",
+            "同意しない",
+        ),
+        (
+            "限度額情報や特定疾病療養受療証情報を提供しますか。",
+            "提供する",
+            "提供しない",
+        ),
+    ];
+    for ((question, yes, no), given) in screens.into_iter().zip(answers) {
+        shows(app, question).await;
+        press(app, if given { yes } else { no }).await;
+    }
+}
+
+/// The value shown for each label of the result's consents block.
+fn consents(app: &Mounted) -> Vec<(String, String)> {
+    let list = app
+        .root
+        .query_selector_all("[data-testid=consents] .check-field")
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|node| {
+            let element: web_sys::Element = node.unchecked_into();
+            let part = |tag: &str| {
+                element
+                    .query_selector(tag)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.text_content())
+                    .unwrap_or_default()
+            };
+            (part("dt"), part("dd"))
+        })
+        .collect()
+}
+
+/// What the PIN field holds.
+fn pin_value(app: &Mounted) -> String {
+    app.root
+        .query_selector("#card_pin")
+        .expect("selector")
+        .expect("the PIN field")
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .value()
+}
+
+/// The `href`s of the links in the section's alert.
+fn alert_links(app: &Mounted) -> Vec<String> {
+    let list = app
+        .root
+        .query_selector_all(&format!("{ALERT} a"))
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|a| a.unchecked_into::<web_sys::Element>().get_attribute("href"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with_the_consents() {
+    let database = fresh_database("card-reader");
+    let app = open_reception(&database).await;
+    use_virtual_reader(&app).await;
+    assert_eq!(
+        app.root
+            .query_selector("[data-testid=card-patient]")
+            .expect("selector")
+            .and_then(|p| p.get_attribute("aria-label"))
+            .as_deref(),
+        Some("患者さま向け画面")
+    );
+
+    place(&app, "shinbashi-taro").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+    let field = app
+        .root
+        .query_selector("#card_pin")
+        .expect("selector")
+        .expect("the PIN field");
+    assert_eq!(field.get_attribute("type").as_deref(), Some("password"));
+    assert_eq!(field.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(field.get_attribute("maxlength").as_deref(), Some("4"));
+
+    enter_pin(&app, "1234").await;
+    answer(&app, [true, false, true]).await;
+    wait("the result", 20, || {
+        text(&app.root, "[data-testid=screen-name]").as_deref() == Some("資格情報確認")
+    })
+    .await;
+    assert_eq!(
+        text(&app.root, "[data-testid=result-banner]").as_deref(),
+        Some("この資格は有効です。")
+    );
+    let expected = [
+        ("限度額適用認定証閲覧同意", "あり"),
+        ("特定疾病療養受療証閲覧同意", "あり"),
+        ("特定健診情報閲覧同意", "なし"),
+        ("薬剤情報閲覧同意", "あり"),
+        ("診療情報閲覧同意", "あり"),
+        ("手術情報閲覧同意", "あり"),
+    ]
+    .map(|(l, v)| (l.to_owned(), v.to_owned()));
+    assert_eq!(consents(&app), expected);
+    assert!(
+        text(&app.root, "[data-testid=reader-result]")
+            .is_some_and(|t| t.contains("仮想カードリーダー（研修用・Sony RC-S380 相当）")),
+        "the reader is named"
+    );
+    assert_eq!(
+        virtual_auth_tries_left("shinbashi-taro"),
+        Some(3),
+        "the right PIN keeps the counter full"
+    );
+
+    // 次の患者へ(マイナンバーカード): the list has the result from the history, and the reader waits for
+    // the card to be taken before it looks for the next one.
+    let next = app
+        .root
+        .query_selector_all(".check-buttons button")
+        .expect("selector");
+    let next = (0..next.length())
+        .filter_map(|i| next.item(i))
+        .find(|b| b.text_content().as_deref() == Some("次の患者へ(マイナンバーカード)"))
+        .expect("次の患者へ(マイナンバーカード)");
+    next.unchecked_into::<web_sys::HtmlElement>().click();
+    wait("the list with the result", 5, || {
+        text(&app.root, "[data-testid=screen-name]").as_deref() == Some("マイナンバーカードで確認")
+            && count(&app.root, ROW) == 1
+    })
+    .await;
+    shows(&app, TAKE).await;
+    let place_disabled = || {
+        button(&app.root, "カードを置く")
+            .expect("the trainer's button")
+            .has_attribute("disabled")
+    };
+    assert!(
+        place_disabled(),
+        "no next card until the reader has seen this one go"
+    );
+    press(&app, "カードを取る").await;
+    shows(&app, PLACE).await;
+    assert!(!place_disabled());
+
+    press(&app, "切断").await;
+    wait("the reader disconnected", 3, || {
+        button(&app.root, "カードリーダーを接続").is_some() && count(&app.root, STATUS) == 0
+    })
+    .await;
+    assert_eq!(count(&app.root, "[data-testid=card-patient]"), 0);
+    drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
+    let database = fresh_database("card-reader-pin");
+    let app = open_reception(&database).await;
+    use_virtual_reader(&app).await;
+    place(&app, "meguro-saburo").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+
+    for left in [2, 1] {
+        enter_pin(&app, "0000").await;
+        alert_is(&app, &format!("暗証番号が違います。残り回数：{left}回")).await;
+        shows(&app, ENTER_PIN).await;
+        assert_eq!(
+            text(&app.root, TRIES).as_deref(),
+            Some(format!("残り回数：{left}回").as_str())
+        );
+        assert_eq!(pin_value(&app), "", "the pad is empty again");
+    }
+    enter_pin(&app, "0000").await;
+    wait("the lock", 5, || {
+        text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。"))
+    })
+    .await;
+    let told = text(&app.root, ALERT).expect("the alert");
+    assert!(told.contains("目視確認"), "{told}");
+    assert!(told.contains("保険証/処方箋で確認"), "{told}");
+    // Training has face readers, so the guidance leads to their screen too.
+    wait("the links", 3, || alert_links(&app).len() == 2).await;
+    assert_eq!(alert_links(&app), ["/card-readers", "/insurance-card"]);
+    shows(&app, TAKE).await;
+    assert_eq!(virtual_auth_tries_left("meguro-saburo"), Some(0));
+    assert!(
+        text(&app.root, "#card_reader_person").is_some_and(|t| t.contains("（暗証番号ロック中）")),
+        "the trainer's list marks the locked card"
+    );
+
+    // The card stays locked: placed again, it is refused before the pad.
+    press(&app, "カードを取る").await;
+    shows(&app, PLACE).await;
+    assert!(
+        text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。")),
+        "the guidance stays until the next card is read"
+    );
+    place(&app, "meguro-saburo").await;
+    shows(&app, TAKE).await;
+    assert!(
+        text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。"))
+    );
+    assert_eq!(count(&app.root, "#card_pin"), 0);
+    drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
+    let database = fresh_database("card-reader-format");
+    let app = open_reception(&database).await;
+    use_virtual_reader(&app).await;
+    place(&app, "watanabe-misaki").await;
+    shows(&app, ENTER_PIN).await;
+    let full = virtual_auth_tries_left("watanabe-misaki");
+    assert_eq!(full, Some(3));
+
+    for malformed in ["12", "12345", "１２３４", "12a4", ""] {
+        enter_pin(&app, malformed).await;
+        wait("the field's message", 3, || {
+            text(&app.root, PIN_MESSAGE).as_deref() == Some(PIN_FORMAT)
+        })
+        .await;
+        // Long enough for a PIN that was sent to reach the card and be answered.
+        sleep(300).await;
+        leptos::task::tick().await;
+        assert_eq!(
+            virtual_auth_tries_left("watanabe-misaki"),
+            full,
+            "{malformed:?} reached the card"
+        );
+        assert_eq!(text(&app.root, MESSAGE).as_deref(), Some(ENTER_PIN));
+        assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+        assert_eq!(text(&app.root, ALERT).as_deref(), Some(""));
+        assert_eq!(pin_value(&app), "", "the digits are not kept");
+    }
+
+    // A well-formed wrong PIN does reach the card.
+    enter_pin(&app, "9999").await;
+    alert_is(&app, "暗証番号が違います。残り回数：2回").await;
+    assert_eq!(virtual_auth_tries_left("watanabe-misaki"), Some(2));
+    assert_eq!(text(&app.root, PIN_MESSAGE).as_deref(), Some(""));
+
+    // 中止: the card is done with until it is taken off.
+    press(&app, "中止").await;
+    shows(&app, TAKE).await;
+    drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn a_card_taken_off_mid_flow_is_told_and_waited_for_again() {
+    let database = fresh_database("card-reader-removed");
+    let app = open_reception(&database).await;
+    use_virtual_reader(&app).await;
+
+    // Off while the pad is shown: the PIN never reaches the card.
+    place(&app, "ota-kazuko").await;
+    shows(&app, ENTER_PIN).await;
+    press(&app, "カードを取る").await;
+    enter_pin(&app, "1234").await;
+    alert_is(&app, REMOVED).await;
+    shows(&app, PLACE).await;
+    assert_eq!(virtual_auth_tries_left("ota-kazuko"), Some(3));
+
+    // Off during the consent screens: the signature fails, and no result is made.
+    place(&app, "ota-kazuko").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(
+        text(&app.root, ALERT).as_deref(),
+        Some(""),
+        "a new card clears the notice"
+    );
+    enter_pin(&app, "1234").await;
+    shows(
+        &app,
+        "過去の診療・薬剤・手術情報を当機関に提供することに同意しますか。",
+    )
+    .await;
+    press(&app, "カードを取る").await;
+    answer(&app, [true, true, true]).await;
+    alert_is(&app, REMOVED).await;
+    shows(&app, PLACE).await;
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some("マイナンバーカードで確認")
+    );
+    assert_eq!(count(&app.root, ROW), 0);
+    drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn the_section_needs_the_card_group_and_offers_the_virtual_reader_only_in_training() {
+    let base = "http://127.0.0.1:9";
+    let answers = |groups: &[&str]| {
+        vec![
+            capabilities("1.0.0", groups, false),
+            routed(
+                "/events?after=0&limit=1",
+                json(200, &json!({"events": [], "last_id": 0})),
+            ),
+            routed("/events?after=0", stream(vec![], "hang")),
+            routed("/readers", json(200, &json!({"readers": []}))),
+            routed(
+                "/qualifications?",
+                json(
+                    200,
+                    &json!({"total": 0, "page": 1, "per_page": 100, "items": []}),
+                ),
+            ),
+        ]
+    };
+    let mount = || {
+        store_session_of(base, AccountKind::General, NINE_AM);
+        let (clock, _) = manual_clock();
+        let endpoint = Endpoint::Http(Rc::new(HttpTransport::new(
+            EndpointUrl::parse(base).expect("url"),
+            HttpOptions::default(),
+        )));
+        mount_with(Route::Reception.path(), endpoint, clock)
+    };
+
+    let fake = FakeFetch::install(answers(&ALL_GROUPS));
+    let app = mount();
+    wait("the reason", 3, || {
+        text(&app.root, "[data-testid=card-reader-unavailable]").as_deref()
+            == Some(
+                "この接続先は汎用カードリーダーによる確認に対応していないため、利用できません。",
+            )
+    })
+    .await;
+    assert!(button(&app.root, "カードリーダーを接続").is_none());
+    drop(app);
+    drop(fake);
+
+    let mut groups = ALL_GROUPS.to_vec();
+    groups.push("card");
+    let fake = FakeFetch::install(answers(&groups));
+    let app = mount();
+    wait("the connect button", 3, || {
+        button(&app.root, "カードリーダーを接続").is_some()
+    })
+    .await;
+    assert!(button(&app.root, "仮想カードリーダーを使う").is_none());
+    assert_eq!(count(&app.root, "[data-testid=card-reader-unavailable]"), 0);
+    drop(app);
+    drop(fake);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn the_adapter_asks_for_the_known_readers_claims_the_vendor_interface_and_transfers() {
+    let fake = FakeUsb::install(Some(rcs380(false)));
+    let reader = usb::request_reader().await.expect("the reader opens");
+    assert_eq!(reader.model(), ReaderModel::Rcs380);
+    let report = fake.report();
+    assert_eq!(
+        report.calls,
+        ["open", "selectConfiguration:1", "claimInterface:0"]
+    );
+    assert_eq!(
+        report.filters.expect("the chooser was asked"),
+        [
+            json!({"vendorId": 0x054C, "productId": 0x06C1}),
+            json!({"vendorId": 0x054C, "productId": 0x06C3}),
+            json!({"vendorId": 0x054C, "productId": 0x0DC8}),
+            json!({"vendorId": 0x054C, "productId": 0x0DC9}),
+            json!({"classCode": 0x0B}),
+        ]
+    );
+
+    let mut pipe = reader.pipe();
+    pipe.send(&[0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00])
+        .await
+        .expect("sent");
+    let report = fake.report();
+    assert_eq!(report.sent.len(), 1);
+    assert_eq!(report.sent[0].endpoint, 2);
+    assert_eq!(report.sent[0].bytes, [0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00]);
+
+    // Nothing to read: a timeout, and the transfer stays pending for the next read.
+    assert_eq!(pipe.receive(512, 30).await, Err(PipeError::Timeout(30)));
+    fake.queue_in(&[0xD7, 0x2B, 0x00]);
+    assert_eq!(pipe.receive(512, 1000).await, Ok(vec![0xD7, 0x2B, 0x00]));
+    let report = fake.report();
+    assert_eq!(
+        report.transfer_ins.len(),
+        1,
+        "one transferIn for both reads"
+    );
+    assert_eq!(report.transfer_ins[0].endpoint, 1);
+    assert_eq!(report.transfer_ins[0].length, 512);
+
+    // Stalls in either direction are transfer failures.
+    fake.queue_stall();
+    assert_eq!(
+        pipe.receive(512, 1000).await,
+        Err(PipeError::Transfer("stall".to_owned()))
+    );
+    fake.stall_out();
+    assert_eq!(
+        pipe.send(&[0x00]).await,
+        Err(PipeError::Transfer("stall".to_owned()))
+    );
+
+    reader.close().await;
+    let calls = fake.report().calls;
+    assert_eq!(calls[calls.len() - 2..], ["releaseInterface:0", "close"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_adapter_tells_each_failure_to_connect() {
+    // A smart-card class reader: Chrome refuses the claim, and the device is closed again.
+    let fake = FakeUsb::install(Some(ccid_reader()));
+    let Err(error) = usb::request_reader().await else {
+        panic!("a CCID reader cannot be claimed");
+    };
+    assert!(
+        matches!(error, UsbError::ProtectedClass { interface: 0, ref message } if message.contains("protected class")),
+        "{error:?}"
+    );
+    assert_eq!(error.message(), PROTECTED);
+    assert_eq!(
+        fake.report().calls,
+        ["open", "selectConfiguration:1", "claimInterface:0", "close"]
+    );
+    drop(fake);
+
+    // The chooser closed without a device.
+    let fake = FakeUsb::install(None);
+    assert!(matches!(
+        usb::request_reader().await,
+        Err(UsbError::Cancelled)
+    ));
+    assert!(fake.report().calls.is_empty());
+    drop(fake);
+
+    // A reader another program holds.
+    let mut held = rcs380(false);
+    held["openError"] = json!("NetworkError");
+    let fake = FakeUsb::install(Some(held));
+    assert!(matches!(
+        usb::request_reader().await,
+        Err(UsbError::OpenFailed(_))
+    ));
+    drop(fake);
+
+    // No WebUSB at all.
+    let fake = FakeUsb::absent();
+    assert!(!usb::available());
+    assert!(matches!(
+        usb::request_reader().await,
+        Err(UsbError::Unavailable)
+    ));
+    drop(fake);
+}
+
+#[wasm_bindgen_test]
+async fn a_reader_unplugged_mid_transfer_fails_it_as_disconnected() {
+    let fake = FakeUsb::install(Some(rcs380(false)));
+    let reader = usb::request_reader().await.expect("the reader opens");
+    let told = Rc::new(Cell::new(0));
+    let counted = told.clone();
+    let _watch = reader.watch_unplug(move || counted.set(counted.get() + 1));
+    let mut pipe = reader.pipe();
+
+    let (received, ()) = join(pipe.receive(512, 5000), async {
+        sleep(50).await;
+        fake.unplug();
+    })
+    .await;
+    assert_eq!(received, Err(PipeError::Disconnected));
+    assert_eq!(told.get(), 1, "the disconnect event was heard once");
+    assert_eq!(pipe.send(&[0x00]).await, Err(PipeError::Disconnected));
+    assert_eq!(pipe.receive(512, 100).await, Err(PipeError::Disconnected));
+    // Closing a device that is gone is no failure.
+    reader.close().await;
+}
+
+#[wasm_bindgen_test]
+async fn connecting_shows_why_a_reader_cannot_be_used() {
+    let database = fresh_database("card-reader-usb");
+    let app = open_reception(&database).await;
+
+    let fake = FakeUsb::install(Some(ccid_reader()));
+    press(&app, "カードリーダーを接続").await;
+    alert_is(&app, PROTECTED).await;
+    assert!(button(&app.root, "カードリーダーを接続").is_some());
+    drop(fake);
+
+    let fake = FakeUsb::install(None);
+    press(&app, "カードリーダーを接続").await;
+    alert_is(&app, CANCELLED).await;
+    drop(fake);
+
+    let fake = FakeUsb::absent();
+    press(&app, "カードリーダーを接続").await;
+    alert_is(&app, UNAVAILABLE).await;
+    drop(fake);
+    drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn an_rc_s380_over_webusb_looks_for_a_card_until_it_is_unplugged() {
+    let database = fresh_database("card-reader-rcs380");
+    let app = open_reception(&database).await;
+    let fake = FakeUsb::install(Some(rcs380(true)));
+    press(&app, "カードリーダーを接続").await;
+    wait("the reader connected", 3, || {
+        text(&app.root, STATUS).as_deref() == Some("接続中：Sony RC-S380")
+    })
+    .await;
+    shows(&app, PLACE).await;
+    // InCommRF (command 04) carries each SENSB_REQ: the reader is asked again and again.
+    let polls = || {
+        fake.report()
+            .sent
+            .iter()
+            .filter(|s| s.bytes.len() > 9 && s.bytes[8] == 0xD6 && s.bytes[9] == 0x04)
+            .count()
+    };
+    wait("two polls", 3, || polls() >= 2).await;
+
+    fake.unplug();
+    alert_is(&app, UNPLUGGED).await;
+    assert!(button(&app.root, "カードリーダーを接続").is_some());
+    assert_eq!(count(&app.root, STATUS), 0);
+    assert_eq!(count(&app.root, "[data-testid=card-patient]"), 0);
+    drop(app);
+    drop(fake);
+    clear_session();
+}
