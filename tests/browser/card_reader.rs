@@ -31,8 +31,8 @@ use crate::{
     fake_usb::{FakeUsb, ccid_reader, rcs380},
     reader_panel::choose,
     support::{
-        Mounted, NINE_AM, clear_session, count, fresh_database, manual_clock, mount_at, mount_with,
-        set_input, sign_in_on_the_page, sleep, store_session_of, text,
+        Mounted, NINE_AM, clear_session, consents, count, fresh_database, manual_clock, mount_at,
+        mount_with, set_input, sign_in_on_the_page, sleep, store_session_of, text,
     },
 };
 
@@ -163,29 +163,6 @@ async fn answer(app: &Mounted, answers: [bool; 3]) {
         shows(app, question).await;
         press(app, if given { yes } else { no }).await;
     }
-}
-
-/// The value shown for each label of the result's consents block.
-fn consents(app: &Mounted) -> Vec<(String, String)> {
-    let list = app
-        .root
-        .query_selector_all("[data-testid=consents] .check-field")
-        .expect("selector");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|node| {
-            let element: web_sys::Element = node.unchecked_into();
-            let part = |tag: &str| {
-                element
-                    .query_selector(tag)
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.text_content())
-                    .unwrap_or_default()
-            };
-            (part("dt"), part("dd"))
-        })
-        .collect()
 }
 
 /// What the PIN field holds.

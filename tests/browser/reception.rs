@@ -21,8 +21,8 @@ use crate::{
         visit_by_face,
     },
     support::{
-        Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at,
-        mount_with, path, set_input, sign_in_on_the_page, store_session_of, text, until,
+        Mounted, NINE_AM, clear_session, click, consents, count, fresh_database, manual_clock,
+        mount_at, mount_with, path, set_input, sign_in_on_the_page, store_session_of, text, until,
     },
 };
 
@@ -80,29 +80,6 @@ fn rows(app: &Mounted) -> Vec<Vec<String>> {
                 .filter_map(|i| cells.item(i))
                 .map(|c| c.text_content().unwrap_or_default().trim().to_owned())
                 .collect()
-        })
-        .collect()
-}
-
-/// The value shown for each label of the consents block.
-fn consents(app: &Mounted) -> Vec<(String, String)> {
-    let list = app
-        .root
-        .query_selector_all("[data-testid=consents] .check-field")
-        .expect("selector");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|node| {
-            let element: web_sys::Element = node.unchecked_into();
-            let part = |tag: &str| {
-                element
-                    .query_selector(tag)
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.text_content())
-                    .unwrap_or_default()
-            };
-            (part("dt"), part("dd"))
         })
         .collect()
 }

@@ -268,3 +268,26 @@ pub async fn sign_in_on_the_page(database: &str) -> Mounted {
     until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
     signing_in
 }
+
+/// The value shown for each label of a result's consents block (`[data-testid=consents]`).
+pub fn consents(app: &Mounted) -> Vec<(String, String)> {
+    let list = app
+        .root
+        .query_selector_all("[data-testid=consents] .check-field")
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|node| {
+            let element: web_sys::Element = node.unchecked_into();
+            let part = |tag: &str| {
+                element
+                    .query_selector(tag)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.text_content())
+                    .unwrap_or_default()
+            };
+            (part("dt"), part("dd"))
+        })
+        .collect()
+}

@@ -314,6 +314,21 @@ async fn attrib_type_b<R: RfLink>(rf: &mut R, atqb: &Atqb) -> Result<Option<IsoD
     Ok(Some(IsoDep::new(atqb)))
 }
 
+/// One APDU to the activated card, if any. After a failed exchange the block numbers are unknown,
+/// so the card must be activated again.
+async fn activated_transmit<R: RfLink>(
+    rf: &mut R,
+    card: &mut Option<IsoDep>,
+    command: &CommandApdu,
+) -> Result<ResponseApdu, LinkError> {
+    let session = card.as_mut().ok_or(LinkError::NoCard)?;
+    let result = iso_dep_transmit(rf, session, command).await;
+    if result.is_err() {
+        *card = None;
+    }
+    result
+}
+
 /// One APDU over ISO-DEP: chaining both ways, waiting-time extensions, retransmissions.
 async fn iso_dep_transmit<R: RfLink>(
     rf: &mut R,
@@ -474,13 +489,7 @@ impl<P: UsbPipe> CardLink for Rcs380<P> {
     }
 
     async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError> {
-        let session = self.card.as_mut().ok_or(LinkError::NoCard)?;
-        let result = iso_dep_transmit(&mut self.chip, session, command).await;
-        if result.is_err() {
-            // After a failed exchange the block numbers are unknown: the card must be activated again.
-            self.card = None;
-        }
-        result
+        activated_transmit(&mut self.chip, &mut self.card, command).await
     }
 
     /// Field off, then the host's ACK, as nfcpy and aruneko close.
@@ -610,12 +619,7 @@ impl<P: UsbPipe> CardLink for Rcs300<P> {
     }
 
     async fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, LinkError> {
-        let session = self.card.as_mut().ok_or(LinkError::NoCard)?;
-        let result = iso_dep_transmit(&mut self.chip, session, command).await;
-        if result.is_err() {
-            self.card = None;
-        }
-        result
+        activated_transmit(&mut self.chip, &mut self.card, command).await
     }
 
     /// Field off and end the transparent session.

@@ -36,8 +36,10 @@ trait Rig: VirtualDevice + Sized + 'static {
     fn air(&self) -> Vec<Vec<u8>>;
 }
 
-macro_rules! type_b_rig {
-    ($device:ty, $model:expr) => {
+/// One `Rig` per virtual reader; they differ only in how the card is told to leave and whether the
+/// test can see the RF frames.
+macro_rules! rig {
+    ($device:ty, $model:expr, leave = $leave:ident, air = |$me:ident| $air:expr) => {
         impl Rig for $device {
             const MODEL: ReaderModel = $model;
             fn create() -> Self {
@@ -62,47 +64,33 @@ macro_rules! type_b_rig {
                 self.violations().to_vec()
             }
             fn leave_after(&mut self, n: usize) {
-                self.remove_after_blocks(n)
+                self.$leave(n)
             }
             fn air(&self) -> Vec<Vec<u8>> {
-                self.rf_frames().to_vec()
+                let $me = self;
+                $air
             }
         }
     };
 }
-type_b_rig!(VirtualRcs380, ReaderModel::Rcs380);
-type_b_rig!(VirtualRcs300, ReaderModel::Rcs300);
-
-impl Rig for VirtualCcid {
-    const MODEL: ReaderModel = ReaderModel::Ccid;
-    fn create() -> Self {
-        VirtualCcid::new()
-    }
-    fn put(&mut self, card: Box<dyn Iso7816Card>) {
-        self.place(card)
-    }
-    fn take(&mut self) -> Option<Box<dyn Iso7816Card>> {
-        self.remove()
-    }
-    fn card_present(&self) -> bool {
-        self.has_card()
-    }
-    fn pull_plug(&mut self) {
-        self.unplug()
-    }
-    fn packet_limit(&mut self, bytes: usize) {
-        self.set_packet_limit(bytes)
-    }
-    fn complaints(&self) -> Vec<String> {
-        self.violations().to_vec()
-    }
-    fn leave_after(&mut self, n: usize) {
-        self.remove_after_commands(n)
-    }
-    fn air(&self) -> Vec<Vec<u8>> {
-        Vec::new()
-    }
-}
+rig!(
+    VirtualRcs380,
+    ReaderModel::Rcs380,
+    leave = remove_after_blocks,
+    air = |me| me.rf_frames().to_vec()
+);
+rig!(
+    VirtualRcs300,
+    ReaderModel::Rcs300,
+    leave = remove_after_blocks,
+    air = |me| me.rf_frames().to_vec()
+);
+rig!(
+    VirtualCcid,
+    ReaderModel::Ccid,
+    leave = remove_after_commands,
+    air = |_me| Vec::new()
+);
 
 /// A virtual reader with a test card on it, and an opened driver for it.
 fn rig_with_card<D: Rig>() -> (Shared<D>, AnyReader<Shared<D>>, Rc<RefCell<CardLog>>) {
