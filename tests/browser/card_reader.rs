@@ -32,7 +32,7 @@ use crate::{
     reader_panel::choose,
     support::{
         Mounted, NINE_AM, clear_session, consents, count, fresh_database, manual_clock, mount_at,
-        mount_with, set_input, sign_in_on_the_page, sleep, store_session_of, text,
+        mount_with, set_input, sign_in_on_the_page, sleep, store_session_of, text, until_within,
     },
 };
 
@@ -55,19 +55,6 @@ const UNAVAILABLE: &str = "このブラウザでは汎用カードリーダー�
 const UNPLUGGED: &str =
     "カードリーダーが取り外されました。接続し直してから「カードリーダーを接続」を押してください。";
 
-/// Waits until `done()` holds, for at most `seconds` (the card's RSA signature takes a while in a
-/// debug build of the page).
-async fn wait(what: &str, seconds: u32, done: impl Fn() -> bool) {
-    for _ in 0..seconds * 50 {
-        leptos::task::tick().await;
-        if done() {
-            return;
-        }
-        sleep(20).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 /// The labels of the section's buttons.
 fn button(root: &web_sys::HtmlElement, label: &str) -> Option<web_sys::HtmlElement> {
     let list = root
@@ -81,7 +68,7 @@ fn button(root: &web_sys::HtmlElement, label: &str) -> Option<web_sys::HtmlEleme
 
 /// Presses the section's button labelled `label` once it is shown and enabled.
 async fn press(app: &Mounted, label: &str) {
-    wait(&format!("the button {label}"), 3, || {
+    until_within(&format!("the button {label}"), 3000, || {
         button(&app.root, label).is_some_and(|b| !b.has_attribute("disabled"))
     })
     .await;
@@ -91,14 +78,14 @@ async fn press(app: &Mounted, label: &str) {
 
 /// Waits until the patient-facing panel says `expected`.
 async fn shows(app: &Mounted, expected: &str) {
-    wait(&format!("the patient's screen: {expected}"), 5, || {
+    until_within(&format!("the patient's screen: {expected}"), 5000, || {
         text(&app.root, MESSAGE).as_deref() == Some(expected)
     })
     .await;
 }
 
 async fn alert_is(app: &Mounted, expected: &str) {
-    wait(&format!("the alert: {expected}"), 5, || {
+    until_within(&format!("the alert: {expected}"), 5000, || {
         text(&app.root, ALERT).as_deref() == Some(expected)
     })
     .await;
@@ -109,7 +96,7 @@ async fn open_reception(database: &str) -> Mounted {
     drop(sign_in_on_the_page(database).await);
     let (clock, _) = manual_clock();
     let app = mount_at(Route::Reception.path(), database, clock);
-    wait("the reception screen", 3, || {
+    until_within("the reception screen", 3000, || {
         text(&app.root, "[data-testid=reception-feed]").as_deref()
             == Some("カードリーダーからの結果を待っています。")
     })
@@ -120,7 +107,7 @@ async fn open_reception(database: &str) -> Mounted {
 /// Connects training's virtual reader and waits for it to look for a card.
 async fn use_virtual_reader(app: &Mounted) {
     press(app, "仮想カードリーダーを使う").await;
-    wait("the reader connected", 3, || {
+    until_within("the reader connected", 3000, || {
         text(&app.root, STATUS).as_deref() == Some(VIRTUAL)
     })
     .await;
@@ -135,7 +122,7 @@ async fn place(app: &Mounted, person: &str) {
 
 /// Types `pin` on the pad and presses 確定.
 async fn enter_pin(app: &Mounted, pin: &str) {
-    wait("the PIN pad", 5, || count(&app.root, "#card_pin") == 1).await;
+    until_within("the PIN pad", 5000, || count(&app.root, "#card_pin") == 1).await;
     set_input(&app.root, "#card_pin", pin);
     press(app, "確定").await;
 }
@@ -215,7 +202,7 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
 
     enter_pin(&app, "1234").await;
     answer(&app, [true, false, true]).await;
-    wait("the result", 20, || {
+    until_within("the result", 20000, || {
         text(&app.root, "[data-testid=screen-name]").as_deref() == Some("資格情報確認")
     })
     .await;
@@ -255,7 +242,7 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
         .find(|b| b.text_content().as_deref() == Some("次の患者へ(マイナンバーカード)"))
         .expect("次の患者へ(マイナンバーカード)");
     next.unchecked_into::<web_sys::HtmlElement>().click();
-    wait("the list with the result", 5, || {
+    until_within("the list with the result", 5000, || {
         text(&app.root, "[data-testid=screen-name]").as_deref() == Some("マイナンバーカードで確認")
             && count(&app.root, ROW) == 1
     })
@@ -275,7 +262,7 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
     assert!(!place_disabled());
 
     press(&app, "切断").await;
-    wait("the reader disconnected", 3, || {
+    until_within("the reader disconnected", 3000, || {
         button(&app.root, "カードリーダーを接続").is_some() && count(&app.root, STATUS) == 0
     })
     .await;
@@ -304,7 +291,7 @@ async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
         assert_eq!(pin_value(&app), "", "the pad is empty again");
     }
     enter_pin(&app, "0000").await;
-    wait("the lock", 5, || {
+    until_within("the lock", 5000, || {
         text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。"))
     })
     .await;
@@ -312,7 +299,7 @@ async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
     assert!(told.contains("目視確認"), "{told}");
     assert!(told.contains("保険証/処方箋で確認"), "{told}");
     // Training has face readers, so the guidance leads to their screen too.
-    wait("the links", 3, || alert_links(&app).len() == 2).await;
+    until_within("the links", 3000, || alert_links(&app).len() == 2).await;
     assert_eq!(alert_links(&app), ["/card-readers", "/insurance-card"]);
     shows(&app, TAKE).await;
     assert_eq!(virtual_auth_tries_left("meguro-saburo"), Some(0));
@@ -350,7 +337,7 @@ async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
 
     for malformed in ["12", "12345", "１２３４", "12a4", ""] {
         enter_pin(&app, malformed).await;
-        wait("the field's message", 3, || {
+        until_within("the field's message", 3000, || {
             text(&app.root, PIN_MESSAGE).as_deref() == Some(PIN_FORMAT)
         })
         .await;
@@ -456,7 +443,7 @@ async fn the_section_needs_the_card_group_and_offers_the_virtual_reader_only_in_
 
     let fake = FakeFetch::install(answers(&ALL_GROUPS));
     let app = mount();
-    wait("the reason", 3, || {
+    until_within("the reason", 3000, || {
         text(&app.root, "[data-testid=card-reader-unavailable]").as_deref()
             == Some(
                 "この接続先は汎用カードリーダーによる確認に対応していないため、利用できません。",
@@ -471,7 +458,7 @@ async fn the_section_needs_the_card_group_and_offers_the_virtual_reader_only_in_
     groups.push("card");
     let fake = FakeFetch::install(answers(&groups));
     let app = mount();
-    wait("the connect button", 3, || {
+    until_within("the connect button", 3000, || {
         button(&app.root, "カードリーダーを接続").is_some()
     })
     .await;
@@ -641,7 +628,7 @@ async fn an_rc_s380_over_webusb_looks_for_a_card_until_it_is_unplugged() {
     let app = open_reception(&database).await;
     let fake = FakeUsb::install(Some(rcs380(true)));
     press(&app, "カードリーダーを接続").await;
-    wait("the reader connected", 3, || {
+    until_within("the reader connected", 3000, || {
         text(&app.root, STATUS).as_deref() == Some("接続中：Sony RC-S380")
     })
     .await;
@@ -654,7 +641,7 @@ async fn an_rc_s380_over_webusb_looks_for_a_card_until_it_is_unplugged() {
             .filter(|s| s.bytes.len() > 9 && s.bytes[8] == 0xD6 && s.bytes[9] == 0x04)
             .count()
     };
-    wait("two polls", 3, || polls() >= 2).await;
+    until_within("two polls", 3000, || polls() >= 2).await;
 
     fake.unplug();
     alert_is(&app, UNPLUGGED).await;

@@ -153,8 +153,14 @@ fn ensure_executor() {
 
 /// Waits until `done()` holds, checking after every tick; fails after two seconds.
 pub async fn until(what: &str, done: impl Fn() -> bool) {
+    until_within(what, 2_000, done).await;
+}
+
+/// Waits until `done()` holds, checking after every tick; fails after `ms` milliseconds (for work
+/// slower than a screen update, such as a card's RSA signature in a debug build).
+pub async fn until_within(what: &str, ms: u32, done: impl Fn() -> bool) {
     ensure_executor();
-    for _ in 0..200 {
+    for _ in 0..ms / 10 {
         leptos::task::tick().await;
         if done() {
             return;

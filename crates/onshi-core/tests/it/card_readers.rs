@@ -152,19 +152,6 @@ fn reads_a_card<D: Rig>() {
     no_complaints(&device);
 }
 
-#[test]
-fn rcs380_reads_a_card() {
-    reads_a_card::<VirtualRcs380>();
-}
-#[test]
-fn rcs300_reads_a_card() {
-    reads_a_card::<VirtualRcs300>();
-}
-#[test]
-fn ccid_reads_a_card() {
-    reads_a_card::<VirtualCcid>();
-}
-
 fn waits_for_a_card<D: Rig>() {
     let device = Shared::new(D::create());
     let mut reader = driver(D::MODEL, device.clone());
@@ -182,19 +169,6 @@ fn waits_for_a_card<D: Rig>() {
     assert!(block_on(reader.transmit(&select_jpki())).is_ok());
     assert_eq!(log.borrow().commands.len(), 1);
     no_complaints(&device);
-}
-
-#[test]
-fn rcs380_waits_for_a_card() {
-    waits_for_a_card::<VirtualRcs380>();
-}
-#[test]
-fn rcs300_waits_for_a_card() {
-    waits_for_a_card::<VirtualRcs300>();
-}
-#[test]
-fn ccid_waits_for_a_card() {
-    waits_for_a_card::<VirtualCcid>();
 }
 
 fn notices_a_removed_card<D: Rig>() {
@@ -222,19 +196,6 @@ fn notices_a_removed_card<D: Rig>() {
     no_complaints(&device);
 }
 
-#[test]
-fn rcs380_notices_a_removed_card() {
-    notices_a_removed_card::<VirtualRcs380>();
-}
-#[test]
-fn rcs300_notices_a_removed_card() {
-    notices_a_removed_card::<VirtualRcs300>();
-}
-#[test]
-fn ccid_notices_a_removed_card() {
-    notices_a_removed_card::<VirtualCcid>();
-}
-
 fn notices_a_card_leaving_mid_exchange<D: Rig>() {
     let (device, mut reader, log) = rig_with_card::<D>();
     assert_eq!(block_on(reader.activate()), Ok(true));
@@ -255,19 +216,6 @@ fn notices_a_card_leaving_mid_exchange<D: Rig>() {
     // The card is still the test's to take back.
     assert!(device.with(|d| d.take()).is_some());
     no_complaints(&device);
-}
-
-#[test]
-fn rcs380_notices_a_card_leaving_mid_exchange() {
-    notices_a_card_leaving_mid_exchange::<VirtualRcs380>();
-}
-#[test]
-fn rcs300_notices_a_card_leaving_mid_exchange() {
-    notices_a_card_leaving_mid_exchange::<VirtualRcs300>();
-}
-#[test]
-fn ccid_notices_a_card_leaving_mid_exchange() {
-    notices_a_card_leaving_mid_exchange::<VirtualCcid>();
 }
 
 fn reports_an_unplugged_reader<D: Rig>() {
@@ -291,19 +239,6 @@ fn reports_an_unplugged_reader<D: Rig>() {
     no_complaints(&device);
 }
 
-#[test]
-fn rcs380_reports_an_unplugged_reader() {
-    reports_an_unplugged_reader::<VirtualRcs380>();
-}
-#[test]
-fn rcs300_reports_an_unplugged_reader() {
-    reports_an_unplugged_reader::<VirtualRcs300>();
-}
-#[test]
-fn ccid_reports_an_unplugged_reader() {
-    reports_an_unplugged_reader::<VirtualCcid>();
-}
-
 fn reassembles_answers_split_into_packets<D: Rig>() {
     let (device, mut reader, _log) = rig_with_card::<D>();
     device.with(|d| d.packet_limit(64));
@@ -313,18 +248,33 @@ fn reassembles_answers_split_into_packets<D: Rig>() {
     no_complaints(&device);
 }
 
-#[test]
-fn rcs380_reassembles_answers_split_into_packets() {
-    reassembles_answers_split_into_packets::<VirtualRcs380>();
+/// The scenarios every reader must pass, one test per reader each (named `<scenario>::<reader>`).
+macro_rules! on_every_reader {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[test]
+            fn rcs380() {
+                super::$scenario::<super::VirtualRcs380>();
+            }
+            #[test]
+            fn rcs300() {
+                super::$scenario::<super::VirtualRcs300>();
+            }
+            #[test]
+            fn ccid() {
+                super::$scenario::<super::VirtualCcid>();
+            }
+        }
+    )*};
 }
-#[test]
-fn rcs300_reassembles_answers_split_into_packets() {
-    reassembles_answers_split_into_packets::<VirtualRcs300>();
-}
-#[test]
-fn ccid_reassembles_answers_split_into_packets() {
-    reassembles_answers_split_into_packets::<VirtualCcid>();
-}
+on_every_reader!(
+    reads_a_card,
+    waits_for_a_card,
+    notices_a_removed_card,
+    notices_a_card_leaving_mid_exchange,
+    reports_an_unplugged_reader,
+    reassembles_answers_split_into_packets,
+);
 
 /// An RC-S380 or RC-S300 whose card has these options.
 fn type_b_rig<D: Rig>(
