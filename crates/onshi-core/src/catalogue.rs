@@ -172,6 +172,8 @@ pub const INSTITUTION_CODE_FEE_SCHEDULE: &str =
     "医療機関コードの点数表番号（医科1・歯科3・調剤4）が正しくありません。";
 /// Ours.
 pub const INSTITUTION_CODE_CHECK_DIGIT: &str = "医療機関コードの検証番号が一致しません。";
+/// Ours: a request whose 医療機関コード is not the endpoint's own (the national side would refuse it).
+pub const INSTITUTION_CODE_MISMATCH: &str = "医療機関コードが一致しません。";
 /// Ours.
 pub const SYMBOL_TOO_LONG: &str = "記号は20文字以内で入力してください。";
 /// Ours.
@@ -282,6 +284,8 @@ pub const HISTORY_INSTANT: &str = "日時の形式が正しくありません。
 
 /// Ours.
 pub const EVENTS_AFTER: &str = "イベントIDは0以上の整数で指定してください。";
+/// Ours.
+pub const EVENTS_KIND: &str = "イベントの種類は qualification, reader, visual_check, bulk, face_unreadable のいずれかで指定してください。";
 
 /// Ours.
 pub fn history_page_number(max: usize) -> String {
@@ -767,6 +771,15 @@ pub const PROBLEM_NATIONAL_ERROR: &str =
     "オンライン資格確認等システムからエラーが返されました。時間をおいて再度お試しください。";
 /// Ours: the national system did not answer in time.
 pub const PROBLEM_NATIONAL_TIMEOUT: &str = "オンライン資格確認等システムから応答がありません。資格確認端末の状態を確認し、時間をおいて再度お試しください。";
+/// Ours (issue 14): an answer file that is not this request's, does not read, or never came though
+/// the request was taken. The request did reach the national system, so it must not simply be sent
+/// again.
+pub const PROBLEM_NATIONAL_ANSWER_REFUSED: &str = "オンライン資格確認等システムからの回答を確認できませんでした。要求は送信済みのため、再送せずに処理結果を確認してください（資格確認端末の状態を確認し、解決しない場合は資格確認端末の販売業者にお問い合わせください）。";
+/// Ours (issue 14): the same write is still waiting for the national system's answer.
+pub const PROBLEM_IDEMPOTENCY_IN_PROGRESS: &str =
+    "同じ内容の送信がオンライン資格確認等システムの回答待ちです。しばらくしてから再度送信します。";
+/// Ours (issue 14): the endpoint could not write into the 資格確認端末's shared folder.
+pub const PROBLEM_SHARE_UNAVAILABLE: &str = "資格確認端末の共有フォルダに要求を書き込めませんでした。資格確認端末の電源とネットワーク接続を確認してください。要求は送信されていません。";
 pub const PROBLEM_INTERNAL: &str =
     "システムエラーが発生しました。しばらくしてから再度お試しください。";
 

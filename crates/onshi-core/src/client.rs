@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::{
     contract::{
-        Method, PROBLEM_JSON, Problem, Request, Response, XML,
+        Method, PROBLEM_JSON, Problem, ProblemCode, Request, Response, XML,
         groups::{
             AccountUpdate, CardQualification, ConsentRevocation, DisasterSearch, ModeChange,
             NewAccount, PinCheck, ReaderVisit, StaffMode, VisualCheckRequest,
@@ -173,6 +173,15 @@ pub fn history_detail(token: &str, id: u64) -> Request {
 /// `GET /events?after=`.
 pub fn events(token: &str, after: u64) -> Request {
     Request::new(Method::Get, &format!("/events?after={after}")).with_bearer(token)
+}
+
+/// `GET /events?after=&kind=`: the backlog of one kind (e.g. `face_unreadable`).
+pub fn events_of_kind(token: &str, kind: &str, after: u64) -> Request {
+    Request::new(
+        Method::Get,
+        &format!("/events?after={after}&kind={}", segment(kind)),
+    )
+    .with_bearer(token)
 }
 
 /// `GET /events?limit=1`: one event at most, for the answer's `last_id`, so that a screen can follow
@@ -383,6 +392,73 @@ pub fn qualify_by_card(token: &str, qualification: &CardQualification) -> Reques
         .with_json(qualification)
 }
 
+/// What a queued write's answer means for the outbox (decisions.md D4): answered, or to be sent
+/// again later under the same `Idempotency-Key`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// The endpoint answered: the write is done, an acceptance or a refusal to show to staff.
+    Answered,
+    /// No answer yet: keep the write and send it again later under the same key.
+    Later {
+        /// The endpoint's own wait (`Retry-After`, in seconds), when it gave one.
+        retry_after_s: Option<u64>,
+        /// The same write is still with the national side (409 `idempotency_in_progress`): nothing
+        /// failed, so nothing is shown as a failure.
+        in_progress: bool,
+    },
+}
+
+/// Decides what an answer to a queued write means (D4: any answer counts, a refusal included, with
+/// these exceptions, which all mean "it did not get there, or its answer did not come back"):
+/// a 5xx (the endpoint's or a gateway's failure), 408 and 429 (come back later), 409
+/// `idempotency_in_progress` (the same write is still with the national side; issue 14), and an
+/// answer that does not read as the write's answer (a 200 to a 照会番号 registration that is no
+/// `OQSsiimm01res`: garbled on the way, so the key's replay is asked for). 502
+/// `national_answer_refused` is an answer: the request reached the national side, and sending it again
+/// only replays the refusal.
+pub fn delivery(request: &Request, response: &Response) -> Delivery {
+    let problem = || {
+        let is_problem = response
+            .content_type()
+            .is_some_and(|t| t.starts_with(PROBLEM_JSON));
+        is_problem
+            .then(|| serde_json::from_slice::<Problem>(&response.body).ok())
+            .flatten()
+    };
+    let retry_after_s = response
+        .headers
+        .get("Retry-After")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let later = |in_progress| Delivery::Later {
+        retry_after_s,
+        in_progress,
+    };
+    match response.status {
+        409 if problem().is_some_and(|p| p.code == ProblemCode::IdempotencyInProgress.as_str()) => {
+            later(true)
+        }
+        502 if problem().is_some_and(|p| p.code == ProblemCode::NationalAnswerRefused.as_str()) => {
+            Delivery::Answered
+        }
+        408 | 429 | 500.. => later(false),
+        200 if is_registration(request)
+            && crate::wire::ReferenceResult::decode(&response.body).is_err() =>
+        {
+            later(false)
+        }
+        _ => Delivery::Answered,
+    }
+}
+
+/// Whether a request is a single 照会番号 registration (`POST /reference-numbers`).
+pub fn is_registration(request: &Request) -> bool {
+    request.method == Method::Post
+        && request
+            .path()
+            .strip_prefix(crate::contract::PREFIX)
+            .is_some_and(|path| path == "/reference-numbers")
+}
+
 /// Reads a JSON answer that must come with `status`.
 pub fn expect_json<T: DeserializeOwned>(
     response: &Response,
@@ -458,6 +534,74 @@ mod tests {
         assert_eq!(r.method, Method::Get);
         assert_eq!(r.target, "/onshi/v1/events?after=0&limit=1");
         assert_eq!(r.headers.get("authorization"), Some("Bearer t"));
+    }
+
+    /// What the outbox does with each kind of answer (D4 and issue 14's exceptions).
+    #[test]
+    fn what_an_answer_to_a_queued_write_means() {
+        let registration = register_reference("t", b"<XmlMsg/>".to_vec());
+        let revocation = Request::new(Method::Delete, "/consents").with_bearer("t");
+        let status = |status: u16| Response {
+            status,
+            headers: Default::default(),
+            body: Vec::new(),
+        };
+        let mut in_progress = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
+        in_progress.headers.set("Retry-After", "10");
+        let accepted = Response {
+            status: 200,
+            headers: Default::default(),
+            body: b"<?xml version=\"1.0\"?><XmlMsg><MessageBody><ProcessingResultStatus>1</ProcessingResultStatus></MessageBody></XmlMsg>".to_vec(),
+        };
+        let later = |retry_after_s, in_progress| Delivery::Later {
+            retry_after_s,
+            in_progress,
+        };
+        let check = |request: &Request, response: &Response, expected: Delivery| {
+            assert_eq!(delivery(request, response), expected, "{}", response.status);
+        };
+        check(&registration, &accepted, Delivery::Answered);
+        check(&registration, &status(200), later(None, false));
+        check(&revocation, &status(204), Delivery::Answered);
+        check(
+            &revocation,
+            &Problem::new(ProblemCode::NotFound).into_response(),
+            Delivery::Answered,
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::InvalidRequest).into_response(),
+            Delivery::Answered,
+        );
+        check(&registration, &in_progress, later(Some(10), true));
+        check(
+            &registration,
+            &Problem::new(ProblemCode::SessionInUse).into_response(),
+            Delivery::Answered,
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::NationalAnswerRefused).into_response(),
+            Delivery::Answered,
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::NationalError).into_response(),
+            later(None, false),
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::NationalTimeout).into_response(),
+            later(None, false),
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::ShareUnavailable).into_response(),
+            later(None, false),
+        );
+        check(&registration, &status(502), later(None, false));
+        check(&registration, &status(408), later(None, false));
+        check(&registration, &status(429), later(None, false));
     }
 
     #[test]

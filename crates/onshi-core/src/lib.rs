@@ -18,6 +18,7 @@ pub mod contract;
 pub mod dispatch;
 pub mod domain;
 pub mod era;
+pub mod exchange;
 pub mod export;
 pub mod idle;
 pub mod password;

@@ -168,7 +168,7 @@ impl NationalSide {
             if inquiry.institution_code.as_deref() != Some(context.institution_code.as_str()) {
                 Some((
                     error_codes::WRONG_INSTITUTION,
-                    "医療機関コードが一致しません。".to_owned(),
+                    crate::catalogue::INSTITUTION_CODE_MISMATCH.to_owned(),
                 ))
             } else if !findings.is_empty() || inquiry.search.card.number.is_none() {
                 let details: Vec<String> = findings.iter().map(DecodeFinding::message).collect();

@@ -209,6 +209,7 @@ async fn event_stream(
         headers,
         after,
         pending: VecDeque::new(),
+        more: false,
         ended: false,
         changes,
     };
@@ -232,6 +233,8 @@ struct Feed {
     headers: Headers,
     after: u64,
     pending: VecDeque<Event>,
+    /// The last page read was not the backlog's end: read on without waiting for a new event.
+    more: bool,
     ended: bool,
     changes: watch::Receiver<u64>,
 }
@@ -261,7 +264,10 @@ impl Feed {
                 .with_detail(e.to_string())
                 .into_response()
         })?;
+        // A page resumes after its own last event (decisions.md D7), so a backlog longer than a
+        // page is read page after page with nothing skipped.
         self.after = page.last_id.max(self.after);
+        self.more = page.newest_id > self.after;
         self.pending.extend(page.events);
         Ok(())
     }
@@ -275,10 +281,13 @@ impl Feed {
                 if feed.ended {
                     return None;
                 }
-                // Wake on a new event, or now and then to learn whether the session still stands.
-                let woke = tokio::time::timeout(STREAM_RECHECK, feed.changes.changed()).await;
-                if matches!(woke, Ok(Err(_))) {
-                    return None;
+                if !feed.more {
+                    // Wake on a new event, or now and then to learn whether the session still
+                    // stands.
+                    let woke = tokio::time::timeout(STREAM_RECHECK, feed.changes.changed()).await;
+                    if matches!(woke, Ok(Err(_))) {
+                        return None;
+                    }
                 }
                 let response = feed.read().await;
                 if response.status != 200 || feed.take(&response).is_err() {

@@ -1,159 +1,297 @@
 //! The folder bridge: the national system's file interface on a 資格確認端末 share (decisions.md D3,
-//! research/oqs-interface.md §1).
+//! research/oqs-interface.md §1). This module only moves bytes; what they mean, what answers what
+//! and when an exchange ends is decided by the core (`onshi_core::exchange`, the dispatcher's
+//! exchanges) and driven by the endpoint.
 //!
-//! A request is written to `req/` under an official name (`<prefix>_<YYYYMMDD><4-digit sequence>.xml`)
-//! and answered by the file of the same base name with `req` turned into `res` in `res/`: `.xml` for
-//! the result, `.err` for an error. A result is taken only when two reads a moment apart agree and
-//! it is a whole XML document, since the other side may still be writing it (and may pause while it
-//! does). New files in `face/` are results of the face-authentication reader, taken in as they
-//! appear.
+//! - A request file appears whole and is never overwritten: it is written under a temporary name of
+//!   its own (hidden, without `.xml`, unique to the writer), then published under its official name
+//!   with a hard link, which fails rather than replace a file of that name; where the share cannot
+//!   link, the official name is created exclusively and written in place. A name that another
+//!   writer of the share (the レセコン) has used for a request or an answer is not taken.
+//! - An answer is read only once two reads a moment apart agree, and at most a limit of bytes.
+//! - Files this endpoint did not write are never moved or deleted: face results are read in place,
+//!   and one that cannot be read is copied aside. Only the request files it wrote and the answers to
+//!   them are removed, after the share's retention (or a request file at once, when it is
+//!   withdrawn unanswered).
 
 use std::{
-    collections::HashSet,
+    collections::{BTreeMap, HashSet},
     io,
     path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
 
 use encoding_rs::SHIFT_JIS;
-use onshi_core::{dispatch::Exchange, dispatch::NationalAnswer, time::Timestamp};
+use onshi_core::exchange;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// How the bridge waits.
+/// How the bridge looks at the share.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
-    /// How long an exchange may wait for its answer.
-    pub answer_within: Duration,
     /// How often the folders are looked at.
     pub poll: Duration,
     /// The gap between the two reads that must agree.
     pub settle: Duration,
+    /// How often the files of exchanges past the share's retention are looked for.
+    pub clean_every: Duration,
 }
 
 impl Default for Timing {
     fn default() -> Timing {
         Timing {
-            answer_within: Duration::from_secs(60),
             poll: Duration::from_millis(200),
             settle: Duration::from_millis(150),
+            clean_every: Duration::from_secs(60),
         }
     }
 }
 
-/// The share's three folders.
+/// How a request file is made to appear under its official name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// A hard link from the finished temporary file: atomic, and it fails if the name exists.
+    Link,
+    /// The official name created exclusively and written in place, where the share cannot link.
+    CreateNew,
+}
+
+/// The share's three folders, and the folder beside the database that keeps copies of face files
+/// that could not be read.
 #[derive(Clone, Debug)]
 pub struct Bridge {
     root: PathBuf,
     timing: Timing,
+    publish: Publish,
+    kept: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum BridgeError {
     #[error("{path} is not a folder with req, res and face in it")]
     NotAShare { path: PathBuf },
+    #[error("cannot try writing into {path}: {source}")]
+    Probe { path: PathBuf, source: io::Error },
 }
 
+/// Why a request file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Another writer of the share has used the name (for a request or an answer).
+    #[error("the name {name} is used in the share")]
+    Taken { name: String },
+    #[error("writing {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// What the answer folder holds for a request, read whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// `.err`: the national side's error, with its text.
+    Error(String),
+    /// `.pdf`.
+    Pdf(Vec<u8>),
+    /// `.xml`, as read (perhaps not yet whole; see [`is_whole`]).
+    Xml(Vec<u8>),
+}
+
+/// What became of a request file when it was taken back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// It was still in `req/` and is removed: the national side never took it.
+    Removed,
+    /// It was no longer there: the national side had taken it.
+    Gone,
+}
+
+/// Numbers the temporary files of this process, so that no two writers share one.
+static WRITERS: AtomicU64 = AtomicU64::new(0);
+
 impl Bridge {
-    /// The share at `root`, which must hold `req`, `res` and `face`.
-    pub fn open(root: &Path, timing: Timing) -> Result<Bridge, BridgeError> {
+    /// The share at `root`, which must hold `req`, `res` and `face`; `kept` is where copies of face
+    /// files that cannot be read go (a folder beside the database). Whether the share can link is
+    /// tried once, with hidden files of its own.
+    pub fn open(root: &Path, timing: Timing, kept: &Path) -> Result<Bridge, BridgeError> {
         let complete = ["req", "res", "face"].iter().all(|d| root.join(d).is_dir());
         if !complete {
             return Err(BridgeError::NotAShare {
                 path: root.to_owned(),
             });
         }
+        let publish = probe_links(&root.join("req")).map_err(|source| BridgeError::Probe {
+            path: root.join("req"),
+            source,
+        })?;
         Ok(Bridge {
             root: root.to_owned(),
             timing,
+            publish,
+            kept: kept.to_owned(),
         })
     }
 
-    /// Writes the request file and waits for its answer. Every failure to reach the other side is
-    /// an answer too: a file that cannot be written is an error, and silence a timeout.
-    pub async fn exchange(&self, exchange: &Exchange, now: Timestamp) -> NationalAnswer {
-        let prefix = exchange.kind.request_prefix();
-        let base = match self.write_request(prefix, &exchange.message, now).await {
-            Ok(base) => base,
-            Err(e) => {
-                return NationalAnswer::Error(format!(
-                    "the request file could not be written: {e}"
-                ));
-            }
-        };
-        let answer_base = base.replacen("req", "res", 1);
-        let result = self.root.join("res").join(format!("{answer_base}.xml"));
-        let error = self.root.join("res").join(format!("{answer_base}.err"));
-        let deadline = tokio::time::Instant::now() + self.timing.answer_within;
-        let mut partial = None;
-        loop {
-            if let Some(bytes) = self.settled(&error).await {
-                return NationalAnswer::Error(error_text(&bytes));
-            }
-            if let Some(bytes) = self.settled(&result).await {
-                if is_whole(&bytes) {
-                    return NationalAnswer::Message(bytes);
-                }
-                partial = Some(bytes);
-            }
-            if tokio::time::Instant::now() >= deadline {
-                // A file that never became whole is passed on, to be reported as unreadable; no
-                // file at all is silence.
-                return partial.map_or(NationalAnswer::TimedOut, NationalAnswer::Message);
-            }
-            tokio::time::sleep(self.timing.poll).await;
-        }
+    /// The same bridge publishing request files another way (for tests of both ways).
+    pub fn publishing(mut self, publish: Publish) -> Bridge {
+        self.publish = publish;
+        self
     }
 
-    /// Writes `message` under the next free name of the day and returns that name without `.xml`.
-    /// The file appears whole: it is written under a hidden name and renamed into place, so the
-    /// other side never reads half of it.
-    async fn write_request(
-        &self,
-        prefix: &str,
-        message: &[u8],
-        now: Timestamp,
-    ) -> io::Result<String> {
-        let day = now.jst().format("%Y%m%d").to_string();
-        let req = self.root.join("req");
+    pub fn publish(&self) -> Publish {
+        self.publish
+    }
+
+    pub fn timing(&self) -> Timing {
+        self.timing
+    }
+
+    /// The share's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder beside the database where copies of unreadable face files are kept.
+    pub fn kept(&self) -> &Path {
+        &self.kept
+    }
+
+    fn request_path(&self, name: &str) -> PathBuf {
+        self.root.join("req").join(format!("{name}.xml"))
+    }
+
+    fn answer_paths(&self, name: &str) -> [(PathBuf, &'static str); 3] {
+        let answer = exchange::answer_name(name);
         let res = self.root.join("res");
-        for sequence in 1..=9999 {
-            let base = format!("{prefix}_{day}{sequence:04}");
-            let answer_base = base.replacen("req", "res", 1);
-            // A name is taken if a request or an answer of it exists, whoever wrote it.
-            if exists_with_stem(&req, &base).await? || exists_with_stem(&res, &answer_base).await? {
-                continue;
-            }
-            let hidden = req.join(format!(".{base}.onshi-writing"));
-            tokio::fs::write(&hidden, message).await?;
-            let target = req.join(format!("{base}.xml"));
-            if tokio::fs::try_exists(&target).await? {
-                tokio::fs::remove_file(&hidden).await?;
-                continue;
-            }
-            tokio::fs::rename(&hidden, &target).await?;
-            return Ok(base);
-        }
-        Err(io::Error::other(format!(
-            "every request name of {day} for {prefix} is taken"
-        )))
+        [
+            (res.join(format!("{answer}.err")), "err"),
+            (res.join(format!("{answer}.xml")), "xml"),
+            (res.join(format!("{answer}.pdf")), "pdf"),
+        ]
     }
 
-    /// The file's bytes once two reads `settle` apart agree (and it is not empty), or `None`.
-    async fn settled(&self, path: &Path) -> Option<Vec<u8>> {
-        let first = tokio::fs::read(path).await.ok()?;
-        if first.is_empty() {
-            return None;
+    /// Writes request file `name` (without `.xml`) exclusively; see the module comment.
+    pub async fn write_request(&self, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let target = self.request_path(name);
+        let io_error = |path: &Path| {
+            let path = path.to_owned();
+            move |source| WriteError::Io { path, source }
+        };
+        let mut used = tokio::fs::try_exists(&target)
+            .await
+            .map_err(io_error(&target))?;
+        for (path, _) in self.answer_paths(name) {
+            used |= tokio::fs::try_exists(&path)
+                .await
+                .map_err(io_error(&path))?;
         }
-        tokio::time::sleep(self.timing.settle).await;
-        let second = tokio::fs::read(path).await.ok()?;
-        (first == second).then_some(second)
+        if used {
+            return Err(WriteError::Taken {
+                name: name.to_owned(),
+            });
+        }
+        match self.publish {
+            Publish::Link => {
+                let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
+                let temporary = self.root.join("req").join(format!(
+                    ".{name}.{}.{writer}.onshi-writing",
+                    std::process::id()
+                ));
+                write_new(&temporary, bytes)
+                    .await
+                    .map_err(io_error(&temporary))?;
+                let linked = tokio::fs::hard_link(&temporary, &target).await;
+                // The temporary name is this writer's alone; it goes whatever the link did.
+                if let Err(e) = tokio::fs::remove_file(&temporary).await {
+                    eprintln!("onshi-server: cannot remove {}: {e}", temporary.display());
+                }
+                match linked {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(WriteError::Taken {
+                        name: name.to_owned(),
+                    }),
+                    Err(source) => Err(WriteError::Io {
+                        path: target,
+                        source,
+                    }),
+                }
+            }
+            Publish::CreateNew => match write_new(&target, bytes).await {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(WriteError::Taken {
+                    name: name.to_owned(),
+                }),
+                Err(source) => {
+                    // A file half written under the official name must not be taken for a request.
+                    let _ = tokio::fs::remove_file(&target).await;
+                    Err(WriteError::Io {
+                        path: target,
+                        source,
+                    })
+                }
+            },
+        }
     }
 
-    /// The face-reader result files not yet in `seen`, by name: each once two reads agree and it is a
-    /// whole XML document, or, if it never becomes one, once it has not changed for a while (so that
-    /// a broken file is taken in, as unreadable, rather than looked at forever).
+    /// What `res/` holds for request `name`, each file read once two reads agree, at most `limit`
+    /// bytes and one more (so that a longer file shows as too large). The requests are looked at
+    /// together, so that one settling pause serves them all.
+    pub async fn answers(&self, names: &[String], limit: usize) -> BTreeMap<String, Found> {
+        let mut candidates = Vec::new();
+        for name in names {
+            for (path, kind) in self.answer_paths(name) {
+                if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                    candidates.push((name.clone(), path, kind));
+                    // An error file comes first: it is the answer when there is one.
+                    break;
+                }
+            }
+        }
+        let paths: Vec<PathBuf> = candidates.iter().map(|(_, path, _)| path.clone()).collect();
+        let settled = self.settled(&paths, limit).await;
+        let mut found = BTreeMap::new();
+        for ((name, _, kind), bytes) in candidates.into_iter().zip(settled) {
+            let Some(bytes) = bytes else { continue };
+            let answer = match kind {
+                "err" => Found::Error(error_text(&bytes)),
+                "pdf" => Found::Pdf(bytes),
+                _ => Found::Xml(bytes),
+            };
+            found.insert(name, answer);
+        }
+        found
+    }
+
+    /// Takes request file `name` back from `req/`, if it is still there.
+    pub async fn withdraw(&self, name: &str) -> io::Result<Withdrawal> {
+        match tokio::fs::remove_file(self.request_path(name)).await {
+            Ok(()) => Ok(Withdrawal::Removed),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Withdrawal::Gone),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes request file `name` and the answers to it, where they still are (the share's
+    /// retention has passed).
+    pub async fn clean(&self, name: &str) -> io::Result<()> {
+        let mut paths = vec![self.request_path(name)];
+        paths.extend(self.answer_paths(name).into_iter().map(|(path, _)| path));
+        for path in paths {
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The face-reader result files not yet in `seen`, by name, with their first bytes (at most
+    /// `limit` and one more): each once two reads agree and it is a whole XML document, or, if it
+    /// never becomes one, once it has not changed for a while (so that a broken file is taken in, as
+    /// unreadable, rather than looked at forever).
     pub async fn new_face_files(
         &self,
         seen: &HashSet<String>,
+        limit: usize,
     ) -> io::Result<Vec<(String, Vec<u8>)>> {
         let mut names = Vec::new();
         let mut entries = tokio::fs::read_dir(self.root.join("face")).await?;
@@ -165,34 +303,101 @@ impl Bridge {
         }
         // The names end in the time they were written, so this is the order they came in.
         names.sort();
+        let paths: Vec<PathBuf> = names
+            .iter()
+            .map(|name| self.root.join("face").join(name))
+            .collect();
+        let settled = self.settled(&paths, limit).await;
         let mut files = Vec::new();
-        for name in names {
-            let path = self.root.join("face").join(&name);
-            let Some(bytes) = self.settled(&path).await else {
-                continue;
-            };
-            if is_whole(&bytes) || unchanged_for(&path, STALE_AFTER).await {
+        for ((name, path), bytes) in names.into_iter().zip(paths).zip(settled) {
+            let Some(bytes) = bytes else { continue };
+            let final_form = is_final(&bytes)
+                || bytes.len() > limit
+                || exchange::looks_encrypted(&bytes)
+                || unchanged_for(&path, STALE_AFTER).await;
+            if final_form {
                 files.push((name, bytes));
             }
         }
         Ok(files)
     }
 
-    pub fn timing(&self) -> Timing {
-        self.timing
+    /// Copies a face file that could not be read into the folder beside the database (readable by
+    /// the endpoint's user only: it holds a patient's data), leaving the original in place.
+    pub async fn keep_unreadable(&self, name: &str) -> io::Result<PathBuf> {
+        create_private_dir(&self.kept).await?;
+        let copy = self.kept.join(name);
+        tokio::fs::copy(self.root.join("face").join(name), &copy).await?;
+        set_private(&copy, 0o600).await?;
+        Ok(copy)
+    }
+
+    /// The name prefixes of `folder` (`face` or `res`) whose every file looks encrypted
+    /// ([`exchange::looks_encrypted`]): the terminal encrypts them, or they are broken.
+    pub async fn encrypted_prefixes(&self, folder: &str, limit: usize) -> io::Result<Vec<String>> {
+        let mut verdicts: BTreeMap<String, bool> = BTreeMap::new();
+        let mut entries = tokio::fs::read_dir(self.root.join(folder)).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || !entry.file_type().await?.is_file() {
+                continue;
+            }
+            let bytes = read_limited(&entry.path(), limit).await?;
+            if bytes.is_empty() {
+                continue;
+            }
+            let encrypted = exchange::looks_encrypted(&bytes);
+            verdicts
+                .entry(exchange::prefix_of(&name).to_owned())
+                .and_modify(|all| *all &= encrypted)
+                .or_insert(encrypted);
+        }
+        Ok(verdicts
+            .into_iter()
+            .filter_map(|(prefix, all)| all.then_some(prefix))
+            .collect())
+    }
+
+    /// Each file's bytes once two reads `settle` apart agree (and it is not empty), or `None`; one
+    /// pause for all of them.
+    async fn settled(&self, paths: &[PathBuf], limit: usize) -> Vec<Option<Vec<u8>>> {
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        let mut first = Vec::with_capacity(paths.len());
+        for path in paths {
+            first.push(read_limited(path, limit).await.ok());
+        }
+        tokio::time::sleep(self.timing.settle).await;
+        let mut agreed = Vec::with_capacity(paths.len());
+        for (path, first) in paths.iter().zip(first) {
+            let second = match first {
+                Some(first) if !first.is_empty() => read_limited(path, limit)
+                    .await
+                    .ok()
+                    .filter(|second| *second == first),
+                _ => None,
+            };
+            agreed.push(second);
+        }
+        agreed
     }
 }
 
-/// How long a face file that is no whole document may stay unchanged before it is taken in anyway.
+/// How long a file that is no whole document may stay unchanged before it is taken in anyway.
 const STALE_AFTER: Duration = Duration::from_secs(10);
 
-/// Whether the bytes are a whole XML document (a file still being written is not).
-fn is_whole(bytes: &[u8]) -> bool {
-    onshi_core::wire::xml::parse(bytes, onshi_core::wire::BULK_LIMIT).is_ok()
+/// Whether the bytes are as they will stay: a whole document, or one whose failure more bytes could
+/// not mend ([`exchange::cut_short`]), such as text in another encoding than it declares.
+pub fn is_final(bytes: &[u8]) -> bool {
+    match onshi_core::wire::xml::parse(bytes, onshi_core::wire::BULK_LIMIT) {
+        Ok(_) => true,
+        Err(error) => !exchange::cut_short(bytes, &error),
+    }
 }
 
 /// Whether the file was last changed at least `age` ago.
-async fn unchanged_for(path: &Path, age: Duration) -> bool {
+pub async fn unchanged_for(path: &Path, age: Duration) -> bool {
     tokio::fs::metadata(path)
         .await
         .and_then(|m| m.modified())
@@ -201,20 +406,59 @@ async fn unchanged_for(path: &Path, age: Duration) -> bool {
         .is_some_and(|elapsed| elapsed >= age)
 }
 
-/// Whether `dir` holds a file named `stem` with any extension.
-async fn exists_with_stem(dir: &Path, stem: &str) -> io::Result<bool> {
-    let mut entries = tokio::fs::read_dir(dir).await?;
-    while let Some(entry) = entries.next_entry().await? {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name
-            .strip_prefix(stem)
-            .is_some_and(|rest| rest.starts_with('.'))
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+/// At most `limit` bytes of a file and one more, so that a longer file shows as longer.
+async fn read_limited(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+    let file = tokio::fs::File::open(path).await?;
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap).read_to_end(&mut bytes).await?;
+    Ok(bytes)
+}
+
+/// Creates `path` with `bytes`, failing if it exists, and flushes it to the disk.
+async fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await
+}
+
+/// Whether the folder can hard-link: tried with two hidden files of this process, removed again.
+fn probe_links(folder: &Path) -> io::Result<Publish> {
+    let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
+    let source = folder.join(format!(".onshi-probe.{}.{writer}", std::process::id()));
+    let link = folder.join(format!(".onshi-probe.{}.{writer}.link", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&source)?;
+    let linked = std::fs::hard_link(&source, &link);
+    let _ = std::fs::remove_file(&link);
+    std::fs::remove_file(&source)?;
+    Ok(if linked.is_ok() {
+        Publish::Link
+    } else {
+        Publish::CreateNew
+    })
+}
+
+async fn create_private_dir(path: &Path) -> io::Result<()> {
+    tokio::fs::create_dir_all(path).await?;
+    set_private(path, 0o700).await
+}
+
+#[cfg(unix)]
+async fn set_private(path: &Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    tokio::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).await
+}
+
+#[cfg(not(unix))]
+async fn set_private(_path: &Path, _mode: u32) -> io::Result<()> {
+    Ok(())
 }
 
 /// An error file's text: UTF-8 when it is, otherwise Shift_JIS as the terminal writes.

@@ -1,24 +1,41 @@
 //! The endpoint: the core's dispatcher behind a store, a clock and the operating system's random
-//! source, run off the async threads (decisions.md D3).
+//! source, run off the async threads (decisions.md D3), and — with a folder bridge — the exchanges
+//! with the national side's files (issue 14).
+//!
+//! A request that needs the national side is dispatched once: the dispatch checks it in full and
+//! records the exchange (its request file's name, what the answer must show, the write's key marked
+//! as in progress). The endpoint then writes the request file and waits, without holding the store,
+//! for the exchange to end. One task, [`Endpoint::watch_share`], looks at the share for every open
+//! exchange — a request waiting now, or one left by a request that stopped waiting or by a restart —
+//! and ends each once through the dispatcher: with its answer, an error file, or, at its deadline,
+//! by withdrawing a request file the national side never took. A request file that was taken stays
+//! open, and its late answer is recorded when it comes. The same write arriving again while its
+//! exchange is open waits for that ending (up to the national timeout) instead of writing again, and
+//! is then answered as the first was, or 409 `idempotency_in_progress`.
 
 use std::{
+    collections::HashSet,
     sync::{
         Arc, Mutex, PoisonError,
-        atomic::{AtomicI64, Ordering},
+        atomic::{AtomicBool, AtomicI64, Ordering},
     },
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use onshi_core::{
     contract::{Problem, ProblemCode, Request, Response},
-    dispatch::{Config, Dispatched, Dispatcher, Env, FaceRecorded, NationalAnswer},
+    dispatch::{
+        Completed, Config, Dispatched, Dispatcher, Env, Exchange, FaceRecorded, NationalAnswer,
+    },
+    exchange::{self as rules, Expectation, Unreadable},
     random::Random,
-    store::{Store, StoreError},
+    store::{ExchangeRecord, ExchangeState, Store, StoreError},
     time::Timestamp,
+    wire,
 };
 use tokio::sync::watch;
 
-use crate::bridge::Bridge;
+use crate::bridge::{Bridge, Found, Withdrawal, WriteError, is_final, unchanged_for};
 
 /// The operating system's random source (D3: tokens, salts and passcodes must never be predictable).
 pub struct OsRandom;
@@ -61,6 +78,14 @@ fn system_millis() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// How many ended exchanges one cleaning removes at most (the next takes the rest).
+const CLEAN_BATCH: usize = 200;
+/// How much longer than its exchange's deadline a request waits for the watcher to end it.
+const DEADLINE_GRACE: Duration = Duration::from_secs(2);
+/// How long an answer file that never becomes a whole document may stay unchanged before it is
+/// taken, as unreadable, for an exchange past its deadline.
+const ANSWER_STALE_AFTER: Duration = Duration::from_secs(10);
+
 /// What the endpoint runs on.
 pub struct Endpoint {
     dispatcher: Dispatcher,
@@ -70,6 +95,10 @@ pub struct Endpoint {
     bridge: Option<Bridge>,
     /// The newest event id, for the event streams to wait on.
     last_event: watch::Sender<u64>,
+    /// Bumped whenever an exchange moves, for the requests that wait for one.
+    exchanges: watch::Sender<u64>,
+    /// Whether the share's encryption (or breakage) has been reported in this run.
+    encryption_reported: AtomicBool,
 }
 
 impl Endpoint {
@@ -84,6 +113,8 @@ impl Endpoint {
             clock: Clock::default(),
             bridge: None,
             last_event: watch::Sender::new(last),
+            exchanges: watch::Sender::new(0),
+            encryption_reported: AtomicBool::new(false),
         })
     }
 
@@ -102,109 +133,444 @@ impl Endpoint {
         &self.clock
     }
 
+    pub fn bridge(&self) -> Option<&Bridge> {
+        self.bridge.as_ref()
+    }
+
     /// A receiver that changes whenever an event is appended.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.last_event.subscribe()
     }
 
+    /// The national timeout as a duration (the dispatcher's rule).
+    fn national_timeout(&self) -> Duration {
+        self.config()
+            .national_timeout
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+    }
+
     /// Dispatches one request on a blocking thread: one store transaction, with the store locked
-    /// for its length (SQLite work must not run on the async threads). A request that needs the
-    /// national side is dispatched twice: once to learn the exchange, which applies nothing, and
-    /// again with the answer, so the store is never held while the files are exchanged.
+    /// for its length (SQLite work must not run on the async threads). A request for the national
+    /// side then waits for its exchange (see the module comment).
     pub async fn dispatch(self: &Arc<Self>, request: Request) -> Response {
         let request = Arc::new(request);
-        match self.dispatch_off_thread(&request, None).await {
-            Dispatched::Answered(response) => response,
-            Dispatched::Exchange(exchange) => {
-                let Some(bridge) = &self.bridge else {
-                    return Problem::new(ProblemCode::Internal)
-                        .with_detail("no national side to exchange with")
-                        .into_response();
-                };
-                let answer = bridge.exchange(&exchange, self.clock.now()).await;
-                match self.dispatch_off_thread(&request, Some(answer)).await {
-                    Dispatched::Answered(response) => response,
-                    Dispatched::Exchange(_) => Problem::new(ProblemCode::Internal)
-                        .with_detail("the national side was asked twice")
-                        .into_response(),
+        // A request that finds its write in progress waits at most this long, whatever it waits for.
+        let until = tokio::time::Instant::now() + self.national_timeout();
+        loop {
+            match self.dispatch_off_thread(&request).await {
+                Dispatched::Answered(response) => return response,
+                Dispatched::Exchange(exchange) => return self.run_exchange(exchange).await,
+                Dispatched::InProgress { exchange } => {
+                    let ended = self
+                        .wait_for(exchange, until, |r| !r.is_open())
+                        .await
+                        .is_some_and(|r| !r.is_open());
+                    if !ended {
+                        return in_progress();
+                    }
+                    // Dispatched again: the key now replays the answer, or, if the national side
+                    // never took the request, this request begins the exchange itself.
                 }
             }
         }
     }
 
-    async fn dispatch_off_thread(
-        self: &Arc<Self>,
-        request: &Arc<Request>,
-        answer: Option<NationalAnswer>,
-    ) -> Dispatched {
-        let endpoint = Arc::clone(self);
+    async fn dispatch_off_thread(self: &Arc<Self>, request: &Arc<Request>) -> Dispatched {
         let request = Arc::clone(request);
-        tokio::task::spawn_blocking(move || endpoint.dispatch_blocking(&request, answer.as_ref()))
-            .await
-            .unwrap_or_else(|_| {
-                Dispatched::Answered(Problem::new(ProblemCode::Internal).into_response())
+        let dispatched = self
+            .blocking(move |endpoint, store, env| {
+                endpoint.dispatcher.dispatch_with(store, env, &request)
             })
+            .await;
+        let dispatched = dispatched.unwrap_or_else(|| {
+            Dispatched::Answered(Problem::new(ProblemCode::Internal).into_response())
+        });
+        if matches!(dispatched, Dispatched::Exchange(_)) {
+            self.exchanges.send_modify(|n| *n += 1);
+        }
+        dispatched
     }
 
-    /// Takes in the face reader's new files, forever: each becomes a history entry and a
-    /// `qualification` event once (decisions.md D3). Runs only with a bridge.
-    pub async fn watch_faces(self: Arc<Self>) {
+    /// Runs `work` with the store and an environment on a blocking thread, and wakes the event
+    /// streams if it appended events. `None` if the thread failed.
+    async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Endpoint, &mut dyn Store, &mut Env<'_>) -> T + Send + 'static,
+    ) -> Option<T> {
+        let endpoint = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            // A panic elsewhere while the store was held cannot have left it half-written: every
+            // change goes through one store transaction, which applies whole or not at all. So the
+            // lock is taken back rather than every later request refused.
+            let mut store = endpoint
+                .store
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let mut random = OsRandom;
+            let mut env = Env {
+                now: endpoint.clock.now(),
+                random: &mut random,
+            };
+            let result = work(&endpoint, store.as_mut(), &mut env);
+            endpoint.notify(store.as_mut());
+            result
+        })
+        .await
+        .ok()
+    }
+
+    /// Writes an exchange's request file and waits for the exchange to end.
+    async fn run_exchange(self: &Arc<Self>, exchange: Exchange) -> Response {
+        let Exchange {
+            id,
+            mut name,
+            message,
+        } = exchange;
+        let Some(bridge) = self.bridge.clone() else {
+            return self
+                .complete(
+                    id,
+                    NationalAnswer::NotWritten("no share to write to".to_owned()),
+                )
+                .await;
+        };
+        loop {
+            match bridge.write_request(&name, &message).await {
+                Ok(()) => break,
+                Err(WriteError::Taken { .. }) => {
+                    let renamed = self
+                        .blocking(move |endpoint, store, env| {
+                            endpoint.dispatcher.rename_exchange(store, env, id)
+                        })
+                        .await;
+                    match renamed {
+                        Some(Ok(Some(Ok(next)))) => name = next,
+                        Some(Ok(Some(Err(problem)))) => {
+                            let why = problem.detail.unwrap_or_default();
+                            return self.complete(id, NationalAnswer::NotWritten(why)).await;
+                        }
+                        // Ended meanwhile, or the store failed: whatever it came to is the answer.
+                        _ => return self.outcome(id).await,
+                    }
+                }
+                Err(error) => {
+                    eprintln!("onshi-server: {error}");
+                    let why = error.to_string();
+                    return self.complete(id, NationalAnswer::NotWritten(why)).await;
+                }
+            }
+        }
+        let written = self
+            .blocking(move |endpoint, store, _| endpoint.dispatcher.exchange_written(store, id))
+            .await;
+        if !matches!(written, Some(Ok(true))) {
+            // Ended while it was being written (it cannot wait that long in practice): the file is
+            // taken back, and the exchange's ending stands.
+            let _ = bridge.withdraw(&name).await;
+            return self.outcome(id).await;
+        }
+        self.exchanges.send_modify(|n| *n += 1);
+        let deadline = self.instant_of_deadline(id).await + DEADLINE_GRACE;
+        match self
+            .wait_for(id, deadline, |r| r.state != ExchangeState::Waiting)
+            .await
+        {
+            Some(record) => answer_of(&record),
+            None => Problem::new(ProblemCode::Internal).into_response(),
+        }
+    }
+
+    /// When exchange `id`'s deadline comes, as an instant of this process.
+    async fn instant_of_deadline(self: &Arc<Self>, id: u64) -> tokio::time::Instant {
+        let now = tokio::time::Instant::now();
+        let Some(record) = self.record(id).await else {
+            return now;
+        };
+        let left = record.deadline.since(self.clock.now());
+        now + left.to_std().unwrap_or(Duration::ZERO)
+    }
+
+    /// Waits until exchange `id` satisfies `settled` or `until` comes, and returns it as it then is.
+    async fn wait_for(
+        self: &Arc<Self>,
+        id: u64,
+        until: tokio::time::Instant,
+        settled: impl Fn(&ExchangeRecord) -> bool,
+    ) -> Option<ExchangeRecord> {
+        // Subscribed before the first read, so a move in between still wakes the wait.
+        let mut moves = self.exchanges.subscribe();
+        loop {
+            let record = self.record(id).await;
+            if record.as_ref().is_none_or(&settled) {
+                return record;
+            }
+            if tokio::time::timeout_at(until, moves.changed())
+                .await
+                .is_err()
+            {
+                return record;
+            }
+        }
+    }
+
+    async fn record(self: &Arc<Self>, id: u64) -> Option<ExchangeRecord> {
+        self.blocking(move |endpoint, store, _| endpoint.dispatcher.exchange(store, id))
+            .await
+            .and_then(Result::ok)
+            .flatten()
+    }
+
+    /// The answer of exchange `id` as it now stands.
+    async fn outcome(self: &Arc<Self>, id: u64) -> Response {
+        match self.record(id).await {
+            Some(record) => answer_of(&record),
+            None => Problem::new(ProblemCode::Internal).into_response(),
+        }
+    }
+
+    /// Ends exchange `id` (once: a later ending changes nothing) and wakes whoever waits for it.
+    async fn complete(self: &Arc<Self>, id: u64, answer: NationalAnswer) -> Response {
+        let completed = self
+            .blocking(move |endpoint, store, env| {
+                endpoint
+                    .dispatcher
+                    .complete_exchange(store, env, id, answer)
+            })
+            .await;
+        self.exchanges.send_modify(|n| *n += 1);
+        match completed {
+            Some(Ok(Completed { response, .. })) => response,
+            Some(Err(error)) => {
+                eprintln!("onshi-server: ending exchange {id} failed: {error}");
+                Problem::new(ProblemCode::Internal).into_response()
+            }
+            None => Problem::new(ProblemCode::Internal).into_response(),
+        }
+    }
+
+    /// Looks after the share, forever (only with a bridge): ends the open exchanges (see the module
+    /// comment), takes in the face reader's new files, and removes the files of exchanges past the
+    /// share's retention. At start it says whether the share's files look encrypted.
+    pub async fn watch_share(self: Arc<Self>) {
         let Some(bridge) = self.bridge.clone() else {
             return;
         };
-        let mut seen = std::collections::HashSet::new();
+        self.report_encryption_at_start(&bridge).await;
+        let mut seen_faces = HashSet::new();
+        let mut cleaned: Option<tokio::time::Instant> = None;
         loop {
-            if let Ok(files) = bridge.new_face_files(&seen).await {
-                for (name, bytes) in files {
-                    let endpoint = Arc::clone(&self);
-                    let file = name.clone();
-                    let recorded = tokio::task::spawn_blocking(move || {
-                        endpoint.record_face_blocking(&file, &bytes)
-                    })
-                    .await;
-                    // A store that failed will be asked again on the next look; every other
-                    // outcome is final.
-                    if let Ok(Ok(outcome)) = recorded {
-                        if let FaceRecorded::Unreadable(reason) = &outcome {
-                            eprintln!("onshi-server: face/{name} is no result message: {reason}");
-                        }
-                        seen.insert(name);
-                    }
-                }
+            self.look_at_exchanges(&bridge).await;
+            self.take_faces(&bridge, &mut seen_faces).await;
+            if cleaned.is_none_or(|at| at.elapsed() >= bridge.timing().clean_every) {
+                self.clean(&bridge).await;
+                cleaned = Some(tokio::time::Instant::now());
             }
             tokio::time::sleep(bridge.timing().poll).await;
         }
     }
 
-    fn record_face_blocking(&self, name: &str, bytes: &[u8]) -> Result<FaceRecorded, StoreError> {
-        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut random = OsRandom;
-        let mut env = Env {
-            now: self.clock.now(),
-            random: &mut random,
-        };
-        let outcome = self
-            .dispatcher
-            .record_face_file(store.as_mut(), &mut env, name, bytes);
-        self.notify(store.as_mut());
-        outcome
+    /// Ends what can be ended of the open exchanges: those whose answer is there, those past their
+    /// deadline (withdrawn, or found taken), and those taken too long ago to wait for any more.
+    async fn look_at_exchanges(self: &Arc<Self>, bridge: &Bridge) {
+        let open = self
+            .blocking(|endpoint, store, _| endpoint.dispatcher.open_exchanges(store))
+            .await;
+        let Some(Ok(open)) = open else { return };
+        if open.is_empty() {
+            return;
+        }
+        // Bulk results may be large; every other answer is one message.
+        let names: Vec<String> = open.iter().map(|r| r.name.clone()).collect();
+        let found = bridge.answers(&names, wire::BULK_LIMIT).await;
+        let now = self.clock.now();
+        let retention = self.config().share_retention;
+        for record in open {
+            let past_deadline = now >= record.deadline;
+            if let Some(answer) = found.get(&record.name) {
+                let answer = match answer {
+                    Found::Error(text) => Some(NationalAnswer::Error(text.clone())),
+                    Found::Pdf(bytes) => Some(NationalAnswer::Pdf(bytes.clone())),
+                    Found::Xml(bytes) => {
+                        let path = bridge_answer_path(bridge, &record.name);
+                        // A file still being written is waited for; one that will never read is
+                        // taken as it is, and refused.
+                        let final_form = is_final(bytes)
+                            || bytes.len() > limit_of(&record.expect)
+                            || rules::looks_encrypted(bytes)
+                            || (past_deadline && unchanged_for(&path, ANSWER_STALE_AFTER).await);
+                        final_form.then(|| NationalAnswer::Message(bytes.clone()))
+                    }
+                };
+                if let Some(answer) = answer {
+                    self.end_with_answer(&record, answer).await;
+                    continue;
+                }
+            }
+            match record.state {
+                ExchangeState::Writing | ExchangeState::Waiting if past_deadline => {
+                    self.at_deadline(bridge, &record).await;
+                }
+                ExchangeState::Taken { since } if now >= since + retention => {
+                    eprintln!(
+                        "onshi-server: no answer to req/{}.xml came within the retention; given up",
+                        record.name
+                    );
+                    self.complete(record.id, NationalAnswer::Abandoned).await;
+                }
+                _ => {}
+            }
+        }
     }
 
-    fn dispatch_blocking(&self, request: &Request, answer: Option<&NationalAnswer>) -> Dispatched {
-        // A panic elsewhere while the store was held cannot have left it half-written: every change
-        // goes through one store transaction, which applies whole or not at all. So the lock is taken
-        // back rather than every later request refused.
-        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut random = OsRandom;
-        let mut env = Env {
-            now: self.clock.now(),
-            random: &mut random,
+    /// Ends an exchange with an answer file; a refused one is logged by name (never its contents).
+    async fn end_with_answer(self: &Arc<Self>, record: &ExchangeRecord, answer: NationalAnswer) {
+        let id = record.id;
+        let completed = self
+            .blocking(move |endpoint, store, env| {
+                endpoint
+                    .dispatcher
+                    .complete_exchange(store, env, id, answer)
+            })
+            .await;
+        self.exchanges.send_modify(|n| *n += 1);
+        match completed {
+            Some(Ok(Completed {
+                refused: Some(mismatch),
+                ..
+            })) => {
+                eprintln!(
+                    "onshi-server: the answer to req/{}.xml is refused: {mismatch}",
+                    record.name
+                );
+                if matches!(
+                    mismatch,
+                    rules::Mismatch::Unreadable {
+                        reason: Unreadable::Encrypted,
+                        ..
+                    }
+                ) {
+                    self.report_encryption(&rules::answer_name(&record.name));
+                }
+            }
+            Some(Err(error)) => eprintln!("onshi-server: recording an answer failed: {error}"),
+            _ => {}
+        }
+    }
+
+    /// At an exchange's deadline without an answer: a request file still in `req/` was never taken
+    /// and is withdrawn; one that is gone was taken, and its answer is still awaited. A request file
+    /// that may never have been written (the endpoint stopped while writing it) is treated as taken
+    /// when it is not there: sending the write again could double it.
+    async fn at_deadline(self: &Arc<Self>, bridge: &Bridge, record: &ExchangeRecord) {
+        match bridge.withdraw(&record.name).await {
+            Ok(Withdrawal::Removed) => {
+                self.complete(record.id, NationalAnswer::Withdrawn).await;
+            }
+            Ok(Withdrawal::Gone) => {
+                let id = record.id;
+                let writing = record.state == ExchangeState::Writing;
+                self.blocking(move |endpoint, store, env| {
+                    if writing {
+                        // Moved to waiting first, so that it can be marked taken like any other.
+                        endpoint.dispatcher.exchange_written(store, id)?;
+                    }
+                    endpoint.dispatcher.exchange_taken(store, env, id)
+                })
+                .await;
+                self.exchanges.send_modify(|n| *n += 1);
+            }
+            Err(error) => eprintln!(
+                "onshi-server: cannot withdraw req/{}.xml: {error}",
+                record.name
+            ),
+        }
+    }
+
+    /// Takes in the face reader's new files: each becomes a history entry and a `qualification`
+    /// event once; one that cannot be read is copied beside the database, left in place, and becomes
+    /// a `face_unreadable` event (decisions.md D3; issue 14).
+    async fn take_faces(self: &Arc<Self>, bridge: &Bridge, seen: &mut HashSet<String>) {
+        let Ok(files) = bridge.new_face_files(seen, wire::MESSAGE_LIMIT).await else {
+            return;
         };
-        let dispatched = self
-            .dispatcher
-            .dispatch_with(store.as_mut(), &mut env, request, answer);
-        self.notify(store.as_mut());
-        dispatched
+        for (name, bytes) in files {
+            let file = name.clone();
+            let recorded = self
+                .blocking(move |endpoint, store, env| {
+                    endpoint
+                        .dispatcher
+                        .record_face_file(store, env, &file, &bytes)
+                })
+                .await;
+            // A store that failed will be asked again on the next look; every other outcome is
+            // final.
+            let Some(Ok(outcome)) = recorded else {
+                continue;
+            };
+            if let FaceRecorded::Unreadable { reason, detail } = &outcome {
+                match bridge.keep_unreadable(&name).await {
+                    Ok(copy) => eprintln!(
+                        "onshi-server: face/{name} cannot be read ({reason}: {detail}); a copy is kept at {}",
+                        copy.display()
+                    ),
+                    Err(error) => eprintln!(
+                        "onshi-server: face/{name} cannot be read ({reason}: {detail}), and copying it aside failed: {error}"
+                    ),
+                }
+                if *reason == Unreadable::Encrypted {
+                    self.report_encryption(&name);
+                }
+            }
+            seen.insert(name);
+        }
+    }
+
+    /// Says once per run that the share's files do not read as text, naming both causes.
+    fn report_encryption(&self, file: &str) {
+        if self.encryption_reported.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        eprintln!(
+            "onshi-server: the share's {} files are not text: either the 資格確認端末's 連携アプリ encrypts this file prefix (its encryption setting; turn it off for the files this endpoint reads), or the files are broken",
+            rules::prefix_of(file)
+        );
+    }
+
+    /// At start: the prefixes of `face/` and `res/` whose every file looks encrypted.
+    async fn report_encryption_at_start(&self, bridge: &Bridge) {
+        for folder in ["face", "res"] {
+            if let Ok(prefixes) = bridge.encrypted_prefixes(folder, wire::MESSAGE_LIMIT).await {
+                for prefix in prefixes {
+                    self.report_encryption(&prefix);
+                }
+            }
+        }
+    }
+
+    /// Removes the files of exchanges that ended longer ago than the share's retention, and forgets
+    /// them (their answers stay under their writes' keys).
+    async fn clean(self: &Arc<Self>, bridge: &Bridge) {
+        let due = self
+            .blocking(|endpoint, store, env| {
+                endpoint
+                    .dispatcher
+                    .exchanges_to_clean(store, env, CLEAN_BATCH)
+            })
+            .await;
+        let Some(Ok(due)) = due else { return };
+        for record in due {
+            if let Err(error) = bridge.clean(&record.name).await {
+                eprintln!(
+                    "onshi-server: cannot remove the files of {}: {error}",
+                    record.name
+                );
+                continue;
+            }
+            let id = record.id;
+            self.blocking(move |endpoint, store, _| endpoint.dispatcher.forget_exchange(store, id))
+                .await;
+        }
     }
 
     /// Wakes the event streams when the backlog grew.
@@ -219,6 +585,45 @@ impl Endpoint {
             });
         }
     }
+}
+
+/// The largest answer a request's exchange reads: a bulk result may be large.
+fn limit_of(expect: &Expectation) -> usize {
+    match expect {
+        Expectation::BulkResult { .. } | Expectation::MedicalInfo { .. } => wire::BULK_LIMIT,
+        _ => wire::MESSAGE_LIMIT,
+    }
+}
+
+fn bridge_answer_path(bridge: &Bridge, name: &str) -> std::path::PathBuf {
+    bridge
+        .root()
+        .join("res")
+        .join(format!("{}.xml", rules::answer_name(name)))
+}
+
+/// The answer of an exchange as it stands: an ended one's, or for one still open (taken, its answer
+/// to come) the national timeout.
+fn answer_of(record: &ExchangeRecord) -> Response {
+    match &record.state {
+        ExchangeState::Done(_) => onshi_core::dispatch::ended_answer(record),
+        ExchangeState::Taken { .. } => Problem::new(ProblemCode::NationalTimeout)
+            .with_detail(
+                "the national side took the request but has not answered yet; its answer will be recorded when it comes",
+            )
+            .into_response(),
+        ExchangeState::Writing | ExchangeState::Waiting => {
+            Problem::new(ProblemCode::NationalTimeout).into_response()
+        }
+    }
+}
+
+/// 409 `idempotency_in_progress`, with when to send again.
+fn in_progress() -> Response {
+    let mut response = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
+    let seconds = onshi_core::dispatch::RETRY_AFTER.num_seconds().max(1);
+    response.headers.set("Retry-After", seconds.to_string());
+    response
 }
 
 fn last_event_id(store: &mut dyn Store) -> Result<u64, StoreError> {

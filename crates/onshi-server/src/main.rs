@@ -46,9 +46,18 @@ struct Args {
     /// A new real database's institution name (first run only).
     #[arg(long)]
     institution_name: Option<String>,
-    /// How long the national side may take to answer, in seconds.
-    #[arg(long, default_value_t = 60)]
-    national_timeout: u64,
+    /// How long the national side may take to answer, in seconds (then 504, and a request file it
+    /// has not taken is withdrawn). Terminals learn it from the capabilities and wait longer.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    national_timeout: f64,
+    /// How long the request files this endpoint wrote and their answers stay in the share, in hours
+    /// (and how long an answer to a taken request is still waited for). Files it did not write are
+    /// never removed.
+    #[arg(long, default_value_t = 24.0, value_name = "HOURS")]
+    share_retention: f64,
+    /// How often the share's folders are looked at, in milliseconds (tests look more often).
+    #[arg(long, default_value_t = 200, hide = true)]
+    share_poll_ms: u64,
     /// Break the clauses of contract/broken.tsv (decisions.md D7; test builds only).
     #[cfg(feature = "conformance-broken")]
     #[arg(long)]
@@ -120,7 +129,7 @@ async fn serve(args: Args) -> ExitCode {
         }
     };
     if let Some(endpoint) = &endpoint {
-        tokio::spawn(Arc::clone(endpoint).watch_faces());
+        tokio::spawn(Arc::clone(endpoint).watch_share());
     }
     let app = onshi_server::router(
         &ServeConfig {
@@ -168,13 +177,21 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// The endpoint the arguments ask for, or none when only the app is to be served.
 fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {
+    let seconds = |what: &str, value: f64| {
+        Duration::try_from_secs_f64(value)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| format!("{what} must be a positive number, not {value}"))
+    };
     let mode = match (&args.bridge, args.training) {
         (Some(share), _) => Mode::Bridge {
             share: share.clone(),
             timing: Timing {
-                answer_within: Duration::from_secs(args.national_timeout),
+                poll: Duration::from_millis(args.share_poll_ms.max(10)),
                 ..Timing::default()
             },
+            national_timeout: seconds("--national-timeout", args.national_timeout)?,
+            retention: seconds("--share-retention", args.share_retention * 3600.0)?,
         },
         (None, true) => Mode::Training,
         (None, false) => return Ok(None),

@@ -29,6 +29,11 @@
 //! - `readers`, `visual_checks`: by `id`. `pins`: by `person_id`. `face_files`: by `name`.
 //! - `consents`: by `id`; `consented_at` for oldest first.
 //! - `challenges` (version 2): by `nonce`; `expires_at` for pruning.
+//! - `exchanges` (version 3): by `id`; `open` (1 while the outcome is open) for the open ones,
+//!   `done_at` for the share's cleanup. `counters` holds the highest exchange id ever stored, so
+//!   that removing records never lets an id be given again. `file_sequences`: by Tokyo `day`, the
+//!   last request-file sequence given out.
+//! - `events.kind` (version 3): the event's kind, for the backlog of one kind.
 //!
 //! History keeps the result message as a BLOB beside the JSON, not inside it: the record type
 //! writes the bytes as base64, a third larger, and every read would decode them again. The JSON's
@@ -44,10 +49,10 @@ use onshi_core::{
     codes::{CodeTable, QualificationValidity},
     store::{
         self, AccountRecord, BulkJobRecord, CardKey, ChallengeRecord, Change, ConsentRecord,
-        DisasterRecord, EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord,
-        IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord, PinRecord,
-        ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError, StoreRead,
-        VisualCheckRecord, Work,
+        DisasterRecord, EventKind, EventRecord, ExchangeRecord, ExchangeState, FaceFileRecord,
+        HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow,
+        PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
+        StoreRead, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -162,6 +167,28 @@ const MIGRATIONS: &[&str] = &[
         record TEXT NOT NULL
     );
     CREATE INDEX challenges_by_expiry ON challenges (expires_at);
+    ",
+    // Version 3: the folder bridge's exchanges and request names (issue 14), and events by kind.
+    "
+    CREATE TABLE exchanges (
+        id INTEGER PRIMARY KEY,
+        open INTEGER NOT NULL,
+        done_at INTEGER,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX exchanges_open ON exchanges (id) WHERE open = 1;
+    CREATE INDEX exchanges_by_end ON exchanges (done_at, id) WHERE done_at IS NOT NULL;
+    CREATE TABLE counters (
+        name TEXT PRIMARY KEY NOT NULL,
+        value INTEGER NOT NULL
+    );
+    CREATE TABLE file_sequences (
+        day TEXT PRIMARY KEY NOT NULL,
+        last INTEGER NOT NULL
+    );
+    ALTER TABLE events ADD COLUMN kind TEXT;
+    UPDATE events SET kind = json_extract(record, '$.kind');
+    CREATE INDEX events_by_kind ON events (kind, id);
     ",
 ];
 
@@ -301,8 +328,12 @@ impl SqliteStore {
             // an existing id.
             Change::AppendEvent(record) => self.execute(
                 "appending an event",
-                "INSERT INTO events (id, record) VALUES (?1, ?2)",
-                params![sql_id("event", record.id)?, encode("event", &record)?],
+                "INSERT INTO events (id, kind, record) VALUES (?1, ?2, ?3)",
+                params![
+                    sql_id("event", record.id)?,
+                    record.kind.as_str(),
+                    encode("event", &record)?
+                ],
             ),
             Change::AppendHistory(mut record) => {
                 let message = std::mem::take(&mut record.message);
@@ -397,6 +428,40 @@ impl SqliteStore {
                 "deleting a challenge",
                 "DELETE FROM challenges WHERE nonce = ?1",
                 params![nonce],
+            ),
+            Change::PutExchange(record) => {
+                let id = sql_id("exchange", record.id)?;
+                let done_at = match &record.state {
+                    ExchangeState::Done(done) => Some(done.at.millis()),
+                    _ => None,
+                };
+                self.execute(
+                    "storing an exchange",
+                    "INSERT OR REPLACE INTO exchanges (id, open, done_at, record)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![id, record.is_open(), done_at, encode("exchange", &record)?],
+                )?;
+                self.execute(
+                    "counting exchange ids",
+                    "INSERT INTO counters (name, value) VALUES ('exchange', ?1)
+                     ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
+                    params![id],
+                )
+            }
+            Change::DeleteExchange { id } => self.execute(
+                "deleting an exchange",
+                "DELETE FROM exchanges WHERE id = ?1",
+                params![sql_id("exchange", id)?],
+            ),
+            Change::PutFileSequence { day, last } => self.execute(
+                "storing a request-name sequence",
+                "INSERT OR REPLACE INTO file_sequences (day, last) VALUES (?1, ?2)",
+                params![day, last],
+            ),
+            Change::DeleteFileSequencesBefore { day } => self.execute(
+                "forgetting old request-name sequences",
+                "DELETE FROM file_sequences WHERE day < ?1",
+                params![day],
             ),
         }
     }
@@ -565,6 +630,22 @@ impl StoreRead for SqliteStore {
         )
     }
 
+    fn events_of_kind_after(
+        &self,
+        kind: EventKind,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let Ok(after) = i64::try_from(after) else {
+            return Ok(Vec::new());
+        };
+        self.all(
+            "reading events of a kind",
+            "SELECT record FROM events WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            params![kind.as_str(), after, sql_count(limit)],
+        )
+    }
+
     fn last_event_id(&self) -> Result<u64, StoreError> {
         self.number(
             "reading the last event id",
@@ -725,6 +806,54 @@ impl StoreRead for SqliteStore {
             "SELECT record FROM face_files WHERE name = ?1",
             [name],
         )
+    }
+
+    fn exchange(&self, id: u64) -> Result<Option<ExchangeRecord>, StoreError> {
+        let Ok(id) = i64::try_from(id) else {
+            return Ok(None);
+        };
+        self.one(
+            "reading an exchange",
+            "SELECT record FROM exchanges WHERE id = ?1",
+            [id],
+        )
+    }
+
+    fn open_exchanges(&self) -> Result<Vec<ExchangeRecord>, StoreError> {
+        self.all(
+            "reading open exchanges",
+            "SELECT record FROM exchanges WHERE open = 1 ORDER BY id",
+            [],
+        )
+    }
+
+    fn exchanges_done_before(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<ExchangeRecord>, StoreError> {
+        self.all(
+            "reading ended exchanges",
+            "SELECT record FROM exchanges WHERE done_at IS NOT NULL AND done_at < ?1
+             ORDER BY id LIMIT ?2",
+            params![cutoff.millis(), sql_count(limit)],
+        )
+    }
+
+    fn last_exchange_id(&self) -> Result<u64, StoreError> {
+        self.number(
+            "reading the last exchange id",
+            "SELECT COALESCE((SELECT value FROM counters WHERE name = 'exchange'), 0)",
+        )
+    }
+
+    fn file_sequence(&self, day: &str) -> Result<u32, StoreError> {
+        let last: Option<u32> = self
+            .conn
+            .prepare_cached("SELECT last FROM file_sequences WHERE day = ?1")
+            .and_then(|mut statement| statement.query_row([day], |row| row.get(0)).optional())
+            .during("reading a request-name sequence")?;
+        Ok(last.unwrap_or(0))
     }
 
     fn challenge(&self, nonce: &str) -> Result<Option<ChallengeRecord>, StoreError> {

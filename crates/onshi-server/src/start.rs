@@ -1,7 +1,9 @@
 //! Opening an endpoint from the command line's choices: training or the national side's files, a
 //! store in memory or in a SQLite file, and a real database's first run.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
+
+use chrono::TimeDelta;
 
 use onshi_core::{
     canned,
@@ -23,7 +25,29 @@ pub enum Mode {
     /// Training data, the simulated national side and the training group (decisions.md D3).
     Training,
     /// Real data, answered through the national system's file interface at this share.
-    Bridge { share: PathBuf, timing: Timing },
+    Bridge {
+        share: PathBuf,
+        timing: Timing,
+        /// How long the national side's answer is waited for (then 504, and an untaken request
+        /// file is withdrawn).
+        national_timeout: Duration,
+        /// How long the files this endpoint exchanged stay in the share, and how long an answer to
+        /// a taken request is still waited for.
+        retention: Duration,
+    },
+}
+
+impl Mode {
+    /// The folder bridge at `share` with the standard timing: a 60-second national timeout and a
+    /// day's retention.
+    pub fn bridge(share: PathBuf) -> Mode {
+        Mode::Bridge {
+            share,
+            timing: Timing::default(),
+            national_timeout: Duration::from_secs(60),
+            retention: Duration::from_secs(24 * 60 * 60),
+        }
+    }
 }
 
 /// The choices that make an endpoint.
@@ -78,6 +102,8 @@ pub enum StartError {
     Bridge(#[from] BridgeError),
     #[error(transparent)]
     Setup(#[from] setup::SetupError),
+    #[error("{what} of {value:?} is out of range")]
+    OutOfRange { what: &'static str, value: Duration },
 }
 
 pub fn open(options: Options) -> Result<Opened, StartError> {
@@ -106,7 +132,11 @@ pub fn open(options: Options) -> Result<Opened, StartError> {
                 ..Config::training()
             })
         }
-        Mode::Bridge { .. } => {
+        Mode::Bridge {
+            national_timeout,
+            retention,
+            ..
+        } => {
             if options.database.is_none() {
                 return Err(StartError::NoDatabase);
             }
@@ -123,6 +153,8 @@ pub fn open(options: Options) -> Result<Opened, StartError> {
             }
             Dispatcher::new(Config {
                 password_cost: options.password_cost,
+                national_timeout: delta("the national timeout", *national_timeout)?,
+                share_retention: delta("the share's retention", *retention)?,
                 #[cfg(feature = "conformance-broken")]
                 broken: options.broken,
                 ..Config::standard()
@@ -131,13 +163,30 @@ pub fn open(options: Options) -> Result<Opened, StartError> {
         }
     };
     let mut endpoint = Endpoint::new(dispatcher, store)?;
-    if let Mode::Bridge { share, timing } = options.mode {
-        endpoint = endpoint.with_bridge(Bridge::open(&share, timing)?);
+    if let Mode::Bridge { share, timing, .. } = options.mode {
+        endpoint = endpoint.with_bridge(Bridge::open(&share, timing, &kept_beside(&database))?);
     }
     Ok(Opened {
         endpoint,
         master_password,
     })
+}
+
+/// A duration as the dispatcher's time delta.
+fn delta(what: &'static str, value: Duration) -> Result<TimeDelta, StartError> {
+    TimeDelta::from_std(value)
+        .ok()
+        .filter(|d| *d > TimeDelta::zero())
+        .ok_or(StartError::OutOfRange { what, value })
+}
+
+/// The folder beside the database where copies of face files that cannot be read are kept:
+/// `clinic.db` → `clinic.unreadable-face/`.
+pub fn kept_beside(database: &std::path::Path) -> PathBuf {
+    let stem = database
+        .file_stem()
+        .map_or_else(|| "onshi".into(), |s| s.to_string_lossy().into_owned());
+    database.with_file_name(format!("{stem}.unreadable-face"))
 }
 
 fn institution_of(store: &mut dyn Store) -> Result<Option<(String, String)>, StoreError> {

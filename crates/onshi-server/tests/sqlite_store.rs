@@ -10,8 +10,8 @@ use std::{
 
 use onshi_core::{
     store::{
-        CardKey, Change, HistoryQuery, HistoryRecord, MemoryStore, Narrow, Store, StoreError,
-        StoreRead, ViewingConsent, suite,
+        CardKey, Change, EventKind, EventRecord, HistoryQuery, HistoryRecord, MemoryStore, Narrow,
+        Store, StoreError, StoreRead, ViewingConsent, suite,
     },
     time::Timestamp,
 };
@@ -164,6 +164,10 @@ fn a_file_keeps_everything_across_close_and_reopen() {
     assert_eq!(journal_mode, "wal", "WAL mode is a property of the file");
 }
 
+/// What schema version 3 (issue 14) added, taken away again: a file as version 2 left it.
+const UNDO_VERSION_3: &str = "DROP TABLE exchanges; DROP TABLE counters; DROP TABLE file_sequences; \
+    DROP INDEX events_by_kind; ALTER TABLE events DROP COLUMN kind;";
+
 /// A database made before the card group (schema version 1) gains the challenges table when it is
 /// opened, keeping what it held.
 #[test]
@@ -176,13 +180,55 @@ fn a_version_1_database_gains_the_challenges() {
     }
     rusqlite::Connection::open(&path)
         .expect("opens")
-        .execute_batch("DROP TABLE challenges; PRAGMA user_version = 1;")
+        .execute_batch(&format!(
+            "{UNDO_VERSION_3} DROP TABLE challenges; PRAGMA user_version = 1;"
+        ))
         .expect("the file is made a version 1 database");
     let mut store = SqliteStore::open(&path).expect("a version 1 file opens");
-    assert_eq!(store.schema_version().expect("version"), 2);
-    assert_eq!(SqliteStore::current_schema_version(), 2);
+    assert_eq!(store.schema_version().expect("version"), 3);
+    assert_eq!(SqliteStore::current_schema_version(), 3);
     assert!(read(&mut store, |r| r.account("a2")).is_some());
     suite::challenges_by_nonce_and_expiry(&mut store);
+}
+
+/// A database of version 2 gains the folder bridge's exchanges, and its events their kind, so that
+/// the backlog of one kind finds the events it held before.
+#[test]
+fn a_version_2_database_gains_exchanges_and_events_by_kind() {
+    let dir = TempDir::new("version-2");
+    let path = dir.path().join("onshi.sqlite3");
+    let event = |id: u64, kind: EventKind| EventRecord {
+        id,
+        at: Timestamp::from_millis(id as i64),
+        kind,
+        data: serde_json::json!({"n": id}),
+    };
+    {
+        let mut store = SqliteStore::open(&path).expect("a new file opens");
+        apply(
+            &mut store,
+            vec![
+                Change::AppendEvent(event(1, EventKind::Qualification)),
+                Change::AppendEvent(event(2, EventKind::FaceUnreadable)),
+                Change::AppendEvent(event(3, EventKind::Reader)),
+            ],
+        );
+    }
+    rusqlite::Connection::open(&path)
+        .expect("opens")
+        .execute_batch(&format!("{UNDO_VERSION_3} PRAGMA user_version = 2;"))
+        .expect("the file is made a version 2 database");
+    let mut store = SqliteStore::open(&path).expect("a version 2 file opens");
+    assert_eq!(store.schema_version().expect("version"), 3);
+    assert_eq!(
+        read(&mut store, |r| r.events_of_kind_after(
+            EventKind::FaceUnreadable,
+            0,
+            10
+        )),
+        vec![event(2, EventKind::FaceUnreadable)]
+    );
+    suite::exchanges_open_ended_and_forgotten(&mut store);
 }
 
 #[test]

@@ -74,8 +74,12 @@ pub struct HistoryItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventsPage {
     pub events: Vec<Event>,
-    /// The highest id there is (also when `events` is empty), to resume from.
+    /// The id to resume after: the page's last event's (decisions.md D7), or the `after` asked for
+    /// when the page is empty.
     pub last_id: u64,
+    /// The highest event id there is, of any kind: what a screen that only follows what happens from
+    /// now on starts after, and whether more pages follow this one.
+    pub newest_id: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ pub use problem::{FieldError, Problem, ProblemCode};
 pub const PREFIX: &str = "/onshi/v1";
 
 /// The contract's version, reported by `GET /onshi/v1/capabilities`.
-pub const VERSION: &str = "1.0.0";
+pub const VERSION: &str = "1.1.0";
 
 pub const JSON: &str = "application/json";
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -89,6 +89,11 @@ impl Headers {
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.append(name, value);
+    }
+
+    /// Removes every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -188,6 +193,10 @@ pub struct Capabilities {
     pub groups: Vec<String>,
     /// True when the endpoint runs on training data (the app shows 「研修モード」).
     pub training: bool,
+    /// How long the endpoint waits for the national side's answer, in seconds, when it relays
+    /// requests to it (the folder bridge); a terminal waits longer than this for those requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_timeout_s: Option<u64>,
 }
 
 #[cfg(test)]

@@ -52,11 +52,21 @@ pub enum ProblemCode {
     NationalError,
     /// The national side did not answer in time (folder bridge).
     NationalTimeout,
+    /// The national side answered with a file that is not the answer to this request, or that does
+    /// not read, or not at all though it took the request (folder bridge): refused and recorded
+    /// nowhere; the request was sent, so staff check its outcome instead of sending it again.
+    NationalAnswerRefused,
+    /// The same write (its `Idempotency-Key`) is still with the national side: send it again later,
+    /// when its answer is replayed (folder bridge; `Retry-After` says when).
+    IdempotencyInProgress,
+    /// The endpoint could not write the request file into the national share: its own failure, and
+    /// nothing reached the national side.
+    ShareUnavailable,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 35] = [
+    pub const ALL: [ProblemCode; 38] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -91,6 +101,9 @@ impl ProblemCode {
         ProblemCode::CertificateUnknown,
         ProblemCode::NationalError,
         ProblemCode::NationalTimeout,
+        ProblemCode::NationalAnswerRefused,
+        ProblemCode::IdempotencyInProgress,
+        ProblemCode::ShareUnavailable,
         ProblemCode::Internal,
     ];
 
@@ -130,6 +143,9 @@ impl ProblemCode {
             ProblemCode::CertificateUnknown => "certificate_unknown",
             ProblemCode::NationalError => "national_error",
             ProblemCode::NationalTimeout => "national_timeout",
+            ProblemCode::NationalAnswerRefused => "national_answer_refused",
+            ProblemCode::IdempotencyInProgress => "idempotency_in_progress",
+            ProblemCode::ShareUnavailable => "share_unavailable",
             ProblemCode::Internal => "internal",
         }
     }
@@ -174,6 +190,9 @@ impl ProblemCode {
             | ProblemCode::CertificateUnknown => 422,
             ProblemCode::NationalError => 502,
             ProblemCode::NationalTimeout => 504,
+            ProblemCode::NationalAnswerRefused => 502,
+            ProblemCode::IdempotencyInProgress => 409,
+            ProblemCode::ShareUnavailable => 503,
             ProblemCode::Internal => 500,
         }
     }
@@ -215,6 +234,9 @@ impl ProblemCode {
             ProblemCode::CertificateUnknown => catalogue::PROBLEM_CERTIFICATE_UNKNOWN,
             ProblemCode::NationalError => catalogue::PROBLEM_NATIONAL_ERROR,
             ProblemCode::NationalTimeout => catalogue::PROBLEM_NATIONAL_TIMEOUT,
+            ProblemCode::NationalAnswerRefused => catalogue::PROBLEM_NATIONAL_ANSWER_REFUSED,
+            ProblemCode::IdempotencyInProgress => catalogue::PROBLEM_IDEMPOTENCY_IN_PROGRESS,
+            ProblemCode::ShareUnavailable => catalogue::PROBLEM_SHARE_UNAVAILABLE,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }

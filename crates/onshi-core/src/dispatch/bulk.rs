@@ -11,20 +11,24 @@ use serde_json::json;
 use crate::{
     account::Action,
     codes::{CodeTable, ProcessingResultStatus, SegmentOfResult, TreatmentKind},
-    contract::{Problem, ProblemCode, Request},
+    contract::{FieldError, Problem, ProblemCode, Request},
     dispatch::{
-        Audit, Cx, ExchangeKind, Fail, Handled, NationalAnswer, NationalSource, caller, internal,
-        national_message, reference, unreadable_answer, utf8_message, xml_body, xml_passthrough,
-        xml_response,
+        Audit, Cx, Fail, Handled, caller,
+        exchange::{self, Ask},
+        internal, reference, utf8_message, xml_body, xml_passthrough, xml_response,
     },
     domain::{
         Card, Findings, InsurerNumber, ResultInfo, Search,
-        convert::{code, text},
+        convert::{DecodeProblem, code, text},
     },
+    exchange::Expectation,
     simulator::error_codes,
-    store::{BulkJobRecord, CardKey, Change, EventKind},
+    store::{BulkJobRecord, CardKey, Change, EventKind, ExchangePurpose},
     wire::{self, Encoding},
 };
+
+/// The most unit findings a refused upload lists (the rest are alike, and the answer stays small).
+const MAX_UNIT_ERRORS: usize = 100;
 
 /// The contract's bulk kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,10 +121,8 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
         }
     };
     let limit = cx.config.bulk_body_limit;
-    if let Some(answer) =
-        cx.national_answer(ExchangeKind::Bulk(kind.request_prefix(true)), &request.body)?
-    {
-        return received_receipt(cx, request, kind, &audit, answer);
+    if cx.through_files() {
+        return Err(ask_upload(cx, request, kind, &institution.code, audit));
     }
     // A refused upload stores no job, so its number is simply given to the next one.
     let reception_number = format!(
@@ -156,7 +158,7 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
     {
         Some((
             error_codes::WRONG_INSTITUTION,
-            "医療機関コードが一致しません。",
+            crate::catalogue::INSTITUTION_CODE_MISMATCH,
         ))
     } else if built.units == 0 && built.nothing_to_look_up {
         Some((error_codes::EMPTY_BULK, "照会対象がありません。"))
@@ -208,29 +210,151 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
     )
 }
 
-/// The national side's receipt of an upload: a job is kept under its reception number (its result
-/// stays with the national side), and the receipt is passed on as it came.
-fn received_receipt(
+/// Checks an upload in full — its media type, its XML (no DOCTYPE), its size, its 医療機関コード and
+/// every unit — and only then begins its exchange (issue 14): nothing the national side would refuse
+/// reaches the share.
+fn ask_upload(
     cx: &mut Cx<'_>,
     request: &Request,
     kind: Kind,
-    audit: &Audit,
-    answer: &NationalAnswer,
-) -> Handled {
-    // The upload must read before it is passed on; its encoding is the one its results keep.
+    institution: &str,
+    audit: Audit,
+) -> Fail {
     let limit = cx.config.bulk_body_limit;
-    let encoding = if kind == Kind::ReferenceNumbers {
-        xml_body::<wire::RequestHeader, wire::BulkReferenceRequestBody>(request, limit)?.1
-    } else {
-        xml_body::<wire::RequestHeader, wire::BulkRequestBody>(request, limit)?.1
+    let ask = |encoding: Encoding| Ask {
+        prefix: kind.request_prefix(true),
+        purpose: ExchangePurpose::BulkUpload {
+            bulk_kind: kind.as_str().to_owned(),
+            character_code: encoding.identifier().to_owned(),
+        },
+        audit,
     };
-    let bytes = national_message(answer)?;
+    let receipt = |file_identifier: &str| Expectation::BulkReceipt {
+        file_identifier: file_identifier.to_owned(),
+    };
+    if kind == Kind::ReferenceNumbers {
+        let (message, encoding) =
+            match xml_body::<wire::RequestHeader, wire::BulkReferenceRequestBody>(request, limit) {
+                Ok(read) => read,
+                Err(fail) => return fail,
+            };
+        let mut errors = Vec::new();
+        if message.body.registrations.is_empty() {
+            errors.push(missing_unit("ReferenceNumberRegistrationInfo"));
+        }
+        for (i, registration) in message.body.registrations.iter().enumerate() {
+            let mut findings = Findings::default();
+            reference::checked(registration, &mut findings);
+            let prefix = format!("ReferenceNumberRegistrationInfo[{}].", i + 1);
+            errors.extend(exchange::field_errors(&findings, &prefix));
+        }
+        errors.truncate(MAX_UNIT_ERRORS);
+        if let Err(fail) = exchange::refuse_fields(
+            errors,
+            message.header.medical_institution_code.as_deref(),
+            institution,
+        ) {
+            return fail;
+        }
+        return exchange::begin(cx, ask(encoding), |file_identifier| {
+            let bytes = exchange::stamped(&message, encoding, |header| {
+                header.arbitrary_file_identifier = Some(file_identifier.to_owned());
+            })?;
+            Ok((bytes, receipt(file_identifier)))
+        });
+    }
+    let (message, encoding) =
+        match xml_body::<wire::RequestHeader, wire::BulkRequestBody>(request, limit) {
+            Ok(read) => read,
+            Err(fail) => return fail,
+        };
+    let mut errors = Vec::new();
+    if message.body.searches.is_empty() {
+        errors.push(missing_unit("QualificationConfirmSearchInfo"));
+    }
+    for (i, search) in message.body.searches.iter().enumerate() {
+        let prefix = format!("QualificationConfirmSearchInfo[{}].", i + 1);
+        errors.extend(exchange::field_errors(
+            &unit_findings(kind, search),
+            &prefix,
+        ));
+    }
+    errors.truncate(MAX_UNIT_ERRORS);
+    if let Err(fail) = exchange::refuse_fields(
+        errors,
+        message.header.medical_institution_code.as_deref(),
+        institution,
+    ) {
+        return fail;
+    }
+    exchange::begin(cx, ask(encoding), |file_identifier| {
+        let bytes = exchange::stamped(&message, encoding, |header| {
+            header.arbitrary_file_identifier = Some(file_identifier.to_owned());
+        })?;
+        Ok((bytes, receipt(file_identifier)))
+    })
+}
+
+/// An upload without a single unit.
+fn missing_unit(element: &'static str) -> FieldError {
+    let mut findings = Findings::default();
+    findings.push(element, DecodeProblem::Missing);
+    exchange::field_errors(&findings, "")
+        .pop()
+        .unwrap_or_else(|| FieldError {
+            field: element.to_owned(),
+            message: String::new(),
+        })
+}
+
+/// What keeps one unit of an upload from the national side: what does not read, and what its kind
+/// needs — a card and birth date to look up, or, where the kind lists patients by consent, a period;
+/// for 医療扶助 the 診療年月.
+fn unit_findings(kind: Kind, search: &wire::SearchInfo) -> Findings {
+    let mut findings = Findings::default();
+    let read = Search::from_wire(search, &mut findings);
+    let by_card = |findings: &mut Findings| {
+        findings.require("InsurerNumber", &search.insurer_number);
+        findings.require(
+            "InsuredIdentificationNumber",
+            &search.insured_identification_number,
+        );
+        findings.require("Birthdate", &search.birthdate);
+    };
+    match kind {
+        Kind::Qualifications | Kind::ReferenceNumbers => by_card(&mut findings),
+        Kind::HomeVisit | Kind::Online => {
+            let by_period = read.consent_from.is_some()
+                || read.consent_to.is_some()
+                || read.examination_from.is_some()
+                || read.examination_to.is_some();
+            if !by_period {
+                by_card(&mut findings);
+            }
+        }
+        Kind::MedicalAid => {
+            findings.require("MedicalTreatmentMonth", &search.medical_treatment_month)
+        }
+    }
+    findings
+}
+
+/// The national side's receipt of an upload (checked to be its receipt): a job is kept under its
+/// reception number (its result stays with the national side), and the receipt is passed on as it
+/// came.
+pub(super) fn record_receipt(
+    cx: &mut Cx<'_>,
+    bytes: &[u8],
+    bulk_kind: &str,
+    character_code: &str,
+    audit: &Audit,
+) -> Handled {
     let receipt = wire::BulkReceipt::decode_with_limit(bytes, wire::MESSAGE_LIMIT)
-        .map_err(unreadable_answer)?;
+        .map_err(exchange::unreadable)?;
     if let Some(reception_number) = text(&receipt.body.reception_number) {
         cx.change(Change::PutBulkJob(BulkJobRecord {
             reception_number,
-            kind: kind.as_str().to_owned(),
+            kind: bulk_kind.to_owned(),
             user_id: audit.user.clone(),
             sent_by: audit.sent_by.clone(),
             created_at: cx.now,
@@ -238,7 +362,7 @@ fn received_receipt(
             announced: false,
             units: 0,
             result_xml: None,
-            character_code: encoding.identifier().to_owned(),
+            character_code: character_code.to_owned(),
         }));
     }
     Ok(xml_passthrough(bytes))
@@ -420,7 +544,7 @@ pub(super) fn result(
     reception_number: &str,
 ) -> Handled {
     let kind = Kind::parse(kind_name).ok_or_else(|| unknown_kind(kind_name))?;
-    caller(cx, request, kind.action())?;
+    let caller = caller(cx, request, kind.action())?;
     let job = cx
         .read
         .bulk_job(reception_number)?
@@ -437,8 +561,15 @@ pub(super) fn result(
         Encoding::Utf8
     };
     let institution = cx.institution()?;
-    if cx.source == NationalSource::Files {
-        return downloaded(cx, kind, job, &institution.code, encoding);
+    if cx.through_files() {
+        return Err(ask_download(
+            cx,
+            kind,
+            job,
+            &institution.code,
+            encoding,
+            caller,
+        ));
     }
     if cx.now < job.ready_at {
         let processing = ResultInfo {
@@ -477,44 +608,68 @@ pub(super) fn result(
     }
 }
 
-/// A job's result asked of the national side with a download request (`…02req`), passed on as it
-/// came. The first complete result is announced as the job's `bulk` event.
-fn downloaded(
+/// Asks the national side for a job's result with a download request (`…02req`).
+fn ask_download(
     cx: &mut Cx<'_>,
     kind: Kind,
     job: BulkJobRecord,
     institution: &str,
     encoding: Encoding,
-) -> Handled {
-    let download = wire::DownloadRequest {
-        header: wire::RequestHeader {
-            medical_institution_code: Some(institution.to_owned()),
-            ..wire::RequestHeader::default()
+    caller: super::Caller,
+) -> Fail {
+    let ask = Ask {
+        prefix: kind.request_prefix(false),
+        purpose: ExchangePurpose::BulkDownload {
+            bulk_kind: kind.as_str().to_owned(),
+            reception_number: job.reception_number.clone(),
         },
-        body: wire::DownloadRequestBody {
-            reception_number: Some(job.reception_number.clone()),
+        audit: Audit {
+            user: caller.account.user_id,
+            sent_by: None,
         },
-    }
-    .encode(encoding)
-    .map_err(internal)?;
-    let Some(answer) =
-        cx.national_answer(ExchangeKind::Bulk(kind.request_prefix(false)), &download)?
-    else {
-        return Err(internal("a download asked of the simulated national side"));
     };
-    let bytes = national_message(answer)?;
+    exchange::begin(cx, ask, |file_identifier| {
+        let download = wire::DownloadRequest {
+            header: wire::RequestHeader {
+                medical_institution_code: Some(institution.to_owned()),
+                arbitrary_file_identifier: Some(file_identifier.to_owned()),
+                ..wire::RequestHeader::default()
+            },
+            body: wire::DownloadRequestBody {
+                reception_number: Some(job.reception_number.clone()),
+            },
+        }
+        .encode(encoding)
+        .map_err(internal)?;
+        let expect = Expectation::BulkResult {
+            reception_number: job.reception_number.clone(),
+        };
+        Ok((download, expect))
+    })
+}
+
+/// A job's result from the national side (checked to be this job's), passed on as it came. The
+/// first complete result is announced as the job's `bulk` event.
+pub(super) fn record_result(
+    cx: &mut Cx<'_>,
+    bytes: &[u8],
+    bulk_kind: &str,
+    reception_number: &str,
+) -> Handled {
     // Both result shapes share the header; the units are counted by kind.
-    let (segment, units) = if kind == Kind::ReferenceNumbers {
+    let (segment, units) = if Kind::parse(bulk_kind) == Some(Kind::ReferenceNumbers) {
         let result = wire::BulkReferenceResult::decode_with_limit(bytes, wire::BULK_LIMIT)
-            .map_err(unreadable_answer)?;
+            .map_err(exchange::unreadable)?;
         (result.header.segment_of_result, result.body.units.len())
     } else {
         let result = wire::BulkResult::decode_with_limit(bytes, wire::BULK_LIMIT)
-            .map_err(unreadable_answer)?;
+            .map_err(exchange::unreadable)?;
         (result.header.segment_of_result, result.body.units.len())
     };
     let done = code::<SegmentOfResult>(&segment) == Some(SegmentOfResult::Completed);
-    if done && !job.announced {
+    if let (true, Some(job)) = (done, cx.read.bulk_job(reception_number)?)
+        && !job.announced
+    {
         let units = u32::try_from(units).unwrap_or(u32::MAX);
         cx.event(
             EventKind::Bulk,

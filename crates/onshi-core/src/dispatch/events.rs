@@ -8,6 +8,7 @@ use crate::{
         groups::{Event, EventsPage},
     },
     dispatch::{Activity, Cx, Handled, caller_with, query, query_param, refuse_findings},
+    store::EventKind,
     time::Rfc3339,
     validate::Finding,
 };
@@ -39,10 +40,29 @@ pub(super) fn backlog(cx: &mut Cx<'_>, request: &Request) -> Handled {
             }
         },
     };
+    let kind = match query_param(&params, "kind") {
+        None => None,
+        Some(raw) => {
+            let kind = EventKind::parse(raw);
+            if kind.is_none() {
+                findings.push(Finding::new("kind", crate::catalogue::EVENTS_KIND));
+            }
+            kind
+        }
+    };
     refuse_findings(findings)?;
-    let events = cx
+    let records = match kind {
+        None => cx.read.events_after(after, limit)?,
+        Some(kind) => cx.read.events_of_kind_after(kind, after, limit)?,
+    };
+    // A page resumes after its own last event (decisions.md D7): a client that asks again from
+    // `last_id` misses nothing and sees nothing twice, however long the backlog.
+    let last_id = records.last().map_or(after, |e| e.id);
+    let newest_id = cx
         .read
-        .events_after(after, limit)?
+        .last_event_id()?
+        .max(cx.next_event.map_or(0, |n| n - 1));
+    let events = records
         .into_iter()
         .map(|e| Event {
             id: e.id,
@@ -55,10 +75,8 @@ pub(super) fn backlog(cx: &mut Cx<'_>, request: &Request) -> Handled {
         200,
         &EventsPage {
             events,
-            last_id: cx
-                .read
-                .last_event_id()?
-                .max(cx.next_event.map_or(0, |n| n - 1)),
+            last_id,
+            newest_id,
         },
     ))
 }

@@ -11,18 +11,21 @@ use crate::{
         groups::{CardFields, ViewablePatient, ViewablePatients},
     },
     dispatch::{
-        Cx, ExchangeKind, Fail, Handled, caller, coded, national_message, xml_body,
-        xml_passthrough, xml_response,
+        Audit, Caller, Cx, Fail, Handled, caller, coded,
+        exchange::{self, Ask},
+        xml_body, xml_response,
     },
     domain::{
         Card, Findings, InsurerNumber,
         convert::{text, wire_date},
         medical::{CheckupReport, DrugHistory, MedicalPatient, MedicalRequest},
     },
+    exchange::{Expectation, MedicalKind, PatientKeys},
     simulator::error_codes,
-    store::{CardKey, HistoryRecord, ViewingConsent},
+    store::{CardKey, ExchangePurpose, HistoryRecord, ViewingConsent},
     time::Rfc3339,
     wire,
+    wire::Encoding,
 };
 
 /// `ResultCode` of a drug or checkup result: 1 on success (one peer). Ours otherwise: 2.
@@ -74,29 +77,39 @@ enum Subject {
     Person(MedicalPatient, String),
 }
 
-fn subject(
+/// The history record whose consents let the request through, or why there is none: the request
+/// must read, be this institution's, and name a card whose patient consented within 24 hours.
+fn consenting(
     cx: &Cx<'_>,
     message: &wire::MedicalInfoRequest,
     allowed: impl Fn(&ViewingConsent) -> bool,
-) -> Result<Subject, Fail> {
+) -> Result<Result<HistoryRecord, String>, Fail> {
     let mut findings = Findings::default();
     let request = MedicalRequest::from_wire(message, &mut findings);
     let institution = cx.institution()?;
+    if cx.through_files() {
+        // Through the share, a request the national side would refuse is refused here at once.
+        exchange::refuse_before_share(
+            &findings,
+            request.institution_code.as_deref(),
+            &institution.code,
+        )?;
+    }
     if request.institution_code.as_deref() != Some(institution.code.as_str()) {
-        return Ok(Subject::Refused(format!(
-            "{}: 医療機関コードが一致しません。",
-            error_codes::WRONG_INSTITUTION
+        return Ok(Err(format!(
+            "{}: {}",
+            error_codes::WRONG_INSTITUTION,
+            crate::catalogue::INSTITUTION_CODE_MISMATCH
         )));
     }
     if !findings.0.is_empty() {
         let details: String = findings.0.iter().map(|f| f.message()).collect();
-        return Ok(Subject::Refused(format!(
+        return Ok(Err(format!(
             "{}: 照会内容に誤りがあります。{details}",
             error_codes::INVALID_REQUEST
         )));
     }
-    let card = request.card.clone();
-    let wanted = CardKey::of(&card);
+    let wanted = CardKey::of(&request.card);
     // The consent is the patient's own: every part of the card must be the one the patient showed
     // (a family shares insurer, 記号 and 番号 and differs in 枝番), and the answer is about the person
     // of that check, identified by the birthdate it recorded.
@@ -106,23 +119,80 @@ fn subject(
         .into_iter()
         .filter(|h| h.viewing.as_ref().is_some_and(&allowed))
         .find(|h| CardKey::of(&history_card(h)) == wanted);
-    let Some(consenting) = consenting else {
-        return Ok(Subject::Refused(
-            crate::catalogue::MEDICAL_NO_CONSENT.to_owned(),
-        ));
+    Ok(consenting.ok_or_else(|| crate::catalogue::MEDICAL_NO_CONSENT.to_owned()))
+}
+
+/// Whom the simulated national side answers about: the person of the consented check.
+fn subject(
+    cx: &Cx<'_>,
+    message: &wire::MedicalInfoRequest,
+    allowed: impl Fn(&ViewingConsent) -> bool,
+) -> Result<Subject, Fail> {
+    let consenting = match consenting(cx, message, allowed)? {
+        Ok(record) => record,
+        Err(reason) => return Ok(Subject::Refused(reason)),
     };
-    Ok(match cx.national.find(&card, consenting.birthdate) {
-        Some(p) => Subject::Person(
-            MedicalPatient {
-                name: Some(p.name.to_owned()),
-                kana: Some(p.kana.to_owned()),
-                birthdate: Some(p.birthdate),
-                sex: Some(p.sex.clone()),
-            },
-            p.id.to_owned(),
-        ),
-        None => Subject::Refused(crate::catalogue::MEDICAL_NO_PATIENT.to_owned()),
-    })
+    Ok(
+        match cx
+            .national
+            .find(&history_card(&consenting), consenting.birthdate)
+        {
+            Some(p) => Subject::Person(
+                MedicalPatient {
+                    name: Some(p.name.to_owned()),
+                    kana: Some(p.kana.to_owned()),
+                    birthdate: Some(p.birthdate),
+                    sex: Some(p.sex.clone()),
+                },
+                p.id.to_owned(),
+            ),
+            None => Subject::Refused(crate::catalogue::MEDICAL_NO_PATIENT.to_owned()),
+        },
+    )
+}
+
+/// Asks the national side through its files, once the request has passed every check here: the
+/// answer must then be about the patient of the consented check (issue 14), or it is refused. The
+/// exchange ends the dispatch (as its `Fail`); a request with no consent here gets the reason it is
+/// refused with, as the simulated side refuses it, and never reaches the share.
+fn ask_files(
+    cx: &mut Cx<'_>,
+    message: &wire::MedicalInfoRequest,
+    encoding: Encoding,
+    medical: MedicalKind,
+    caller: Caller,
+) -> Result<String, Fail> {
+    let allowed = |v: &ViewingConsent| match medical {
+        MedicalKind::Drugs => v.pharmacists || v.diagnosis,
+        MedicalKind::Checkups => v.checkups,
+    };
+    let consenting = match consenting(cx, message, allowed)? {
+        Ok(record) => record,
+        Err(reason) => return Ok(reason),
+    };
+    let (Some(name), Some(birthdate)) = (consenting.name.as_deref(), consenting.birthdate) else {
+        // Without them no answer could be checked to be this patient's.
+        return Ok(crate::catalogue::MEDICAL_NO_PATIENT.to_owned());
+    };
+    let patient = PatientKeys::new(name, birthdate);
+    let prefix = match medical {
+        MedicalKind::Drugs => wire::MedicalInfoKind::Drugs.request_prefix(),
+        MedicalKind::Checkups => wire::MedicalInfoKind::Checkups.request_prefix(),
+    };
+    let ask = Ask {
+        prefix,
+        purpose: ExchangePurpose::MedicalInfo,
+        audit: Audit {
+            user: caller.account.user_id,
+            sent_by: None,
+        },
+    };
+    Err(exchange::begin(cx, ask, |file_identifier| {
+        let bytes = exchange::stamped(message, encoding, |header| {
+            header.arbitrary_file_identifier = Some(file_identifier.to_owned());
+        })?;
+        Ok((bytes, Expectation::MedicalInfo { medical, patient }))
+    }))
 }
 
 /// The card a history record was checked with.
@@ -139,16 +209,22 @@ fn history_card(record: &crate::store::HistoryRecord) -> Card {
 }
 
 pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    caller(cx, request, Action::MedicalInfo)?;
+    let caller = caller(cx, request, Action::MedicalInfo)?;
     let (message, encoding) = xml_body::<
         wire::MedicalInfoRequestHeader,
         wire::MedicalInfoRequestBody,
     >(request, cx.config.body_limit)?;
-    // Through the national side's files the national system itself checks the patient's consent.
-    if let Some(answer) = cx.national_answer(ExchangeKind::Drugs, &request.body)? {
-        return Ok(xml_passthrough(national_message(answer)?));
-    }
-    let subject = subject(cx, &message, |v| v.pharmacists || v.diagnosis)?;
+    let subject = if cx.through_files() {
+        Subject::Refused(ask_files(
+            cx,
+            &message,
+            encoding,
+            MedicalKind::Drugs,
+            caller,
+        )?)
+    } else {
+        subject(cx, &message, |v| v.pharmacists || v.diagnosis)?
+    };
     let (patient, body, result_code, contents) = match subject {
         Subject::Refused(reason) => (
             None,
@@ -186,16 +262,22 @@ pub(super) fn drugs(cx: &mut Cx<'_>, request: &Request) -> Handled {
 }
 
 pub(super) fn checkups(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    caller(cx, request, Action::MedicalInfo)?;
+    let caller = caller(cx, request, Action::MedicalInfo)?;
     let (message, encoding) = xml_body::<
         wire::MedicalInfoRequestHeader,
         wire::MedicalInfoRequestBody,
     >(request, cx.config.body_limit)?;
-    // Through the national side's files the national system itself checks the patient's consent.
-    if let Some(answer) = cx.national_answer(ExchangeKind::Checkups, &request.body)? {
-        return Ok(xml_passthrough(national_message(answer)?));
-    }
-    let subject = subject(cx, &message, |v| v.checkups)?;
+    let subject = if cx.through_files() {
+        Subject::Refused(ask_files(
+            cx,
+            &message,
+            encoding,
+            MedicalKind::Checkups,
+            caller,
+        )?)
+    } else {
+        subject(cx, &message, |v| v.checkups)?
+    };
     let (patient, body, result_code, contents) = match subject {
         Subject::Refused(reason) => (
             None,

@@ -11,10 +11,12 @@
 //! The XML operations are split into the national side's `answer` and the clinic's `record`
 //! (history, events, reference numbers). With [`NationalSource::Simulated`] the simulator
 //! ([`crate::simulator`]) answers within the dispatch. With [`NationalSource::Files`] (the reference
-//! endpoint's folder bridge) a dispatch that needs the national side stops with
-//! [`Dispatched::Exchange`], applying nothing; the endpoint exchanges the files, which may take a
-//! while and must not hold the store, and dispatches again with the [`NationalAnswer`], which the
-//! same `record` step then keeps.
+//! endpoint's folder bridge) a dispatch that needs the national side checks the request in full,
+//! begins an exchange — recorded, with its request file's name and, for a write with an
+//! `Idempotency-Key`, the key marked as in progress — and stops with [`Dispatched::Exchange`]; the
+//! endpoint writes the file and waits for the answer without holding the store, and
+//! [`Dispatcher::complete_exchange`] checks the answer against the request and runs the same
+//! `record` step (module `exchange`).
 
 mod accounts;
 #[cfg(feature = "conformance-broken")]
@@ -24,6 +26,7 @@ mod card;
 mod consents;
 mod disaster;
 mod events;
+mod exchange;
 mod history;
 mod medical;
 mod qualification;
@@ -32,6 +35,7 @@ mod reference;
 mod session;
 mod training;
 
+pub use exchange::{Completed, Exchange, NationalAnswer, RETRY_AFTER, ended_answer};
 pub use qualification::FaceRecorded;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
@@ -83,6 +87,12 @@ pub struct Config {
     pub history_window: TimeDelta,
     /// How long a card challenge's nonce is accepted (D7: 60 seconds).
     pub challenge_validity: TimeDelta,
+    /// How long the folder bridge waits for the national side's answer before a request file still
+    /// in `req/` is withdrawn (advertised in the capabilities, so the app waits longer).
+    pub national_timeout: TimeDelta,
+    /// How long the request and answer files this endpoint exchanged stay in the share, and how long
+    /// an answer to a taken request is still waited for.
+    pub share_retention: TimeDelta,
     /// The deliberately broken dispatcher of decisions.md D7, for the conformance suite's own test.
     #[cfg(feature = "conformance-broken")]
     pub broken: bool,
@@ -103,6 +113,8 @@ impl Config {
             idempotency_ttl: TimeDelta::days(7),
             history_window: TimeDelta::days(731),
             challenge_validity: TimeDelta::seconds(60),
+            national_timeout: TimeDelta::seconds(60),
+            share_retention: TimeDelta::days(1),
             #[cfg(feature = "conformance-broken")]
             broken: false,
         }
@@ -136,55 +148,14 @@ pub enum NationalSource {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dispatched {
     Answered(Response),
-    /// The national side must be asked first; nothing was applied.
+    /// The national side must be asked: the exchange was recorded and its request file is to be
+    /// written.
     Exchange(Exchange),
-}
-
-/// A request for the national side: the official message to write as a request file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exchange {
-    pub kind: ExchangeKind,
-    pub message: Vec<u8>,
-}
-
-/// Which official exchange, with its file prefix (oqs-interface.md §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ExchangeKind {
-    /// `OQSsiquc01req` → `OQSsiquc01res`.
-    Qualification,
-    /// `OQSsiimm01req` → `OQSsiimm01res`.
-    ReferenceNumber,
-    /// A bulk upload (`…01req` → `…01res`) or result download (`…02req` → `…02res`), with its
-    /// request file's prefix, e.g. `OQSmuquc01req`.
-    Bulk(&'static str),
-    /// `YZKsiquc01req` → the drug result.
-    Drugs,
-    /// `TKKsiquc01req` → the checkup result.
-    Checkups,
-}
-
-impl ExchangeKind {
-    /// The request file's prefix, e.g. `OQSsiquc01req`; the result's replaces `req` with `res`.
-    pub fn request_prefix(self) -> &'static str {
-        match self {
-            ExchangeKind::Qualification => "OQSsiquc01req",
-            ExchangeKind::ReferenceNumber => "OQSsiimm01req",
-            ExchangeKind::Bulk(prefix) => prefix,
-            ExchangeKind::Drugs => "YZKsiquc01req",
-            ExchangeKind::Checkups => "TKKsiquc01req",
-        }
-    }
-}
-
-/// What the national side answered an exchange with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NationalAnswer {
-    /// The result file's bytes, as read.
-    Message(Vec<u8>),
-    /// An error file (`.err`), with its text.
-    Error(String),
-    /// No answer within the endpoint's time limit.
-    TimedOut,
+    /// The same write (its `Idempotency-Key`) is already with the national side in this exchange:
+    /// wait for it to end, then dispatch again (which replays its answer), instead of writing again.
+    InProgress {
+        exchange: u64,
+    },
 }
 
 /// The contract dispatcher.
@@ -239,22 +210,23 @@ impl Dispatcher {
         env: &mut Env<'_>,
         request: &Request,
     ) -> Response {
-        match self.dispatch_with(store, env, request, None) {
+        match self.dispatch_with(store, env, request) {
             Dispatched::Answered(response) => response,
-            Dispatched::Exchange(_) => Problem::new(ProblemCode::Internal)
-                .with_detail("the national side's files are not reachable from this caller")
-                .into_response(),
+            Dispatched::Exchange(_) | Dispatched::InProgress { .. } => {
+                Problem::new(ProblemCode::Internal)
+                    .with_detail("the national side's files are not reachable from this caller")
+                    .into_response()
+            }
         }
     }
 
-    /// Answers one contract request in one store transaction, with the national side's answer when
-    /// an earlier dispatch of the same request asked for an exchange.
+    /// Answers one contract request in one store transaction, or, through the national side's files,
+    /// begins the exchange it needs (or finds its write already in one).
     pub fn dispatch_with(
         &self,
         store: &mut dyn Store,
         env: &mut Env<'_>,
         request: &Request,
-        answer: Option<&NationalAnswer>,
     ) -> Dispatched {
         let limit = if request.method == Method::Post
             && request
@@ -274,27 +246,20 @@ impl Dispatcher {
         }
         let mut dispatched = None;
         let outcome = store.transaction(&mut |read| {
-            let mut cx = Cx {
-                config: &self.config,
-                source: self.source,
-                national: &self.national,
-                answer,
-                read,
-                now: env.now,
-                random: &mut *env.random,
-                changes: Vec::new(),
-                next_event: None,
-                next_history: None,
-            };
+            let mut cx = self.cx(read, env);
             let handled =
                 bulk::announce_due(&mut cx).and_then(|()| with_idempotency(&mut cx, request));
             let response = match handled {
                 Ok(response) => response,
                 Err(Fail::Problem(problem)) => problem.into_response(),
-                // Nothing is applied until the national side has answered.
+                // The exchange and the key's progress are recorded before any file is written.
                 Err(Fail::Exchange(exchange)) => {
                     dispatched = Some(Dispatched::Exchange(exchange));
-                    return Ok(Vec::new());
+                    return Ok(cx.changes);
+                }
+                Err(Fail::InProgress(exchange)) => {
+                    dispatched = Some(Dispatched::InProgress { exchange });
+                    return Ok(cx.changes);
                 }
                 Err(Fail::Store(error)) => return Err(error),
             };
@@ -335,18 +300,7 @@ impl Dispatcher {
     ) -> Result<FaceRecorded, StoreError> {
         let mut outcome = None;
         store.transaction(&mut |read| {
-            let mut cx = Cx {
-                config: &self.config,
-                source: self.source,
-                national: &self.national,
-                answer: None,
-                read,
-                now: env.now,
-                random: &mut *env.random,
-                changes: Vec::new(),
-                next_event: None,
-                next_history: None,
-            };
+            let mut cx = self.cx(read, env);
             match qualification::record_face_file(&mut cx, name, bytes) {
                 Ok(recorded) => {
                     outcome = Some(recorded);
@@ -364,23 +318,22 @@ impl Dispatcher {
     }
 }
 
-/// The national side's message, or its failure as the problem the client gets: an error file is a
-/// 502 carrying its text, no answer in time a 504 (nothing is applied either way).
-fn national_message(answer: &NationalAnswer) -> Result<&[u8], Fail> {
-    match answer {
-        NationalAnswer::Message(bytes) => Ok(bytes),
-        NationalAnswer::Error(text) => Err(Problem::new(ProblemCode::NationalError)
-            .with_detail(text.clone())
-            .into()),
-        NationalAnswer::TimedOut => Err(ProblemCode::NationalTimeout.into()),
+impl Dispatcher {
+    /// A dispatch's view of one store transaction.
+    fn cx<'a>(&'a self, read: &'a dyn StoreRead, env: &'a mut Env<'_>) -> Cx<'a> {
+        Cx {
+            config: &self.config,
+            source: self.source,
+            national: &self.national,
+            read,
+            now: env.now,
+            random: &mut *env.random,
+            changes: Vec::new(),
+            next_event: None,
+            next_history: None,
+            idempotency: None,
+        }
     }
-}
-
-/// A result file that does not read as its message: the national side's fault, not the client's.
-fn unreadable_answer(error: wire::DecodeError) -> Fail {
-    Problem::new(ProblemCode::NationalError)
-        .with_detail(format!("the national side's answer does not read: {error}"))
-        .into()
 }
 
 /// The national side's message passed on exactly as it came (its declaration names its encoding).
@@ -396,11 +349,12 @@ fn xml_passthrough(bytes: &[u8]) -> Response {
 }
 
 /// A handler's failure: a refusal to send, a storage failure that aborts the transaction, or the
-/// need to ask the national side first.
+/// need to ask the national side first (or to wait for the same write already asked).
 enum Fail {
     Problem(Box<Problem>),
     Store(StoreError),
     Exchange(Exchange),
+    InProgress(u64),
 }
 
 impl From<Problem> for Fail {
@@ -429,14 +383,15 @@ struct Cx<'a> {
     config: &'a Config,
     source: NationalSource,
     national: &'a NationalSide,
-    /// The national side's answer to this request, on a dispatch after an exchange.
-    answer: Option<&'a NationalAnswer>,
     read: &'a dyn StoreRead,
     now: Timestamp,
     random: &'a mut dyn Random,
     changes: Vec<Change>,
     next_event: Option<u64>,
     next_history: Option<u64>,
+    /// The write's `Idempotency-Key` and request fingerprint, when it is remembered: an exchange it
+    /// begins marks the key as in progress.
+    idempotency: Option<(String, String)>,
 }
 
 impl Cx<'_> {
@@ -497,22 +452,10 @@ impl Cx<'_> {
     }
 }
 
-impl<'a> Cx<'a> {
-    /// The national side's answer to `message`: `None` when the simulator is to answer here, the
-    /// received answer on the dispatch after an exchange, and otherwise the exchange to make first.
-    fn national_answer(
-        &self,
-        kind: ExchangeKind,
-        message: &[u8],
-    ) -> Result<Option<&'a NationalAnswer>, Fail> {
-        match (self.source, self.answer) {
-            (NationalSource::Simulated, _) => Ok(None),
-            (NationalSource::Files, Some(answer)) => Ok(Some(answer)),
-            (NationalSource::Files, None) => Err(Fail::Exchange(Exchange {
-                kind,
-                message: message.to_vec(),
-            })),
-        }
+impl Cx<'_> {
+    /// Whether the national side is the file interface: requests for it begin exchanges.
+    fn through_files(&self) -> bool {
+        self.source == NationalSource::Files
     }
 }
 
@@ -795,12 +738,20 @@ fn capabilities(cx: &Cx<'_>) -> Response {
                 .map(str::to_owned)
                 .collect(),
             training: cx.config.training,
+            // Only an endpoint that waits for the national side's files says how long it waits, so
+            // that terminals wait longer for its writes than it waits itself.
+            national_timeout_s: cx.through_files().then(|| {
+                let millis =
+                    u64::try_from(cx.config.national_timeout.num_milliseconds()).unwrap_or(0);
+                millis.div_ceil(1000)
+            }),
         },
     )
 }
 
 /// The headers a remembered answer keeps for its replays.
-const REPLAYED_HEADERS: [&str; 4] = ["Content-Type", "ETag", "Location", "Content-Location"];
+pub(super) const REPLAYED_HEADERS: [&str; 4] =
+    ["Content-Type", "ETag", "Location", "Content-Location"];
 
 /// Runs a write sent with an `Idempotency-Key` at most once (D7): the same key with the same request
 /// replays the first successful answer; with another request it is refused. Only the writes of
@@ -841,18 +792,34 @@ fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
         if record.fingerprint != fingerprint {
             return Err(ProblemCode::IdempotencyKeyReused.into());
         }
-        let mut replay = Response {
-            status: record.status,
-            headers: contract::Headers::new(),
-            body: STANDARD.decode(&record.body_base64).unwrap_or_default(),
+        let stored = match record.exchange {
+            None => Some(Response {
+                status: record.status,
+                headers: contract::Headers::new(),
+                body: STANDARD.decode(&record.body_base64).unwrap_or_default(),
+            }),
+            // The write is with the national side: never a second request file for it.
+            Some(id) => match exchange::in_progress(cx, id)? {
+                exchange::InProgress::Open => return Err(Fail::InProgress(id)),
+                exchange::InProgress::Ended(response) => Some(response),
+                exchange::InProgress::Free => {
+                    cx.change(Change::DeleteIdempotency {
+                        key: key.to_owned(),
+                    });
+                    None
+                }
+            },
         };
-        for (name, value) in &record.headers {
-            replay.headers.set(name, value.clone());
+        if let Some(mut replay) = stored {
+            for (name, value) in &record.headers {
+                replay.headers.set(name, value.clone());
+            }
+            replay.headers.set("Cache-Control", "no-store");
+            replay.headers.set("Idempotent-Replayed", "true");
+            return Ok(replay);
         }
-        replay.headers.set("Cache-Control", "no-store");
-        replay.headers.set("Idempotent-Replayed", "true");
-        return Ok(replay);
     }
+    cx.idempotency = Some((key.to_owned(), fingerprint.clone()));
     let response = route(cx, request)?;
     if (200..300).contains(&response.status) {
         // Forget what has outlived its seven days while remembering this one.
@@ -878,6 +845,7 @@ fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
             status: response.status,
             headers,
             body_base64: STANDARD.encode(&response.body),
+            exchange: None,
         }));
     }
     Ok(response)

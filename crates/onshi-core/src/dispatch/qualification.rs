@@ -7,11 +7,13 @@ use crate::{
     account::Action,
     contract::{Request, Response},
     dispatch::{
-        Cx, ExchangeKind, Fail, Handled, NationalAnswer, caller, national_message,
-        unreadable_answer, utf8_message, xml_body, xml_passthrough, xml_response,
+        Audit, Cx, Fail, Handled, caller,
+        exchange::{self, Ask},
+        utf8_message, xml_body, xml_passthrough, xml_response,
     },
     domain::{Inquiry, QualificationResult},
-    store::{CardKey, Change, EventKind, FaceFileRecord, HistoryRecord},
+    exchange::{Expectation, SearchKeys, Unreadable},
+    store::{CardKey, Change, EventKind, ExchangePurpose, FaceFileRecord, HistoryRecord},
     wire,
 };
 
@@ -22,11 +24,34 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
         request,
         cx.config.body_limit,
     )?;
-    if let Some(answer) = cx.national_answer(ExchangeKind::Qualification, &request.body)? {
-        return received(cx, answer, &caller.account.user_id);
-    }
     let (inquiry, findings) = Inquiry::from_wire(&message);
     let institution = cx.institution()?;
+    if cx.through_files() {
+        exchange::refuse_before_share(
+            &findings,
+            message.header.medical_institution_code.as_deref(),
+            &institution.code,
+        )?;
+        let search = SearchKeys::of(&message.body.search.clone().unwrap_or_default());
+        let ask = Ask {
+            prefix: "OQSsiquc01req",
+            purpose: ExchangePurpose::Inquiry,
+            audit: Audit {
+                user: caller.account.user_id,
+                sent_by: None,
+            },
+        };
+        return Err(exchange::begin(cx, ask, |file_identifier| {
+            let bytes = exchange::stamped(&message, encoding, |header| {
+                header.arbitrary_file_identifier = Some(file_identifier.to_owned());
+            })?;
+            let expect = Expectation::Qualification {
+                file_identifier: file_identifier.to_owned(),
+                search,
+            };
+            Ok((bytes, expect))
+        }));
+    }
     let reference = cx
         .read
         .reference(&CardKey::of(&inquiry.search.card))?
@@ -51,11 +76,11 @@ pub(super) fn with_history_location(mut response: Response, id: u64) -> Response
     response
 }
 
-/// The national side's answer to an inquiry: recorded, and passed on exactly as it came.
-fn received(cx: &mut Cx<'_>, answer: &NationalAnswer, login_id: &str) -> Handled {
-    let bytes = national_message(answer)?;
+/// The national side's answer to an inquiry (checked to be its answer): recorded, and passed on
+/// exactly as it came.
+pub(super) fn record_answer(cx: &mut Cx<'_>, bytes: &[u8], login_id: &str) -> Handled {
     let (message, _) = wire::QualificationResult::decode_with_encoding(bytes, wire::MESSAGE_LIMIT)
-        .map_err(unreadable_answer)?;
+        .map_err(exchange::unreadable)?;
     let (result, _) = QualificationResult::from_wire(&message);
     let id = record_message(cx, &result, login_id, None, bytes.to_vec())?;
     Ok(with_history_location(xml_passthrough(bytes), id))
@@ -68,12 +93,15 @@ pub enum FaceRecorded {
     Recorded(u64),
     /// Taken in before (a restart reads the folder again).
     AlreadyRecorded,
-    /// Not a result message; remembered so that it is not read again.
-    Unreadable(String),
+    /// Not a result message that reads: remembered so that it is not read again, and announced as a
+    /// `face_unreadable` event, since the patient it is about appears nowhere else.
+    Unreadable { reason: Unreadable, detail: String },
 }
 
 /// Takes in a face-reader result file (decisions.md D3: new `face/` files become `qualification`
-/// events): recorded once, with no user (the patient identified themself at the reader).
+/// events): recorded once, with no user (the patient identified themself at the reader). A file that
+/// does not read becomes a `face_unreadable` event with the reason, once. `bytes` are the file's
+/// first bytes, at most one more than [`wire::MESSAGE_LIMIT`]: a longer file is too large to read.
 pub(super) fn record_face_file(
     cx: &mut Cx<'_>,
     name: &str,
@@ -89,7 +117,15 @@ pub(super) fn record_face_file(
             let id = record_message(cx, &result, "", None, bytes.to_vec())?;
             (Some(id), FaceRecorded::Recorded(id))
         }
-        Err(e) => (None, FaceRecorded::Unreadable(e.to_string())),
+        Err(e) => {
+            let reason = Unreadable::of(bytes, &e);
+            let detail = e.to_string();
+            cx.event(
+                EventKind::FaceUnreadable,
+                json!({"file": name, "reason": reason.as_str(), "detail": detail}),
+            )?;
+            (None, FaceRecorded::Unreadable { reason, detail })
+        }
     };
     cx.change(Change::PutFaceFile(FaceFileRecord {
         name: name.to_owned(),

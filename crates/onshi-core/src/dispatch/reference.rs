@@ -6,16 +6,18 @@ use crate::{
     codes::{ProcessingResultStatus, SegmentOfResult},
     contract::Request,
     dispatch::{
-        Audit, Cx, ExchangeKind, Handled, NationalAnswer, caller, national_message,
-        unreadable_answer, xml_body, xml_passthrough, xml_response,
+        Audit, Cx, Handled, caller,
+        exchange::{self, Ask},
+        xml_body, xml_passthrough, xml_response,
     },
     domain::{
         Findings, Registration, ResultInfo,
         convert::{DecodeProblem, code, text},
         identifiers,
     },
+    exchange::Expectation,
     simulator::error_codes,
-    store::{CardKey, Change, ReferenceRecord},
+    store::{CardKey, Change, ExchangePurpose, ReferenceRecord},
     wire::{self, ReferenceRegistration},
 };
 
@@ -26,8 +28,35 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let institution = cx.institution()?;
     let audit = caller.queued_write_audit(cx, request)?;
     let registration = message.body.registration.clone().unwrap_or_default();
-    if let Some(answer) = cx.national_answer(ExchangeKind::ReferenceNumber, &request.body)? {
-        return received(cx, &registration, &audit, answer);
+    if cx.through_files() {
+        let mut findings = Findings::default();
+        if message.body.registration.is_none() {
+            findings.push("ReferenceNumberRegistrationInfo", DecodeProblem::Missing);
+        }
+        let (reference_number, card) = checked(&registration, &mut findings);
+        exchange::refuse_before_share(
+            &findings,
+            message.header.medical_institution_code.as_deref(),
+            &institution.code,
+        )?;
+        let ask = Ask {
+            prefix: "OQSsiimm01req",
+            purpose: ExchangePurpose::Registration {
+                card: CardKey::of(&card),
+                reference_number: reference_number.clone(),
+            },
+            audit,
+        };
+        return Err(exchange::begin(cx, ask, |file_identifier| {
+            let bytes = exchange::stamped(&message, encoding, |header| {
+                header.arbitrary_file_identifier = Some(file_identifier.to_owned());
+            })?;
+            let expect = Expectation::ReferenceNumber {
+                file_identifier: file_identifier.to_owned(),
+                reference_number,
+            };
+            Ok((bytes, expect))
+        }));
     }
     let outcome = apply(
         cx,
@@ -68,34 +97,53 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
     xml_response(&answer, encoding)
 }
 
-/// The national side's answer to a registration: when it accepted it (ProcessingResultStatus 1),
-/// the number is recorded for the card as a registration here would be; the answer is passed on as
-/// it came.
-fn received(
+/// The national side's answer to a registration (checked to be its answer): when it accepted it
+/// (ProcessingResultStatus 1), the number is recorded for the card as a registration here would be;
+/// the answer is passed on as it came.
+pub(super) fn record_answer(
     cx: &mut Cx<'_>,
-    registration: &ReferenceRegistration,
+    bytes: &[u8],
+    card: &CardKey,
+    reference_number: &str,
     audit: &Audit,
-    answer: &NationalAnswer,
 ) -> Handled {
-    let bytes = national_message(answer)?;
     let result = wire::ReferenceResult::decode_with_limit(bytes, wire::MESSAGE_LIMIT)
-        .map_err(unreadable_answer)?;
+        .map_err(exchange::unreadable)?;
     let accepted = code::<ProcessingResultStatus>(&result.body.processing_result_status)
         == Some(ProcessingResultStatus::Completed);
-    let Registration {
-        reference_number,
-        card,
-    } = Registration::from_wire(registration, &mut Findings::default());
-    if let (true, Some(reference_number)) = (accepted, reference_number) {
+    if accepted {
         cx.change(Change::PutReference(ReferenceRecord {
-            card: CardKey::of(&card),
-            reference_number,
+            card: card.clone(),
+            reference_number: reference_number.to_owned(),
             registered_at: cx.now,
             user_id: audit.user.clone(),
             sent_by: audit.sent_by.clone(),
         }));
     }
     Ok(xml_passthrough(bytes))
+}
+
+/// A registration read with every finding, the 照会番号's own rules included: the number (as the
+/// request file carries it, trimmed) and the card.
+pub(super) fn checked(
+    registration: &ReferenceRegistration,
+    findings: &mut Findings,
+) -> (String, crate::domain::Card) {
+    let Registration {
+        reference_number,
+        card,
+    } = Registration::from_wire(registration, findings);
+    let reference_number = reference_number.unwrap_or_default();
+    // A missing number is a finding already; a present one must be a 照会番号.
+    if !reference_number.is_empty() && identifiers::reference_number(&reference_number).is_err() {
+        findings.push(
+            "ReferenceNumber",
+            DecodeProblem::Unreadable {
+                value: reference_number.clone(),
+            },
+        );
+    }
+    (reference_number, card)
 }
 
 /// Checks one registration and, when the national side accepts it, records it. The refusal is a
@@ -110,28 +158,18 @@ pub(super) fn apply(
     if institution_in_request.map(str::trim) != Some(institution) {
         return Ok(Err((
             error_codes::WRONG_INSTITUTION,
-            "医療機関コードが一致しません。".to_owned(),
+            crate::catalogue::INSTITUTION_CODE_MISMATCH.to_owned(),
         )));
     }
     let mut findings = Findings::default();
-    let Registration {
-        reference_number,
-        card,
-    } = Registration::from_wire(registration, &mut findings);
-    let reference = reference_number.and_then(|r| match identifiers::reference_number(&r) {
-        Ok(valid) => Some(valid),
-        Err(_) => {
-            findings.push("ReferenceNumber", DecodeProblem::Unreadable { value: r });
-            None
-        }
-    });
-    let (Some(reference), true) = (reference, findings.0.is_empty()) else {
+    let (reference, card) = checked(registration, &mut findings);
+    if !findings.0.is_empty() {
         let details: String = findings.0.iter().map(|f| f.message()).collect();
         return Ok(Err((
             error_codes::INVALID_REQUEST,
             format!("登録内容に誤りがあります。{details}"),
         )));
-    };
+    }
     let qualified = cx
         .national
         .find_card(&card)

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::{
     store::{
         AccountRecord, BulkJobRecord, CardKey, ChallengeRecord, Change, ConsentRecord,
-        DisasterRecord, EventRecord, FaceFileRecord, HistoryQuery, HistoryRecord,
-        IdempotencyRecord, InstitutionRecord, LoginFailures, PasscodeRecord, PinRecord,
-        ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError, StoreRead,
-        VisualCheckRecord, Work,
+        DisasterRecord, EventKind, EventRecord, ExchangeRecord, ExchangeState, FaceFileRecord,
+        HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures,
+        PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
+        StoreRead, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -51,6 +51,13 @@ pub struct MemoryStore {
     face_files: BTreeMap<String, FaceFileRecord>,
     #[serde(default)]
     challenges: BTreeMap<String, ChallengeRecord>,
+    #[serde(default)]
+    exchanges: BTreeMap<u64, ExchangeRecord>,
+    /// The highest exchange id ever stored; removing records never lowers it, so ids are not reused.
+    #[serde(default)]
+    exchange_high: u64,
+    #[serde(default)]
+    file_sequences: BTreeMap<String, u32>,
     /// Counts the transactions that changed something; not part of the stored value.
     #[serde(skip)]
     revision: u64,
@@ -132,6 +139,19 @@ impl MemoryStore {
             Change::DeleteChallenge { nonce } => {
                 self.challenges.remove(&nonce);
             }
+            Change::PutExchange(record) => {
+                self.exchange_high = self.exchange_high.max(record.id);
+                self.exchanges.insert(record.id, record);
+            }
+            Change::DeleteExchange { id } => {
+                self.exchanges.remove(&id);
+            }
+            Change::PutFileSequence { day, last } => {
+                self.file_sequences.insert(day, last);
+            }
+            Change::DeleteFileSequencesBefore { day } => {
+                self.file_sequences.retain(|d, _| *d >= day);
+            }
         }
     }
 
@@ -208,6 +228,21 @@ impl StoreRead for MemoryStore {
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<EventRecord>, StoreError> {
         let start = self.events.partition_point(|e| e.id <= after);
         Ok(self.events[start..].iter().take(limit).cloned().collect())
+    }
+
+    fn events_of_kind_after(
+        &self,
+        kind: EventKind,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let start = self.events.partition_point(|e| e.id <= after);
+        Ok(self.events[start..]
+            .iter()
+            .filter(|e| e.kind == kind)
+            .take(limit)
+            .cloned()
+            .collect())
     }
 
     fn last_event_id(&self) -> Result<u64, StoreError> {
@@ -312,6 +347,41 @@ impl StoreRead for MemoryStore {
 
     fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError> {
         Ok(self.face_files.get(name).cloned())
+    }
+
+    fn exchange(&self, id: u64) -> Result<Option<ExchangeRecord>, StoreError> {
+        Ok(self.exchanges.get(&id).cloned())
+    }
+
+    fn open_exchanges(&self) -> Result<Vec<ExchangeRecord>, StoreError> {
+        Ok(self
+            .exchanges
+            .values()
+            .filter(|e| e.is_open())
+            .cloned()
+            .collect())
+    }
+
+    fn exchanges_done_before(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<ExchangeRecord>, StoreError> {
+        Ok(self
+            .exchanges
+            .values()
+            .filter(|e| matches!(&e.state, ExchangeState::Done(done) if done.at < cutoff))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    fn last_exchange_id(&self) -> Result<u64, StoreError> {
+        Ok(self.exchange_high)
+    }
+
+    fn file_sequence(&self, day: &str) -> Result<u32, StoreError> {
+        Ok(self.file_sequences.get(day).copied().unwrap_or(0))
     }
 
     fn challenge(&self, nonce: &str) -> Result<Option<ChallengeRecord>, StoreError> {

@@ -24,13 +24,21 @@ use crate::time::Timestamp;
 pub enum Change {
     PutInstitution(InstitutionRecord),
     PutAccount(AccountRecord),
-    DeleteAccount { user_id: String },
+    DeleteAccount {
+        user_id: String,
+    },
     PutLoginFailures(LoginFailures),
-    ClearLoginFailures { user_id: String },
+    ClearLoginFailures {
+        user_id: String,
+    },
     PutSession(SessionRecord),
-    DeleteSession { token_hash: String },
+    DeleteSession {
+        token_hash: String,
+    },
     PutIdempotency(IdempotencyRecord),
-    DeleteIdempotency { key: String },
+    DeleteIdempotency {
+        key: String,
+    },
     AppendEvent(EventRecord),
     AppendHistory(HistoryRecord),
     PutReference(ReferenceRecord),
@@ -38,13 +46,31 @@ pub enum Change {
     PutReader(ReaderRecord),
     PutVisualCheck(VisualCheckRecord),
     PutPasscode(PasscodeRecord),
-    DeletePasscode { user_id: String },
+    DeletePasscode {
+        user_id: String,
+    },
     PutPin(PinRecord),
     PutConsent(ConsentRecord),
     PutDisaster(DisasterRecord),
     PutFaceFile(FaceFileRecord),
     PutChallenge(ChallengeRecord),
-    DeleteChallenge { nonce: String },
+    DeleteChallenge {
+        nonce: String,
+    },
+    PutExchange(ExchangeRecord),
+    DeleteExchange {
+        id: u64,
+    },
+    /// The last request-file sequence number given out on a Tokyo day (`YYYYMMDD`).
+    PutFileSequence {
+        day: String,
+        last: u32,
+    },
+    /// Forgets the sequences of days before `day` (`YYYYMMDD`): names carry their day, so an old
+    /// day's numbers can never be asked for again.
+    DeleteFileSequencesBefore {
+        day: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -108,6 +134,13 @@ pub trait StoreRead {
 
     /// Events with ids above `after`, oldest first, at most `limit`.
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<EventRecord>, StoreError>;
+    /// Events of one kind with ids above `after`, oldest first, at most `limit`.
+    fn events_of_kind_after(
+        &self,
+        kind: EventKind,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError>;
     /// The highest event id, 0 when there is none.
     fn last_event_id(&self) -> Result<u64, StoreError>;
 
@@ -142,6 +175,20 @@ pub trait StoreRead {
     fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError>;
     /// A `face/` file the bridge has recorded, by name.
     fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError>;
+
+    fn exchange(&self, id: u64) -> Result<Option<ExchangeRecord>, StoreError>;
+    /// The exchanges whose outcome is still open (writing, waiting or taken), by id.
+    fn open_exchanges(&self) -> Result<Vec<ExchangeRecord>, StoreError>;
+    /// Ended exchanges that ended before `cutoff`, by id, at most `limit` (for the share's cleanup).
+    fn exchanges_done_before(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<ExchangeRecord>, StoreError>;
+    /// The highest exchange id, 0 when there is none.
+    fn last_exchange_id(&self) -> Result<u64, StoreError>;
+    /// The last request-file sequence given out on a Tokyo day (`YYYYMMDD`), 0 when none.
+    fn file_sequence(&self, day: &str) -> Result<u32, StoreError>;
 
     /// A card challenge by its nonce (as the contract carries it).
     fn challenge(&self, nonce: &str) -> Result<Option<ChallengeRecord>, StoreError>;

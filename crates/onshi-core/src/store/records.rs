@@ -78,6 +78,10 @@ pub struct IdempotencyRecord {
     pub headers: Vec<(String, String)>,
     /// The answer's body, base64 (it may be Shift_JIS XML).
     pub body_base64: String,
+    /// While the write waits for the national side: the exchange it waits for (issue 14). `status`,
+    /// `headers` and `body_base64` are empty until the exchange ends and its answer replaces this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<u64>,
 }
 
 /// What an event is about.
@@ -92,6 +96,34 @@ pub enum EventKind {
     VisualCheck,
     /// A bulk job's result is ready.
     Bulk,
+    /// A file of the face reader's folder arrived that could not be read (folder bridge): the patient
+    /// it is about appears nowhere else, so staff must hear of it.
+    FaceUnreadable,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 5] = [
+        EventKind::Qualification,
+        EventKind::Reader,
+        EventKind::VisualCheck,
+        EventKind::Bulk,
+        EventKind::FaceUnreadable,
+    ];
+
+    /// The contract's name of the kind, e.g. `face_unreadable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Qualification => "qualification",
+            EventKind::Reader => "reader",
+            EventKind::VisualCheck => "visual_check",
+            EventKind::Bulk => "bulk",
+            EventKind::FaceUnreadable => "face_unreadable",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
 }
 
 /// One entry of the append-only event backlog.
@@ -360,6 +392,125 @@ pub struct FaceFileRecord {
     pub recorded_at: Timestamp,
     /// The history entry it became; `None` for a file that was no result message.
     pub history_id: Option<u64>,
+}
+
+/// One exchange with the national side through its files (issue 14): a request file this endpoint
+/// wrote, what its answer must show, and what became of it. Kept from before the file is written
+/// until its files are cleaned up, so that an answer that comes late, or after a restart, is still
+/// recorded once, and a retry of the same write waits for it instead of writing again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExchangeRecord {
+    pub id: u64,
+    /// The request file's base name, e.g. `OQSsiquc01req_202612070001` (`.xml` in `req/`).
+    pub name: String,
+    /// What the answer is recorded as.
+    pub purpose: ExchangePurpose,
+    /// What the answer must show to be this request's.
+    pub expect: crate::exchange::Expectation,
+    /// Who made the request (for a queued write, who queued it).
+    pub user_id: String,
+    /// For a queued write sent by someone else: who sent it (D4's audit record).
+    #[serde(default)]
+    pub sent_by: Option<String>,
+    /// The write's `Idempotency-Key`, when it came with one.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    pub created_at: Timestamp,
+    /// Until then the answer is waited for; a request file still in `req/` then is withdrawn.
+    pub deadline: Timestamp,
+    pub state: ExchangeState,
+}
+
+impl ExchangeRecord {
+    /// Whether its outcome is still open.
+    pub fn is_open(&self) -> bool {
+        !matches!(self.state, ExchangeState::Done(_))
+    }
+}
+
+/// What an answer of the national side is recorded as, with what that needs, so that recording does
+/// not depend on the request (a late answer has none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExchangePurpose {
+    /// 資格確認照会: a history entry and a `qualification` event.
+    Inquiry,
+    /// 照会番号登録: the number for the card, when accepted.
+    Registration {
+        card: CardKey,
+        reference_number: String,
+    },
+    /// A bulk upload: the job under its reception number.
+    BulkUpload {
+        /// The contract's kind, e.g. `qualifications`.
+        bulk_kind: String,
+        /// The upload's encoding (OQSCD005 code).
+        character_code: String,
+    },
+    /// A bulk result download: the job's `bulk` event once complete.
+    BulkDownload {
+        bulk_kind: String,
+        reception_number: String,
+    },
+    /// 薬剤情報 or 特定健診情報: passed on as it came.
+    MedicalInfo,
+}
+
+/// Where an exchange stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ExchangeState {
+    /// Recorded; the request file is being written.
+    Writing,
+    /// The request file was written; its answer is awaited until the deadline.
+    Waiting,
+    /// The deadline passed after the national side had taken the request file: its answer is still
+    /// recorded when it comes, and the write it carries is not sent again.
+    Taken { since: Timestamp },
+    /// Ended, with the answer the request got.
+    Done(ExchangeDone),
+}
+
+/// How an exchange ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExchangeDone {
+    pub at: Timestamp,
+    /// Which way it ended.
+    pub outcome: ExchangeOutcome,
+    /// The contract response the request got (replayed to a request waiting for it).
+    pub status: u16,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    pub body_base64: String,
+}
+
+/// Which way an exchange ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeOutcome {
+    /// An answer that is this request's, recorded.
+    Answered,
+    /// An answer file that is not this request's answer (or does not read): refused, not recorded.
+    Refused,
+    /// An error file (`.err`): the national side did not take the request on.
+    NationalError,
+    /// No answer by the deadline, and the request file was still in `req/`: withdrawn, never taken.
+    Withdrawn,
+    /// The request file could not be written: nothing reached the national side.
+    NotWritten,
+    /// Taken, but no answer within the share's retention: given up, for staff to check.
+    Abandoned,
+}
+
+impl ExchangeOutcome {
+    /// Whether the national side may have acted on the request: then the same write is never sent
+    /// again under its key, and its answer is what a retry gets.
+    pub fn reached_national_side(self) -> bool {
+        matches!(
+            self,
+            ExchangeOutcome::Answered | ExchangeOutcome::Refused | ExchangeOutcome::Abandoned
+        )
+    }
 }
 
 /// A face-authentication reader's operating mode (S7).

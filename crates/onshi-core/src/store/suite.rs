@@ -9,9 +9,11 @@ use serde_json::json;
 
 use crate::{
     account::AccountKind,
+    exchange::{Expectation, SearchKeys},
     store::{
         AccountRecord, BulkJobRecord, CardKey, ChallengeRecord, Change, ConsentChoices,
-        ConsentRecord, DisasterRecord, EventKind, EventRecord, FaceFileRecord, HistoryQuery,
+        ConsentRecord, DisasterRecord, EventKind, EventRecord, ExchangeDone, ExchangeOutcome,
+        ExchangePurpose, ExchangeRecord, ExchangeState, FaceFileRecord, HistoryQuery,
         HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord,
         PinRecord, ReaderMode, ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store,
         StoreError, StoreRead, ViewingConsent, VisualCheckRecord, VisualCheckState,
@@ -41,6 +43,10 @@ macro_rules! store_suite {
             readers_checks_passcodes_pins,
             consents_and_disaster,
             challenges_by_nonce_and_expiry,
+            events_of_one_kind,
+            exchanges_open_ended_and_forgotten,
+            file_sequences_by_day,
+            idempotency_in_progress_round_trips,
             every_record_survives_together,
             a_conflicting_change_applies_nothing,
         );
@@ -197,6 +203,7 @@ fn everything() -> Vec<Change> {
             status: 200,
             headers: vec![("Content-Type".to_owned(), "application/xml".to_owned())],
             body_base64: "PFhtbE1zZy8+".to_owned(),
+            exchange: None,
         }),
         Change::AppendEvent(EventRecord {
             id: 1,
@@ -237,7 +244,42 @@ fn everything() -> Vec<Change> {
             history_id: Some(1),
         }),
         Change::PutChallenge(challenge("bm9uY2U=", 1)),
+        Change::PutExchange(exchange_record(1, ExchangeState::Taken { since: at(5) })),
     ]
+}
+
+fn exchange_record(id: u64, state: ExchangeState) -> ExchangeRecord {
+    ExchangeRecord {
+        id,
+        name: format!("OQSsiimm01req_20261207{id:04}"),
+        purpose: ExchangePurpose::Registration {
+            card: card_key("01"),
+            reference_number: "K-0001".to_owned(),
+        },
+        expect: Expectation::Qualification {
+            file_identifier: format!("O{id:012}00ff"),
+            search: SearchKeys {
+                card: card_key("01"),
+                birthdate: "19540326".to_owned(),
+            },
+        },
+        user_id: "a1".to_owned(),
+        sent_by: Some("b2".to_owned()),
+        idempotency_key: Some(format!("key-{id}")),
+        created_at: at(1),
+        deadline: at(61),
+        state,
+    }
+}
+
+fn done(millis: i64, outcome: ExchangeOutcome) -> ExchangeState {
+    ExchangeState::Done(ExchangeDone {
+        at: at(millis),
+        outcome,
+        status: 200,
+        headers: vec![("Content-Type".to_owned(), "application/xml".to_owned())],
+        body_base64: "PFhtbE1zZy8+".to_owned(),
+    })
 }
 
 fn challenge(nonce: &str, issued: i64) -> ChallengeRecord {
@@ -450,6 +492,7 @@ pub fn idempotency_records(store: &mut dyn Store) {
         status: 201,
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
         body_base64: "e30".to_owned(),
+        exchange: None,
     };
     apply(
         store,
@@ -764,6 +807,147 @@ pub fn challenges_by_nonce_and_expiry(store: &mut dyn Store) {
     );
 }
 
+pub fn events_of_one_kind(store: &mut dyn Store) {
+    let kinds = [
+        EventKind::Qualification,
+        EventKind::FaceUnreadable,
+        EventKind::Reader,
+        EventKind::FaceUnreadable,
+        EventKind::Bulk,
+        EventKind::FaceUnreadable,
+    ];
+    let event = |id: u64| EventRecord {
+        id,
+        at: at(id as i64),
+        kind: kinds[(id - 1) as usize],
+        data: json!({"n": id}),
+    };
+    apply(
+        store,
+        (1..=6).map(|id| Change::AppendEvent(event(id))).collect(),
+    );
+    assert_eq!(
+        read(store, |r| r.events_of_kind_after(
+            EventKind::FaceUnreadable,
+            0,
+            10
+        )),
+        vec![event(2), event(4), event(6)]
+    );
+    assert_eq!(
+        read(store, |r| r.events_of_kind_after(
+            EventKind::FaceUnreadable,
+            2,
+            1
+        )),
+        vec![event(4)]
+    );
+    assert_eq!(
+        read(store, |r| r.events_of_kind_after(
+            EventKind::VisualCheck,
+            0,
+            10
+        )),
+        Vec::new()
+    );
+}
+
+pub fn exchanges_open_ended_and_forgotten(store: &mut dyn Store) {
+    assert_eq!(read(store, |r| r.last_exchange_id()), 0);
+    apply(
+        store,
+        vec![
+            Change::PutExchange(exchange_record(1, ExchangeState::Writing)),
+            Change::PutExchange(exchange_record(2, ExchangeState::Waiting)),
+            Change::PutExchange(exchange_record(3, done(10, ExchangeOutcome::Answered))),
+            Change::PutExchange(exchange_record(4, done(30, ExchangeOutcome::Withdrawn))),
+        ],
+    );
+    assert_eq!(read(store, |r| r.last_exchange_id()), 4);
+    let ids = |records: Vec<ExchangeRecord>| records.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(read(store, |r| r.open_exchanges())), [1, 2]);
+    assert_eq!(
+        ids(read(store, |r| r.exchanges_done_before(at(20), 10))),
+        [3]
+    );
+    assert_eq!(
+        ids(read(store, |r| r.exchanges_done_before(at(40), 1))),
+        [3]
+    );
+    assert_eq!(
+        ids(read(store, |r| r.exchanges_done_before(at(40), 10))),
+        [3, 4]
+    );
+    // An exchange moves from open to ended in place.
+    apply(
+        store,
+        vec![Change::PutExchange(exchange_record(
+            2,
+            done(50, ExchangeOutcome::Refused),
+        ))],
+    );
+    assert_eq!(ids(read(store, |r| r.open_exchanges())), [1]);
+    assert_eq!(
+        read(store, |r| r.exchange(2)),
+        Some(exchange_record(2, done(50, ExchangeOutcome::Refused)))
+    );
+    // Forgetting the newest never lets its id be given again.
+    apply(
+        store,
+        vec![
+            Change::DeleteExchange { id: 4 },
+            Change::DeleteExchange { id: 3 },
+        ],
+    );
+    assert_eq!(read(store, |r| r.exchange(4)), None);
+    assert_eq!(read(store, |r| r.last_exchange_id()), 4);
+}
+
+pub fn file_sequences_by_day(store: &mut dyn Store) {
+    assert_eq!(read(store, |r| r.file_sequence("20261207")), 0);
+    apply(
+        store,
+        vec![
+            Change::PutFileSequence {
+                day: "20261206".to_owned(),
+                last: 9999,
+            },
+            Change::PutFileSequence {
+                day: "20261207".to_owned(),
+                last: 1,
+            },
+            Change::PutFileSequence {
+                day: "20261207".to_owned(),
+                last: 2,
+            },
+        ],
+    );
+    assert_eq!(read(store, |r| r.file_sequence("20261207")), 2);
+    assert_eq!(read(store, |r| r.file_sequence("20261206")), 9999);
+    apply(
+        store,
+        vec![Change::DeleteFileSequencesBefore {
+            day: "20261207".to_owned(),
+        }],
+    );
+    assert_eq!(read(store, |r| r.file_sequence("20261206")), 0);
+    assert_eq!(read(store, |r| r.file_sequence("20261207")), 2);
+}
+
+pub fn idempotency_in_progress_round_trips(store: &mut dyn Store) {
+    let waiting = IdempotencyRecord {
+        key: "k".to_owned(),
+        fingerprint: "fp".to_owned(),
+        created_at: at(1),
+        status: 0,
+        headers: Vec::new(),
+        body_base64: String::new(),
+        exchange: Some(7),
+    };
+    apply(store, vec![Change::PutIdempotency(waiting.clone())]);
+    assert_eq!(read(store, |r| r.idempotency("k")), Some(waiting));
+}
+
 pub fn every_record_survives_together(store: &mut dyn Store) {
     seed_everything(store);
     for change in everything() {
@@ -792,6 +976,7 @@ pub fn every_record_survives_together(store: &mut dyn Store) {
             Change::PutDisaster(r) => assert_eq!(read(store, |s| s.disaster()), Some(r)),
             Change::PutFaceFile(r) => assert_eq!(read(store, |s| s.face_file(&r.name)), Some(r)),
             Change::PutChallenge(r) => assert_eq!(read(store, |s| s.challenge(&r.nonce)), Some(r)),
+            Change::PutExchange(r) => assert_eq!(read(store, |s| s.exchange(r.id)), Some(r)),
             other => panic!("everything() holds only puts and appends, not {other:?}"),
         }
     }

@@ -388,8 +388,10 @@ fn results_are_recorded_in_history_and_announced() {
     assert_eq!(later.last_id, 2);
     // A screen that follows from now on learns the newest id without reading the backlog.
     let latest: EventsPage = h.json(&client::events_newest(&token), 200);
-    assert_eq!(latest.last_id, 2);
+    assert_eq!(latest.newest_id, 2);
     assert_eq!(latest.events.len(), 1);
+    // The page itself resumes after its own event (decisions.md D7).
+    assert_eq!(latest.last_id, 1);
 }
 
 #[test]

@@ -524,3 +524,49 @@ fn a_medical_ticket_month_that_is_no_month_is_warned_about() {
         "{findings:?}"
     );
 }
+
+/// Regression (issue 14): from `after=0` with 1,101 events in the backlog, the first page ended at
+/// 1000 but said `last_id` 1101, so a client resuming from it (the event stream did) skipped 1001–1101.
+/// A page now resumes after its own last event, and the pages together are the backlog exactly.
+#[test]
+fn regression_issue_14_a_backlog_longer_than_a_page_is_read_without_a_gap() {
+    use onshi_core::store::{Change, EventKind, EventRecord, Store, StoreRead};
+    let mut h = Harness::training();
+    let token = h.token("002");
+    let base = h.store.last_event_id().expect("reads");
+    let mut events: Vec<Change> = (1..=1101)
+        .map(|n| {
+            Change::AppendEvent(EventRecord {
+                id: base + n,
+                at: h.now,
+                kind: EventKind::Reader,
+                data: serde_json::json!({"n": n}),
+            })
+        })
+        .collect();
+    h.store
+        .transaction(&mut |_| Ok(std::mem::take(&mut events)))
+        .expect("appended");
+    let newest = base + 1101;
+    let mut seen = Vec::new();
+    let mut after = base;
+    loop {
+        let page: EventsPage = h.json(&client::events(&token, after), 200);
+        assert_eq!(page.newest_id, newest);
+        if page.events.is_empty() {
+            assert_eq!(
+                page.last_id, after,
+                "an empty page resumes where it was asked"
+            );
+            break;
+        }
+        assert_eq!(page.last_id, page.events.last().map(|e| e.id).unwrap_or(0));
+        seen.extend(page.events.iter().map(|e| e.id));
+        after = page.last_id;
+    }
+    assert_eq!(
+        seen,
+        ((base + 1)..=newest).collect::<Vec<_>>(),
+        "nothing lost or repeated"
+    );
+}
