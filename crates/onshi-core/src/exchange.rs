@@ -236,6 +236,14 @@ impl std::fmt::Display for Unreadable {
     }
 }
 
+/// Why a face reader's result file does not read, or `None` when it is a result message (`bytes`:
+/// its first bytes, at most [`wire::MESSAGE_LIMIT`] and one more).
+pub fn unreadable_face(bytes: &[u8]) -> Option<(Unreadable, DecodeError)> {
+    wire::QualificationResult::decode_with_encoding(bytes, wire::MESSAGE_LIMIT)
+        .err()
+        .map(|error| (Unreadable::of(bytes, &error), error))
+}
+
 /// Whether a file that does not decode may only be cut short — still being written — so that more
 /// bytes could make it whole: it ends too early, or its bytes go wrong only at the very end (a
 /// character cut in two). Any other failure is the file's final form.

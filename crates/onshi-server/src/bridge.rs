@@ -3,11 +3,14 @@
 //! and when an exchange ends is decided by the core (`onshi_core::exchange`, the dispatcher's
 //! exchanges) and driven by the endpoint.
 //!
-//! - A request file appears whole and is never overwritten: it is written under a temporary name of
-//!   its own (hidden, without `.xml`, unique to the writer), then published under its official name
-//!   with a hard link, which fails rather than replace a file of that name; where the share cannot
-//!   link, the official name is created exclusively and written in place. A name that another
-//!   writer of the share (the レセコン) has used for a request or an answer is not taken.
+//! - A request file appears whole and is never overwritten: it is written under a hidden name of its
+//!   exchange's own (`.onshi-exchange-<id>.writing`, without `.xml`), then published under its
+//!   official name with a hard link, which fails rather than replace a file of that name; where the
+//!   share cannot link, the official name is created exclusively and written in place. The hidden
+//!   file is then renamed `.onshi-exchange-<id>.written`, a marker kept until the store knows the
+//!   file was published, so that after a crash a published request file (which the national side
+//!   may have taken since) is told from one that never was. A name that another writer of the share
+//!   (the レセコン) has used for a request or an answer is not taken.
 //! - An answer is read only once two reads a moment apart agree, and at most a limit of bytes.
 //! - Files this endpoint did not write are never moved or deleted: face results are read in place,
 //!   and one that cannot be read is copied aside. Only the request files it wrote and the answers to
@@ -95,6 +98,17 @@ pub enum Found {
     Xml(Vec<u8>),
 }
 
+/// How far the writing of a request file got, as its markers in `req/` say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// Published under its official name.
+    Written,
+    /// Begun, and perhaps published in the instant before it stopped.
+    Writing,
+    /// Never begun.
+    None,
+}
+
 /// What became of a request file when it was taken back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Withdrawal {
@@ -104,8 +118,8 @@ pub enum Withdrawal {
     Gone,
 }
 
-/// Numbers the temporary files of this process, so that no two writers share one.
-static WRITERS: AtomicU64 = AtomicU64::new(0);
+/// Numbers the probe files of this process, so that no two probes share one.
+static PROBES: AtomicU64 = AtomicU64::new(0);
 
 impl Bridge {
     /// The share at `root`, which must hold `req`, `res` and `face`; `kept` is where copies of face
@@ -168,8 +182,11 @@ impl Bridge {
         ]
     }
 
-    /// Writes request file `name` (without `.xml`) exclusively; see the module comment.
-    pub async fn write_request(&self, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    /// Writes request file `name` (without `.xml`) of exchange `id` exclusively (see the module
+    /// comment), and leaves the marker that says it was published ([`Marker::Written`]) until the
+    /// store knows ([`Bridge::forget_marker`]). The markers let a restart tell a request file that
+    /// was published, and may have been taken since, from one that never was.
+    pub async fn write_request(&self, id: u64, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let target = self.request_path(name);
         let io_error = |path: &Path| {
             let path = path.to_owned();
@@ -188,47 +205,86 @@ impl Bridge {
                 name: name.to_owned(),
             });
         }
-        match self.publish {
+        let writing = self.marker_path(id, "writing");
+        // A marker left by an attempt that stopped half-way is this exchange's own.
+        remove_if_there(&writing)
+            .await
+            .map_err(io_error(&writing))?;
+        let published = match self.publish {
+            // The whole file under the marker's name, then linked into place.
             Publish::Link => {
-                let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
-                let temporary = self.root.join("req").join(format!(
-                    ".{name}.{}.{writer}.onshi-writing",
-                    std::process::id()
-                ));
-                write_new(&temporary, bytes)
+                write_new(&writing, bytes)
                     .await
-                    .map_err(io_error(&temporary))?;
-                let linked = tokio::fs::hard_link(&temporary, &target).await;
-                // The temporary name is this writer's alone; it goes whatever the link did.
-                if let Err(e) = tokio::fs::remove_file(&temporary).await {
-                    eprintln!("onshi-server: cannot remove {}: {e}", temporary.display());
-                }
-                match linked {
-                    Ok(()) => Ok(()),
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(WriteError::Taken {
-                        name: name.to_owned(),
-                    }),
-                    Err(source) => Err(WriteError::Io {
-                        path: target,
-                        source,
-                    }),
+                    .map_err(io_error(&writing))?;
+                tokio::fs::hard_link(&writing, &target).await
+            }
+            // An empty marker, then the official name created exclusively and written in place.
+            Publish::CreateNew => {
+                write_new(&writing, b"").await.map_err(io_error(&writing))?;
+                match write_new(&target, bytes).await {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                        // A file half written under the official name must not be taken for a
+                        // request.
+                        let _ = tokio::fs::remove_file(&target).await;
+                        Err(e)
+                    }
+                    other => other,
                 }
             }
-            Publish::CreateNew => match write_new(&target, bytes).await {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(WriteError::Taken {
-                    name: name.to_owned(),
-                }),
-                Err(source) => {
-                    // A file half written under the official name must not be taken for a request.
-                    let _ = tokio::fs::remove_file(&target).await;
+        };
+        match published {
+            Ok(()) => {
+                let written = self.marker_path(id, "written");
+                tokio::fs::rename(&writing, &written)
+                    .await
+                    .map_err(io_error(&written))
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&writing).await;
+                if e.kind() == io::ErrorKind::AlreadyExists {
+                    Err(WriteError::Taken {
+                        name: name.to_owned(),
+                    })
+                } else {
                     Err(WriteError::Io {
                         path: target,
-                        source,
+                        source: e,
                     })
                 }
-            },
+            }
         }
+    }
+
+    fn marker_path(&self, id: u64, stage: &str) -> PathBuf {
+        self.root
+            .join("req")
+            .join(format!(".onshi-exchange-{id}.{stage}"))
+    }
+
+    /// How far the writing of exchange `id`'s request file got, by its markers.
+    pub async fn marker(&self, id: u64) -> io::Result<Marker> {
+        if tokio::fs::try_exists(self.marker_path(id, "written")).await? {
+            Ok(Marker::Written)
+        } else if tokio::fs::try_exists(self.marker_path(id, "writing")).await? {
+            Ok(Marker::Writing)
+        } else {
+            Ok(Marker::None)
+        }
+    }
+
+    /// Removes exchange `id`'s markers (the store knows what they said).
+    pub async fn forget_marker(&self, id: u64) {
+        for stage in ["written", "writing"] {
+            let path = self.marker_path(id, stage);
+            if let Err(e) = remove_if_there(&path).await {
+                eprintln!("onshi-server: cannot remove {}: {e}", path.display());
+            }
+        }
+    }
+
+    /// Whether request file `name` is in `req/`.
+    pub async fn request_there(&self, name: &str) -> io::Result<bool> {
+        tokio::fs::try_exists(self.request_path(name)).await
     }
 
     /// What `res/` holds for request `name`, each file read once two reads agree, at most `limit`
@@ -415,6 +471,13 @@ async fn read_limited(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+async fn remove_if_there(path: &Path) -> io::Result<()> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Creates `path` with `bytes`, failing if it exists, and flushes it to the disk.
 async fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = tokio::fs::OpenOptions::new()
@@ -428,7 +491,7 @@ async fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Whether the folder can hard-link: tried with two hidden files of this process, removed again.
 fn probe_links(folder: &Path) -> io::Result<Publish> {
-    let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
+    let writer = PROBES.fetch_add(1, Ordering::Relaxed);
     let source = folder.join(format!(".onshi-probe.{}.{writer}", std::process::id()));
     let link = folder.join(format!(".onshi-probe.{}.{writer}.link", std::process::id()));
     std::fs::OpenOptions::new()

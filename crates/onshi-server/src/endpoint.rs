@@ -24,9 +24,7 @@ use std::{
 
 use onshi_core::{
     contract::{Problem, ProblemCode, Request, Response},
-    dispatch::{
-        Completed, Config, Dispatched, Dispatcher, Env, Exchange, FaceRecorded, NationalAnswer,
-    },
+    dispatch::{Completed, Config, Dispatched, Dispatcher, Env, Exchange, NationalAnswer},
     exchange::{self as rules, Expectation, Unreadable},
     random::Random,
     store::{ExchangeRecord, ExchangeState, Store, StoreError},
@@ -35,7 +33,7 @@ use onshi_core::{
 };
 use tokio::sync::watch;
 
-use crate::bridge::{Bridge, Found, Withdrawal, WriteError, is_final, unchanged_for};
+use crate::bridge::{Bridge, Found, Marker, Withdrawal, WriteError, is_final, unchanged_for};
 
 /// The operating system's random source (D3: tokens, salts and passcodes must never be predictable).
 pub struct OsRandom;
@@ -99,6 +97,9 @@ pub struct Endpoint {
     exchanges: watch::Sender<u64>,
     /// Whether the share's encryption (or breakage) has been reported in this run.
     encryption_reported: AtomicBool,
+    /// The exchanges whose request files this process is writing now. One recorded as being written
+    /// that is not here was left so by an earlier run, which stopped while writing it.
+    writing: Mutex<HashSet<u64>>,
 }
 
 impl Endpoint {
@@ -115,6 +116,7 @@ impl Endpoint {
             last_event: watch::Sender::new(last),
             exchanges: watch::Sender::new(0),
             encryption_reported: AtomicBool::new(false),
+            writing: Mutex::new(HashSet::new()),
         })
     }
 
@@ -180,7 +182,13 @@ impl Endpoint {
         let request = Arc::clone(request);
         let dispatched = self
             .blocking(move |endpoint, store, env| {
-                endpoint.dispatcher.dispatch_with(store, env, &request)
+                let dispatched = endpoint.dispatcher.dispatch_with(store, env, &request);
+                if let Dispatched::Exchange(exchange) = &dispatched {
+                    // Noted while the store is still held, so the watcher never takes it for one an
+                    // earlier run left half-written.
+                    endpoint.writing(exchange.id, true);
+                }
+                dispatched
             })
             .await;
         let dispatched = dispatched.unwrap_or_else(|| {
@@ -220,23 +228,74 @@ impl Endpoint {
         .ok()
     }
 
-    /// Writes an exchange's request file and waits for the exchange to end.
+    /// Notes that this process writes (or has stopped writing) exchange `id`'s request file.
+    fn writing(&self, id: u64, now: bool) {
+        let mut writing = self.writing.lock().unwrap_or_else(PoisonError::into_inner);
+        if now {
+            writing.insert(id);
+        } else {
+            writing.remove(&id);
+        }
+    }
+
+    /// Whether exchange `id` is being written with no writer in this process: an earlier run
+    /// stopped while writing it. Asked with the store held, as the writers note themselves, so a
+    /// writer that has just finished is never taken for a lost one.
+    async fn orphaned(self: &Arc<Self>, id: u64) -> bool {
+        self.blocking(move |endpoint, store, _| {
+            let writing = endpoint
+                .writing
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(&id);
+            !writing
+                && matches!(
+                    endpoint.dispatcher.exchange(store, id),
+                    Ok(Some(record)) if record.state == ExchangeState::Writing
+                )
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Writes an exchange's request file and waits for the exchange to end, in a task of its own: a
+    /// client that goes away (its request future dropped) must not stop a request file half-way.
     async fn run_exchange(self: &Arc<Self>, exchange: Exchange) -> Response {
+        let endpoint = Arc::clone(self);
+        let id = exchange.id;
+        let run = tokio::spawn(async move {
+            match endpoint.write(exchange).await {
+                Ok(id) => endpoint.wait_for_answer(id).await,
+                Err(response) => response,
+            }
+        });
+        match run.await {
+            Ok(response) => response,
+            Err(_) => {
+                self.writing(id, false);
+                Problem::new(ProblemCode::Internal).into_response()
+            }
+        }
+    }
+
+    /// Writes exchange `id`'s request file and records that it was written; when the exchange ended
+    /// otherwise, its answer.
+    async fn write(self: &Arc<Self>, exchange: Exchange) -> Result<u64, Response> {
         let Exchange {
             id,
             mut name,
             message,
         } = exchange;
+        let ended = |response: Response| {
+            self.writing(id, false);
+            Err(response)
+        };
         let Some(bridge) = self.bridge.clone() else {
-            return self
-                .complete(
-                    id,
-                    NationalAnswer::NotWritten("no share to write to".to_owned()),
-                )
-                .await;
+            let no_share = NationalAnswer::NotWritten("no share to write to".to_owned());
+            return ended(self.complete(id, no_share).await);
         };
         loop {
-            match bridge.write_request(&name, &message).await {
+            match bridge.write_request(id, &name, &message).await {
                 Ok(()) => break,
                 Err(WriteError::Taken { .. }) => {
                     let renamed = self
@@ -248,29 +307,37 @@ impl Endpoint {
                         Some(Ok(Some(Ok(next)))) => name = next,
                         Some(Ok(Some(Err(problem)))) => {
                             let why = problem.detail.unwrap_or_default();
-                            return self.complete(id, NationalAnswer::NotWritten(why)).await;
+                            return ended(self.complete(id, NationalAnswer::NotWritten(why)).await);
                         }
                         // Ended meanwhile, or the store failed: whatever it came to is the answer.
-                        _ => return self.outcome(id).await,
+                        _ => return ended(self.outcome(id).await),
                     }
                 }
                 Err(error) => {
                     eprintln!("onshi-server: {error}");
                     let why = error.to_string();
-                    return self.complete(id, NationalAnswer::NotWritten(why)).await;
+                    return ended(self.complete(id, NationalAnswer::NotWritten(why)).await);
                 }
             }
         }
         let written = self
             .blocking(move |endpoint, store, _| endpoint.dispatcher.exchange_written(store, id))
             .await;
+        self.writing(id, false);
         if !matches!(written, Some(Ok(true))) {
             // Ended while it was being written (it cannot wait that long in practice): the file is
             // taken back, and the exchange's ending stands.
             let _ = bridge.withdraw(&name).await;
-            return self.outcome(id).await;
+            bridge.forget_marker(id).await;
+            return Err(self.outcome(id).await);
         }
+        bridge.forget_marker(id).await;
         self.exchanges.send_modify(|n| *n += 1);
+        Ok(id)
+    }
+
+    /// Waits for a written exchange to end, or to be found taken at its deadline.
+    async fn wait_for_answer(self: &Arc<Self>, id: u64) -> Response {
         let deadline = self.instant_of_deadline(id).await + DEADLINE_GRACE;
         match self
             .wait_for(id, deadline, |r| r.state != ExchangeState::Waiting)
@@ -386,6 +453,13 @@ impl Endpoint {
         let now = self.clock.now();
         let retention = self.config().share_retention;
         for record in open {
+            if record.state == ExchangeState::Writing {
+                // Its writer is at work, or — not in this process — stopped while writing it.
+                if self.orphaned(record.id).await {
+                    self.recover_half_written(bridge, &record).await;
+                }
+                continue;
+            }
             let past_deadline = now >= record.deadline;
             if let Some(answer) = found.get(&record.name) {
                 let answer = match answer {
@@ -408,7 +482,7 @@ impl Endpoint {
                 }
             }
             match record.state {
-                ExchangeState::Writing | ExchangeState::Waiting if past_deadline => {
+                ExchangeState::Waiting if past_deadline => {
                     self.at_deadline(bridge, &record).await;
                 }
                 ExchangeState::Taken { since } if now >= since + retention => {
@@ -459,9 +533,7 @@ impl Endpoint {
     }
 
     /// At an exchange's deadline without an answer: a request file still in `req/` was never taken
-    /// and is withdrawn; one that is gone was taken, and its answer is still awaited. A request file
-    /// that may never have been written (the endpoint stopped while writing it) is treated as taken
-    /// when it is not there: sending the write again could double it.
+    /// and is withdrawn; one that is gone was taken, and its answer is still awaited.
     async fn at_deadline(self: &Arc<Self>, bridge: &Bridge, record: &ExchangeRecord) {
         match bridge.withdraw(&record.name).await {
             Ok(Withdrawal::Removed) => {
@@ -469,12 +541,7 @@ impl Endpoint {
             }
             Ok(Withdrawal::Gone) => {
                 let id = record.id;
-                let writing = record.state == ExchangeState::Writing;
                 self.blocking(move |endpoint, store, env| {
-                    if writing {
-                        // Moved to waiting first, so that it can be marked taken like any other.
-                        endpoint.dispatcher.exchange_written(store, id)?;
-                    }
                     endpoint.dispatcher.exchange_taken(store, env, id)
                 })
                 .await;
@@ -487,6 +554,40 @@ impl Endpoint {
         }
     }
 
+    /// An exchange an earlier run stopped while writing: its markers say how far the writing got. A
+    /// published request file goes on as written (the national side may have taken it since); one
+    /// never published, or begun and not in `req/` now, ends as withdrawn, so the write may be sent
+    /// again. (Published-then-taken in the instant between the link and the marker's rename cannot
+    /// be told from never published; the README states this assumption about the national side.)
+    async fn recover_half_written(self: &Arc<Self>, bridge: &Bridge, record: &ExchangeRecord) {
+        let marker = match bridge.marker(record.id).await {
+            Ok(marker) => marker,
+            Err(error) => {
+                eprintln!(
+                    "onshi-server: cannot read the markers of req/{}.xml: {error}",
+                    record.name
+                );
+                return;
+            }
+        };
+        let published = match marker {
+            Marker::Written => true,
+            Marker::Writing => bridge.request_there(&record.name).await.unwrap_or(false),
+            Marker::None => false,
+        };
+        if published {
+            let id = record.id;
+            self.blocking(move |endpoint, store, _| {
+                endpoint.dispatcher.exchange_written(store, id)
+            })
+            .await;
+            self.exchanges.send_modify(|n| *n += 1);
+        } else {
+            self.complete(record.id, NationalAnswer::Withdrawn).await;
+        }
+        bridge.forget_marker(record.id).await;
+    }
+
     /// Takes in the face reader's new files: each becomes a history entry and a `qualification`
     /// event once; one that cannot be read is copied beside the database, left in place, and becomes
     /// a `face_unreadable` event (decisions.md D3; issue 14).
@@ -495,6 +596,22 @@ impl Endpoint {
             return;
         };
         for (name, bytes) in files {
+            // A file that cannot be read is copied aside before it is recorded, so that a copy
+            // exists for every one staff are told of.
+            if let Some((reason, error)) = rules::unreadable_face(&bytes) {
+                match bridge.keep_unreadable(&name).await {
+                    Ok(copy) => eprintln!(
+                        "onshi-server: face/{name} cannot be read ({reason}: {error}); a copy is kept at {}",
+                        copy.display()
+                    ),
+                    Err(error) => eprintln!(
+                        "onshi-server: face/{name} cannot be read ({reason}), and copying it aside failed: {error}"
+                    ),
+                }
+                if reason == Unreadable::Encrypted {
+                    self.report_encryption(&name);
+                }
+            }
             let file = name.clone();
             let recorded = self
                 .blocking(move |endpoint, store, env| {
@@ -505,24 +622,9 @@ impl Endpoint {
                 .await;
             // A store that failed will be asked again on the next look; every other outcome is
             // final.
-            let Some(Ok(outcome)) = recorded else {
-                continue;
-            };
-            if let FaceRecorded::Unreadable { reason, detail } = &outcome {
-                match bridge.keep_unreadable(&name).await {
-                    Ok(copy) => eprintln!(
-                        "onshi-server: face/{name} cannot be read ({reason}: {detail}); a copy is kept at {}",
-                        copy.display()
-                    ),
-                    Err(error) => eprintln!(
-                        "onshi-server: face/{name} cannot be read ({reason}: {detail}), and copying it aside failed: {error}"
-                    ),
-                }
-                if *reason == Unreadable::Encrypted {
-                    self.report_encryption(&name);
-                }
+            if matches!(recorded, Some(Ok(_))) {
+                seen.insert(name);
             }
-            seen.insert(name);
         }
     }
 

@@ -321,3 +321,153 @@ async fn cors_answers_only_the_configured_app_origin() {
 fn app_without_cors() -> Router {
     app(endpoint(), &[])
 }
+
+/// Reads a Server-Sent Events body event by event, keeping what a frame holds beyond one event.
+struct SseReader {
+    body: Body,
+    buffer: String,
+}
+
+impl SseReader {
+    async fn open(app: &Router, token: &str, last_event_id: u64) -> SseReader {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::get("/onshi/v1/events")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::ACCEPT, "text/event-stream")
+                    .header("Last-Event-ID", last_event_id.to_string())
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+        SseReader {
+            body: response.into_body(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event's id, skipping keep-alive comments.
+    async fn next_id(&mut self) -> u64 {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let event: String = self.buffer.drain(..end + 2).collect();
+                if let Some(id) = event.lines().find_map(|l| l.strip_prefix("id: ")) {
+                    return id.parse().expect("a numeric id");
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.body.frame())
+                .await
+                .expect("an event within 5 s")
+                .expect("the stream is open")
+                .expect("a frame");
+            if let Ok(data) = frame.into_data() {
+                self.buffer.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+
+    /// Every event id from here up to and including `last`.
+    async fn ids_through(&mut self, last: u64) -> Vec<u64> {
+        let mut ids = Vec::new();
+        loop {
+            let id = self.next_id().await;
+            ids.push(id);
+            if id >= last {
+                return ids;
+            }
+        }
+    }
+}
+
+/// Regression (issue 14): from `Last-Event-ID: 0` with 1,101 events in the backlog the stream
+/// delivered ids 1–1000 and then 1102. It now delivers every event after the id it resumes from, in
+/// order, across pages, reconnects and a restart of the endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_issue_14_the_event_stream_resumes_exactly_across_pages_reconnects_and_restarts()
+{
+    use onshi_core::store::{Change, EventKind, EventRecord, Store};
+    use onshi_server::{
+        sqlite::SqliteStore,
+        start::{self, Mode, Options},
+    };
+    let dir = std::env::temp_dir().join(format!("onshi-sse-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let database = dir.join("training.db");
+    let _ = std::fs::remove_file(&database);
+    let options = || Options {
+        database: Some(database.clone()),
+        password_cost: HashCost::CHEAP,
+        ..Options::new(Mode::Training)
+    };
+    drop(start::open(options()).expect("a first run"));
+    // 1,101 events more than a page holds, appended to the file as an endpoint would.
+    let base = {
+        let mut store = SqliteStore::open(&database).expect("opens");
+        let mut base = 0;
+        store
+            .transaction(&mut |read| {
+                base = read.last_event_id()?;
+                Ok((1..=1101)
+                    .map(|n| {
+                        Change::AppendEvent(EventRecord {
+                            id: base + n,
+                            at: onshi_core::time::Timestamp::from_millis(1_796_600_000_000),
+                            kind: EventKind::Reader,
+                            data: json!({"n": n}),
+                        })
+                    })
+                    .collect())
+            })
+            .expect("appended");
+        base
+    };
+    let newest = base + 1101;
+    let app = app(
+        Arc::new(start::open(options()).expect("opens").endpoint),
+        &[],
+    );
+    let token = token(&app).await;
+    let mut stream = SseReader::open(&app, &token, base).await;
+    assert_eq!(
+        stream.ids_through(newest).await,
+        ((base + 1)..=newest).collect::<Vec<_>>(),
+        "nothing skipped or repeated across the pages"
+    );
+    // A reconnect from the middle.
+    let mut again = SseReader::open(&app, &token, base + 500).await;
+    assert_eq!(
+        again.ids_through(newest).await,
+        ((base + 501)..=newest).collect::<Vec<_>>()
+    );
+    // A restart: the same file, and one new event while the stream is open.
+    drop((stream, again, app));
+    let app = self::app(
+        Arc::new(start::open(options()).expect("reopens").endpoint),
+        &[],
+    );
+    let mut resumed = SseReader::open(&app, &token, newest - 3).await;
+    let inquiry = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../onshi-core/tests/fixtures/wire/siquc01req-taro.xml"),
+    )
+    .expect("fixture");
+    let answer = send(
+        &app,
+        Request::post("/onshi/v1/qualifications")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(inquiry))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        resumed.ids_through(newest + 1).await,
+        ((newest - 2)..=(newest + 1)).collect::<Vec<_>>()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1005,3 +1005,131 @@ async fn the_capabilities_say_how_long_the_national_side_is_waited_for() {
     .json();
     assert_eq!(capabilities["national_timeout_s"], 2, "1.5 s rounded up");
 }
+
+/// A restart of an endpoint that stopped while writing request files: the markers it left say how
+/// far each got. A published file goes on and its answer is recorded; one never published ends as
+/// withdrawn, and the outbox's next attempt under the same key writes it anew — one request file per
+/// write either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_after_stopping_while_writing_resumes_each_write_by_its_markers() {
+    use onshi_core::{
+        client,
+        contract::session::PasswordChange,
+        dispatch::{Config, Dispatched, Dispatcher, Env},
+    };
+    use onshi_server::{endpoint::OsRandom, sqlite::SqliteStore};
+    let share = Share::new("half-written");
+    // A first run, then the dispatcher alone on its database: three writes begin their exchanges,
+    // as the endpoint that stopped had begun them.
+    let initial = start::open(options(&share))
+        .expect("opens")
+        .master_password
+        .expect("a first run");
+    let mut store = SqliteStore::open(&share.database()).expect("opens");
+    let dispatcher = Dispatcher::new(Config {
+        password_cost: HashCost::CHEAP,
+        ..Config::standard()
+    })
+    .with_files();
+    let mut random = OsRandom;
+    let mut dispatch = |request: &onshi_core::contract::Request| {
+        let mut env = Env {
+            now: onshi_server::endpoint::Clock::default().now(),
+            random: &mut random,
+        };
+        dispatcher.dispatch_with(&mut store, &mut env, request)
+    };
+    let Dispatched::Answered(signed_in) = dispatch(&client::sign_in("master", &initial, true))
+    else {
+        panic!("sign-in answers");
+    };
+    let token = client::expect_json::<SignedIn>(&signed_in, 201)
+        .expect("signed in")
+        .token;
+    let Dispatched::Answered(changed) = dispatch(
+        &onshi_core::contract::Request::new(onshi_core::contract::Method::Put, "/session/password")
+            .with_bearer(&token)
+            .with_json(&PasswordChange {
+                current: initial,
+                new: "Clinic*2026*ok".to_owned(),
+            }),
+    ) else {
+        panic!("a password change answers");
+    };
+    assert_eq!(changed.status, 204);
+    let write = |n: u32| {
+        client::with_idempotency_key(
+            client::register_reference(&token, registration(&format!("K-7{n}"), 10070 + n)),
+            &format!("outbox-half-{n}"),
+        )
+    };
+    let mut begun = Vec::new();
+    for n in 1..=3 {
+        match dispatch(&write(n)) {
+            Dispatched::Exchange(exchange) => begun.push(exchange),
+            other => panic!("expected an exchange, got {other:?}"),
+        }
+    }
+    drop(store);
+    // The first was published (its file and its marker are there), the second only begun (its
+    // marker, no file), the third never begun.
+    let req = share.dir("req");
+    std::fs::write(
+        req.join(format!("{}.xml", begun[0].name)),
+        &begun[0].message,
+    )
+    .expect("file");
+    std::fs::write(
+        req.join(format!(".onshi-exchange-{}.written", begun[0].id)),
+        &begun[0].message,
+    )
+    .expect("marker");
+    std::fs::write(
+        req.join(format!(".onshi-exchange-{}.writing", begun[1].id)),
+        &begun[1].message,
+    )
+    .expect("marker");
+    let ledger = national_side(&share.root, always(Plan::answer("siimm01res.xml", &[])));
+    let run = reopened(options(&share), &token);
+    for n in 1..=3u32 {
+        let request = || {
+            xml(
+                "/onshi/v1/reference-numbers",
+                &token,
+                Some(&format!("outbox-half-{n}")),
+                registration(&format!("K-7{n}"), 10070 + n),
+            )
+        };
+        let mut answer = send(&run.app, request()).await;
+        for _ in 0..10 {
+            if answer.status != StatusCode::CONFLICT {
+                break;
+            }
+            answer = send(&run.app, request()).await;
+        }
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "write {n}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        assert_eq!(
+            national::value_of(&answer.body, "ReferenceNumber"),
+            Some(format!("K-7{n}"))
+        );
+    }
+    let counts = share::taken_by(&ledger, "ReferenceNumber");
+    assert_eq!(
+        counts.values().copied().collect::<Vec<_>>(),
+        [1, 1, 1],
+        "one request file per write: {counts:?}"
+    );
+    assert!(
+        share
+            .files("req")
+            .iter()
+            .all(|f| !f.starts_with(".onshi-exchange-")),
+        "the markers are gone: {:?}",
+        share.files("req")
+    );
+}

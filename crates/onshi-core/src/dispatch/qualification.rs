@@ -118,6 +118,7 @@ pub(super) fn record_face_file(
             (Some(id), FaceRecorded::Recorded(id))
         }
         Err(e) => {
+            // The same judgement as `exchange::unreadable_face`, which the endpoint asks first.
             let reason = Unreadable::of(bytes, &e);
             let detail = e.to_string();
             cx.event(
