@@ -413,7 +413,8 @@ pub enum Delivery {
 /// a 5xx (the endpoint's or a gateway's failure), 408 and 429 (come back later), 409
 /// `idempotency_in_progress` (the same write is still with the national side; issue 14), and an
 /// answer that does not read as the write's answer (a 200 to a 照会番号 registration that is no
-/// `OQSsiimm01res`: garbled on the way, so the key's replay is asked for). 502
+/// `OQSsiimm01res`, or to a bulk upload that is no receipt, or a problem body that does not read:
+/// garbled on the way, so the key's replay is asked for). 502
 /// `national_answer_refused` is an answer: the request reached the national side, and sending it again
 /// only replays the refusal.
 pub fn delivery(request: &Request, response: &Response) -> Delivery {
@@ -433,7 +434,12 @@ pub fn delivery(request: &Request, response: &Response) -> Delivery {
         retry_after_s,
         in_progress,
     };
+    let says_problem = response
+        .content_type()
+        .is_some_and(|t| t.starts_with(PROBLEM_JSON));
     match response.status {
+        // A problem that does not read was garbled on the way: no answer, ask again.
+        400.. if says_problem && problem().is_none() => later(false),
         409 if problem().is_some_and(|p| p.code == ProblemCode::IdempotencyInProgress.as_str()) => {
             later(true)
         }
@@ -441,12 +447,27 @@ pub fn delivery(request: &Request, response: &Response) -> Delivery {
             Delivery::Answered
         }
         408 | 429 | 500.. => later(false),
-        200 if is_registration(request)
-            && crate::wire::ReferenceResult::decode(&response.body).is_err() =>
-        {
-            later(false)
-        }
+        200 if !answer_reads(request, &response.body) => later(false),
         _ => Delivery::Answered,
+    }
+}
+
+/// Whether a 200 answer reads as the official message a write is answered with (a 照会番号
+/// registration's result, a bulk upload's receipt, a qualification result); other writes' answers
+/// are not read here.
+fn answer_reads(request: &Request, body: &[u8]) -> bool {
+    use crate::wire;
+    let path = request
+        .path()
+        .strip_prefix(crate::contract::PREFIX)
+        .unwrap_or_default();
+    match (request.method, path) {
+        (Method::Post, "/reference-numbers") => wire::ReferenceResult::decode(body).is_ok(),
+        (Method::Post, "/qualifications") => wire::QualificationResult::decode(body).is_ok(),
+        (Method::Post, bulk) if bulk.starts_with("/bulk/") => {
+            wire::BulkReceipt::decode(body).is_ok()
+        }
+        _ => true,
     }
 }
 
@@ -601,6 +622,12 @@ mod tests {
         );
         check(&registration, &status(502), later(None, false));
         check(&registration, &status(408), later(None, false));
+        let mut garbled = in_progress.clone();
+        garbled.body.truncate(garbled.body.len() / 2);
+        check(&registration, &garbled, later(Some(10), false));
+        let upload = bulk_submit("t", "reference-numbers", b"<XmlMsg/>".to_vec());
+        check(&upload, &status(200), later(None, false));
+        check(&upload, &accepted, Delivery::Answered);
         check(&registration, &status(429), later(None, false));
     }
 

@@ -156,6 +156,15 @@ impl Endpoint {
     /// for its length (SQLite work must not run on the async threads). A request for the national
     /// side then waits for its exchange (see the module comment).
     pub async fn dispatch(self: &Arc<Self>, request: Request) -> Response {
+        // In a task of its own: a client that goes away (its request future dropped) must not stop
+        // a dispatch between recording an exchange and writing its request file.
+        let endpoint = Arc::clone(self);
+        tokio::spawn(async move { endpoint.dispatch_here(request).await })
+            .await
+            .unwrap_or_else(|_| Problem::new(ProblemCode::Internal).into_response())
+    }
+
+    async fn dispatch_here(self: &Arc<Self>, request: Request) -> Response {
         let request = Arc::new(request);
         // A request that finds its write in progress waits at most this long, whatever it waits for.
         let until = tokio::time::Instant::now() + self.national_timeout();
@@ -258,23 +267,11 @@ impl Endpoint {
         .unwrap_or(false)
     }
 
-    /// Writes an exchange's request file and waits for the exchange to end, in a task of its own: a
-    /// client that goes away (its request future dropped) must not stop a request file half-way.
+    /// Writes an exchange's request file and waits for the exchange to end.
     async fn run_exchange(self: &Arc<Self>, exchange: Exchange) -> Response {
-        let endpoint = Arc::clone(self);
-        let id = exchange.id;
-        let run = tokio::spawn(async move {
-            match endpoint.write(exchange).await {
-                Ok(id) => endpoint.wait_for_answer(id).await,
-                Err(response) => response,
-            }
-        });
-        match run.await {
-            Ok(response) => response,
-            Err(_) => {
-                self.writing(id, false);
-                Problem::new(ProblemCode::Internal).into_response()
-            }
+        match self.write(exchange).await {
+            Ok(id) => self.wait_for_answer(id).await,
+            Err(response) => response,
         }
     }
 
@@ -286,13 +283,12 @@ impl Endpoint {
             mut name,
             message,
         } = exchange;
-        let ended = |response: Response| {
-            self.writing(id, false);
-            Err(response)
-        };
+        // However the writing stops (a panic included), this process no longer writes the file:
+        // the watcher then reads what happened from its markers.
+        let writer = Writer { endpoint: self, id };
         let Some(bridge) = self.bridge.clone() else {
             let no_share = NationalAnswer::NotWritten("no share to write to".to_owned());
-            return ended(self.complete(id, no_share).await);
+            return Err(self.complete(id, no_share).await);
         };
         loop {
             match bridge.write_request(id, &name, &message).await {
@@ -307,23 +303,23 @@ impl Endpoint {
                         Some(Ok(Some(Ok(next)))) => name = next,
                         Some(Ok(Some(Err(problem)))) => {
                             let why = problem.detail.unwrap_or_default();
-                            return ended(self.complete(id, NationalAnswer::NotWritten(why)).await);
+                            return Err(self.complete(id, NationalAnswer::NotWritten(why)).await);
                         }
                         // Ended meanwhile, or the store failed: whatever it came to is the answer.
-                        _ => return ended(self.outcome(id).await),
+                        _ => return Err(self.outcome(id).await),
                     }
                 }
                 Err(error) => {
                     eprintln!("onshi-server: {error}");
                     let why = error.to_string();
-                    return ended(self.complete(id, NationalAnswer::NotWritten(why)).await);
+                    return Err(self.complete(id, NationalAnswer::NotWritten(why)).await);
                 }
             }
         }
         let written = self
             .blocking(move |endpoint, store, _| endpoint.dispatcher.exchange_written(store, id))
             .await;
-        self.writing(id, false);
+        drop(writer);
         if !matches!(written, Some(Ok(true))) {
             // Ended while it was being written (it cannot wait that long in practice): the file is
             // taken back, and the exchange's ending stands.
@@ -686,6 +682,18 @@ impl Endpoint {
                 newer
             });
         }
+    }
+}
+
+/// The note that this process writes an exchange's request file, taken away when dropped.
+struct Writer<'e> {
+    endpoint: &'e Endpoint,
+    id: u64,
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        self.endpoint.writing(self.id, false);
     }
 }
 

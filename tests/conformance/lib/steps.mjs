@@ -30,26 +30,68 @@ export async function history(ctx, token, query) {
   return answer.json;
 }
 
-/** The newest event id (GET /events?limit=1's last_id). */
+/** The newest event id there is (GET /events?limit=1's newest_id). */
 export async function lastEventId(ctx, token) {
   const answer = await ctx.request('GET', '/events', { token, query: { limit: 1 } });
   expectStatus(answer, 200, 'reading the event backlog');
-  return answer.json.last_id;
+  return answer.json.newest_id;
 }
 
-/** Every event after `after`, reading page after page. */
-export async function eventsAfter(ctx, token, after) {
+/**
+ * Every event after `after`, reading page after page, each resumed from the page before's `last_id`
+ * as the contract says (decisions.md D7); `limit` sets the page size. Checks on the way that each
+ * page's `last_id` is its last event's id (or `after` when empty).
+ */
+export async function eventsAfter(ctx, token, after, { limit } = {}) {
   const events = [];
   let from = after;
-  for (let pages = 0; pages < 100; pages += 1) {
-    const answer = await ctx.request('GET', '/events', { token, query: { after: from } });
+  for (let pages = 0; pages < 2000; pages += 1) {
+    const answer = await ctx.request('GET', '/events', { token, query: { after: from, limit } });
     expectStatus(answer, 200, `reading events after ${from}`);
     const page = answer.json;
+    const last = page.events.length ? page.events[page.events.length - 1].id : from;
+    check(page.last_id === last, `the page after ${from} says last_id ${page.last_id}, its last event is ${last}`);
     events.push(...page.events);
     if (page.events.length === 0) return { events, lastId: page.last_id };
-    from = page.events[page.events.length - 1].id;
+    check(page.last_id > from, `the page after ${from} did not move on (last_id ${page.last_id})`);
+    from = page.last_id;
   }
   return { events, lastId: from };
+}
+
+/**
+ * The ids the event stream (GET /events with Accept: text/event-stream, read with fetch) delivers
+ * after `lastEventId`, up to and including `through`.
+ */
+export async function streamedIds(ctx, token, lastEventId, through) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 60_000);
+  const ids = [];
+  try {
+    const response = await fetch(`${ctx.client.root}/events`, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream', 'Last-Event-ID': String(lastEventId) },
+      signal: abort.signal,
+    });
+    check(response.status === 200, `the event stream answered ${response.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const id = event.split('\n').find((line) => line.startsWith('id:'));
+        if (id === undefined) continue;
+        ids.push(Number(id.slice(3).trim()));
+        if (ids[ids.length - 1] >= through) return ids;
+      }
+    }
+    return ids;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
 }
 
 /** GET /readers: the readers. */
