@@ -8,6 +8,7 @@ use onshi_core::{
     catalogue,
     client::ClientError,
     contract::{FieldError, Problem, ProblemCode},
+    exchange::Unreadable,
 };
 
 use crate::{
@@ -196,4 +197,18 @@ pub fn card_notice(notice: &Notice) -> String {
 /// the message.
 pub fn pin_format_message(_: &PinFormatError) -> &'static str {
     catalogue::PIN_FORMAT
+}
+
+/// Why a face reader's result file could not be read (a `face_unreadable` event's `reason`, issue 14),
+/// in one sentence staff understand; `None` for a reason this build does not know. The event's English
+/// `detail` is for the endpoint's log, never shown.
+pub fn face_unreadable_reason(reason: Option<Unreadable>) -> &'static str {
+    match reason {
+        Some(Unreadable::Encrypted) => catalogue::RECEPTION_FACE_UNREADABLE_ENCRYPTED,
+        Some(Unreadable::Encoding) => catalogue::RECEPTION_FACE_UNREADABLE_ENCODING,
+        Some(Unreadable::Broken) => catalogue::RECEPTION_FACE_UNREADABLE_BROKEN,
+        Some(Unreadable::NotAMessage) => catalogue::RECEPTION_FACE_UNREADABLE_NOT_A_MESSAGE,
+        Some(Unreadable::TooLarge) => catalogue::RECEPTION_FACE_UNREADABLE_TOO_LARGE,
+        None => catalogue::RECEPTION_FACE_UNREADABLE_OTHER,
+    }
 }

@@ -120,6 +120,10 @@ fn Row(
     let (state, tone) = match (&entry.state, ours) {
         (OutboxState::Pending, true) => (catalogue::OUTBOX_PENDING.to_owned(), "pending"),
         (OutboxState::Sending, true) => (catalogue::OUTBOX_SENDING.to_owned(), "pending"),
+        // Still with the national side: waiting, not failed (issue 14).
+        (OutboxState::AwaitingAnswer, true) => {
+            (catalogue::OUTBOX_AWAITING_ANSWER.to_owned(), "pending")
+        }
         (OutboxState::Failed { reason }, true) => {
             (format!("{}：{reason}", catalogue::OUTBOX_FAILED), "failed")
         }
@@ -150,6 +154,9 @@ fn Row(
                         let said = match outbox.send_again(&id).await {
                             Ok(Delivery::Answered { outcome, .. }) => outcome,
                             Ok(Delivery::Kept) => catalogue::REFERENCE_KEPT.to_owned(),
+                            Ok(Delivery::AwaitingAnswer) => {
+                                catalogue::REFERENCE_AWAITING_ANSWER.to_owned()
+                            }
                             Err(e) => e.message().to_owned(),
                         };
                         notice.set(Some(said));

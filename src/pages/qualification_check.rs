@@ -357,6 +357,9 @@ enum Sent {
     Refused(String),
     /// No answer: the outbox keeps it and sends it again.
     Kept,
+    /// Still with the national side (issue 14): the outbox keeps it and sends it again until the
+    /// answer comes; no failure.
+    AwaitingAnswer,
     /// Not even kept, so not sent.
     NotKept(&'static str),
 }
@@ -436,6 +439,10 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
                     editing.set(false);
                     Sent::Kept
                 }
+                Ok(Delivery::AwaitingAnswer) => {
+                    editing.set(false);
+                    Sent::AwaitingAnswer
+                }
                 Err(failure) => Sent::NotKept(failure.message()),
             };
             sent.set(Some(outcome));
@@ -443,12 +450,16 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
     };
     let status = move || {
         sent.get().map(|s| {
-            let kept = matches!(s, Sent::Kept);
+            let kept = matches!(s, Sent::Kept | Sent::AwaitingAnswer);
             let (tone, text) = match s {
                 Sent::Sending => ("pending", catalogue::REFERENCE_SENDING.to_owned()),
                 Sent::Registered => ("ok", catalogue::REFERENCE_REGISTERED.to_owned()),
                 Sent::Refused(text) => ("ng", text),
                 Sent::Kept => ("pending", catalogue::REFERENCE_KEPT.to_owned()),
+                Sent::AwaitingAnswer => (
+                    "pending",
+                    catalogue::REFERENCE_AWAITING_ANSWER.to_owned(),
+                ),
                 Sent::NotKept(text) => ("ng", text.to_owned()),
             };
             view! {

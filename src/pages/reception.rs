@@ -14,6 +14,13 @@
 //!
 //! Above the list, the general-purpose card reader (`components::card_reader`, issue 7) reads the
 //! card itself where there is no face reader; its result opens here as 資格情報確認 in the same way.
+//!
+//! Above both, an alert tells of each face reader result file the endpoint could not read
+//! (`face_unreadable` events, issue 14): its patient appears in no list, so staff must hear of it,
+//! with when it came, why in their words, and what to do (保険証/処方箋で確認; the terminal's vendor if
+//! it repeats). Those that arrived earlier today are read from the backlog of that kind when the
+//! screen opens; new ones come through the feed. Nothing of the patient is shown (nothing of them
+//! was read), and neither is the endpoint's English detail; the file's name is, small, for the vendor.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
@@ -22,6 +29,7 @@ use onshi_core::{
     client::HistorySearch,
     codes::{CodeTable, QualificationValidity, ReferenceClassification},
     contract::groups::{Event, HistoryItem},
+    exchange::Unreadable,
     store::EventKind,
     time::Timestamp,
 };
@@ -29,6 +37,7 @@ use serde::Deserialize;
 
 use crate::{
     components::{CardReader, CardResult, Frame},
+    error::face_unreadable_reason,
     pages::qualification_check::{QualificationCheck, consent_rows},
     route::Route,
     state::{HistoryEntry, use_api, use_clock, use_events, use_readers},
@@ -125,6 +134,54 @@ fn arrived(event: &Event) -> Option<Row> {
     })
 }
 
+/// A face reader's result file the endpoint could not read: one notice per file.
+#[derive(Clone, Debug, PartialEq)]
+struct UnreadableFile {
+    event_id: u64,
+    at: Timestamp,
+    file: String,
+    /// `None` for a reason this build does not know.
+    reason: Option<Unreadable>,
+}
+
+/// A `face_unreadable` event's data (contract/openapi.yaml, `GET /events`). Its `detail` is the
+/// endpoint's English, for its log; it is not read here, so it can never be shown.
+#[derive(Deserialize)]
+struct FaceUnreadableEvent {
+    file: String,
+    reason: String,
+}
+
+/// The notice for an event, when it tells of a face reader's file that could not be read.
+fn unreadable(event: &Event) -> Option<UnreadableFile> {
+    if event.kind != EventKind::FaceUnreadable {
+        return None;
+    }
+    let data: FaceUnreadableEvent = serde_json::from_value(event.data.clone()).ok()?;
+    Some(UnreadableFile {
+        event_id: event.id,
+        at: event.at.0,
+        file: data.file,
+        reason: serde_json::from_value(serde_json::Value::String(data.reason)).ok(),
+    })
+}
+
+/// Puts `notice` into `notices` (newest first) unless its file is told of already: the backlog read
+/// when the screen opens and the feed may both bring the same event.
+fn merge_unreadable(notices: &mut Vec<UnreadableFile>, notice: UnreadableFile) {
+    if notices
+        .iter()
+        .any(|n| n.event_id == notice.event_id || n.file == notice.file)
+    {
+        return;
+    }
+    let at = notices
+        .iter()
+        .position(|n| n.event_id < notice.event_id)
+        .unwrap_or(notices.len());
+    notices.insert(at, notice);
+}
+
 /// The name a result gives (the first qualification's).
 fn name_of(entry: &HistoryEntry) -> Option<String> {
     entry
@@ -167,6 +224,7 @@ pub fn ReceptionPage() -> impl IntoView {
     let events = use_events();
     let navigate = use_navigate();
     let rows = RwSignal::new(Vec::<Row>::new());
+    let unreadable_files = RwSignal::new(Vec::<UnreadableFile>::new());
     let readers = use_readers().list();
     let feed = RwSignal::new(FeedState::Connecting);
     let announcement = RwSignal::new(String::new());
@@ -200,6 +258,8 @@ pub fn ReceptionPage() -> impl IntoView {
         FeedItem::Event(event) => {
             if let Some(row) = arrived(event) {
                 on_event(row);
+            } else if let Some(notice) = unreadable(event) {
+                unreadable_files.update(|n| merge_unreadable(n, notice));
             }
         }
         FeedItem::Interrupted { .. } => feed.set(FeedState::Interrupted),
@@ -218,6 +278,25 @@ pub fn ReceptionPage() -> impl IntoView {
                 return;
             }
         };
+        // Today's files that could not be read, from the backlog of that kind, beside the list:
+        // whatever arrives after `after` comes through the feed too, and is told once.
+        spawn_local(async move {
+            let today = clock.now().jst_date();
+            match api.backlog_of_kind(EventKind::FaceUnreadable).await {
+                Ok(events) => {
+                    let _ = unreadable_files.try_update(|n| {
+                        for notice in events.iter().filter_map(unreadable) {
+                            if notice.at.jst_date() == today {
+                                merge_unreadable(n, notice);
+                            }
+                        }
+                    });
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e.message()));
+                }
+            }
+        });
         let search = HistorySearch {
             kind: Some(MY_NUMBER_CARD.to_owned()),
             per_page: Some(TODAY_LIMIT),
@@ -416,10 +495,49 @@ pub fn ReceptionPage() -> impl IntoView {
             // The list and the general reader stay mounted under a shown result, so the cues outlive a
             // look at one result and the reader stays connected for the next patient.
             <div hidden=move || opened.with(Option::is_some)>
+                <UnreadableNotices files=unreadable_files.into() />
                 <CardReader on_result=on_card />
                 {list()}
             </div>
         </Frame>
+    }
+}
+
+/// The face reader's files that could not be read, as one alert region that is always there, so that
+/// a notice added to it is announced.
+#[component]
+fn UnreadableNotices(files: Signal<Vec<UnreadableFile>>) -> impl IntoView {
+    view! {
+        <div
+            class="reception-unreadable"
+            role="alert"
+            aria-label=catalogue::RECEPTION_FACE_UNREADABLE_LIST
+            data-testid="face-unreadable"
+        >
+            <For
+                each=move || files.get()
+                key=|file| file.event_id
+                children=|file| {
+                    let reason = file.reason.map_or("unknown", Unreadable::as_str);
+                    view! {
+                        <section class="reception-unreadable-notice notice" data-testid="face-unreadable-notice" data-reason=reason>
+                            <p class="reception-unreadable-head" data-testid="face-unreadable-head">
+                                {catalogue::reception_face_unreadable(&file.at.jst().format("%H:%M:%S").to_string())}
+                            </p>
+                            <p data-testid="face-unreadable-reason">{face_unreadable_reason(file.reason)}</p>
+                            <p data-testid="face-unreadable-action">
+                                {catalogue::RECEPTION_FACE_UNREADABLE_ACTION_BEFORE}
+                                <A href=Route::Inquiry.path() attr:data-testid="face-unreadable-inquiry">{catalogue::SCREEN_INQUIRY}</A>
+                                {catalogue::RECEPTION_FACE_UNREADABLE_ACTION_AFTER}
+                            </p>
+                            <p class="reception-unreadable-file" data-testid="face-unreadable-file">
+                                <small>{catalogue::RECEPTION_FACE_UNREADABLE_FILE}{file.file}</small>
+                            </p>
+                        </section>
+                    }
+                }
+            />
+        </div>
     }
 }
 

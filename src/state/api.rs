@@ -12,13 +12,13 @@ use onshi_core::{
     contract::{
         Request, Response,
         groups::{
-            CardQualification, Challenge, EventsPage, HistoryPage, IssuedPasscode, PinCheck,
+            CardQualification, Challenge, Event, EventsPage, HistoryPage, IssuedPasscode, PinCheck,
             Reader, ReaderList, ReaderVisit, StaffMode, TrainingPeople, VisitResult, VisualCheck,
         },
         session::SignedIn,
     },
     domain::{Findings, Inquiry, QualificationResult, hand_over::HandOverItem},
-    store::ReaderMode,
+    store::{EventKind, ReaderMode},
     wire::{self, Encoding},
 };
 
@@ -258,7 +258,37 @@ impl Api {
     pub async fn newest_event_id(&self) -> Result<u64, ApiError> {
         let response = self.send_authed(client::events_newest).await?;
         let page: EventsPage = client::expect_json(&response, 200)?;
-        Ok(page.last_id)
+        // `last_id` is the id of this one-event page's event, the oldest; `newest_id` is the newest.
+        Ok(page.newest_id)
+    }
+
+    /// One page of the backlog of one kind of event, after the event `after`.
+    pub async fn events_of_kind(
+        &self,
+        kind: EventKind,
+        after: u64,
+    ) -> Result<EventsPage, ApiError> {
+        let response = self
+            .send_authed(|token| client::events_of_kind(token, kind.as_str(), after))
+            .await?;
+        client::expect_json(&response, 200).map_err(ApiError::from)
+    }
+
+    /// The whole backlog of one kind of event, oldest first: page after page, each resuming after
+    /// the last one's last event, until a page is empty (decisions.md D7). Events of other kinds are
+    /// left out here too, in case an endpoint does not filter.
+    pub async fn backlog_of_kind(&self, kind: EventKind) -> Result<Vec<Event>, ApiError> {
+        let mut events = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self.events_of_kind(kind, after).await?;
+            // An endpoint whose page does not move forward would otherwise be asked forever.
+            if page.events.is_empty() || page.last_id <= after {
+                return Ok(events);
+            }
+            after = page.last_id;
+            events.extend(page.events.into_iter().filter(|e| e.kind == kind));
+        }
     }
 
     /// The face readers and their modes.

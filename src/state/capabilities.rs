@@ -115,6 +115,7 @@ pub async fn discover(endpoint: &Endpoint) -> Result<Capabilities, CapabilityErr
     {
         return Err(CapabilityError::NoSignIn);
     }
+    endpoint.learn(&capabilities);
     Ok(capabilities)
 }
 

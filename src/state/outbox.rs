@@ -2,8 +2,11 @@
 //! registration — are kept in IndexedDB *before* they are sent, sent with an Idempotency-Key, and
 //! kept until the endpoint answers. A write that got no answer (a timeout, a dropped connection, a
 //! 5xx) stays and is sent again with the same key, so the endpoint applies it at most once; any
-//! answer, a refusal included, ends it. Staff see every entry's state in the frame and on the
-//! 未送信の登録 screen.
+//! answer, a refusal included, ends it. What counts as an answer is the core's to say
+//! ([`onshi_core::client::delivery`]), so the app and the conformance suite read answers alike.
+//! A write the endpoint says is still with the national side (409 `idempotency_in_progress`, issue
+//! 14) waits as 回答待ち, which is no failure, and is sent again later under the same key until its
+//! answer is replayed. Staff see every entry's state in the frame and on the 未送信の登録 screen.
 //!
 //! Entries belong to the device, not the session: the next signed-in user of the same institution
 //! and endpoint replays them with `Onshi-Original-User` naming who made the change. An entry older
@@ -14,7 +17,8 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use onshi_core::{
     catalogue,
-    contract::{self, Request, Response},
+    client::{self, ClientError},
+    contract::{ProblemCode, Request, Response},
     domain::{Findings, Registration, RegistrationAnswer},
     wire,
 };
@@ -80,6 +84,9 @@ pub enum Delivery {
     Answered { response: Response, outcome: String },
     /// No answer: kept, and sent again later under the same key.
     Kept,
+    /// The endpoint has the same write (its key) with the national side and no answer yet: kept as
+    /// 回答待ち, and sent again later under the same key, which then replays the answer (issue 14).
+    AwaitingAnswer,
 }
 
 /// Why a write was not accepted into the outbox, so nothing was sent.
@@ -112,7 +119,10 @@ pub fn database_of(endpoint: &Endpoint) -> &'static str {
 pub fn is_unsent(state: &OutboxState) -> bool {
     matches!(
         state,
-        OutboxState::Pending | OutboxState::Sending | OutboxState::Failed { .. }
+        OutboxState::Pending
+            | OutboxState::Sending
+            | OutboxState::AwaitingAnswer
+            | OutboxState::Failed { .. }
     )
 }
 
@@ -291,7 +301,8 @@ impl Outbox {
                 continue;
             }
             // Stop at the first write that gets no answer: the endpoint is down, and the later
-            // ones would only wait out their own timeouts.
+            // ones would only wait out their own timeouts. A write still with the national side
+            // says the endpoint is up, so the others go on.
             if self.attempt(&store, entry).await == Delivery::Kept {
                 break;
             }
@@ -375,21 +386,30 @@ impl Outbox {
             })
             .await;
         let (state, delivery) = match answer {
-            Ok(response) if is_answer(&response) => {
-                let outcome = outcome(&entry.request, &response);
-                (
-                    OutboxState::Done {
-                        outcome: outcome.clone(),
+            Ok(response) => match client::delivery(&entry.request, &response) {
+                client::Delivery::Answered => {
+                    let outcome = outcome(&entry.request, &response);
+                    (
+                        OutboxState::Done {
+                            outcome: outcome.clone(),
+                        },
+                        Delivery::Answered { response, outcome },
+                    )
+                }
+                // Nothing failed: the national side has not answered the same write yet. The
+                // replay's period (half a minute) is longer than the endpoint's `Retry-After`.
+                client::Delivery::Later {
+                    in_progress: true, ..
+                } => (OutboxState::AwaitingAnswer, Delivery::AwaitingAnswer),
+                client::Delivery::Later {
+                    in_progress: false, ..
+                } => (
+                    OutboxState::Failed {
+                        reason: failure_reason(&response),
                     },
-                    Delivery::Answered { response, outcome },
-                )
-            }
-            Ok(response) => (
-                OutboxState::Failed {
-                    reason: format!("HTTP {}", response.status),
-                },
-                Delivery::Kept,
-            ),
+                    Delivery::Kept,
+                ),
+            },
             // The session ended (a 401 ends it inside `send_authed`): the write waits for the next
             // signed-in user.
             Err(ApiError::NotSignedIn) | Err(ApiError::Refused(_)) => {
@@ -409,24 +429,30 @@ impl Outbox {
     }
 }
 
-/// Whether a response is the endpoint's answer to the write (D4: any answer counts, a refusal
-/// included), rather than a sign that it never got there or failed on the way: a 5xx, or a 408/429
-/// asking to come back later.
-fn is_answer(response: &Response) -> bool {
-    !(response.status >= 500 || response.status == 408 || response.status == 429)
+/// The problem an answer carries, if it is one.
+fn problem_of(response: &Response) -> Option<ApiError> {
+    match client::expect_no_content(response) {
+        Err(problem @ ClientError::Problem(_)) => Some(ApiError::from(problem)),
+        _ => None,
+    }
 }
 
-/// Whether a queued write is a single 照会番号 registration (`POST /reference-numbers`).
-fn is_registration(request: &Request) -> bool {
-    request
-        .path()
-        .strip_prefix(contract::PREFIX)
-        .is_some_and(|path| path == "/reference-numbers")
+/// Why a write that got no usable answer is kept, for the outbox list: the endpoint's problem in
+/// staff's words when it gave one (e.g. the share it could not write to), else the status.
+fn failure_reason(response: &Response) -> String {
+    problem_of(response).map_or_else(|| format!("HTTP {}", response.status), |e| e.message())
 }
 
 /// What an answered write did, in staff's words, for the outbox list and the screen that sent it.
 pub fn outcome(request: &Request, response: &Response) -> String {
-    if is_registration(request) {
+    // The request reached the national side but its answer could not be taken (issue 14): neither
+    // registered nor refused as far as anyone knows, so staff check instead of sending it again.
+    if let Some(refused) = problem_of(response)
+        && refused.code() == Some(ProblemCode::NationalAnswerRefused)
+    {
+        return refused.message();
+    }
+    if client::is_registration(request) {
         return match registration_answer(response) {
             Ok(RegistrationAnswer::Registered { .. }) => catalogue::REFERENCE_REGISTERED.to_owned(),
             Ok(RegistrationAnswer::Refused { code, message }) => {
@@ -438,7 +464,7 @@ pub fn outcome(request: &Request, response: &Response) -> String {
     }
     match response.status {
         200..=299 => catalogue::OUTBOX_DONE.to_owned(),
-        _ => onshi_core::client::expect_no_content(response)
+        _ => client::expect_no_content(response)
             .map_err(ApiError::from)
             .err()
             .map_or_else(|| catalogue::OUTBOX_DONE.to_owned(), |e| e.message()),
@@ -447,13 +473,13 @@ pub fn outcome(request: &Request, response: &Response) -> String {
 
 /// Reads the answer to a 照会番号 registration.
 pub fn registration_answer(response: &Response) -> Result<RegistrationAnswer, ApiError> {
-    let message: wire::ReferenceResult = onshi_core::client::expect_xml(response, 200)?;
+    let message: wire::ReferenceResult = client::expect_xml(response, 200)?;
     Ok(RegistrationAnswer::from_wire(&message))
 }
 
 /// What a queued write is, for the outbox list (its body is the official message it sends).
 pub fn describe(request: &Request) -> String {
-    if is_registration(request)
+    if client::is_registration(request)
         && let Ok(message) = wire::ReferenceRequest::decode(&request.body)
         && let Some(registration) = &message.body.registration
     {

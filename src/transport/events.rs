@@ -287,7 +287,9 @@ impl Feed {
             200 => match client::expect_json::<EventsPage>(answer, 200) {
                 Ok(page) => {
                     self.connected();
-                    let more = page.events.last().is_some_and(|e| e.id < page.last_id);
+                    // More pages follow while this one ends before the newest event there is.
+                    // (`last_id` is this page's own last event, so it cannot tell that.)
+                    let more = page.events.last().is_some_and(|e| e.id < page.newest_id);
                     for event in page.events {
                         self.after = self.after.max(event.id);
                         (self.sink)(FeedItem::Event(event));

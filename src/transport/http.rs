@@ -5,8 +5,14 @@
 //! Every request has a deadline. `fetch` itself never gives up on a silent endpoint, so the transport
 //! races it against a [`Delay`] and aborts it (`AbortController`) when time runs out. Dropping a
 //! request's future aborts it too.
+//!
+//! An endpoint that relays requests to the national side (the folder bridge) waits up to its own
+//! national timeout for those (its capabilities' `national_timeout_s`, issue 14). The transport learns
+//! it when the capabilities are read and gives such requests longer than that, so that the endpoint's
+//! answer (a result, or its own timeout) arrives instead of the app giving up first and staff sending
+//! again what may still be on its way.
 
-use std::time::Duration;
+use std::{cell::Cell, time::Duration};
 
 use futures::future::{Either, select};
 use onshi_core::contract::{self, Headers, Method, Request, Response};
@@ -35,15 +41,73 @@ impl Default for HttpOptions {
     }
 }
 
+/// How much longer than the endpoint's national timeout the app waits for a relayed request: the
+/// endpoint's own work around the exchange and the trip back.
+pub const NATIONAL_MARGIN: Duration = Duration::from_secs(30);
+
+/// Whether the endpoint may relay `request` to the national side (contract/openapi.yaml: the
+/// operations the folder bridge answers with files): 資格確認, 照会番号 registration, bulk submissions and
+/// their results, and medical information.
+pub fn is_relayed(request: &Request) -> bool {
+    let Some(path) = request.path().strip_prefix(contract::PREFIX) else {
+        return false;
+    };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        (&request.method, segments.as_slice()),
+        (
+            Method::Post,
+            ["qualifications"]
+                | ["reference-numbers"]
+                | ["bulk", _]
+                | ["medical-info", "drugs" | "checkups"]
+        ) | (Method::Get, ["bulk", _, _])
+    )
+}
+
+/// The deadline of `request`: the bulk upload's or the usual one, and for a request the endpoint
+/// relays to the national side, at least the endpoint's national timeout plus [`NATIONAL_MARGIN`]
+/// when the endpoint gave one.
+pub fn deadline(
+    options: &HttpOptions,
+    national_timeout: Option<Duration>,
+    request: &Request,
+) -> Duration {
+    let bulk = format!("{}/bulk/", contract::PREFIX);
+    let usual = match request.method == Method::Post && request.path().starts_with(&bulk) {
+        true => options.bulk_timeout,
+        false => options.timeout,
+    };
+    match national_timeout {
+        Some(national) if is_relayed(request) => {
+            usual.max(national.saturating_add(NATIONAL_MARGIN))
+        }
+        _ => usual,
+    }
+}
+
 /// A real endpoint at an origin.
 pub struct HttpTransport {
     base: EndpointUrl,
     options: HttpOptions,
+    /// The endpoint's national timeout, once its capabilities were read (`None` for an endpoint that
+    /// relays nothing, or before they were read).
+    national_timeout: Cell<Option<Duration>>,
 }
 
 impl HttpTransport {
     pub fn new(base: EndpointUrl, options: HttpOptions) -> HttpTransport {
-        HttpTransport { base, options }
+        HttpTransport {
+            base,
+            options,
+            national_timeout: Cell::new(None),
+        }
+    }
+
+    /// Learns how long the endpoint waits for the national side (its capabilities'
+    /// `national_timeout_s`), so that relayed requests wait longer than it does.
+    pub fn learn_national_timeout(&self, seconds: Option<u64>) {
+        self.national_timeout.set(seconds.map(Duration::from_secs));
     }
 
     /// The endpoint's origin.
@@ -56,13 +120,10 @@ impl HttpTransport {
         format!("{}{}", self.base.as_str(), request.target)
     }
 
-    /// The deadline of a request: longer for bulk uploads.
+    /// The deadline of a request: longer for bulk uploads, and for relayed requests longer than the
+    /// endpoint's national timeout ([`deadline`]).
     pub fn timeout_of(&self, request: &Request) -> Duration {
-        let bulk = format!("{}/bulk/", contract::PREFIX);
-        match request.method == Method::Post && request.path().starts_with(&bulk) {
-            true => self.options.bulk_timeout,
-            false => self.options.timeout,
-        }
+        deadline(&self.options, self.national_timeout.get(), request)
     }
 
     /// Sends one request and reads the whole answer.

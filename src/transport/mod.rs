@@ -13,7 +13,7 @@ pub mod url;
 
 use std::{rc::Rc, time::Duration};
 
-use onshi_core::contract::{Request, Response};
+use onshi_core::contract::{Capabilities, Request, Response};
 
 pub use events::{FeedEnd, FeedItem, FeedOptions, Interruption, Subscription};
 pub use http::{HttpOptions, HttpTransport};
@@ -67,6 +67,15 @@ impl Endpoint {
         match self {
             Endpoint::Training(transport) => transport.send(&request).await,
             Endpoint::Http(transport) => transport.send(&request).await,
+        }
+    }
+
+    /// Takes in what the endpoint said about itself that changes how requests are sent: an endpoint
+    /// that relays to the national side gets longer deadlines for those requests (issue 14). The
+    /// training dispatcher answers at once and has no deadlines.
+    pub fn learn(&self, capabilities: &Capabilities) {
+        if let Endpoint::Http(transport) = self {
+            transport.learn_national_timeout(capabilities.national_timeout_s);
         }
     }
 

@@ -417,8 +417,12 @@ async fn the_section_needs_the_card_group_and_offers_the_virtual_reader_only_in_
         vec![
             capabilities("1.0.0", groups, false),
             routed(
+                "kind=face_unreadable",
+                json(200, &json!({"events": [], "last_id": 0, "newest_id": 0})),
+            ),
+            routed(
                 "/events?after=0&limit=1",
-                json(200, &json!({"events": [], "last_id": 0})),
+                json(200, &json!({"events": [], "last_id": 0, "newest_id": 0})),
             ),
             routed("/events?after=0", stream(vec![], "hang")),
             routed("/readers", json(200, &json!({"readers": []}))),

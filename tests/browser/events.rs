@@ -222,6 +222,49 @@ async fn a_silent_stream_counts_as_dropped_and_is_reopened() {
     assert_eq!(calls[1].header("Last-Event-ID"), Some("5"));
 }
 
+/// One backlog page as JSON.
+fn page(ids: &[u64], last_id: u64, newest_id: u64) -> Value {
+    let events: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({ "id": id, "at": "2026-11-22T00:00:00Z", "kind": "bulk", "data": {} }))
+        .collect();
+    crate::fake_fetch::json(
+        200,
+        &json!({ "events": events, "last_id": last_id, "newest_id": newest_id }),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_backlog_answered_as_json_is_read_page_after_page_up_to_the_newest_event() {
+    // Issue 14: `last_id` is a page's own last event, so whether more follow is `newest_id`'s to say.
+    let fake = FakeFetch::install(vec![
+        page(&[1, 2], 2, 4),
+        page(&[3, 4], 4, 4),
+        page(&[], 4, 4),
+    ]);
+    // A long poll: the second page within the test's patience can only come because more were said
+    // to follow.
+    let options = FeedOptions {
+        poll: Duration::from_secs(60),
+        ..QUICK
+    };
+    let (sink, items) = recorder();
+    let _feed = http_endpoint().follow_events("tok", 0, options, sink);
+    until("both pages", || event_ids(&items) == [1, 2, 3, 4]).await;
+    let calls = fake.calls();
+    assert!(
+        calls[0].url.ends_with("/events?after=0"),
+        "{}",
+        calls[0].url
+    );
+    assert!(
+        calls[1].url.ends_with("/events?after=2"),
+        "{}",
+        calls[1].url
+    );
+    assert_eq!(calls.len(), 2, "the last page reached the newest event");
+}
+
 #[wasm_bindgen_test]
 async fn a_refusal_stops_the_feed_for_good() {
     for (answer, expected) in [

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use onshi::{
     error::ApiError,
+    state::capabilities::discover,
     transport::{
-        Endpoint, EndpointUrl, HttpOptions, HttpTransport, TransportError,
+        Endpoint, EndpointUrl, HttpOptions, HttpTransport, TransportError, http,
         sse::{SseFrame, SseParser},
     },
 };
@@ -137,6 +138,96 @@ fn bulk_uploads_get_the_longer_deadline() {
         transport.timeout_of(&client::capabilities()),
         Duration::from_secs(30)
     );
+}
+
+#[wasm_bindgen_test]
+fn relayed_requests_get_longer_than_the_national_timeout_and_others_do_not() {
+    // Issue 14: a request the endpoint relays to the national side waits for the endpoint's own
+    // national timeout plus a margin, so that the endpoint's answer comes before the app gives up.
+    let options = HttpOptions::default();
+    let secs = Duration::from_secs;
+    let relayed = [
+        client::inquire("t", b"<XmlMsg/>".to_vec()),
+        client::register_reference("t", b"<XmlMsg/>".to_vec()),
+        client::bulk_result("t", "qualifications", "R1"),
+        client::medical_drugs("t", b"<XmlMsg/>".to_vec()),
+        client::medical_checkups("t", b"<XmlMsg/>".to_vec()),
+    ];
+    for request in &relayed {
+        assert!(http::is_relayed(request), "{}", request.target);
+        assert_eq!(http::deadline(&options, None, request), secs(30));
+        assert_eq!(http::deadline(&options, Some(secs(90)), request), secs(120));
+        // Never shorter than the usual deadline.
+        assert_eq!(http::deadline(&options, Some(secs(1)), request), secs(31));
+        assert_eq!(http::deadline(&options, Some(secs(0)), request), secs(30));
+    }
+    let upload = client::bulk_submit("t", "qualifications", b"<XmlMsg/>".to_vec());
+    assert!(http::is_relayed(&upload));
+    assert_eq!(http::deadline(&options, Some(secs(90)), &upload), secs(300));
+    assert_eq!(
+        http::deadline(&options, Some(secs(600)), &upload),
+        secs(630)
+    );
+    let not_relayed = [
+        client::capabilities(),
+        client::history_detail("t", 4),
+        client::events("t", 0),
+        client::readers("t"),
+        client::medical_patients("t"),
+        client::challenge("t"),
+        Request::new(Method::Post, "/qualifications/mynumber"),
+        Request::new(Method::Get, "/bulk/qualifications"),
+    ];
+    for request in &not_relayed {
+        assert!(!http::is_relayed(request), "{}", request.target);
+        assert_eq!(
+            http::deadline(&options, Some(secs(600)), request),
+            secs(30),
+            "{}",
+            request.target
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_transport_learns_the_national_timeout_from_the_capabilities() {
+    // Issue 14: discovering an endpoint that relays to the national side lengthens the deadline of
+    // its relayed requests; one that says nothing leaves them as they were.
+    let inquiry = client::inquire("t", b"<XmlMsg/>".to_vec());
+    let transport = Rc::new(HttpTransport::new(
+        EndpointUrl::parse(BASE).expect("origin"),
+        HttpOptions::default(),
+    ));
+    let endpoint = Endpoint::Http(transport.clone());
+    assert_eq!(transport.timeout_of(&inquiry), Duration::from_secs(30));
+    let bridge = |national: Option<u64>| {
+        let mut body = json!({
+            "contract_version": "1.1.0",
+            "groups": ["session", "qualification"],
+            "training": false,
+        });
+        if let Some(seconds) = national {
+            body["national_timeout_s"] = json!(seconds);
+        }
+        json!({
+            "status": 200,
+            "headers": { "Content-Type": "application/json" },
+            "body": body.to_string(),
+        })
+    };
+    let fake = FakeFetch::install(vec![bridge(Some(150))]);
+    let capabilities = discover(&endpoint).await.expect("capabilities");
+    assert_eq!(capabilities.national_timeout_s, Some(150));
+    assert_eq!(transport.timeout_of(&inquiry), Duration::from_secs(180));
+    assert_eq!(
+        transport.timeout_of(&client::capabilities()),
+        Duration::from_secs(30)
+    );
+    drop(fake);
+
+    let _fake = FakeFetch::install(vec![bridge(None)]);
+    discover(&endpoint).await.expect("capabilities");
+    assert_eq!(transport.timeout_of(&inquiry), Duration::from_secs(30));
 }
 
 #[wasm_bindgen_test]

@@ -162,8 +162,12 @@ fn endpoint(readers: Vec<Value>, script: Vec<Value>) -> (FakeFetch, Mounted) {
     let mut answers = vec![
         capabilities("1.0.0", &groups, true),
         routed(
+            "kind=face_unreadable",
+            json(200, &json!({"events": [], "last_id": 0, "newest_id": 5})),
+        ),
+        routed(
             "/events?after=0&limit=1",
-            json(200, &json!({"events": [], "last_id": 5})),
+            json(200, &json!({"events": [], "last_id": 0, "newest_id": 5})),
         ),
         routed("/events?after=5", stream(vec![], "hang")),
         routed("/v1/readers", json(200, &json!({"readers": readers}))),

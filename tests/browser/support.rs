@@ -132,8 +132,9 @@ pub fn stored_session() -> Option<Session> {
 }
 
 /// `tick` needs leptos' executor, which mounting sets up (leptos does not export its setup); tests
-/// that mount nothing get it from one empty mount, kept for the rest of the run.
-fn ensure_executor() {
+/// that mount nothing get it from one empty mount, kept for the rest of the run. So do tests that
+/// provide the app's state outside a mount, whose resources spawn their work.
+pub fn ensure_executor() {
     thread_local! {
         static READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }

@@ -1119,6 +1119,38 @@ pub const RECEPTION_NO_NAME: &str = "（氏名なし）";
 pub fn reception_arrived(name: &str, outcome: &str) -> String {
     format!("新しい確認結果が届きました：{name}　{outcome}")
 }
+/// Ours (issue 14): a face reader's result file arrived at `time` (HH:MM:SS) but the endpoint could
+/// not read it, so its patient is in no list. Nothing of the patient is said: nothing of them was read.
+pub fn reception_face_unreadable(time: &str) -> String {
+    format!(
+        "{time}　顔認証付きカードリーダーから確認結果が届きましたが、読み取れませんでした。この患者は一覧に表示されません。"
+    )
+}
+/// Ours (issue 14): why, for `encrypted`. The endpoint cannot tell the two causes apart (the file is
+/// not text), so both are named.
+pub const RECEPTION_FACE_UNREADABLE_ENCRYPTED: &str = "資格確認端末の設定でファイルが暗号化されている、またはファイルが壊れているため、内容を読み取れません。";
+/// Ours (issue 14): why, for `encoding` (e.g. Shift_JIS bytes in a file that declares UTF-8).
+pub const RECEPTION_FACE_UNREADABLE_ENCODING: &str = "ファイルの文字コードが、ファイル内で指定された文字コードと一致しないため、内容を読み取れません。";
+/// Ours (issue 14): why, for `broken` (not a whole XML document).
+pub const RECEPTION_FACE_UNREADABLE_BROKEN: &str =
+    "ファイルが途中で途切れているか壊れているため、内容を読み取れません。";
+/// Ours (issue 14): why, for `not_a_message` (XML, but not a 資格確認 result).
+pub const RECEPTION_FACE_UNREADABLE_NOT_A_MESSAGE: &str =
+    "ファイルが資格確認結果の形式ではないため、内容を読み取れません。";
+/// Ours (issue 14): why, for `too_large`.
+pub const RECEPTION_FACE_UNREADABLE_TOO_LARGE: &str =
+    "ファイルが大きすぎるため、内容を読み取れません。";
+/// Ours (issue 14): why, for a reason this build does not know (a newer endpoint's).
+pub const RECEPTION_FACE_UNREADABLE_OTHER: &str = "ファイルの内容を読み取れません。";
+/// Ours (issue 14): what to do, before the link to 保険証/処方箋で確認.
+pub const RECEPTION_FACE_UNREADABLE_ACTION_BEFORE: &str = "この患者の資格は「";
+/// Ours (issue 14): what to do, after the link to 保険証/処方箋で確認.
+pub const RECEPTION_FACE_UNREADABLE_ACTION_AFTER: &str =
+    "」で確認してください。繰り返し発生する場合は、資格確認端末の販売業者にお問い合わせください。";
+/// Ours (issue 14): the file's name, shown small for the vendor.
+pub const RECEPTION_FACE_UNREADABLE_FILE: &str = "ファイル名：";
+/// Ours (issue 14): the notices' list, for screen readers.
+pub const RECEPTION_FACE_UNREADABLE_LIST: &str = "読み取れなかった確認結果";
 /// Ours: the heading of the patient's viewing consents shown with a reader result.
 pub const CONSENTS_HEADING: &str = "閲覧同意";
 /// Seed 000 (資格確認履歴詳細).
@@ -1179,6 +1211,9 @@ pub const REFERENCE_REGISTERED: &str = "照会番号を登録しました。";
 pub const REFERENCE_REFUSED: &str = "照会番号を登録できませんでした。";
 /// Ours: the registration got no answer; it is kept in the outbox and sent again.
 pub const REFERENCE_KEPT: &str = "接続先から応答がありませんでした。この登録は未送信の登録として端末に保持し、自動で再送します。";
+/// Ours (issue 14): the same registration is still with the national side; it is kept and sent again
+/// under the same key until its answer comes. Not a failure.
+pub const REFERENCE_AWAITING_ANSWER: &str = "照会番号の登録はオンライン資格確認等システムの回答待ちです。未送信の登録として端末に保持し、回答を受け取るまで自動で再送します。";
 /// Ours: the registration could not even be kept, so it was not sent.
 pub const OUTBOX_NOT_KEPT: &str =
     "登録内容を端末に保存できなかったため、送信していません。もう一度お試しください。";
@@ -1204,6 +1239,10 @@ pub const OUTBOX_STATE: &str = "状態";
 pub const OUTBOX_PENDING: &str = "送信待ち";
 /// Ours.
 pub const OUTBOX_SENDING: &str = "送信中";
+/// Ours (issue 14): the endpoint has the same write with the national side, whose answer has not come
+/// yet; nothing failed.
+pub const OUTBOX_AWAITING_ANSWER: &str =
+    "回答待ち（オンライン資格確認等システムの回答を待っています。自動で再送します）";
 /// Ours.
 pub const OUTBOX_FAILED: &str = "送信できませんでした（自動で再送します）";
 /// Ours: D4's 要確認 (older than six days, not replayed automatically).

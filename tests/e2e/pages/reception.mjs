@@ -11,6 +11,9 @@ export class ReceptionPage extends Frame {
     this.newBadges = page.getByTestId('reception-new');
     this.error = page.getByTestId('reception-error');
     this.insuranceTab = page.locator('.tabs').getByRole('link', { name: '保険証' });
+    // Face reader files the endpoint could not read (issue 14), newest first.
+    this.unreadable = page.getByTestId('face-unreadable');
+    this.unreadableNotices = page.getByTestId('face-unreadable-notice');
     // The result (S6).
     this.banner = page.getByTestId('result-banner');
     this.readerResult = page.getByTestId('reader-result');
@@ -38,6 +41,16 @@ export class ReceptionPage extends Frame {
   async open(index) {
     await this.rows.nth(index).getByRole('button', { name: '詳細' }).click();
     await this.banner.waitFor();
+  }
+
+  /**
+   * The `index`th notice of a face reader file that could not be read (newest first): its reason
+   * (`data-reason`) and what it says, paragraph by paragraph: when and what, why, what to do, the file.
+   */
+  async unreadableNotice(index) {
+    const notice = this.unreadableNotices.nth(index);
+    const texts = await notice.locator('p').allTextContents();
+    return { reason: await notice.getAttribute('data-reason'), texts: texts.map((t) => t.trim()) };
   }
 
   /** The value shown for each viewing consent, as [label, value] pairs. */

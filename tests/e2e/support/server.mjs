@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * Starts the server; resolves to { url, stop() } once it prints its address. `listen` defaults to a
- * free loopback port; a test that restarts the server passes the port it had, so the page's origin
- * (and its localStorage) stays the same.
+ * Starts the server; resolves to { url, stop(), stdoutLines() } once it prints its address. `listen`
+ * defaults to a free loopback port; a test that restarts the server passes the port it had, so the
+ * page's origin (and its localStorage) stays the same. `stdoutLines()` gives what the server printed
+ * on stdout so far, line by line (e.g. a bridge's first run shows master's initial password there,
+ * and nowhere else).
  */
 export async function startServer({
   binary = process.env.ONSHI_SERVER ?? path.join(repoRoot, 'target/debug/onshi-server'),
@@ -22,8 +24,8 @@ export async function startServer({
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  let stdout = '';
   const url = await new Promise((resolve, reject) => {
-    let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const match = stdout.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -34,6 +36,9 @@ export async function startServer({
   });
   return {
     url,
+    stdoutLines() {
+      return stdout.split('\n').filter((line) => line !== '');
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
