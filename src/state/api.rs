@@ -259,7 +259,7 @@ impl Api {
         let response = self.send_authed(client::events_newest).await?;
         let page: EventsPage = client::expect_json(&response, 200)?;
         // `last_id` is the id of this one-event page's event, the oldest; `newest_id` is the newest.
-        Ok(page.newest_id)
+        Ok(page.newest())
     }
 
     /// One page of the backlog of one kind of event, after the event `after`.

@@ -289,7 +289,7 @@ impl Feed {
                     self.connected();
                     // More pages follow while this one ends before the newest event there is.
                     // (`last_id` is this page's own last event, so it cannot tell that.)
-                    let more = page.events.last().is_some_and(|e| e.id < page.newest_id);
+                    let more = page.events.last().is_some_and(|e| e.id < page.newest());
                     for event in page.events {
                         self.after = self.after.max(event.id);
                         (self.sink)(FeedItem::Event(event));

@@ -269,6 +269,8 @@ pub fn looks_encrypted(bytes: &[u8]) -> bool {
     }
 }
 
+/// Whether the bytes are text in UTF-8 or Shift_JIS; a character cut in two at the very end (the
+/// bytes may be a file's first part only) does not count against them.
 fn is_text(bytes: &[u8]) -> bool {
     let plain = |s: &str| {
         s.chars()
@@ -276,9 +278,15 @@ fn is_text(bytes: &[u8]) -> bool {
     };
     match std::str::from_utf8(bytes) {
         Ok(s) => plain(s),
+        Err(e) if e.error_len().is_none() => {
+            plain(std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default())
+        }
         Err(_) => {
-            let (decoded, had_errors) = SHIFT_JIS.decode_without_bom_handling(bytes);
-            !had_errors && plain(&decoded)
+            let shift_jis = |bytes: &[u8]| {
+                let (decoded, had_errors) = SHIFT_JIS.decode_without_bom_handling(bytes);
+                !had_errors && plain(&decoded)
+            };
+            shift_jis(bytes) || shift_jis(&bytes[..bytes.len().saturating_sub(1)])
         }
     }
 }

@@ -5,12 +5,14 @@
 //!
 //! - A request file appears whole and is never overwritten: it is written under a hidden name of its
 //!   exchange's own (`.onshi-exchange-<id>.writing`, without `.xml`), then published under its
-//!   official name with a hard link, which fails rather than replace a file of that name; where the
-//!   share cannot link, the official name is created exclusively and written in place. The hidden
-//!   file is then renamed `.onshi-exchange-<id>.written`, a marker kept until the store knows the
-//!   file was published, so that after a crash a published request file (which the national side
-//!   may have taken since) is told from one that never was. A name that another writer of the share
-//!   (the レセコン) has used for a request or an answer is not taken.
+//!   official name by `renameat2(RENAME_NOREPLACE)`, which fails rather than replace a file of that
+//!   name; where the share cannot do that, by a hard link (which fails the same way), and where it
+//!   cannot link either, the official name is created exclusively and written in place. Just before
+//!   it is published, an empty marker `.onshi-exchange-<id>.publishing` is made; both markers stay
+//!   until the store knows the file was published. After a crash they tell a request file that may
+//!   have been published — and taken by the national side since — from one that never was (see
+//!   [`Bridge::may_be_published`]). A name that another writer of the share (the レセコン) has used
+//!   for a request or an answer is not taken.
 //! - An answer is read only once two reads a moment apart agree, and at most a limit of bytes.
 //! - Files this endpoint did not write are never moved or deleted: face results are read in place,
 //!   and one that cannot be read is copied aside. Only the request files it wrote and the answers to
@@ -50,12 +52,15 @@ impl Default for Timing {
     }
 }
 
-/// How a request file is made to appear under its official name.
+/// How a request file is made to appear under its official name, the best way the share allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Publish {
-    /// A hard link from the finished temporary file: atomic, and it fails if the name exists.
+    /// `renameat2(RENAME_NOREPLACE)` of the finished file: atomic, it fails if the name exists, and
+    /// the file's hidden name is gone exactly when it was published (Linux on local file systems).
+    Rename,
+    /// A hard link from the finished file: atomic, and it fails if the name exists.
     Link,
-    /// The official name created exclusively and written in place, where the share cannot link.
+    /// The official name created exclusively and written in place, where the share can do neither.
     CreateNew,
 }
 
@@ -98,17 +103,6 @@ pub enum Found {
     Xml(Vec<u8>),
 }
 
-/// How far the writing of a request file got, as its markers in `req/` say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Marker {
-    /// Published under its official name.
-    Written,
-    /// Begun, and perhaps published in the instant before it stopped.
-    Writing,
-    /// Never begun.
-    None,
-}
-
 /// What became of a request file when it was taken back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Withdrawal {
@@ -132,7 +126,7 @@ impl Bridge {
                 path: root.to_owned(),
             });
         }
-        let publish = probe_links(&root.join("req")).map_err(|source| BridgeError::Probe {
+        let publish = probe_publish(&root.join("req")).map_err(|source| BridgeError::Probe {
             path: root.join("req"),
             source,
         })?;
@@ -183,9 +177,8 @@ impl Bridge {
     }
 
     /// Writes request file `name` (without `.xml`) of exchange `id` exclusively (see the module
-    /// comment), and leaves the marker that says it was published ([`Marker::Written`]) until the
-    /// store knows ([`Bridge::forget_marker`]). The markers let a restart tell a request file that
-    /// was published, and may have been taken since, from one that never was.
+    /// comment), leaving the markers that tell a restart whether it may have been published until the
+    /// store knows ([`Bridge::forget_marker`]).
     pub async fn write_request(&self, id: u64, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let target = self.request_path(name);
         let io_error = |path: &Path| {
@@ -206,21 +199,34 @@ impl Bridge {
             });
         }
         let writing = self.marker_path(id, "writing");
-        // A marker left by an attempt that stopped half-way is this exchange's own.
-        remove_if_there(&writing)
-            .await
-            .map_err(io_error(&writing))?;
+        let publishing = self.marker_path(id, "publishing");
+        // Markers left by an attempt that stopped half-way are this exchange's own.
+        for marker in [&writing, &publishing] {
+            remove_if_there(marker).await.map_err(io_error(marker))?;
+        }
         let published = match self.publish {
-            // The whole file under the marker's name, then linked into place.
-            Publish::Link => {
+            Publish::Rename | Publish::Link => {
                 write_new(&writing, bytes)
                     .await
                     .map_err(io_error(&writing))?;
-                tokio::fs::hard_link(&writing, &target).await
+                write_new(&publishing, b"")
+                    .await
+                    .map_err(io_error(&publishing))?;
+                if self.publish == Publish::Rename {
+                    rename_no_replace(&writing, &target).await
+                } else {
+                    let linked = tokio::fs::hard_link(&writing, &target).await;
+                    if linked.is_ok() {
+                        // Published; the file's other name is no longer needed.
+                        let _ = tokio::fs::remove_file(&writing).await;
+                    }
+                    linked
+                }
             }
-            // An empty marker, then the official name created exclusively and written in place.
             Publish::CreateNew => {
-                write_new(&writing, b"").await.map_err(io_error(&writing))?;
+                write_new(&publishing, b"")
+                    .await
+                    .map_err(io_error(&publishing))?;
                 match write_new(&target, bytes).await {
                     Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
                         // A file half written under the official name must not be taken for a
@@ -233,14 +239,9 @@ impl Bridge {
             }
         };
         match published {
-            Ok(()) => {
-                let written = self.marker_path(id, "written");
-                tokio::fs::rename(&writing, &written)
-                    .await
-                    .map_err(io_error(&written))
-            }
+            Ok(()) => Ok(()),
             Err(e) => {
-                let _ = tokio::fs::remove_file(&writing).await;
+                self.forget_marker(id).await;
                 if e.kind() == io::ErrorKind::AlreadyExists {
                     Err(WriteError::Taken {
                         name: name.to_owned(),
@@ -261,30 +262,30 @@ impl Bridge {
             .join(format!(".onshi-exchange-{id}.{stage}"))
     }
 
-    /// How far the writing of exchange `id`'s request file got, by its markers.
-    pub async fn marker(&self, id: u64) -> io::Result<Marker> {
-        if tokio::fs::try_exists(self.marker_path(id, "written")).await? {
-            Ok(Marker::Written)
-        } else if tokio::fs::try_exists(self.marker_path(id, "writing")).await? {
-            Ok(Marker::Writing)
-        } else {
-            Ok(Marker::None)
+    /// Whether exchange `id`'s request file may have been published, by its markers: an exchange a
+    /// run stopped while writing. `.publishing` is made just before the file is published, so
+    /// without it nothing was. Published by rename, the file's `.writing` name is gone exactly when
+    /// it was published. Published by a link or in place, a file that is not in `req/` now may have
+    /// been published and taken, or never published: that cannot be told, so it counts as published
+    /// — waiting for an answer that may not come is safe; sending the write twice is not.
+    pub async fn may_be_published(&self, id: u64) -> io::Result<bool> {
+        if !tokio::fs::try_exists(self.marker_path(id, "publishing")).await? {
+            return Ok(false);
+        }
+        match self.publish {
+            Publish::Rename => Ok(!tokio::fs::try_exists(self.marker_path(id, "writing")).await?),
+            Publish::Link | Publish::CreateNew => Ok(true),
         }
     }
 
     /// Removes exchange `id`'s markers (the store knows what they said).
     pub async fn forget_marker(&self, id: u64) {
-        for stage in ["written", "writing"] {
+        for stage in ["writing", "publishing"] {
             let path = self.marker_path(id, stage);
             if let Err(e) = remove_if_there(&path).await {
                 eprintln!("onshi-server: cannot remove {}: {e}", path.display());
             }
         }
-    }
-
-    /// Whether request file `name` is in `req/`.
-    pub async fn request_there(&self, name: &str) -> io::Result<bool> {
-        tokio::fs::try_exists(self.request_path(name)).await
     }
 
     /// What `res/` holds for request `name`, each file read once two reads agree, at most `limit`
@@ -389,28 +390,37 @@ impl Bridge {
     }
 
     /// The name prefixes of `folder` (`face` or `res`) whose every file looks encrypted
-    /// ([`exchange::looks_encrypted`]): the terminal encrypts them, or they are broken.
-    pub async fn encrypted_prefixes(&self, folder: &str, limit: usize) -> io::Result<Vec<String>> {
-        let mut verdicts: BTreeMap<String, bool> = BTreeMap::new();
+    /// ([`exchange::looks_encrypted`]): the terminal encrypts them, or they are broken. At most
+    /// [`SAMPLE`] files of a prefix are read, and of each only its first [`SAMPLE_BYTES`]: enough for
+    /// the rule, which looks at how a file begins and whether it is text.
+    pub async fn encrypted_prefixes(&self, folder: &str) -> io::Result<Vec<String>> {
+        let mut verdicts: BTreeMap<String, (bool, usize)> = BTreeMap::new();
         let mut entries = tokio::fs::read_dir(self.root.join(folder)).await?;
         while let Some(entry) = entries.next_entry().await? {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') || !entry.file_type().await?.is_file() {
                 continue;
             }
-            let bytes = read_limited(&entry.path(), limit).await?;
+            let prefix = exchange::prefix_of(&name).to_owned();
+            if verdicts
+                .get(&prefix)
+                .is_some_and(|(_, read)| *read >= SAMPLE)
+            {
+                continue;
+            }
+            let mut bytes = read_limited(&entry.path(), SAMPLE_BYTES).await?;
+            bytes.truncate(SAMPLE_BYTES);
             if bytes.is_empty() {
                 continue;
             }
             let encrypted = exchange::looks_encrypted(&bytes);
-            verdicts
-                .entry(exchange::prefix_of(&name).to_owned())
-                .and_modify(|all| *all &= encrypted)
-                .or_insert(encrypted);
+            let verdict = verdicts.entry(prefix).or_insert((true, 0));
+            verdict.0 &= encrypted;
+            verdict.1 += 1;
         }
         Ok(verdicts
             .into_iter()
-            .filter_map(|(prefix, all)| all.then_some(prefix))
+            .filter_map(|(prefix, (all, _))| all.then_some(prefix))
             .collect())
     }
 
@@ -439,6 +449,10 @@ impl Bridge {
         agreed
     }
 }
+
+/// How many files of a prefix the encryption check reads, and how much of each.
+const SAMPLE: usize = 20;
+const SAMPLE_BYTES: usize = 4096;
 
 /// How long a file that is no whole document may stay unchanged before it is taken in anyway.
 const STALE_AFTER: Duration = Duration::from_secs(10);
@@ -489,23 +503,45 @@ async fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.sync_all().await
 }
 
-/// Whether the folder can hard-link: tried with two hidden files of this process, removed again.
-fn probe_links(folder: &Path) -> io::Result<Publish> {
-    let writer = PROBES.fetch_add(1, Ordering::Relaxed);
-    let source = folder.join(format!(".onshi-probe.{}.{writer}", std::process::id()));
-    let link = folder.join(format!(".onshi-probe.{}.{writer}.link", std::process::id()));
+/// How the folder can publish a file: tried with hidden files of this process, removed again.
+fn probe_publish(folder: &Path) -> io::Result<Publish> {
+    let probe = PROBES.fetch_add(1, Ordering::Relaxed);
+    let source = folder.join(format!(".onshi-probe.{}.{probe}", std::process::id()));
+    let moved = folder.join(format!(".onshi-probe.{}.{probe}.moved", std::process::id()));
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&source)?;
-    let linked = std::fs::hard_link(&source, &link);
-    let _ = std::fs::remove_file(&link);
-    std::fs::remove_file(&source)?;
-    Ok(if linked.is_ok() {
+    let publish = if rename_no_replace_now(&source, &moved).is_ok() {
+        std::fs::remove_file(&moved)?;
+        return Ok(Publish::Rename);
+    } else if std::fs::hard_link(&source, &moved).is_ok() {
+        let _ = std::fs::remove_file(&moved);
         Publish::Link
     } else {
         Publish::CreateNew
-    })
+    };
+    std::fs::remove_file(&source)?;
+    Ok(publish)
+}
+
+/// Renames `from` to `to` unless `to` exists (then `AlreadyExists`), in one step.
+async fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    let (from, to) = (from.to_owned(), to.to_owned());
+    tokio::task::spawn_blocking(move || rename_no_replace_now(&from, &to))
+        .await
+        .map_err(io::Error::other)?
+}
+
+#[cfg(target_os = "linux")]
+fn rename_no_replace_now(from: &Path, to: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_no_replace_now(_from: &Path, _to: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 async fn create_private_dir(path: &Path) -> io::Result<()> {

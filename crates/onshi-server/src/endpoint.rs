@@ -33,7 +33,7 @@ use onshi_core::{
 };
 use tokio::sync::watch;
 
-use crate::bridge::{Bridge, Found, Marker, Withdrawal, WriteError, is_final, unchanged_for};
+use crate::bridge::{Bridge, Found, Withdrawal, WriteError, is_final, unchanged_for};
 
 /// The operating system's random source (D3: tokens, salts and passcodes must never be predictable).
 pub struct OsRandom;
@@ -550,14 +550,14 @@ impl Endpoint {
         }
     }
 
-    /// An exchange an earlier run stopped while writing: its markers say how far the writing got. A
-    /// published request file goes on as written (the national side may have taken it since); one
-    /// never published, or begun and not in `req/` now, ends as withdrawn, so the write may be sent
-    /// again. (Published-then-taken in the instant between the link and the marker's rename cannot
-    /// be told from never published; the README states this assumption about the national side.)
+    /// An exchange an earlier run stopped while writing: its markers say whether its request file
+    /// may have been published ([`Bridge::may_be_published`]). One that may goes on as written — at
+    /// its deadline it is withdrawn if still in `req/`, or else awaited as taken — since sending the
+    /// write again could double it; one that never was ends as withdrawn, so the write may be sent
+    /// again.
     async fn recover_half_written(self: &Arc<Self>, bridge: &Bridge, record: &ExchangeRecord) {
-        let marker = match bridge.marker(record.id).await {
-            Ok(marker) => marker,
+        let published = match bridge.may_be_published(record.id).await {
+            Ok(published) => published,
             Err(error) => {
                 eprintln!(
                     "onshi-server: cannot read the markers of req/{}.xml: {error}",
@@ -565,11 +565,6 @@ impl Endpoint {
                 );
                 return;
             }
-        };
-        let published = match marker {
-            Marker::Written => true,
-            Marker::Writing => bridge.request_there(&record.name).await.unwrap_or(false),
-            Marker::None => false,
         };
         if published {
             let id = record.id;
@@ -579,6 +574,8 @@ impl Endpoint {
             .await;
             self.exchanges.send_modify(|n| *n += 1);
         } else {
+            // A hidden file of an attempt that never got as far as publishing is taken back.
+            bridge.forget_marker(record.id).await;
             self.complete(record.id, NationalAnswer::Withdrawn).await;
         }
         bridge.forget_marker(record.id).await;
@@ -638,7 +635,7 @@ impl Endpoint {
     /// At start: the prefixes of `face/` and `res/` whose every file looks encrypted.
     async fn report_encryption_at_start(&self, bridge: &Bridge) {
         for folder in ["face", "res"] {
-            if let Ok(prefixes) = bridge.encrypted_prefixes(folder, wire::MESSAGE_LIMIT).await {
+            if let Ok(prefixes) = bridge.encrypted_prefixes(folder).await {
                 for prefix in prefixes {
                     self.report_encryption(&prefix);
                 }

@@ -1064,34 +1064,31 @@ async fn a_restart_after_stopping_while_writing_resumes_each_write_by_its_marker
         )
     };
     let mut begun = Vec::new();
-    for n in 1..=3 {
+    for n in 1..=4 {
         match dispatch(&write(n)) {
             Dispatched::Exchange(exchange) => begun.push(exchange),
             other => panic!("expected an exchange, got {other:?}"),
         }
     }
     drop(store);
-    // The first was published (its file and its marker are there), the second only begun (its
-    // marker, no file), the third never begun.
+    // The first was published (renamed into place: its file and the marker made before it are
+    // there), the second stopped just before the rename (both markers, no file), the third never got
+    // as far as the publishing marker, the fourth never began.
     let req = share.dir("req");
+    let marker =
+        |n: usize, stage: &str| req.join(format!(".onshi-exchange-{}.{stage}", begun[n].id));
     std::fs::write(
         req.join(format!("{}.xml", begun[0].name)),
         &begun[0].message,
     )
     .expect("file");
-    std::fs::write(
-        req.join(format!(".onshi-exchange-{}.written", begun[0].id)),
-        &begun[0].message,
-    )
-    .expect("marker");
-    std::fs::write(
-        req.join(format!(".onshi-exchange-{}.writing", begun[1].id)),
-        &begun[1].message,
-    )
-    .expect("marker");
+    std::fs::write(marker(0, "publishing"), b"").expect("marker");
+    std::fs::write(marker(1, "writing"), &begun[1].message).expect("marker");
+    std::fs::write(marker(1, "publishing"), b"").expect("marker");
+    std::fs::write(marker(2, "writing"), &begun[2].message).expect("marker");
     let ledger = national_side(&share.root, always(Plan::answer("siimm01res.xml", &[])));
     let run = reopened(options(&share), &token);
-    for n in 1..=3u32 {
+    for n in 1..=4u32 {
         let request = || {
             xml(
                 "/onshi/v1/reference-numbers",
@@ -1121,7 +1118,7 @@ async fn a_restart_after_stopping_while_writing_resumes_each_write_by_its_marker
     let counts = share::taken_by(&ledger, "ReferenceNumber");
     assert_eq!(
         counts.values().copied().collect::<Vec<_>>(),
-        [1, 1, 1],
+        [1, 1, 1, 1],
         "one request file per write: {counts:?}"
     );
     assert!(
@@ -1132,4 +1129,63 @@ async fn a_restart_after_stopping_while_writing_resumes_each_write_by_its_marker
         "the markers are gone: {:?}",
         share.files("req")
     );
+}
+
+/// However the share publishes a request file — a hard link, or where it cannot link an exclusive
+/// create — a name is written once: of many writers of one name at once exactly one succeeds, its
+/// bytes are the file's, the others are told the name is taken and leave nothing behind, and a name
+/// whose answer another writer's request already has is not taken either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_name_is_written_once_however_many_write_it_at_once() {
+    use onshi_server::bridge::{Bridge, Publish, WriteError};
+    for publish in [Publish::Rename, Publish::Link, Publish::CreateNew] {
+        let share = Share::new("publish");
+        let bridge = Arc::new(
+            Bridge::open(&share.root, timing(), &share.root.join("kept"))
+                .expect("a share")
+                .publishing(publish),
+        );
+        let name = "OQSsiquc01req_202612070001";
+        let mut writers = Vec::new();
+        for id in 1..=20u64 {
+            let bridge = Arc::clone(&bridge);
+            writers.push(tokio::spawn(async move {
+                let bytes = format!("<XmlMsg>{id}</XmlMsg>").into_bytes();
+                (id, bridge.write_request(id, name, &bytes).await)
+            }));
+        }
+        let mut winners = Vec::new();
+        for writer in writers {
+            let (id, written) = writer.await.expect("ran");
+            match written {
+                Ok(()) => winners.push(id),
+                Err(WriteError::Taken { .. }) => {
+                    assert!(!bridge.may_be_published(id).await.expect("markers"));
+                }
+                Err(other) => panic!("{publish:?}: {other}"),
+            }
+        }
+        assert_eq!(winners.len(), 1, "{publish:?}: {winners:?}");
+        let winner = winners[0];
+        assert_eq!(
+            std::fs::read(share.dir("req").join(format!("{name}.xml"))).expect("the file"),
+            format!("<XmlMsg>{winner}</XmlMsg>").into_bytes()
+        );
+        assert!(bridge.may_be_published(winner).await.expect("markers"));
+        bridge.forget_marker(winner).await;
+        assert_eq!(share.files("req"), [format!("{name}.xml")], "{publish:?}");
+        // Another writer's answer under the next name: that name is not taken.
+        std::fs::write(
+            share.dir("res").join("OQSsiquc01res_202612070002.err"),
+            b"theirs",
+        )
+        .expect("an answer");
+        assert!(matches!(
+            bridge
+                .write_request(30, "OQSsiquc01req_202612070002", b"<XmlMsg/>")
+                .await,
+            Err(WriteError::Taken { .. })
+        ));
+        assert_eq!(share.files("req"), [format!("{name}.xml")]);
+    }
 }

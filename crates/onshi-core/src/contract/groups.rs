@@ -78,8 +78,17 @@ pub struct EventsPage {
     /// when the page is empty.
     pub last_id: u64,
     /// The highest event id there is, of any kind: what a screen that only follows what happens from
-    /// now on starts after, and whether more pages follow this one.
+    /// now on starts after, and whether more pages follow this one. Contract 1.0 endpoints send none
+    /// (their `last_id` was the newest id): read it with [`EventsPage::newest`].
+    #[serde(default)]
     pub newest_id: u64,
+}
+
+impl EventsPage {
+    /// The newest event id there is, from an endpoint of any 1.x contract.
+    pub fn newest(&self) -> u64 {
+        self.newest_id.max(self.last_id)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
