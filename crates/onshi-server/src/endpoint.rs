@@ -392,8 +392,13 @@ impl Endpoint {
         }
     }
 
-    /// Ends exchange `id` (once: a later ending changes nothing) and wakes whoever waits for it.
-    async fn complete(self: &Arc<Self>, id: u64, answer: NationalAnswer) -> Response {
+    /// Ends exchange `id` (once: a later ending changes nothing) and wakes whoever waits for it;
+    /// `None` if the store's thread failed.
+    async fn end(
+        self: &Arc<Self>,
+        id: u64,
+        answer: NationalAnswer,
+    ) -> Option<Result<Completed, StoreError>> {
         let completed = self
             .blocking(move |endpoint, store, env| {
                 endpoint
@@ -402,13 +407,17 @@ impl Endpoint {
             })
             .await;
         self.exchanges.send_modify(|n| *n += 1);
-        match completed {
+        if let Some(Err(error)) = &completed {
+            eprintln!("onshi-server: ending exchange {id} failed: {error}");
+        }
+        completed
+    }
+
+    /// [`Endpoint::end`], for the request that waits: the answer it gets.
+    async fn complete(self: &Arc<Self>, id: u64, answer: NationalAnswer) -> Response {
+        match self.end(id, answer).await {
             Some(Ok(Completed { response, .. })) => response,
-            Some(Err(error)) => {
-                eprintln!("onshi-server: ending exchange {id} failed: {error}");
-                Problem::new(ProblemCode::Internal).into_response()
-            }
-            None => Problem::new(ProblemCode::Internal).into_response(),
+            _ => Problem::new(ProblemCode::Internal).into_response(),
         }
     }
 
@@ -495,36 +504,25 @@ impl Endpoint {
 
     /// Ends an exchange with an answer file; a refused one is logged by name (never its contents).
     async fn end_with_answer(self: &Arc<Self>, record: &ExchangeRecord, answer: NationalAnswer) {
-        let id = record.id;
-        let completed = self
-            .blocking(move |endpoint, store, env| {
-                endpoint
-                    .dispatcher
-                    .complete_exchange(store, env, id, answer)
-            })
-            .await;
-        self.exchanges.send_modify(|n| *n += 1);
-        match completed {
-            Some(Ok(Completed {
-                refused: Some(mismatch),
+        let Some(Ok(Completed {
+            refused: Some(mismatch),
+            ..
+        })) = self.end(record.id, answer).await
+        else {
+            return;
+        };
+        eprintln!(
+            "onshi-server: the answer to req/{}.xml is refused: {mismatch}",
+            record.name
+        );
+        if matches!(
+            mismatch,
+            rules::Mismatch::Unreadable {
+                reason: Unreadable::Encrypted,
                 ..
-            })) => {
-                eprintln!(
-                    "onshi-server: the answer to req/{}.xml is refused: {mismatch}",
-                    record.name
-                );
-                if matches!(
-                    mismatch,
-                    rules::Mismatch::Unreadable {
-                        reason: Unreadable::Encrypted,
-                        ..
-                    }
-                ) {
-                    self.report_encryption(&rules::answer_name(&record.name));
-                }
             }
-            Some(Err(error)) => eprintln!("onshi-server: recording an answer failed: {error}"),
-            _ => {}
+        ) {
+            self.report_encryption(&rules::answer_name(&record.name));
         }
     }
 

@@ -328,31 +328,29 @@ fn write(n: u32, token: &str) -> Write {
         _ => WriteKind::Inquiry,
     };
     let card = 50000 + n;
+    // A single registration and a bulk one of one unit carry the same body.
+    let registration = |marker: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader>\
+             <MedicalInstitutionCode>1234567897</MedicalInstitutionCode></MessageHeader><MessageBody>\
+             <ReferenceNumberRegistrationInfo><ReferenceNumber>{marker}</ReferenceNumber>\
+             <InsurerNumber>06139000</InsurerNumber><InsuredIdentificationNumber>{card}</InsuredIdentificationNumber>\
+             <InsuredBranchNumber>01</InsuredBranchNumber></ReferenceNumberRegistrationInfo></MessageBody></XmlMsg>"
+        )
+        .into_bytes()
+    };
     let (request, marker) = match kind {
         WriteKind::Registration => {
             let marker = format!("F-{n:05}");
-            let body = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader>\
-                 <MedicalInstitutionCode>1234567897</MedicalInstitutionCode></MessageHeader><MessageBody>\
-                 <ReferenceNumberRegistrationInfo><ReferenceNumber>{marker}</ReferenceNumber>\
-                 <InsurerNumber>06139000</InsurerNumber><InsuredIdentificationNumber>{card}</InsuredIdentificationNumber>\
-                 <InsuredBranchNumber>01</InsuredBranchNumber></ReferenceNumberRegistrationInfo></MessageBody></XmlMsg>"
-            );
-            (client::register_reference(token, body.into_bytes()), marker)
+            (
+                client::register_reference(token, registration(&marker)),
+                marker,
+            )
         }
         WriteKind::BulkRegistration => {
             let marker = format!("B-{n:05}");
-            let body = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader>\
-                 <MedicalInstitutionCode>1234567897</MedicalInstitutionCode></MessageHeader><MessageBody>\
-                 <ReferenceNumberRegistrationInfo><ReferenceNumber>{marker}</ReferenceNumber>\
-                 <InsurerNumber>06139000</InsurerNumber><InsuredIdentificationNumber>{card}</InsuredIdentificationNumber>\
-                 <InsuredBranchNumber>01</InsuredBranchNumber></ReferenceNumberRegistrationInfo></MessageBody></XmlMsg>"
-            );
-            (
-                client::bulk_submit(token, "reference-numbers", body.into_bytes()),
-                marker,
-            )
+            let upload = client::bulk_submit(token, "reference-numbers", registration(&marker));
+            (upload, marker)
         }
         WriteKind::Inquiry => {
             let marker = card.to_string();

@@ -19,7 +19,7 @@ use crate::{
     },
     domain::{
         Card, Findings, InsurerNumber, ResultInfo, Search,
-        convert::{DecodeProblem, code, text},
+        convert::{DecodeFinding, DecodeProblem, code, text},
     },
     exchange::Expectation,
     simulator::error_codes,
@@ -229,9 +229,6 @@ fn ask_upload(
         },
         audit,
     };
-    let receipt = |file_identifier: &str| Expectation::BulkReceipt {
-        file_identifier: file_identifier.to_owned(),
-    };
     if kind == Kind::ReferenceNumbers {
         let (message, encoding) =
             match xml_body::<wire::RequestHeader, wire::BulkReferenceRequestBody>(request, limit) {
@@ -248,20 +245,7 @@ fn ask_upload(
             let prefix = format!("ReferenceNumberRegistrationInfo[{}].", i + 1);
             errors.extend(exchange::field_errors(&findings, &prefix));
         }
-        errors.truncate(MAX_UNIT_ERRORS);
-        if let Err(fail) = exchange::refuse_fields(
-            errors,
-            message.header.medical_institution_code.as_deref(),
-            institution,
-        ) {
-            return fail;
-        }
-        return exchange::begin(cx, ask(encoding), |file_identifier| {
-            let bytes = exchange::stamped(&message, encoding, |header| {
-                header.arbitrary_file_identifier = Some(file_identifier.to_owned());
-            })?;
-            Ok((bytes, receipt(file_identifier)))
-        });
+        return begin_upload(cx, ask(encoding), &message, encoding, errors, institution);
     }
     let (message, encoding) =
         match xml_body::<wire::RequestHeader, wire::BulkRequestBody>(request, limit) {
@@ -279,6 +263,22 @@ fn ask_upload(
             &prefix,
         ));
     }
+    begin_upload(cx, ask(encoding), &message, encoding, errors, institution)
+}
+
+/// Refuses an upload with its findings (at most [`MAX_UNIT_ERRORS`]) or a 医療機関コード not this
+/// endpoint's, and otherwise begins its exchange; its receipt must carry the upload's identifier.
+fn begin_upload<B>(
+    cx: &mut Cx<'_>,
+    ask: Ask,
+    message: &wire::Message<wire::RequestHeader, B>,
+    encoding: Encoding,
+    mut errors: Vec<FieldError>,
+    institution: &str,
+) -> Fail
+where
+    B: wire::WireElement + Default + Clone,
+{
     errors.truncate(MAX_UNIT_ERRORS);
     if let Err(fail) = exchange::refuse_fields(
         errors,
@@ -287,24 +287,25 @@ fn ask_upload(
     ) {
         return fail;
     }
-    exchange::begin(cx, ask(encoding), |file_identifier| {
-        let bytes = exchange::stamped(&message, encoding, |header| {
-            header.arbitrary_file_identifier = Some(file_identifier.to_owned());
-        })?;
-        Ok((bytes, receipt(file_identifier)))
+    exchange::begin(cx, ask, |file_identifier| {
+        let bytes = exchange::stamped(message, encoding, file_identifier)?;
+        let receipt = Expectation::BulkReceipt {
+            file_identifier: file_identifier.to_owned(),
+        };
+        Ok((bytes, receipt))
     })
 }
 
 /// An upload without a single unit.
 fn missing_unit(element: &'static str) -> FieldError {
-    let mut findings = Findings::default();
-    findings.push(element, DecodeProblem::Missing);
-    exchange::field_errors(&findings, "")
-        .pop()
-        .unwrap_or_else(|| FieldError {
-            field: element.to_owned(),
-            message: String::new(),
-        })
+    let missing = DecodeFinding {
+        element,
+        problem: DecodeProblem::Missing,
+    };
+    FieldError {
+        field: element.to_owned(),
+        message: missing.message(),
+    }
 }
 
 /// What keeps one unit of an upload from the national side: what does not read, and what its kind

@@ -575,18 +575,35 @@ pub(super) fn field_errors(findings: &Findings, prefix: &str) -> Vec<FieldError>
         .collect()
 }
 
+/// A request header that carries an `ArbitraryFileIdentifier`.
+pub(super) trait FileIdentified {
+    fn identify(&mut self, file_identifier: &str);
+}
+
+impl FileIdentified for wire::RequestHeader {
+    fn identify(&mut self, file_identifier: &str) {
+        self.arbitrary_file_identifier = Some(file_identifier.to_owned());
+    }
+}
+
+impl FileIdentified for wire::MedicalInfoRequestHeader {
+    fn identify(&mut self, file_identifier: &str) {
+        self.arbitrary_file_identifier = Some(file_identifier.to_owned());
+    }
+}
+
 /// An official message with this exchange's `ArbitraryFileIdentifier`, in the encoding it came in.
 pub(super) fn stamped<H, B>(
     message: &wire::Message<H, B>,
     encoding: Encoding,
-    identify: impl FnOnce(&mut H),
+    file_identifier: &str,
 ) -> Result<Vec<u8>, Fail>
 where
-    H: wire::WireElement + Default + Clone,
+    H: wire::WireElement + Default + Clone + FileIdentified,
     B: wire::WireElement + Default + Clone,
 {
     let mut file = message.clone();
-    identify(&mut file.header);
+    file.header.identify(file_identifier);
     file.encode(encoding).map_err(internal)
 }
 

@@ -188,9 +188,7 @@ fn ask_files(
         },
     };
     Err(exchange::begin(cx, ask, |file_identifier| {
-        let bytes = exchange::stamped(message, encoding, |header| {
-            header.arbitrary_file_identifier = Some(file_identifier.to_owned());
-        })?;
+        let bytes = exchange::stamped(message, encoding, file_identifier)?;
         Ok((bytes, Expectation::MedicalInfo { medical, patient }))
     }))
 }

@@ -42,9 +42,7 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
             },
         };
         return Err(exchange::begin(cx, ask, |file_identifier| {
-            let bytes = exchange::stamped(&message, encoding, |header| {
-                header.arbitrary_file_identifier = Some(file_identifier.to_owned());
-            })?;
+            let bytes = exchange::stamped(&message, encoding, file_identifier)?;
             let expect = Expectation::Qualification {
                 file_identifier: file_identifier.to_owned(),
                 search,

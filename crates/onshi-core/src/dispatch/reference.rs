@@ -48,9 +48,7 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
             audit,
         };
         return Err(exchange::begin(cx, ask, |file_identifier| {
-            let bytes = exchange::stamped(&message, encoding, |header| {
-                header.arbitrary_file_identifier = Some(file_identifier.to_owned());
-            })?;
+            let bytes = exchange::stamped(&message, encoding, file_identifier)?;
             let expect = Expectation::ReferenceNumber {
                 file_identifier: file_identifier.to_owned(),
                 reference_number,
