@@ -152,14 +152,11 @@ impl Bridge {
         self.timing
     }
 
-    /// The share's root folder.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// The folder beside the database where copies of unreadable face files are kept.
-    pub fn kept(&self) -> &Path {
-        &self.kept
+    /// Where the XML answer to request file `name` is (or will be).
+    pub fn answer_xml(&self, name: &str) -> PathBuf {
+        self.root
+            .join("res")
+            .join(format!("{}.xml", exchange::answer_name(name)))
     }
 
     fn request_path(&self, name: &str) -> PathBuf {

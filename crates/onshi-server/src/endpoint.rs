@@ -33,7 +33,7 @@ use onshi_core::{
 };
 use tokio::sync::watch;
 
-use crate::bridge::{Bridge, Found, Withdrawal, WriteError, is_final, unchanged_for};
+use crate::bridge::{Bridge, Found, Publish, Withdrawal, WriteError, is_final, unchanged_for};
 
 /// The operating system's random source (D3: tokens, salts and passcodes must never be predictable).
 pub struct OsRandom;
@@ -133,10 +133,6 @@ impl Endpoint {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
-    }
-
-    pub fn bridge(&self) -> Option<&Bridge> {
-        self.bridge.as_ref()
     }
 
     /// A receiver that changes whenever an event is appended.
@@ -428,6 +424,17 @@ impl Endpoint {
         let Some(bridge) = self.bridge.clone() else {
             return;
         };
+        if bridge.publish() != Publish::Rename {
+            eprintln!(
+                "onshi-server: the share cannot rename a file without replacing another \
+                 (renameat2 RENAME_NOREPLACE); request files are published by {}. After a stop while \
+                 one is written, its write is waited for rather than sent again.",
+                match bridge.publish() {
+                    Publish::Link => "a hard link",
+                    _ => "creating them in place",
+                }
+            );
+        }
         self.report_encryption_at_start(&bridge).await;
         let mut seen_faces = HashSet::new();
         let mut cleaned: Option<tokio::time::Instant> = None;
@@ -471,7 +478,7 @@ impl Endpoint {
                     Found::Error(text) => Some(NationalAnswer::Error(text.clone())),
                     Found::Pdf(bytes) => Some(NationalAnswer::Pdf(bytes.clone())),
                     Found::Xml(bytes) => {
-                        let path = bridge_answer_path(bridge, &record.name);
+                        let path = bridge.answer_xml(&record.name);
                         // A file still being written is waited for; one that will never read is
                         // taken as it is, and refused.
                         let final_form = is_final(bytes)
@@ -698,13 +705,6 @@ fn limit_of(expect: &Expectation) -> usize {
         Expectation::BulkResult { .. } | Expectation::MedicalInfo { .. } => wire::BULK_LIMIT,
         _ => wire::MESSAGE_LIMIT,
     }
-}
-
-fn bridge_answer_path(bridge: &Bridge, name: &str) -> std::path::PathBuf {
-    bridge
-        .root()
-        .join("res")
-        .join(format!("{}.xml", rules::answer_name(name)))
 }
 
 /// The answer of an exchange as it stands: an ended one's, or for one still open (taken, its answer
