@@ -1189,3 +1189,56 @@ async fn a_request_name_is_written_once_however_many_write_it_at_once() {
         assert_eq!(share.files("req"), [format!("{name}.xml")]);
     }
 }
+
+/// A share whose files of a prefix the terminal encrypts is recognised by the stated rule (a file
+/// that does not start with `<` and is not text): every file of the prefix must look so, so one
+/// readable result clears the prefix, and other prefixes are judged apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_share_whose_files_are_encrypted_is_recognised_by_prefix() {
+    use onshi_server::bridge::Bridge;
+    let share = Share::new("encrypted");
+    let bridge = Bridge::open(&share.root, timing(), &share.root.join("kept")).expect("a share");
+    let face = share.dir("face");
+    std::fs::write(
+        face.join("OQSsiquc01res_face_a_20261207090000.xml"),
+        fixture("face-encrypted.bin"),
+    )
+    .expect("a face file");
+    std::fs::write(
+        face.join("OQSsiquc01res_face_b_20261207090100.xml"),
+        fixture("face-encrypted.bin"),
+    )
+    .expect("a face file");
+    assert_eq!(
+        bridge.encrypted_prefixes("face").await.expect("read"),
+        ["OQSsiquc01res_face"]
+    );
+    // One file that reads (or is only another encoding) is enough to say the prefix is not encrypted.
+    std::fs::write(
+        face.join("OQSsiquc01res_face_c_20261207090200.xml"),
+        fixture("face-sjis-declared-utf8.xml"),
+    )
+    .expect("a face file");
+    assert!(
+        bridge
+            .encrypted_prefixes("face")
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    let res = share.dir("res");
+    std::fs::write(
+        res.join("YZKsiquc01res_202612070001.xml"),
+        fixture("face-encrypted.bin"),
+    )
+    .expect("an answer");
+    std::fs::write(
+        res.join("OQSsiquc01res_202612070001.xml"),
+        fixture("siquc01res-taro.xml"),
+    )
+    .expect("an answer");
+    assert_eq!(
+        bridge.encrypted_prefixes("res").await.expect("read"),
+        ["YZKsiquc01res"]
+    );
+}
