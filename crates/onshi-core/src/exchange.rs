@@ -45,6 +45,8 @@ use encoding_rs::SHIFT_JIS;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    codes::{ProcessingResultStatus, SegmentOfResult},
+    domain::convert::code,
     random::Random,
     store::CardKey,
     text,
@@ -104,8 +106,12 @@ pub enum Expectation {
     },
     /// A bulk upload's receipt (`…01res`).
     BulkReceipt { file_identifier: String },
-    /// A bulk result (`…02res`).
-    BulkResult { reception_number: String },
+    /// A bulk result (`…02res`): registration units for 照会番号一括登録, else inquiry units.
+    BulkResult {
+        reception_number: String,
+        #[serde(default)]
+        registrations: bool,
+    },
     /// A drug or checkup answer.
     MedicalInfo {
         medical: MedicalKind,
@@ -293,6 +299,31 @@ fn is_text(bytes: &[u8]) -> bool {
 
 /// Checks an XML answer file against what its request expects (the rules of the module's header).
 pub fn verify(expect: &Expectation, bytes: &[u8]) -> Result<(), Mismatch> {
+    accept(expect, bytes).map(|_| ())
+}
+
+/// What an answer that is its request's says, as the `record` step needs it: read once, by the
+/// check that accepted it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Accepted {
+    Qualification(Box<wire::QualificationResult>),
+    /// Whether the national side registered the 照会番号 (ProcessingResultStatus 1).
+    Registration {
+        registered: bool,
+    },
+    Receipt {
+        reception_number: Option<String>,
+    },
+    /// Whether the job is processed (SegmentOfResult 1), and how many units its result holds.
+    BulkResult {
+        complete: bool,
+        units: usize,
+    },
+    MedicalInfo,
+}
+
+/// [`verify`], keeping what the answer says.
+pub fn accept(expect: &Expectation, bytes: &[u8]) -> Result<Accepted, Mismatch> {
     match expect {
         Expectation::Qualification {
             file_identifier,
@@ -328,7 +359,7 @@ pub fn verify(expect: &Expectation, bytes: &[u8]) -> Result<(), Mismatch> {
                     return Err(Mismatch::Differs { element });
                 }
             }
-            Ok(())
+            Ok(Accepted::Qualification(Box::new(message)))
         }
         Expectation::ReferenceNumber {
             file_identifier,
@@ -351,16 +382,30 @@ pub fn verify(expect: &Expectation, bytes: &[u8]) -> Result<(), Mismatch> {
                     element: "ReferenceNumber",
                 });
             }
-            Ok(())
+            let registered = code::<ProcessingResultStatus>(&message.body.processing_result_status)
+                == Some(ProcessingResultStatus::Completed);
+            Ok(Accepted::Registration { registered })
         }
         Expectation::BulkReceipt { file_identifier } => {
             let message = decode::<wire::BulkReceipt>(bytes, wire::MESSAGE_LIMIT)?;
-            identifier_required(&message.header.arbitrary_file_identifier, file_identifier)
+            identifier_required(&message.header.arbitrary_file_identifier, file_identifier)?;
+            Ok(Accepted::Receipt {
+                reception_number: trimmed(&message.body.reception_number).map(str::to_owned),
+            })
         }
-        Expectation::BulkResult { reception_number } => {
-            // Both result shapes (qualification units, registration units) share the header.
-            let message = decode::<wire::BulkResult>(bytes, wire::BULK_LIMIT)?;
-            let number = trimmed(&message.header.reception_number).ok_or(Mismatch::Missing {
+        Expectation::BulkResult {
+            reception_number,
+            registrations,
+        } => {
+            // Both result shapes share the header; the units are counted by shape.
+            let (header, units) = if *registrations {
+                let message = decode::<wire::BulkReferenceResult>(bytes, wire::BULK_LIMIT)?;
+                (message.header, message.body.units.len())
+            } else {
+                let message = decode::<wire::BulkResult>(bytes, wire::BULK_LIMIT)?;
+                (message.header, message.body.units.len())
+            };
+            let number = trimmed(&header.reception_number).ok_or(Mismatch::Missing {
                 element: "ReceptionNumber",
             })?;
             if number != reception_number {
@@ -368,7 +413,9 @@ pub fn verify(expect: &Expectation, bytes: &[u8]) -> Result<(), Mismatch> {
                     element: "ReceptionNumber",
                 });
             }
-            Ok(())
+            let complete = code::<SegmentOfResult>(&header.segment_of_result)
+                == Some(SegmentOfResult::Completed);
+            Ok(Accepted::BulkResult { complete, units })
         }
         Expectation::MedicalInfo { medical, patient } => {
             let named = match medical {
@@ -397,7 +444,7 @@ pub fn verify(expect: &Expectation, bytes: &[u8]) -> Result<(), Mismatch> {
             };
             match named {
                 // A refusal names no one and carries nothing.
-                (None, false) => Ok(()),
+                (None, false) => Ok(Accepted::MedicalInfo),
                 (None, true) => Err(Mismatch::Missing { element: "Name" }),
                 (Some((name, birth)), _) => {
                     let name = name.as_deref().map(text::name_key).unwrap_or_default();
@@ -408,7 +455,7 @@ pub fn verify(expect: &Expectation, bytes: &[u8]) -> Result<(), Mismatch> {
                     if birth != patient.birthdate {
                         return Err(Mismatch::OtherPatient { element: "Birth" });
                     }
-                    Ok(())
+                    Ok(Accepted::MedicalInfo)
                 }
             }
         }

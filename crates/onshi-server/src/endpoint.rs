@@ -24,7 +24,10 @@ use std::{
 
 use onshi_core::{
     contract::{Problem, ProblemCode, Request, Response},
-    dispatch::{Completed, Config, Dispatched, Dispatcher, Env, Exchange, NationalAnswer},
+    dispatch::{
+        Completed, Config, Dispatched, Dispatcher, Env, Exchange, NationalAnswer, answer_now,
+        in_progress_answer,
+    },
     exchange::{self as rules, Expectation, Unreadable},
     random::Random,
     store::{ExchangeRecord, ExchangeState, Store, StoreError},
@@ -174,7 +177,7 @@ impl Endpoint {
                         .await
                         .is_some_and(|r| !r.is_open());
                     if !ended {
-                        return in_progress();
+                        return in_progress_answer();
                     }
                     // Dispatched again: the key now replays the answer, or, if the national side
                     // never took the request, this request begins the exchange itself.
@@ -335,7 +338,7 @@ impl Endpoint {
             .wait_for(id, deadline, |r| r.state != ExchangeState::Waiting)
             .await
         {
-            Some(record) => answer_of(&record),
+            Some(record) => answer_now(&record),
             None => Problem::new(ProblemCode::Internal).into_response(),
         }
     }
@@ -383,7 +386,7 @@ impl Endpoint {
     /// The answer of exchange `id` as it now stands.
     async fn outcome(self: &Arc<Self>, id: u64) -> Response {
         match self.record(id).await {
-            Some(record) => answer_of(&record),
+            Some(record) => answer_now(&record),
             None => Problem::new(ProblemCode::Internal).into_response(),
         }
     }
@@ -705,30 +708,6 @@ fn limit_of(expect: &Expectation) -> usize {
         Expectation::BulkResult { .. } | Expectation::MedicalInfo { .. } => wire::BULK_LIMIT,
         _ => wire::MESSAGE_LIMIT,
     }
-}
-
-/// The answer of an exchange as it stands: an ended one's, or for one still open (taken, its answer
-/// to come) the national timeout.
-fn answer_of(record: &ExchangeRecord) -> Response {
-    match &record.state {
-        ExchangeState::Done(_) => onshi_core::dispatch::ended_answer(record),
-        ExchangeState::Taken { .. } => Problem::new(ProblemCode::NationalTimeout)
-            .with_detail(
-                "the national side took the request but has not answered yet; its answer will be recorded when it comes",
-            )
-            .into_response(),
-        ExchangeState::Writing | ExchangeState::Waiting => {
-            Problem::new(ProblemCode::NationalTimeout).into_response()
-        }
-    }
-}
-
-/// 409 `idempotency_in_progress`, with when to send again.
-fn in_progress() -> Response {
-    let mut response = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
-    let seconds = onshi_core::dispatch::RETRY_AFTER.num_seconds().max(1);
-    response.headers.set("Retry-After", seconds.to_string());
-    response
 }
 
 fn last_event_id(store: &mut dyn Store) -> Result<u64, StoreError> {

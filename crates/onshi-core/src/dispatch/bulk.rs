@@ -19,7 +19,7 @@ use crate::{
     },
     domain::{
         Card, Findings, InsurerNumber, ResultInfo, Search,
-        convert::{DecodeFinding, DecodeProblem, code, text},
+        convert::{DecodeFinding, DecodeProblem, text},
     },
     exchange::Expectation,
     simulator::error_codes,
@@ -340,19 +340,18 @@ fn unit_findings(kind: Kind, search: &wire::SearchInfo) -> Findings {
     findings
 }
 
-/// The national side's receipt of an upload (checked to be its receipt): a job is kept under its
-/// reception number (its result stays with the national side), and the receipt is passed on as it
+/// The national side's receipt of an upload (checked to be its receipt, which read its reception
+/// number): a job is kept under that number (its result stays with the national side), and the receipt is passed on as it
 /// came.
 pub(super) fn record_receipt(
     cx: &mut Cx<'_>,
     bytes: &[u8],
+    reception_number: Option<String>,
     bulk_kind: &str,
     character_code: &str,
     audit: &Audit,
 ) -> Handled {
-    let receipt = wire::BulkReceipt::decode_with_limit(bytes, wire::MESSAGE_LIMIT)
-        .map_err(exchange::unreadable)?;
-    if let Some(reception_number) = text(&receipt.body.reception_number) {
+    if let Some(reception_number) = reception_number {
         cx.change(Change::PutBulkJob(BulkJobRecord {
             reception_number,
             kind: bulk_kind.to_owned(),
@@ -644,31 +643,23 @@ fn ask_download(
         .map_err(internal)?;
         let expect = Expectation::BulkResult {
             reception_number: job.reception_number.clone(),
+            registrations: kind == Kind::ReferenceNumbers,
         };
         Ok((download, expect))
     })
 }
 
-/// A job's result from the national side (checked to be this job's), passed on as it came. The
-/// first complete result is announced as the job's `bulk` event.
+/// A job's result from the national side (checked to be this job's, which read how far it got and
+/// its units), passed on as it came. The first complete result is announced as the job's `bulk`
+/// event.
 pub(super) fn record_result(
     cx: &mut Cx<'_>,
     bytes: &[u8],
-    bulk_kind: &str,
     reception_number: &str,
+    complete: bool,
+    units: usize,
 ) -> Handled {
-    // Both result shapes share the header; the units are counted by kind.
-    let (segment, units) = if Kind::parse(bulk_kind) == Some(Kind::ReferenceNumbers) {
-        let result = wire::BulkReferenceResult::decode_with_limit(bytes, wire::BULK_LIMIT)
-            .map_err(exchange::unreadable)?;
-        (result.header.segment_of_result, result.body.units.len())
-    } else {
-        let result = wire::BulkResult::decode_with_limit(bytes, wire::BULK_LIMIT)
-            .map_err(exchange::unreadable)?;
-        (result.header.segment_of_result, result.body.units.len())
-    };
-    let done = code::<SegmentOfResult>(&segment) == Some(SegmentOfResult::Completed);
-    if let (true, Some(job)) = (done, cx.read.bulk_job(reception_number)?)
+    if let (true, Some(job)) = (complete, cx.read.bulk_job(reception_number)?)
         && !job.announced
     {
         let units = u32::try_from(units).unwrap_or(u32::MAX);

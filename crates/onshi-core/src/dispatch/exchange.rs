@@ -28,7 +28,7 @@ use crate::{
         reference,
     },
     domain::{Findings, convert::DecodeProblem},
-    exchange::{self as rules, Expectation, Mismatch},
+    exchange::{self as rules, Accepted, Expectation, Mismatch},
     store::{
         Change, ExchangeDone, ExchangeOutcome, ExchangePurpose, ExchangeRecord, ExchangeState,
         IdempotencyRecord, Store, StoreError,
@@ -165,14 +165,31 @@ fn response_of(done: &ExchangeDone) -> Response {
     response
 }
 
-/// The answer an ended exchange gave, for whoever waited for it.
-pub fn ended_answer(record: &ExchangeRecord) -> Response {
+/// The answer an exchange gives a request that stops waiting for it now: an ended one's own; for
+/// one still open, the national timeout (504) — and for one the national side took, that its answer
+/// will still be recorded when it comes.
+pub fn answer_now(record: &ExchangeRecord) -> Response {
     match &record.state {
         ExchangeState::Done(done) => response_of(done),
-        _ => Problem::new(ProblemCode::Internal)
-            .with_detail(format!("exchange {} has not ended", record.id))
+        ExchangeState::Taken { .. } => Problem::new(ProblemCode::NationalTimeout)
+            .with_detail(
+                "the national side took the request but has not answered yet; its answer will be \
+                 recorded when it comes",
+            )
             .into_response(),
+        ExchangeState::Writing | ExchangeState::Waiting => {
+            Problem::new(ProblemCode::NationalTimeout).into_response()
+        }
     }
+}
+
+/// 409 `idempotency_in_progress`: the same write is still with the national side; `Retry-After`
+/// says when to send it again.
+pub fn in_progress_answer() -> Response {
+    let mut response = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
+    let seconds = RETRY_AFTER.num_seconds().max(1);
+    response.headers.set("Retry-After", seconds.to_string());
+    response
 }
 
 /// What a write's key holds while its exchange is `exchange`: wait for an open one; an ended one that
@@ -444,11 +461,11 @@ fn end(
         (ExchangeOutcome::Refused, response, Some(mismatch))
     };
     Ok(match answer {
-        NationalAnswer::Message(bytes) => match rules::verify(&record.expect, bytes) {
+        NationalAnswer::Message(bytes) => match rules::accept(&record.expect, bytes) {
             Err(mismatch) => refused(mismatch),
-            Ok(()) => (
+            Ok(accepted) => (
                 ExchangeOutcome::Answered,
-                record_answer(cx, record, bytes)?,
+                record_answer(cx, record, accepted, bytes)?,
                 None,
             ),
         },
@@ -497,32 +514,58 @@ fn end(
     })
 }
 
-/// The `record` step for an answer that is this request's.
-fn record_answer(cx: &mut Cx<'_>, record: &ExchangeRecord, bytes: &[u8]) -> Handled {
+/// The `record` step for an answer that is this request's, from what the check read of it.
+fn record_answer(
+    cx: &mut Cx<'_>,
+    record: &ExchangeRecord,
+    accepted: Accepted,
+    bytes: &[u8],
+) -> Handled {
     let audit = Audit {
         user: record.user_id.clone(),
         sent_by: record.sent_by.clone(),
     };
-    match &record.purpose {
-        ExchangePurpose::Inquiry => qualification::record_answer(cx, bytes, &audit.user),
-        ExchangePurpose::Registration {
-            card,
-            reference_number,
-        } => reference::record_answer(cx, bytes, card, reference_number, &audit),
-        ExchangePurpose::BulkUpload {
+    match (&record.purpose, accepted) {
+        (ExchangePurpose::Inquiry, Accepted::Qualification(message)) => {
+            qualification::record_answer(cx, bytes, &message, &audit.user)
+        }
+        (
+            ExchangePurpose::Registration {
+                card,
+                reference_number,
+            },
+            Accepted::Registration { registered },
+        ) => reference::record_answer(cx, bytes, registered, card, reference_number, &audit),
+        (
+            ExchangePurpose::BulkUpload {
+                bulk_kind,
+                character_code,
+            },
+            Accepted::Receipt { reception_number },
+        ) => bulk::record_receipt(
+            cx,
+            bytes,
+            reception_number,
             bulk_kind,
             character_code,
-        } => bulk::record_receipt(cx, bytes, bulk_kind, character_code, &audit),
-        ExchangePurpose::BulkDownload {
-            bulk_kind,
-            reception_number,
-        } => bulk::record_result(cx, bytes, bulk_kind, reception_number),
-        ExchangePurpose::MedicalInfo => Ok(super::xml_passthrough(bytes)),
+            &audit,
+        ),
+        (
+            ExchangePurpose::BulkDownload {
+                reception_number, ..
+            },
+            Accepted::BulkResult { complete, units },
+        ) => bulk::record_result(cx, bytes, reception_number, complete, units),
+        (ExchangePurpose::MedicalInfo, Accepted::MedicalInfo) => Ok(super::xml_passthrough(bytes)),
+        // Each purpose's request is made with the expectation that reads its answer.
+        (purpose, _) => Err(internal(format!(
+            "an answer read for another purpose than {purpose:?}"
+        ))),
     }
 }
 
 /// How long a request that finds its write in progress may be told to wait before sending again.
-pub const RETRY_AFTER: TimeDelta = TimeDelta::seconds(10);
+const RETRY_AFTER: TimeDelta = TimeDelta::seconds(10);
 
 /// Refuses, before anything reaches the share, a request the national side would have to refuse
 /// (issue 14): every finding of its decoding (a missing or unreadable element, a failed check
@@ -605,12 +648,4 @@ where
     let mut file = message.clone();
     file.header.identify(file_identifier);
     file.encode(encoding).map_err(internal)
-}
-
-/// An answer that verified but then does not read as its message (it cannot happen; if it did, it
-/// is refused like any answer that is not the request's).
-pub(super) fn unreadable(error: wire::DecodeError) -> Fail {
-    Problem::new(ProblemCode::NationalAnswerRefused)
-        .with_detail(format!("the answer file does not read: {error}"))
-        .into()
 }

@@ -35,7 +35,7 @@ mod reference;
 mod session;
 mod training;
 
-pub use exchange::{Completed, Exchange, NationalAnswer, RETRY_AFTER, ended_answer};
+pub use exchange::{Completed, Exchange, NationalAnswer, answer_now, in_progress_answer};
 pub use qualification::FaceRecorded;
 
 use base64::{Engine, engine::general_purpose::STANDARD};

@@ -74,12 +74,15 @@ pub(super) fn with_history_location(mut response: Response, id: u64) -> Response
     response
 }
 
-/// The national side's answer to an inquiry (checked to be its answer): recorded, and passed on
-/// exactly as it came.
-pub(super) fn record_answer(cx: &mut Cx<'_>, bytes: &[u8], login_id: &str) -> Handled {
-    let (message, _) = wire::QualificationResult::decode_with_encoding(bytes, wire::MESSAGE_LIMIT)
-        .map_err(exchange::unreadable)?;
-    let (result, _) = QualificationResult::from_wire(&message);
+/// The national side's answer to an inquiry (checked to be its answer, as `message`): recorded, and
+/// passed on exactly as it came.
+pub(super) fn record_answer(
+    cx: &mut Cx<'_>,
+    bytes: &[u8],
+    message: &wire::QualificationResult,
+    login_id: &str,
+) -> Handled {
+    let (result, _) = QualificationResult::from_wire(message);
     let id = record_message(cx, &result, login_id, None, bytes.to_vec())?;
     Ok(with_history_location(xml_passthrough(bytes), id))
 }

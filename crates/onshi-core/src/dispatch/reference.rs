@@ -12,7 +12,7 @@ use crate::{
     },
     domain::{
         Findings, Registration, ResultInfo,
-        convert::{DecodeProblem, code, text},
+        convert::{DecodeProblem, text},
         identifiers,
     },
     exchange::Expectation,
@@ -95,21 +95,18 @@ pub(super) fn register(cx: &mut Cx<'_>, request: &Request) -> Handled {
     xml_response(&answer, encoding)
 }
 
-/// The national side's answer to a registration (checked to be its answer): when it accepted it
-/// (ProcessingResultStatus 1), the number is recorded for the card as a registration here would be;
-/// the answer is passed on as it came.
+/// The national side's answer to a registration (checked to be its answer, which read whether it
+/// registered the number): when it did, the number is recorded for the card as a registration here
+/// would be; the answer is passed on as it came.
 pub(super) fn record_answer(
     cx: &mut Cx<'_>,
     bytes: &[u8],
+    registered: bool,
     card: &CardKey,
     reference_number: &str,
     audit: &Audit,
 ) -> Handled {
-    let result = wire::ReferenceResult::decode_with_limit(bytes, wire::MESSAGE_LIMIT)
-        .map_err(exchange::unreadable)?;
-    let accepted = code::<ProcessingResultStatus>(&result.body.processing_result_status)
-        == Some(ProcessingResultStatus::Completed);
-    if accepted {
+    if registered {
         cx.change(Change::PutReference(ReferenceRecord {
             card: card.clone(),
             reference_number: reference_number.to_owned(),

@@ -287,6 +287,7 @@ fn bulk_answers_must_name_their_upload_or_their_job() {
     );
     let result = Expectation::BulkResult {
         reception_number: "20261122000001".to_owned(),
+        registrations: false,
     };
     assert_eq!(
         exchange::verify(&result, &fixture("muquc02res.xml")),
@@ -347,6 +348,7 @@ fn medical_answers_must_name_the_consented_patient() {
     );
     assert!(exchange::accepts_pdf(&drugs));
     assert!(!exchange::accepts_pdf(&Expectation::BulkResult {
-        reception_number: String::new()
+        reception_number: String::new(),
+        registrations: false,
     }));
 }
