@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';
 import { newContext, screenshot } from './support/browser.mjs';
 import { eventually, expectText } from './support/expect.mjs';
-import { repoRoot } from './support/server.mjs';
+import { repoRoot, setTrainingClock } from './support/server.mjs';
 import { MenuPage } from './pages/frame.mjs';
 import { COLUMNS, HistoryPage } from './pages/history.mjs';
 import { InquiryPage } from './pages/inquiry.mjs';
@@ -287,8 +287,7 @@ async function api(method, route, { token, body } = {}) {
 }
 
 async function setServerClock(instant) {
-  const { status } = await api('PUT', '/training/clock', { body: { now: instant.toISOString() } });
-  assert.equal(status, 204);
+  await setTrainingClock(app.server.url, instant);
 }
 
 /** A patient's visit to reader-1 (the training group), as the reader panel would send it. */

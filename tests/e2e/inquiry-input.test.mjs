@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';
+import { setTrainingClock } from './support/server.mjs';
 import { newContext, screenshot } from './support/browser.mjs';
 import { eventually, expectText } from './support/expect.mjs';
 import { MenuPage } from './pages/frame.mjs';
@@ -272,12 +273,7 @@ function shared() {
 
 async function open() {
   // The endpoint's clock too, so the national side's answer is about the same day as the form.
-  const clock = await fetch(`${app.server.url}/onshi/v1/training/clock`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ now: NINE_AM.toISOString() }),
-  });
-  assert.equal(clock.status, 204);
+  await setTrainingClock(app.server.url, NINE_AM);
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
   await page.clock.setFixedTime(NINE_AM);

@@ -780,6 +780,11 @@ pub const PROBLEM_IDEMPOTENCY_IN_PROGRESS: &str =
     "同じ内容の送信がオンライン資格確認等システムの回答待ちです。しばらくしてから再度送信します。";
 /// Ours (issue 14): the endpoint could not write into the 資格確認端末's shared folder.
 pub const PROBLEM_SHARE_UNAVAILABLE: &str = "資格確認端末の共有フォルダに要求を書き込めませんでした。資格確認端末の電源とネットワーク接続を確認してください。要求は送信されていません。";
+/// Sign-in: too many sign-ins wait for their password check at once (issue 15).
+pub const PROBLEM_SIGN_IN_BUSY: &str =
+    "ただいまログインが混み合っています。しばらく待ってから、再度ログインしてください。";
+/// Sign-in: this terminal failed to sign in too often within a minute (issue 15).
+pub const PROBLEM_TOO_MANY_SIGN_INS: &str = "この端末からのログインの失敗が続いたため、しばらくログインできません。1分ほど待ってから、再度ログインしてください。";
 pub const PROBLEM_INTERNAL: &str =
     "システムエラーが発生しました。しばらくしてから再度お試しください。";
 

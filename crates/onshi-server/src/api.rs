@@ -1,13 +1,15 @@
 //! The contract's HTTP surface under `/onshi/v1`: requests become the core's contract requests, the
 //! dispatcher answers them, and the answers go back unchanged. Three things are the server's own:
-//! reading bodies no larger than the contract allows, the Server-Sent Events adapter around
-//! `GET /events` (decisions.md D3, D5), and a training endpoint's clock (D1).
+//! reading bodies no larger than the contract allows — and none but a small sign-in form before a
+//! request is known to come from a session (issue 15) —, the Server-Sent Events adapter around
+//! `GET /events` (decisions.md D3, D5), and a training endpoint's clock (D1), which only a signed-in
+//! session may move.
 
-use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
+use std::{collections::VecDeque, convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
-    extract::{Request as HttpRequest, State},
+    extract::{ConnectInfo, Request as HttpRequest, State},
     http::{HeaderMap, HeaderName, HeaderValue, Method as HttpMethod},
     response::{
         IntoResponse, Response as HttpResponse,
@@ -25,6 +27,9 @@ use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{endpoint::Endpoint, http::to_http};
+
+/// The largest body an anonymous request may send: a sign-in form is a few hundred bytes.
+pub const ANONYMOUS_BODY_LIMIT: usize = 16 * 1024;
 
 /// How often an idle event stream checks that its session still stands.
 const STREAM_RECHECK: Duration = Duration::from_secs(30);
@@ -107,24 +112,47 @@ async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> 
         return event_stream(endpoint, headers, request.uri().query()).await;
     }
 
+    // Authentication is decided from the headers before any body is read (issue 15): an anonymous
+    // request may carry a body only where the contract answers without a session (sign-in), and a
+    // small one; any other anonymous request is dispatched without its body, unread, and refused.
+    let signed_in = endpoint.signed_in(headers.clone()).await;
+    let anonymous_body = !signed_in && endpoint.admits_anonymous(method, &path);
     let config = endpoint.config();
-    let limit =
-        if method == Method::Post && path.starts_with(&format!("{}/bulk/", contract::PREFIX)) {
-            config.bulk_body_limit
-        } else {
-            config.body_limit
-        };
-    let body = match axum::body::to_bytes(request.into_body(), limit).await {
-        Ok(body) => body.to_vec(),
-        Err(e) => return to_http(body_refusal(&e, limit)),
+    let limit = if !signed_in {
+        ANONYMOUS_BODY_LIMIT
+    } else if method == Method::Post && path.starts_with(&format!("{}/bulk/", contract::PREFIX)) {
+        config.bulk_body_limit
+    } else {
+        config.body_limit
     };
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
 
     if config.training
         && method == Method::Put
         && path == format!("{}/training/clock", contract::PREFIX)
     {
-        return to_http(set_clock(&endpoint, &body));
+        // The clock moves idle, lockout and idempotency time for everyone: only a signed-in session
+        // of a training endpoint may move it (decisions.md D1).
+        if !signed_in {
+            return to_http(Problem::new(ProblemCode::Unauthenticated).into_response());
+        }
+        return match axum::body::to_bytes(request.into_body(), limit).await {
+            Ok(body) => to_http(set_clock(&endpoint, &body)),
+            Err(e) => to_http(body_refusal(&e, limit)),
+        };
     }
+
+    let body = if signed_in || anonymous_body {
+        match axum::body::to_bytes(request.into_body(), limit).await {
+            Ok(body) => body.to_vec(),
+            Err(e) => return to_http(body_refusal(&e, limit)),
+        }
+    } else {
+        Vec::new()
+    };
 
     let request = Request {
         method,
@@ -132,7 +160,7 @@ async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> 
         headers,
         body,
     };
-    to_http(endpoint.dispatch(request).await)
+    to_http(endpoint.dispatch_from(request, client).await)
 }
 
 /// Every header whose value is text; a value that is not (no contract header is) is left out.

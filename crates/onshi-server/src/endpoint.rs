@@ -15,6 +15,7 @@
 
 use std::{
     collections::HashSet,
+    net::IpAddr,
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicBool, AtomicI64, Ordering},
@@ -23,7 +24,7 @@ use std::{
 };
 
 use onshi_core::{
-    contract::{Problem, ProblemCode, Request, Response},
+    contract::{self, Headers, Method, Problem, ProblemCode, Request, Response},
     dispatch::{
         Completed, Config, Dispatched, Dispatcher, Env, Exchange, NationalAnswer, answer_now,
         in_progress_answer,
@@ -36,7 +37,10 @@ use onshi_core::{
 };
 use tokio::sync::watch;
 
-use crate::bridge::{Bridge, Found, Publish, Withdrawal, WriteError, is_final, unchanged_for};
+use crate::{
+    bridge::{Bridge, Found, Publish, Withdrawal, WriteError, is_final, unchanged_for},
+    sign_in::{self, Throttle, Verifier},
+};
 
 /// The operating system's random source (D3: tokens, salts and passcodes must never be predictable).
 pub struct OsRandom;
@@ -79,6 +83,20 @@ fn system_millis() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// How many times one sign-in has its password checked at most (again only when the account's
+/// password changed between the two phases).
+const VERIFY_ROUNDS: usize = 3;
+
+/// A problem answer's code, or nothing for any other answer.
+fn problem_code(response: &Response) -> String {
+    if response.status < 400 {
+        return String::new();
+    }
+    serde_json::from_slice::<Problem>(&response.body)
+        .map(|p| p.code)
+        .unwrap_or_default()
+}
+
 /// How many ended exchanges one cleaning removes at most (the next takes the rest).
 const CLEAN_BATCH: usize = 200;
 /// How much longer than its exchange's deadline a request waits for the watcher to end it.
@@ -103,6 +121,10 @@ pub struct Endpoint {
     /// The exchanges whose request files this process is writing now. One recorded as being written
     /// that is not here was left so by an earlier run, which stopped while writing it.
     writing: Mutex<HashSet<u64>>,
+    /// Sign-in's password checks, outside the store's lock (decisions.md D3).
+    verifier: Verifier,
+    /// Failed sign-ins per client and minute.
+    throttle: Throttle,
 }
 
 impl Endpoint {
@@ -120,7 +142,16 @@ impl Endpoint {
             exchanges: watch::Sender::new(0),
             encryption_reported: AtomicBool::new(false),
             writing: Mutex::new(HashSet::new()),
+            verifier: sign_in::verifier(),
+            throttle: Throttle::new(Some(sign_in::FAILURES_PER_MINUTE)),
         })
+    }
+
+    /// The same endpoint with another limit of failed sign-ins per client and minute; `None` counts
+    /// none (for a benchmark that measures the password checks' pool alone).
+    pub fn with_sign_in_limit(mut self, per_minute: Option<u32>) -> Endpoint {
+        self.throttle = Throttle::new(per_minute);
+        self
     }
 
     /// The same endpoint answering through the national side's files (the dispatcher must have been
@@ -153,22 +184,68 @@ impl Endpoint {
 
     /// Dispatches one request on a blocking thread: one store transaction, with the store locked
     /// for its length (SQLite work must not run on the async threads). A request for the national
-    /// side then waits for its exchange (see the module comment).
+    /// side then waits for its exchange (see the module comment); a sign-in has its password checked
+    /// between its two transactions (module `sign_in`).
     pub async fn dispatch(self: &Arc<Self>, request: Request) -> Response {
+        self.dispatch_from(request, None).await
+    }
+
+    /// [`Endpoint::dispatch`] for a request from `client`, whose failed sign-ins are counted.
+    pub async fn dispatch_from(
+        self: &Arc<Self>,
+        request: Request,
+        client: Option<IpAddr>,
+    ) -> Response {
         // In a task of its own: a client that goes away (its request future dropped) must not stop
         // a dispatch between recording an exchange and writing its request file.
         let endpoint = Arc::clone(self);
-        tokio::spawn(async move { endpoint.dispatch_here(request).await })
+        tokio::spawn(async move { endpoint.dispatch_here(request, client).await })
             .await
             .unwrap_or_else(|_| Problem::new(ProblemCode::Internal).into_response())
     }
 
-    async fn dispatch_here(self: &Arc<Self>, request: Request) -> Response {
+    /// Whether the request's headers name a session that stands, asked before its body is read.
+    pub async fn signed_in(self: &Arc<Self>, headers: Headers) -> bool {
+        self.blocking(move |endpoint, store, env| {
+            endpoint
+                .dispatcher
+                .signed_in(store, env.now, &headers)
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Whether the contract answers this request without a session (sign-in, capabilities).
+    pub fn admits_anonymous(&self, method: Method, path: &str) -> bool {
+        self.dispatcher.admits_anonymous(method, path)
+    }
+
+    async fn dispatch_here(self: &Arc<Self>, request: Request, client: Option<IpAddr>) -> Response {
+        let signing_in = request.method == Method::Post
+            && request.path() == format!("{}/session", contract::PREFIX);
+        if signing_in && let Some(refusal) = self.throttle.refusal(client, self.clock.now()) {
+            return refusal;
+        }
+        let response = self.answer(request).await;
+        let code = problem_code(&response);
+        if signing_in
+            && (code == ProblemCode::InvalidCredentials.as_str()
+                || code == ProblemCode::AccountLocked.as_str())
+        {
+            self.throttle.failed(client, self.clock.now());
+        }
+        response
+    }
+
+    async fn answer(self: &Arc<Self>, request: Request) -> Response {
         let request = Arc::new(request);
         // A request that finds its write in progress waits at most this long, whatever it waits for.
         let until = tokio::time::Instant::now() + self.national_timeout();
+        let mut dispatched = self.dispatch_off_thread(&request).await;
+        let mut verified = 0;
         loop {
-            match self.dispatch_off_thread(&request).await {
+            dispatched = match dispatched {
                 Dispatched::Answered(response) => return response,
                 Dispatched::Exchange(exchange) => return self.run_exchange(exchange).await,
                 Dispatched::InProgress { exchange } => {
@@ -181,8 +258,30 @@ impl Endpoint {
                     }
                     // Dispatched again: the key now replays the answer, or, if the national side
                     // never took the request, this request begins the exchange itself.
+                    self.dispatch_off_thread(&request).await
                 }
-            }
+                Dispatched::Verify(check) => {
+                    // A password that changes between the phases is checked again, a few times at
+                    // most.
+                    verified += 1;
+                    if verified > VERIFY_ROUNDS {
+                        return Problem::new(ProblemCode::Internal).into_response();
+                    }
+                    let Some(outcome) = self.verifier.run(check).await else {
+                        return sign_in::busy();
+                    };
+                    let request = Arc::clone(&request);
+                    self.blocking(move |endpoint, store, env| {
+                        endpoint
+                            .dispatcher
+                            .finish_sign_in(store, env, &request, outcome)
+                    })
+                    .await
+                    .unwrap_or_else(|| {
+                        Dispatched::Answered(Problem::new(ProblemCode::Internal).into_response())
+                    })
+                }
+            };
         }
     }
 

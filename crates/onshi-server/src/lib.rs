@@ -10,6 +10,7 @@ pub mod bridge;
 pub mod csp;
 pub mod endpoint;
 mod http;
+pub mod sign_in;
 pub mod sqlite;
 pub mod start;
 mod static_app;

@@ -34,6 +34,8 @@
 //!   that removing records never lets an id be given again. `file_sequences`: by Tokyo `day`, the
 //!   last request-file sequence given out.
 //! - `events.kind` (version 3): the event's kind, for the backlog of one kind.
+//! - Version 4 changes no table: a replayed write's records name who authenticated it as the user
+//!   and keep the outbox's author as `claimed_by` (decisions.md D4, issue 15).
 //!
 //! History keeps the result message as a BLOB beside the JSON, not inside it: the record type
 //! writes the bytes as base64, a third larger, and every read would decode them again. The JSON's
@@ -190,6 +192,35 @@ const MIGRATIONS: &[&str] = &[
     UPDATE events SET kind = json_extract(record, '$.kind');
     CREATE INDEX events_by_kind ON events (kind, id);
     ",
+    // Version 4: who a queued write is attributed to (issue 15, decisions.md D4). Until now a replayed
+    // write named its claimed author as `user_id` and the user who sent it as `sent_by`; now `user_id`
+    // is always who authenticated the request and the outbox's claim is kept as `claimed_by`.
+    "
+    UPDATE card_references
+       SET record = json_set(json_remove(record, '$.sent_by'),
+                             '$.user_id', json_extract(record, '$.sent_by'),
+                             '$.claimed_by', json_extract(record, '$.user_id'))
+     WHERE json_extract(record, '$.sent_by') IS NOT NULL;
+    UPDATE card_references SET record = json_remove(record, '$.sent_by');
+    UPDATE bulk_jobs
+       SET record = json_set(json_remove(record, '$.sent_by'),
+                             '$.user_id', json_extract(record, '$.sent_by'),
+                             '$.claimed_by', json_extract(record, '$.user_id'))
+     WHERE json_extract(record, '$.sent_by') IS NOT NULL;
+    UPDATE bulk_jobs SET record = json_remove(record, '$.sent_by');
+    UPDATE exchanges
+       SET record = json_set(json_remove(record, '$.sent_by'),
+                             '$.user_id', json_extract(record, '$.sent_by'),
+                             '$.claimed_by', json_extract(record, '$.user_id'))
+     WHERE json_extract(record, '$.sent_by') IS NOT NULL;
+    UPDATE exchanges SET record = json_remove(record, '$.sent_by');
+    UPDATE consents
+       SET record = json_set(json_remove(record, '$.revoke_sent_by'),
+                             '$.revoked_by', json_extract(record, '$.revoke_sent_by'),
+                             '$.revoke_claimed_by', json_extract(record, '$.revoked_by'))
+     WHERE json_extract(record, '$.revoke_sent_by') IS NOT NULL;
+    UPDATE consents SET record = json_remove(record, '$.revoke_sent_by');
+    ",
 ];
 
 /// How long a statement waits for another connection's lock (a backup, an inspection with the
@@ -216,6 +247,7 @@ impl SqliteStore {
     /// up to date. A database whose schema is newer than this build knows is refused rather than
     /// misread.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        create_private(path)?;
         let conn = Connection::open(path).during("opening the database file")?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .during("setting the busy timeout")?;
@@ -293,6 +325,15 @@ impl SqliteStore {
                 "clearing login failures",
                 "DELETE FROM login_failures WHERE user_id = ?1",
                 params![user_id],
+            ),
+            // The record is JSON: `last_failed_at` is its millisecond timestamp, or null in records
+            // written before it existed.
+            Change::PruneLoginFailures { before } => self.execute(
+                "pruning the login failures of unknown IDs",
+                "DELETE FROM login_failures
+                 WHERE user_id NOT IN (SELECT user_id FROM accounts)
+                   AND COALESCE(json_extract(record, '$.last_failed_at'), 0) < ?1",
+                params![before.millis()],
             ),
             Change::PutSession(record) => self.execute(
                 "storing a session",
@@ -937,6 +978,24 @@ fn refuse_newer(version: u32) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// Creates a missing database file readable and writable by its owner only (0600): it holds
+/// patients' data and password hashes. SQLite gives the WAL and shared-memory files it creates
+/// beside it the database file's own permissions, so they are private too. An existing file keeps
+/// the permissions its owner gave it.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Backend {
+            message: format!("creating the database file {}: {e}", path.display()),
+        }),
+    }
 }
 
 fn user_version(conn: &Connection) -> Result<u32, StoreError> {

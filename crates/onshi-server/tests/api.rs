@@ -159,14 +159,23 @@ async fn bodies_are_read_no_further_than_the_limits() {
 #[tokio::test]
 async fn a_training_endpoints_clock_can_be_set_and_ends_a_lock() {
     let app = app(endpoint(), &[]);
-    let set_clock = |now: &str| {
+    // Only a signed-in session may move the clock (decisions.md D1); a move past the idle limit ends
+    // that session too, so each move signs in afresh.
+    let set_clock = |now: &str, token: &str| {
         Request::put("/onshi/v1/training/clock")
             .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .body(Body::from(json!({ "now": now }).to_string()))
             .expect("request")
     };
+    let trainer = |app: Router| async move {
+        let answer = send(&app, sign_in("master", "Onshi*master*00")).await;
+        assert_eq!(answer.status, StatusCode::CREATED);
+        answer.json::<SignedIn>().token
+    };
+    let token = trainer(app.clone()).await;
     assert_eq!(
-        send(&app, set_clock("2026-11-22T09:00:00+09:00"))
+        send(&app, set_clock("2026-11-22T09:00:00+09:00", &token))
             .await
             .status,
         StatusCode::NO_CONTENT
@@ -176,8 +185,9 @@ async fn a_training_endpoints_clock_can_be_set_and_ends_a_lock() {
     }
     let locked = send(&app, sign_in("002", "Onshi*002*002")).await;
     assert_eq!(locked.status, StatusCode::LOCKED);
+    let token = trainer(app.clone()).await;
     assert_eq!(
-        send(&app, set_clock("2026-11-22T09:31:00+09:00"))
+        send(&app, set_clock("2026-11-22T09:31:00+09:00", &token))
             .await
             .status,
         StatusCode::NO_CONTENT
@@ -186,8 +196,61 @@ async fn a_training_endpoints_clock_can_be_set_and_ends_a_lock() {
         send(&app, sign_in("002", "Onshi*002*002")).await.status,
         StatusCode::CREATED
     );
-    let bad = send(&app, set_clock("yesterday")).await;
+    let token = trainer(app.clone()).await;
+    let bad = send(&app, set_clock("yesterday", &token)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// Regression (issue 15): `PUT /training/clock` worked without a session and moved idle, lockout and
+/// idempotency time for everyone.
+#[tokio::test]
+async fn regression_issue_15_the_training_clock_needs_a_signed_in_session() {
+    let endpoint = endpoint();
+    let app = app(Arc::clone(&endpoint), &[]);
+    let before = endpoint.clock().now();
+    let move_clock = |token: Option<&str>| {
+        let mut request = Request::put("/onshi/v1/training/clock")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request
+            .body(Body::from(
+                json!({ "now": "2030-01-01T09:00:00+09:00" }).to_string(),
+            ))
+            .expect("request")
+    };
+    for token in [None, Some("not-a-session")] {
+        let refused = send(&app, move_clock(token)).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.problem().code, "unauthenticated");
+    }
+    let signed_out = token(&app).await;
+    let out = send(
+        &app,
+        Request::delete("/onshi/v1/session")
+            .header(header::AUTHORIZATION, format!("Bearer {signed_out}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(&app, move_clock(Some(&signed_out))).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a logged-out session moves nothing"
+    );
+    let moved_by_nobody = endpoint.clock().now().since(before);
+    assert!(
+        moved_by_nobody < chrono::TimeDelta::hours(1),
+        "the clock stayed where it was"
+    );
+    let live = token(&app).await;
+    assert_eq!(
+        send(&app, move_clock(Some(&live))).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert!(endpoint.clock().now().since(before) > chrono::TimeDelta::days(365));
 }
 
 #[tokio::test]

@@ -185,8 +185,8 @@ fn a_version_1_database_gains_the_challenges() {
         ))
         .expect("the file is made a version 1 database");
     let mut store = SqliteStore::open(&path).expect("a version 1 file opens");
-    assert_eq!(store.schema_version().expect("version"), 3);
-    assert_eq!(SqliteStore::current_schema_version(), 3);
+    assert_eq!(store.schema_version().expect("version"), 4);
+    assert_eq!(SqliteStore::current_schema_version(), 4);
     assert!(read(&mut store, |r| r.account("a2")).is_some());
     suite::challenges_by_nonce_and_expiry(&mut store);
 }
@@ -219,7 +219,7 @@ fn a_version_2_database_gains_exchanges_and_events_by_kind() {
         .execute_batch(&format!("{UNDO_VERSION_3} PRAGMA user_version = 2;"))
         .expect("the file is made a version 2 database");
     let mut store = SqliteStore::open(&path).expect("a version 2 file opens");
-    assert_eq!(store.schema_version().expect("version"), 3);
+    assert_eq!(store.schema_version().expect("version"), 4);
     assert_eq!(
         read(&mut store, |r| r.events_of_kind_after(
             EventKind::FaceUnreadable,
@@ -229,6 +229,70 @@ fn a_version_2_database_gains_exchanges_and_events_by_kind() {
         vec![event(2, EventKind::FaceUnreadable)]
     );
     suite::exchanges_open_ended_and_forgotten(&mut store);
+}
+
+/// A database of version 3 named a replayed write's claimed author as its user and the user who sent
+/// it as `sent_by`; version 4 (issue 15) records who authenticated it as the user and keeps the claim
+/// as `claimed_by`.
+#[test]
+fn a_version_3_database_keeps_who_sent_a_replayed_write_as_its_user() {
+    let dir = TempDir::new("version-3");
+    let path = dir.path().join("onshi.sqlite3");
+    let card = CardKey {
+        insurer: "06139000".to_owned(),
+        symbol: "9000".to_owned(),
+        number: "10001".to_owned(),
+        branch: "01".to_owned(),
+    };
+    {
+        let mut store = SqliteStore::open(&path).expect("a new file opens");
+        apply(
+            &mut store,
+            vec![Change::PutReference(onshi_core::store::ReferenceRecord {
+                card: card.clone(),
+                reference_number: "12345678901".to_owned(),
+                registered_at: Timestamp::from_millis(1),
+                user_id: "003".to_owned(),
+                claimed_by: None,
+            })],
+        );
+    }
+    // As version 3 wrote it: made by 002 (the outbox's claim), sent by 003.
+    rusqlite::Connection::open(&path)
+        .expect("opens")
+        .execute_batch(
+            "UPDATE card_references SET record = json_set(json_remove(record, '$.claimed_by'), \
+             '$.user_id', '002', '$.sent_by', '003'); PRAGMA user_version = 3;",
+        )
+        .expect("the file is made a version 3 database");
+    let mut store = SqliteStore::open(&path).expect("a version 3 file opens");
+    assert_eq!(store.schema_version().expect("version"), 4);
+    let record = read(&mut store, |r| r.reference(&card)).expect("kept");
+    assert_eq!(record.user_id, "003");
+    assert_eq!(record.claimed_by.as_deref(), Some("002"));
+}
+
+/// Issue 15: the database holds patients' data and password hashes, so a new file — and the WAL and
+/// shared-memory files SQLite makes beside it — is its owner's alone.
+#[cfg(unix)]
+#[test]
+fn a_new_database_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("private");
+    let path = dir.path().join("onshi.sqlite3");
+    let mut store = SqliteStore::open(&path).expect("a new file opens");
+    suite::seed_two_accounts(&mut store);
+    let mut checked = 0;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        let mode = std::fs::metadata(&file)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 // The training group (decisions.md D3): the canned people, the patient at a reader (face, PIN), the
 // reader's 職員用ボタン and 「中止」, and the reference endpoint's clock.
-import { check, expectProblem, expectStatus, parseTime, skip, tokyoDate } from '../lib/context.mjs';
+import { check, expectProblem, expectStatus, parseTime, skip, tokyoDate, tokyoRfc3339 } from '../lib/context.mjs';
 import { ensureMode, eventsAfter, lastEventId, useReader } from '../lib/steps.mjs';
 
 /** The canned PIN of the training people (training data, canned/people.rs: 1234 for every card). */
@@ -203,5 +203,15 @@ export const clauses = {
     const at = parseTime(issued.json.issued_at, 'issued_at');
     const slack = Date.now() - started + 2000;
     check(at >= target - 1000 && at <= target + slack, `issued_at ${issued.json.issued_at} is not the time set (${new Date(target).toISOString()})`);
+  },
+
+  'training.clock.session': async (ctx) => {
+    // The clock moves idle, lockout and idempotency time for everyone: nobody without a session may
+    // move it (decisions.md D1, issue 15).
+    const json = { now: tokyoRfc3339(ctx.endpointNow() + 24 * 60 * 60 * 1000) };
+    const anonymous = await ctx.request('PUT', '/training/clock', { json });
+    expectProblem(anonymous, 401, 'unauthenticated', 'moving the clock without a session');
+    const forged = await ctx.request('PUT', '/training/clock', { token: 'not-a-session-token', json });
+    expectProblem(forged, 401, 'unauthenticated', 'moving the clock with a token no session has');
   },
 };

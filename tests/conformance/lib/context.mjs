@@ -277,10 +277,17 @@ export class Context {
     await this.setClock(this.endpointNow() + ms);
   }
 
-  /** PUT /training/clock, refusing to move it back; fails unless 204. */
+  /**
+   * PUT /training/clock, refusing to move it back; fails unless 204. Only a signed-in session may move
+   * the clock (decisions.md D1): the general account's, signed in again when an earlier move ended it.
+   */
   async setClock(ms) {
     const target = Math.max(ms, this.endpointNow());
-    const answer = await this.request('PUT', '/training/clock', { json: { now: tokyoRfc3339(target) } });
+    const json = { now: tokyoRfc3339(target) };
+    let answer = await this.request('PUT', '/training/clock', { token: await this.token('general'), json });
+    if (answer.status === 401) {
+      answer = await this.request('PUT', '/training/clock', { token: (await this.signIn('general')).token, json });
+    }
     expectStatus(answer, 204, 'setting the training clock');
     this.clockBase = target;
     this.clockLocal = Date.now();

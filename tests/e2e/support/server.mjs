@@ -46,3 +46,28 @@ export async function startServer({
     },
   };
 }
+
+/**
+ * Sets a training endpoint's clock (decisions.md D1). Only a signed-in session may move it, so this
+ * signs in as the training `master` — an account the browser tests that move the clock never use —
+ * and signs out again; a move past the idle limit has already ended that session, which is fine.
+ */
+export async function setTrainingClock(url, instant) {
+  const call = (method, route, { token, body } = {}) =>
+    fetch(`${url}/onshi/v1${route}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const signedIn = await call('POST', '/session', {
+    body: { user_id: 'master', password: 'Onshi*master*00', force: true },
+  });
+  if (signedIn.status !== 201) throw new Error(`signing in to set the clock: ${signedIn.status}`);
+  const { token } = await signedIn.json();
+  const set = await call('PUT', '/training/clock', { token, body: { now: instant.toISOString() } });
+  if (set.status !== 204) throw new Error(`setting the training clock: ${set.status}`);
+  await call('DELETE', '/session', { token });
+}

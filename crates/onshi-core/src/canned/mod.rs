@@ -143,7 +143,7 @@ pub fn training_changes() -> Vec<Change> {
         reference_number: TARO_REFERENCE_NUMBER.to_owned(),
         registered_at: instant(2026, 4, 1, 9),
         user_id: "002".to_owned(),
-        sent_by: None,
+        claimed_by: None,
     }));
     for (id, person, treatment, at, choices) in [
         (
@@ -180,7 +180,7 @@ pub fn training_changes() -> Vec<Change> {
             choices,
             revoked_at: None,
             revoked_by: None,
-            revoke_sent_by: None,
+            revoke_claimed_by: None,
         }));
     }
     changes.push(Change::PutDisaster(DisasterRecord {

@@ -62,11 +62,17 @@ pub enum ProblemCode {
     /// The endpoint could not write the request file into the national share: its own failure, and
     /// nothing reached the national side.
     ShareUnavailable,
+    /// Sign-in: more sign-ins are waiting for their password check than the endpoint takes at once
+    /// (decisions.md D3); `Retry-After` says when to try again. Nothing was counted.
+    SignInBusy,
+    /// Sign-in: this client has had more failed sign-ins this minute than the endpoint allows;
+    /// `Retry-After` says when the minute ends. Nothing was checked or counted.
+    TooManySignIns,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 38] = [
+    pub const ALL: [ProblemCode; 40] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -104,6 +110,8 @@ impl ProblemCode {
         ProblemCode::NationalAnswerRefused,
         ProblemCode::IdempotencyInProgress,
         ProblemCode::ShareUnavailable,
+        ProblemCode::SignInBusy,
+        ProblemCode::TooManySignIns,
         ProblemCode::Internal,
     ];
 
@@ -146,6 +154,8 @@ impl ProblemCode {
             ProblemCode::NationalAnswerRefused => "national_answer_refused",
             ProblemCode::IdempotencyInProgress => "idempotency_in_progress",
             ProblemCode::ShareUnavailable => "share_unavailable",
+            ProblemCode::SignInBusy => "sign_in_busy",
+            ProblemCode::TooManySignIns => "too_many_sign_ins",
             ProblemCode::Internal => "internal",
         }
     }
@@ -193,6 +203,8 @@ impl ProblemCode {
             ProblemCode::NationalAnswerRefused => 502,
             ProblemCode::IdempotencyInProgress => 409,
             ProblemCode::ShareUnavailable => 503,
+            ProblemCode::SignInBusy => 503,
+            ProblemCode::TooManySignIns => 429,
             ProblemCode::Internal => 500,
         }
     }
@@ -237,6 +249,8 @@ impl ProblemCode {
             ProblemCode::NationalAnswerRefused => catalogue::PROBLEM_NATIONAL_ANSWER_REFUSED,
             ProblemCode::IdempotencyInProgress => catalogue::PROBLEM_IDEMPOTENCY_IN_PROGRESS,
             ProblemCode::ShareUnavailable => catalogue::PROBLEM_SHARE_UNAVAILABLE,
+            ProblemCode::SignInBusy => catalogue::PROBLEM_SIGN_IN_BUSY,
+            ProblemCode::TooManySignIns => catalogue::PROBLEM_TOO_MANY_SIGN_INS,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }

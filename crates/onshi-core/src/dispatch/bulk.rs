@@ -117,7 +117,7 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
     } else {
         Audit {
             user: caller.account.user_id.clone(),
-            sent_by: None,
+            claimed_by: None,
         }
     };
     let limit = cx.config.bulk_body_limit;
@@ -185,7 +185,7 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
                 reception_number: reception_number.clone(),
                 kind: kind.as_str().to_owned(),
                 user_id: audit.user,
-                sent_by: audit.sent_by,
+                claimed_by: audit.claimed_by,
                 created_at: cx.now,
                 ready_at: cx.now + cx.config.bulk_delay,
                 announced: false,
@@ -356,7 +356,7 @@ pub(super) fn record_receipt(
             reception_number,
             kind: bulk_kind.to_owned(),
             user_id: audit.user.clone(),
-            sent_by: audit.sent_by.clone(),
+            claimed_by: audit.claimed_by.clone(),
             created_at: cx.now,
             ready_at: cx.now,
             announced: false,
@@ -625,7 +625,7 @@ fn ask_download(
         },
         audit: Audit {
             user: caller.account.user_id,
-            sent_by: None,
+            claimed_by: None,
         },
     };
     exchange::begin(cx, ask, |file_identifier| {

@@ -125,7 +125,7 @@ pub(super) fn revoke(cx: &mut Cx<'_>, request: &Request) -> Handled {
         cx.change(Change::PutConsent(ConsentRecord {
             revoked_at: Some(cx.now),
             revoked_by: Some(audit.user.clone()),
-            revoke_sent_by: audit.sent_by.clone(),
+            revoke_claimed_by: audit.claimed_by.clone(),
             ..consent
         }));
     }

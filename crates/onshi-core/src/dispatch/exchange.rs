@@ -110,7 +110,7 @@ fn try_begin(
         purpose: ask.purpose,
         expect,
         user_id: ask.audit.user,
-        sent_by: ask.audit.sent_by,
+        claimed_by: ask.audit.claimed_by,
         idempotency_key: cx.idempotency.as_ref().map(|(key, _)| key.clone()),
         created_at: cx.now,
         deadline: cx.now + cx.config.national_timeout,
@@ -244,7 +244,7 @@ impl Dispatcher {
                 Err(Fail::Problem(problem)) => {
                     (ExchangeOutcome::Refused, problem.into_response(), None)
                 }
-                Err(Fail::Exchange(_) | Fail::InProgress(_)) => {
+                Err(Fail::Exchange(_) | Fail::InProgress(_) | Fail::Verify(_)) => {
                     return Err(StoreError::Backend {
                         message: "recording an answer asked the national side again".to_owned(),
                     });
@@ -523,7 +523,7 @@ fn record_answer(
 ) -> Handled {
     let audit = Audit {
         user: record.user_id.clone(),
-        sent_by: record.sent_by.clone(),
+        claimed_by: record.claimed_by.clone(),
     };
     match (&record.purpose, accepted) {
         (ExchangePurpose::Inquiry, Accepted::Qualification(message)) => {

@@ -184,7 +184,7 @@ fn ask_files(
         purpose: ExchangePurpose::MedicalInfo,
         audit: Audit {
             user: caller.account.user_id,
-            sent_by: None,
+            claimed_by: None,
         },
     };
     Err(exchange::begin(cx, ask, |file_identifier| {

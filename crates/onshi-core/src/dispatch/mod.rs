@@ -37,6 +37,7 @@ mod training;
 
 pub use exchange::{Completed, Exchange, NationalAnswer, answer_now, in_progress_answer};
 pub use qualification::FaceRecorded;
+pub use session::{PasswordCheck, VerifiedPassword};
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{NaiveDateTime, TimeDelta};
@@ -156,7 +157,14 @@ pub enum Dispatched {
     InProgress {
         exchange: u64,
     },
+    /// Sign-in's first phase (decisions.md D3): verify this password outside the store, then hand the
+    /// outcome to [`Dispatcher::finish_sign_in`] with the same request.
+    Verify(PasswordCheck),
 }
+
+/// How many times a sign-in is verified again because its account's password changed in between,
+/// before it is answered as the endpoint's failure (each time needs a change between two phases).
+const VERIFY_ROUNDS: usize = 3;
 
 /// The contract dispatcher.
 #[derive(Clone, Debug)]
@@ -204,20 +212,47 @@ impl Dispatcher {
     /// Answers one contract request in one store transaction. A request that needs the national
     /// side's files cannot be answered this way and gets a 500; the folder bridge uses
     /// [`Dispatcher::dispatch_with`].
+    ///
+    /// A sign-in runs both its phases here, verifying the password between the two transactions;
+    /// an endpoint that must not spend a request's thread on that uses [`Dispatcher::dispatch_with`]
+    /// and verifies where it chooses.
     pub fn dispatch(
         &self,
         store: &mut dyn Store,
         env: &mut Env<'_>,
         request: &Request,
     ) -> Response {
-        match self.dispatch_with(store, env, request) {
+        let mut dispatched = self.dispatch_with(store, env, request);
+        for _ in 0..VERIFY_ROUNDS {
+            let Dispatched::Verify(check) = dispatched else {
+                break;
+            };
+            dispatched = self.finish_sign_in(store, env, request, check.verify());
+        }
+        match dispatched {
             Dispatched::Answered(response) => response,
+            Dispatched::Verify(_) => Problem::new(ProblemCode::Internal)
+                .with_detail("the account's password kept changing during the sign-in")
+                .into_response(),
             Dispatched::Exchange(_) | Dispatched::InProgress { .. } => {
                 Problem::new(ProblemCode::Internal)
                     .with_detail("the national side's files are not reachable from this caller")
                     .into_response()
             }
         }
+    }
+
+    /// Sign-in's second phase: the same request, with its password verified. The lockout and the
+    /// account are read again in this transaction; a password that changed since the check asks
+    /// for another ([`Dispatched::Verify`]).
+    pub fn finish_sign_in(
+        &self,
+        store: &mut dyn Store,
+        env: &mut Env<'_>,
+        request: &Request,
+        verified: VerifiedPassword,
+    ) -> Dispatched {
+        self.run(store, env, request, Some(verified))
     }
 
     /// Answers one contract request in one store transaction, or, through the national side's files,
@@ -227,6 +262,16 @@ impl Dispatcher {
         store: &mut dyn Store,
         env: &mut Env<'_>,
         request: &Request,
+    ) -> Dispatched {
+        self.run(store, env, request, None)
+    }
+
+    fn run(
+        &self,
+        store: &mut dyn Store,
+        env: &mut Env<'_>,
+        request: &Request,
+        verified: Option<VerifiedPassword>,
     ) -> Dispatched {
         let limit = if request.method == Method::Post
             && request
@@ -247,6 +292,7 @@ impl Dispatcher {
         let mut dispatched = None;
         let outcome = store.transaction(&mut |read| {
             let mut cx = self.cx(read, env);
+            cx.verified = verified.clone();
             let handled =
                 bulk::announce_due(&mut cx).and_then(|()| with_idempotency(&mut cx, request));
             let response = match handled {
@@ -259,6 +305,10 @@ impl Dispatcher {
                 }
                 Err(Fail::InProgress(exchange)) => {
                     dispatched = Some(Dispatched::InProgress { exchange });
+                    return Ok(cx.changes);
+                }
+                Err(Fail::Verify(check)) => {
+                    dispatched = Some(Dispatched::Verify(check));
                     return Ok(cx.changes);
                 }
                 Err(Fail::Store(error)) => return Err(error),
@@ -288,6 +338,37 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
+    /// Whether `headers` name a session that stands, read without changing anything (not even the
+    /// session's activity). An endpoint asks this before it reads a request's body, so that an
+    /// anonymous client cannot make it read a large one (issue 15); the dispatch that follows decides
+    /// the answer as always.
+    pub fn signed_in(
+        &self,
+        store: &mut dyn Store,
+        now: Timestamp,
+        headers: &contract::Headers,
+    ) -> Result<bool, StoreError> {
+        let mut standing = false;
+        store.transaction(&mut |read| {
+            standing = match standing_session(read, now, &self.config, headers) {
+                Ok(_) => true,
+                Err(Fail::Store(error)) => return Err(error),
+                Err(_) => false,
+            };
+            Ok(Vec::new())
+        })?;
+        Ok(standing)
+    }
+
+    /// Whether the contract answers this request without a session: the capabilities and sign-in.
+    /// Every other request is refused (401) before its body matters.
+    pub fn admits_anonymous(&self, method: Method, path: &str) -> bool {
+        matches!(
+            (Resource::parse(path, self.config.training), method),
+            (Some(Resource::Capabilities), Method::Get) | (Some(Resource::Session), Method::Post)
+        )
+    }
+
     /// Takes in a file of the national share's `face/` folder, in one store transaction: a new
     /// result becomes a history entry and a `qualification` event; a file taken in before is left
     /// alone.
@@ -332,6 +413,7 @@ impl Dispatcher {
             next_event: None,
             next_history: None,
             idempotency: None,
+            verified: None,
         }
     }
 }
@@ -355,6 +437,8 @@ enum Fail {
     Store(StoreError),
     Exchange(Exchange),
     InProgress(u64),
+    /// Sign-in's first phase is done: the password is to be verified outside the store.
+    Verify(PasswordCheck),
 }
 
 impl From<Problem> for Fail {
@@ -392,6 +476,8 @@ struct Cx<'a> {
     /// The write's `Idempotency-Key` and request fingerprint, when it is remembered: an exchange it
     /// begins marks the key as in progress.
     idempotency: Option<(String, String)>,
+    /// Sign-in's second phase: the outcome of the first phase's password check.
+    verified: Option<VerifiedPassword>,
 }
 
 impl Cx<'_> {
@@ -1017,36 +1103,35 @@ struct Caller {
 
 /// Who a write is recorded as made by.
 struct Audit {
-    /// Who made the change: the caller, or for a queued write the user who queued it.
+    /// Who authenticated the request: always the caller, so that no header can put a write on
+    /// another account.
     user: String,
-    /// Who sent a queued write on another user's behalf; `None` when the caller made it.
-    sent_by: Option<String>,
+    /// For a queued write another user replays: who the outbox says made it. Kept as a claim the
+    /// endpoint cannot verify (decisions.md D4), never as the author.
+    claimed_by: Option<String>,
 }
 
 impl Caller {
-    /// The audit of a write the outbox may queue (D4: 照会番号 registration and 同意取消). When the
-    /// outbox replays it under its `Idempotency-Key` for the next signed-in user, the header
-    /// `Onshi-Original-User` names who made it; both are kept. Any other request, and a header naming
-    /// no account of this institution, is recorded as the caller's own.
+    /// The audit of a write the outbox may queue (D4: 照会番号 registration and 同意取消). The write is
+    /// recorded as the caller's. When the outbox replays it under its `Idempotency-Key` for the next
+    /// signed-in user, the header `Onshi-Original-User` names who made it; that is kept beside the
+    /// caller as a claim. Any other request, and a header naming the caller or no account of this
+    /// institution, keeps no claim.
     fn queued_write_audit(&self, cx: &Cx<'_>, request: &Request) -> Result<Audit, Fail> {
-        let own = || Audit {
-            user: self.account.user_id.clone(),
-            sent_by: None,
-        };
+        let user = self.account.user_id.clone();
         if request.headers.get("Idempotency-Key").is_none() {
-            return Ok(own());
+            return Ok(Audit {
+                user,
+                claimed_by: None,
+            });
         }
-        match request.headers.get("Onshi-Original-User").map(str::trim) {
-            Some(original)
-                if original != self.account.user_id && cx.read.account(original)?.is_some() =>
-            {
-                Ok(Audit {
-                    user: original.to_owned(),
-                    sent_by: Some(self.account.user_id.clone()),
-                })
+        let claimed_by = match request.headers.get("Onshi-Original-User").map(str::trim) {
+            Some(original) if original != user && cx.read.account(original)?.is_some() => {
+                Some(original.to_owned())
             }
-            _ => Ok(own()),
-        }
+            _ => None,
+        };
+        Ok(Audit { user, claimed_by })
     }
 }
 
@@ -1059,15 +1144,36 @@ enum Activity {
 
 /// Checks the bearer token (and, with `activity`, counts the request as operation).
 fn authenticate(cx: &mut Cx<'_>, request: &Request, activity: Activity) -> Result<Caller, Fail> {
-    let token = request
-        .headers
+    let caller = standing_session(cx.read, cx.now, cx.config, &request.headers)?;
+    if activity == Activity::Counts {
+        let touched = SessionRecord {
+            last_seen: cx.now,
+            ..caller.session
+        };
+        cx.change(Change::PutSession(touched.clone()));
+        return Ok(Caller {
+            session: touched,
+            ..caller
+        });
+    }
+    Ok(caller)
+}
+
+/// The session the `Authorization` header names, when it stands: not logged out, not revoked, not
+/// idle past the limit, and an account that signs in.
+fn standing_session(
+    read: &dyn StoreRead,
+    now: Timestamp,
+    config: &Config,
+    headers: &contract::Headers,
+) -> Result<Caller, Fail> {
+    let token = headers
         .get("Authorization")
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(ProblemCode::Unauthenticated)?;
-    let session = cx
-        .read
+    let session = read
         .session(&token_hash(token))?
         .ok_or(ProblemCode::Unauthenticated)?;
     match session.ended {
@@ -1075,24 +1181,13 @@ fn authenticate(cx: &mut Cx<'_>, request: &Request, activity: Activity) -> Resul
         Some(SessionEnd::Revoked) => return Err(ProblemCode::SessionRevoked.into()),
         None => {}
     }
-    if idle::idle_state(session.last_seen, cx.now, cx.config.idle_timeout) == IdleState::Expired {
+    if idle::idle_state(session.last_seen, now, config.idle_timeout) == IdleState::Expired {
         return Err(ProblemCode::SessionExpired.into());
     }
-    let account = cx
-        .read
+    let account = read
         .account(&session.user_id)?
         .filter(|a| a.kind.is_interactive())
         .ok_or(ProblemCode::Unauthenticated)?;
-    let session = if activity == Activity::Counts {
-        let touched = SessionRecord {
-            last_seen: cx.now,
-            ..session
-        };
-        cx.change(Change::PutSession(touched.clone()));
-        touched
-    } else {
-        session
-    };
     Ok(Caller { session, account })
 }
 

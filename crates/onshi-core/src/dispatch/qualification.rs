@@ -38,7 +38,7 @@ pub(super) fn inquire(cx: &mut Cx<'_>, request: &Request) -> Handled {
             purpose: ExchangePurpose::Inquiry,
             audit: Audit {
                 user: caller.account.user_id,
-                sent_by: None,
+                claimed_by: None,
             },
         };
         return Err(exchange::begin(cx, ask, |file_identifier| {

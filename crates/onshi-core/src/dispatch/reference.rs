@@ -112,7 +112,7 @@ pub(super) fn record_answer(
             reference_number: reference_number.to_owned(),
             registered_at: cx.now,
             user_id: audit.user.clone(),
-            sent_by: audit.sent_by.clone(),
+            claimed_by: audit.claimed_by.clone(),
         }));
     }
     Ok(xml_passthrough(bytes))
@@ -180,7 +180,7 @@ pub(super) fn apply(
         reference_number: reference,
         registered_at: cx.now,
         user_id: audit.user.clone(),
-        sent_by: audit.sent_by.clone(),
+        claimed_by: audit.claimed_by.clone(),
     }));
     Ok(Ok(()))
 }

@@ -16,7 +16,15 @@ use crate::{
     validate,
 };
 
-/// `POST /session`.
+/// `POST /session`, in two phases (decisions.md D3).
+///
+/// The password hash is slow on purpose, so it is never checked inside a store transaction: the first
+/// phase reads the lockout and the hash to check against — the account's, or a decoy for an ID that
+/// does not exist, which takes as long — and stops with [`Fail::Verify`]. Whoever runs the dispatcher
+/// verifies outside the store ([`PasswordCheck::verify`]) and dispatches the request again with the
+/// outcome, and this second phase applies it: the lockout and the account are read again, so a lock
+/// that came in between still refuses, the counters cannot race, and a hash that changed in between
+/// is verified anew.
 ///
 /// The order of answers is fixed: a malformed form (422), a locked ID (423, even with the right
 /// password), a wrong ID or password (401, or 423 when that was the last allowed attempt), a system
@@ -41,17 +49,33 @@ pub(super) fn sign_in(cx: &mut Cx<'_>, request: &Request) -> Handled {
     };
 
     let account = cx.read.account(&body.user_id)?;
-    let password_matches = match &account {
-        Some(account) => password::verify(&body.password, &account.password_hash),
-        None => {
-            // Spend the same time on an unknown ID as on a known one, so timing tells nothing.
-            password::verify(&body.password, password::DECOY_HASH);
-            false
+    // An unknown ID is checked against a decoy, so that it takes as long as a wrong password.
+    let hash = account
+        .as_ref()
+        .map_or(password::DECOY_HASH, |a| a.password_hash.as_str());
+    let password_matches = match cx.verified.take() {
+        Some(verified) if verified.user_id == body.user_id && verified.hash == hash => {
+            verified.matches
+        }
+        // The first phase, or the password changed since it was verified: verify (again).
+        _ => {
+            return Err(Fail::Verify(PasswordCheck {
+                user_id: body.user_id,
+                password: body.password,
+                hash: hash.to_owned(),
+            }));
         }
     };
     let account = match account {
         Some(account) if password_matches => account,
-        _ => return Err(count_failure(cx, &body.user_id, failures_before)),
+        unknown_or_wrong => {
+            return Err(count_failure(
+                cx,
+                &body.user_id,
+                failures_before,
+                unknown_or_wrong.is_some(),
+            ));
+        }
     };
     if failures.is_some() {
         cx.change(Change::ClearLoginFailures {
@@ -113,16 +137,71 @@ pub(super) fn sign_in(cx: &mut Cx<'_>, request: &Request) -> Handled {
     ))
 }
 
+/// Sign-in's slow step, taken out of the store transaction: a password and the hash it must match.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordCheck {
+    user_id: String,
+    password: String,
+    hash: String,
+}
+
+impl PasswordCheck {
+    /// Runs the password hash (Argon2id: tens of milliseconds and its memory cost, on purpose).
+    pub fn verify(self) -> VerifiedPassword {
+        let matches = password::verify(&self.password, &self.hash);
+        VerifiedPassword {
+            user_id: self.user_id,
+            hash: self.hash,
+            matches,
+        }
+    }
+}
+
+impl std::fmt::Debug for PasswordCheck {
+    // The password never reaches a log, nor the hash, even through a debug print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordCheck")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outcome of a [`PasswordCheck`], for sign-in's second phase: it counts only while the account
+/// still has the hash it was checked against.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifiedPassword {
+    user_id: String,
+    hash: String,
+    matches: bool,
+}
+
+impl std::fmt::Debug for VerifiedPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedPassword")
+            .field("user_id", &self.user_id)
+            .field("matches", &self.matches)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Records one more wrong password and says how it ended: 401 with the attempts left, or 423 when
-/// this attempt used up the last one.
-fn count_failure(cx: &mut Cx<'_>, user_id: &str, failures_before: u32) -> Fail {
+/// this attempt used up the last one. The failures of IDs that are not accounts are counted the same
+/// way (a wrong ID looks like a wrong password) and pruned once older than a lock lasts.
+fn count_failure(cx: &mut Cx<'_>, user_id: &str, failures_before: u32, known: bool) -> Fail {
     let count = failures_before + 1;
+    if !known {
+        cx.change(Change::PruneLoginFailures {
+            before: cx.now + -cx.config.lock_duration,
+        });
+    }
+    let last_failed_at = Some(cx.now);
     if count >= cx.config.max_failures {
         let until = cx.now + cx.config.lock_duration;
         cx.change(Change::PutLoginFailures(LoginFailures {
             user_id: user_id.to_owned(),
             count,
             locked_until: Some(until),
+            last_failed_at,
         }));
         locked(until)
     } else {
@@ -130,6 +209,7 @@ fn count_failure(cx: &mut Cx<'_>, user_id: &str, failures_before: u32) -> Fail {
             user_id: user_id.to_owned(),
             count,
             locked_until: None,
+            last_failed_at,
         }));
         let mut problem = Problem::new(ProblemCode::InvalidCredentials);
         problem.remaining_attempts = Some(cx.config.max_failures - count);

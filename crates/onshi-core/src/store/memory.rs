@@ -89,6 +89,13 @@ impl MemoryStore {
             Change::ClearLoginFailures { user_id } => {
                 self.login_failures.remove(&user_id);
             }
+            Change::PruneLoginFailures { before } => {
+                let accounts = &self.accounts;
+                self.login_failures.retain(|user_id, record| {
+                    accounts.contains_key(user_id)
+                        || record.last_failed_at.is_some_and(|at| at >= before)
+                });
+            }
             Change::PutSession(record) => {
                 self.sessions.insert(record.token_hash.clone(), record);
             }

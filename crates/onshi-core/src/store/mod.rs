@@ -31,6 +31,11 @@ pub enum Change {
     ClearLoginFailures {
         user_id: String,
     },
+    /// Removes the failures recorded for IDs that name no account and whose last failure came before
+    /// `before` (or is not known), so that wrong IDs cannot fill the store.
+    PruneLoginFailures {
+        before: Timestamp,
+    },
     PutSession(SessionRecord),
     DeleteSession {
         token_hash: String,

@@ -34,12 +34,17 @@ pub struct AccountRecord {
 
 /// Consecutive wrong passwords for one user ID, and the lock they caused.
 ///
-/// Kept for IDs that do not exist too, so that a wrong ID and a wrong password look the same.
+/// Kept for IDs that do not exist too, so that a wrong ID and a wrong password look the same; those
+/// are pruned once their last failure is older than a lock lasts ([`Change::PruneLoginFailures`]), so
+/// guessed IDs do not pile up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginFailures {
     pub user_id: String,
     pub count: u32,
     pub locked_until: Option<Timestamp>,
+    /// When the last wrong password came (`None` in records older than issue 15, pruned first).
+    #[serde(default)]
+    pub last_failed_at: Option<Timestamp>,
 }
 
 /// How a session ended, when it ended by anything other than idling out.
@@ -350,11 +355,12 @@ pub struct ReferenceRecord {
     pub card: CardKey,
     pub reference_number: String,
     pub registered_at: Timestamp,
-    /// Who made the registration (for a queued one, who queued it).
+    /// Who authenticated the request that made the registration.
     pub user_id: String,
-    /// For a queued registration replayed by someone else: who sent it (D4's audit record).
+    /// For a queued registration another user replayed: who the outbox says made it, a claim the
+    /// endpoint cannot verify (D4's audit record).
     #[serde(default)]
-    pub sent_by: Option<String>,
+    pub claimed_by: Option<String>,
 }
 
 /// A bulk job. With the simulated national side its answer is computed when it is received and given
@@ -365,11 +371,12 @@ pub struct BulkJobRecord {
     pub reception_number: String,
     /// The contract's kind, e.g. `qualifications`.
     pub kind: String,
-    /// Who uploaded (for a queued 照会番号 upload, who queued it).
+    /// Who authenticated the upload.
     pub user_id: String,
-    /// For a queued upload replayed by someone else: who sent it (D4's audit record).
+    /// For a queued 照会番号 upload another user replayed: who the outbox says made it, a claim the
+    /// endpoint cannot verify (D4's audit record).
     #[serde(default)]
-    pub sent_by: Option<String>,
+    pub claimed_by: Option<String>,
     pub created_at: Timestamp,
     /// Until then the job answers 処理中 (SegmentOfResult 2).
     pub ready_at: Timestamp,
@@ -407,11 +414,12 @@ pub struct ExchangeRecord {
     pub purpose: ExchangePurpose,
     /// What the answer must show to be this request's.
     pub expect: crate::exchange::Expectation,
-    /// Who made the request (for a queued write, who queued it).
+    /// Who authenticated the request.
     pub user_id: String,
-    /// For a queued write sent by someone else: who sent it (D4's audit record).
+    /// For a queued write another user replayed: who the outbox says made it, a claim the endpoint
+    /// cannot verify (D4's audit record).
     #[serde(default)]
-    pub sent_by: Option<String>,
+    pub claimed_by: Option<String>,
     /// The write's `Idempotency-Key`, when it came with one.
     #[serde(default)]
     pub idempotency_key: Option<String>,
@@ -656,9 +664,10 @@ pub struct ConsentRecord {
     /// 同意取消 (seed 002): when and by whom.
     pub revoked_at: Option<Timestamp>,
     pub revoked_by: Option<String>,
-    /// For a queued 同意取消 replayed by someone else: who sent it (D4's audit record).
+    /// For a queued 同意取消 another user replayed: who the outbox says made it, a claim the endpoint
+    /// cannot verify (D4's audit record); `revoked_by` is who authenticated the request.
     #[serde(default)]
-    pub revoke_sent_by: Option<String>,
+    pub revoke_claimed_by: Option<String>,
 }
 
 /// Whether 災害時医療情報閲覧 is open, where and until when (seed 003).

@@ -29,6 +29,7 @@ macro_rules! store_suite {
             institution_round_trip,
             accounts_round_trip,
             login_failures_put_and_clear,
+            login_failures_of_unknown_ids_are_pruned,
             sessions_by_token_and_by_user,
             delete_session,
             later_transactions_see_earlier_changes,
@@ -194,6 +195,7 @@ fn everything() -> Vec<Change> {
             user_id: "a1".to_owned(),
             count: 2,
             locked_until: None,
+            last_failed_at: Some(at(1)),
         }),
         Change::PutSession(session("h1", "a1", 1)),
         Change::PutIdempotency(IdempotencyRecord {
@@ -217,7 +219,7 @@ fn everything() -> Vec<Change> {
             reference_number: "12345678901".to_owned(),
             registered_at: at(1),
             user_id: "a1".to_owned(),
-            sent_by: Some("b2".to_owned()),
+            claimed_by: Some("b2".to_owned()),
         }),
         Change::PutBulkJob(bulk_job("R1", 10, false)),
         Change::PutReader(reader("reader-1", ReaderMode::Unattended, 1)),
@@ -264,7 +266,7 @@ fn exchange_record(id: u64, state: ExchangeState) -> ExchangeRecord {
             },
         },
         user_id: "a1".to_owned(),
-        sent_by: Some("b2".to_owned()),
+        claimed_by: Some("b2".to_owned()),
         idempotency_key: Some(format!("key-{id}")),
         created_at: at(1),
         deadline: at(61),
@@ -296,7 +298,7 @@ fn bulk_job(reception_number: &str, ready: i64, announced: bool) -> BulkJobRecor
         reception_number: reception_number.to_owned(),
         kind: "qualifications".to_owned(),
         user_id: "a1".to_owned(),
-        sent_by: Some("b2".to_owned()),
+        claimed_by: Some("b2".to_owned()),
         created_at: at(1),
         ready_at: at(ready),
         announced,
@@ -333,7 +335,7 @@ fn consent(id: &str, millis: i64) -> ConsentRecord {
         },
         revoked_at: Some(at(millis + 1)),
         revoked_by: Some("a1".to_owned()),
-        revoke_sent_by: Some("b2".to_owned()),
+        revoke_claimed_by: Some("b2".to_owned()),
     }
 }
 
@@ -378,6 +380,7 @@ pub fn login_failures_put_and_clear(store: &mut dyn Store) {
         user_id: "nobody".to_owned(),
         count: 5,
         locked_until: Some(at(1_800_000)),
+        last_failed_at: None,
     };
     apply(store, vec![Change::PutLoginFailures(record.clone())]);
     assert_eq!(read(store, |r| r.login_failures("nobody")), Some(record));
@@ -395,6 +398,37 @@ pub fn login_failures_put_and_clear(store: &mut dyn Store) {
             user_id: "nobody".to_owned(),
         }],
     );
+}
+
+/// Issue 15: failures recorded for IDs that are not accounts go once older than the cut-off (or of
+/// unknown age); an account's failures stay whatever their age.
+pub fn login_failures_of_unknown_ids_are_pruned(store: &mut dyn Store) {
+    let failures = |user_id: &str, last: Option<i64>| {
+        Change::PutLoginFailures(LoginFailures {
+            user_id: user_id.to_owned(),
+            count: 1,
+            locked_until: None,
+            last_failed_at: last.map(at),
+        })
+    };
+    apply(
+        store,
+        vec![
+            Change::PutAccount(account("a1", AccountKind::General)),
+            failures("a1", Some(1)),
+            failures("guess-old", Some(1)),
+            failures("guess-undated", None),
+            failures("guess-at-cut", Some(500)),
+            failures("guess-new", Some(900)),
+        ],
+    );
+    apply(store, vec![Change::PruneLoginFailures { before: at(500) }]);
+    let mut kept = |id: &str| read(store, |r| r.login_failures(id)).is_some();
+    assert!(kept("a1"), "an account's failures are never pruned");
+    assert!(!kept("guess-old"));
+    assert!(!kept("guess-undated"));
+    assert!(kept("guess-at-cut"));
+    assert!(kept("guess-new"));
 }
 
 pub fn sessions_by_token_and_by_user(store: &mut dyn Store) {
@@ -651,7 +685,7 @@ pub fn references_by_card(store: &mut dyn Store) {
         reference_number: number.to_owned(),
         registered_at: at(1),
         user_id: "002".to_owned(),
-        sent_by: None,
+        claimed_by: None,
     };
     apply(store, vec![Change::PutReference(record("111"))]);
     apply(store, vec![Change::PutReference(record("222"))]);

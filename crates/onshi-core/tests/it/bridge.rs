@@ -67,7 +67,18 @@ impl Bridge {
     }
 
     fn answered(&mut self, request: &Request) -> Response {
-        match self.dispatched(request) {
+        let mut dispatched = self.dispatched(request);
+        // A sign-in's password is checked between its two phases, as the endpoint does.
+        if let Dispatched::Verify(check) = dispatched {
+            let mut env = Env {
+                now: self.now,
+                random: &mut self.random,
+            };
+            dispatched =
+                self.dispatcher
+                    .finish_sign_in(&mut self.store, &mut env, request, check.verify());
+        }
+        match dispatched {
             Dispatched::Answered(response) => response,
             other => panic!("expected an answer, got {other:?}"),
         }

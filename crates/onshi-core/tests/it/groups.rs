@@ -69,10 +69,11 @@ fn reference_request(
     .expect("encodes")
 }
 
-/// Regression (review of issue 3): `Onshi-Original-User` is believed only on a write the outbox
-/// queues (照会番号, 同意取消), sent under its Idempotency-Key, and the sender is kept beside it (D4).
+/// Regression (review of issue 3, issue 15): a write is always recorded as made by who authenticated
+/// it. `Onshi-Original-User` is kept, as a claim beside it, only on a write the outbox queues
+/// (照会番号, 同意取消) sent under its Idempotency-Key, and only when it names another account (D4).
 #[test]
-fn a_queued_write_names_its_original_user_and_keeps_its_sender() {
+fn a_queued_write_is_the_callers_and_keeps_the_original_user_as_a_claim() {
     let mut h = Harness::training();
     let admin = h.token("admin01");
     // An inquiry is never queued: the header changes nothing.
@@ -104,16 +105,16 @@ fn a_queued_write_names_its_original_user_and_keeps_its_sender() {
             branch: branch.to_owned(),
         };
         let record = h.store.reference(&key).expect("reads").expect("registered");
-        (record.user_id, record.sent_by)
+        (record.user_id, record.claimed_by)
     };
     // Without a key it is the caller's own registration, whatever the header says.
     h.xml(&register("R-OWN", "02", None, "002"));
     assert_eq!(audit(&h, "02"), ("admin01".to_owned(), None));
-    // Replayed from the outbox: made by 002, sent by admin01.
+    // Replayed from the outbox: sent by admin01, who is the author on record; 002 is only claimed.
     h.xml(&register("R-QUEUED", "03", Some("outbox-1"), "002"));
     assert_eq!(
         audit(&h, "03"),
-        ("002".to_owned(), Some("admin01".to_owned()))
+        ("admin01".to_owned(), Some("002".to_owned()))
     );
     // A user this institution does not have is not believed.
     h.xml(&register("R-UNKNOWN", "01", Some("outbox-2"), "nobody"));
@@ -900,4 +901,34 @@ fn the_app_registration_message_registers_and_its_answer_reads_back() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// Regression (issue 15): as 003, a 同意取消 sent with `Onshi-Original-User: master` was recorded as
+/// revoked by master. It is 003's; master is only what the outbox claimed.
+#[test]
+fn regression_issue_15_a_revocation_is_recorded_as_the_callers_whoever_the_header_names() {
+    let mut h = Harness::training();
+    let token = h.token("003");
+    let revocation = ConsentRevocation {
+        card: onshi_core::contract::groups::CardFields {
+            insurer_number: "39131156".to_owned(),
+            symbol: None,
+            number: "12345674".to_owned(),
+            branch: None,
+        },
+        birthdate: "昭和15年5月5日".to_owned(),
+    };
+    let mut request =
+        client::with_idempotency_key(client::revoke_consent(&token, &revocation), "outbox-r1");
+    request.headers.set("Onshi-Original-User", "master");
+    assert_eq!(h.send(&request).status, 204);
+    let revoked = h
+        .store
+        .consents()
+        .expect("reads")
+        .into_iter()
+        .find(|c| c.revoked_at.is_some())
+        .expect("revoked");
+    assert_eq!(revoked.revoked_by.as_deref(), Some("003"));
+    assert_eq!(revoked.revoke_claimed_by.as_deref(), Some("master"));
 }

@@ -427,3 +427,145 @@ fn a_storage_failure_is_a_500_that_names_nothing_inside() {
     assert!(!String::from_utf8_lossy(&response.body).contains("secret"));
     assert!(store.0.sessions_of("002").expect("read").is_empty());
 }
+
+/// Issue 15 (decisions.md D3): sign-in's first phase reads and changes nothing but stops for the
+/// password check; the outcome is applied in a second transaction that reads the lockout again, so a
+/// lock that came in between still refuses the right password.
+#[test]
+fn sign_in_checks_the_password_between_two_transactions_that_reread_the_lock() {
+    use onshi_core::dispatch::{Dispatched, Env};
+    let mut h = Harness::training();
+    let right = client::sign_in("002", "Onshi*002*002", false);
+    let mut env = Env {
+        now: h.now,
+        random: &mut h.random,
+    };
+    let Dispatched::Verify(check) = h.dispatcher.dispatch_with(&mut h.store, &mut env, &right)
+    else {
+        panic!("the first phase stops for the password check");
+    };
+    assert!(
+        h.store.sessions_of("002").expect("reads").is_empty(),
+        "nothing is applied before the check"
+    );
+    let verified = check.verify();
+    // Meanwhile, five wrong passwords lock the ID.
+    for _ in 0..5 {
+        h.send(&client::sign_in("002", "wrong", false));
+    }
+    let mut env = Env {
+        now: h.now,
+        random: &mut h.random,
+    };
+    let Dispatched::Answered(response) =
+        h.dispatcher
+            .finish_sign_in(&mut h.store, &mut env, &right, verified)
+    else {
+        panic!("the second phase answers");
+    };
+    assert_eq!(problem(&response, 423).code, "account_locked");
+}
+
+/// Issue 15: a password changed between the phases is checked again, against the new hash: the old
+/// password's success does not carry over.
+#[test]
+fn a_password_changed_between_the_phases_is_checked_again() {
+    use onshi_core::dispatch::{Dispatched, Env};
+    let mut h = Harness::training();
+    let old = client::sign_in("002", "Onshi*002*002", true);
+    let mut env = Env {
+        now: h.now,
+        random: &mut h.random,
+    };
+    let Dispatched::Verify(check) = h.dispatcher.dispatch_with(&mut h.store, &mut env, &old) else {
+        panic!("the first phase stops for the password check");
+    };
+    let verified = check.verify();
+    let token = signed_in(&mut h, "002", "Onshi*002*002").token;
+    assert_eq!(
+        h.send(&client::change_password(
+            &token,
+            "Onshi*002*002",
+            "Kaeta*002*pw"
+        ))
+        .status,
+        204
+    );
+    let mut env = Env {
+        now: h.now,
+        random: &mut h.random,
+    };
+    let again = h
+        .dispatcher
+        .finish_sign_in(&mut h.store, &mut env, &old, verified);
+    let Dispatched::Verify(recheck) = again else {
+        panic!("the outcome for the old hash does not count: {again:?}");
+    };
+    let mut env = Env {
+        now: h.now,
+        random: &mut h.random,
+    };
+    let Dispatched::Answered(response) =
+        h.dispatcher
+            .finish_sign_in(&mut h.store, &mut env, &old, recheck.verify())
+    else {
+        panic!("the second check answers");
+    };
+    assert_eq!(problem(&response, 401).code, "invalid_credentials");
+}
+
+/// Issue 15: every unknown ID used to leave a row for ever. They still count like wrong passwords
+/// (and lock), but go once their last failure is older than a lock lasts.
+#[test]
+fn failures_of_unknown_ids_are_pruned_after_a_lock_would_have_run_out() {
+    let mut h = Harness::training();
+    for n in 0..50 {
+        h.send(&client::sign_in(&format!("guess{n:03}"), "wrong", false));
+    }
+    h.send(&client::sign_in("002", "wrong", false));
+    assert!(h.store.login_failures("guess000").expect("reads").is_some());
+    h.advance(TimeDelta::minutes(31));
+    h.send(&client::sign_in("another-guess", "wrong", false));
+    for n in 0..50 {
+        assert_eq!(
+            h.store
+                .login_failures(&format!("guess{n:03}"))
+                .expect("reads"),
+            None
+        );
+    }
+    assert!(
+        h.store
+            .login_failures("another-guess")
+            .expect("reads")
+            .is_some()
+    );
+    assert_eq!(
+        h.store
+            .login_failures("002")
+            .expect("reads")
+            .map(|f| f.count),
+        Some(1),
+        "an account's count is kept"
+    );
+}
+
+/// Regression (issue 15): 002 stayed locked after an administrator reset its password. The reset
+/// lifts the lock, and the issued password signs in at once (to change it).
+#[test]
+fn regression_issue_15_an_administrators_reset_lifts_the_lock() {
+    use onshi_core::contract::groups::IssuedPassword;
+    let mut h = Harness::training();
+    let admin = h.token("admin01");
+    for _ in 0..5 {
+        h.send(&client::sign_in("002", "wrong", false));
+    }
+    problem(
+        &h.send(&client::sign_in("002", "Onshi*002*002", false)),
+        423,
+    );
+    let issued: IssuedPassword = h.json(&client::reset_password(&admin, "002"), 200);
+    let signed = signed_in(&mut h, "002", &issued.initial_password);
+    assert!(signed.must_change_password);
+    assert_eq!(h.store.login_failures("002").expect("reads"), None);
+}
