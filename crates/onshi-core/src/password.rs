@@ -5,8 +5,8 @@
 //! standard never locks anyone out.
 
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version,
-    password_hash::{PasswordHash, SaltString},
+    Algorithm, Argon2, Block, Params, PasswordHasher, Version,
+    password_hash::{Output, PasswordHash, Salt, SaltString},
 };
 
 use crate::random::Random;
@@ -67,11 +67,58 @@ pub fn hash(
 
 /// Whether `password` matches the PHC string. A malformed stored string never matches.
 pub fn verify(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+    Verifier::default().verify(password, phc)
+}
+
+/// Checks passwords with one Argon2 working memory kept from check to check.
+///
+/// Each check at the standard cost works through 19 MiB. Allocated afresh every time, those blocks
+/// end up spread over the allocator's per-thread arenas and stay there: a flood of sign-ins took the
+/// endpoint to gigabytes (issue 15). A verifier that lives as long as its thread keeps exactly one
+/// such block of memory.
+#[derive(Default)]
+pub struct Verifier {
+    memory: Vec<Block>,
+}
+
+impl Verifier {
+    /// Whether `password` matches the PHC string, with the cost the string names. A malformed stored
+    /// string never matches. The comparison takes the same time wherever the hashes differ.
+    pub fn verify(&mut self, password: &str, phc: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return false;
+        };
+        let (Some(expected), Some(salt)) = (parsed.hash, parsed.salt) else {
+            return false;
+        };
+        let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+            return false;
+        };
+        let version = match parsed.version.map(Version::try_from) {
+            None => Version::V0x13,
+            Some(Ok(version)) => version,
+            Some(Err(_)) => return false,
+        };
+        let Ok(params) = Params::try_from(&parsed) else {
+            return false;
+        };
+        let mut salt_bytes = [0u8; Salt::MAX_LENGTH];
+        let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+            return false;
+        };
+        let blocks = params.block_count();
+        if self.memory.len() < blocks {
+            self.memory.resize(blocks, Block::default());
+        }
+        let mut computed = vec![0u8; expected.len()];
+        let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut computed,
+            &mut self.memory[..blocks],
+        );
+        // `Output`'s equality is constant-time.
+        hashed.is_ok() && Output::new(&computed).is_ok_and(|computed| computed == expected)
     }
 }
 
@@ -95,6 +142,32 @@ mod tests {
         assert!(verify("Onshi*002*002", &b));
         assert!(!verify("onshi*002*002", &a));
         assert!(!verify("", &a));
+    }
+
+    /// Issue 15: one verifier, its memory kept, checks hashes of different costs in turn exactly as
+    /// the argon2 crate's own verification does (a standard-cost hash made by that crate included).
+    #[test]
+    fn a_kept_verifier_agrees_with_the_crates_own_check_across_costs() {
+        use argon2::PasswordVerifier;
+        let mut random = SeededRandom::new(5);
+        let cheap = hash("Onshi*002*002", HashCost::CHEAP, &mut random).expect("hash");
+        let standard = hash("Onshi*002*002", HashCost::STANDARD, &mut random).expect("hash");
+        let mut verifier = Verifier::default();
+        for (password, phc) in [
+            ("Onshi*002*002", standard.as_str()),
+            ("Onshi*002*002", cheap.as_str()),
+            ("Onshi*002*003", standard.as_str()),
+            ("Onshi*002*002", standard.as_str()),
+            ("Onshi*002*003", cheap.as_str()),
+            ("", DECOY_HASH),
+        ] {
+            let parsed = PasswordHash::new(phc).expect("parses");
+            let theirs = Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
+            assert_eq!(verifier.verify(password, phc), theirs, "{password} {phc}");
+        }
+        assert!(verifier.verify("Onshi*002*002", &standard));
     }
 
     #[test]

@@ -225,7 +225,12 @@ impl Endpoint {
         let signing_in = request.method == Method::Post
             && request.path() == format!("{}/session", contract::PREFIX);
         if signing_in && let Some(refusal) = self.throttle.refusal(client, self.clock.now()) {
-            return refusal;
+            return sign_in::after_a_pause(refusal).await;
+        }
+        // With every place of the password checks' queue taken, the sign-in would be refused after
+        // its first transaction; it is refused before it, at no cost to the store.
+        if signing_in && self.verifier.places_left() == 0 {
+            return sign_in::after_a_pause(sign_in::busy()).await;
         }
         let response = self.answer(request).await;
         let code = problem_code(&response);
@@ -268,7 +273,7 @@ impl Endpoint {
                         return Problem::new(ProblemCode::Internal).into_response();
                     }
                     let Some(outcome) = self.verifier.run(check).await else {
-                        return sign_in::busy();
+                        return sign_in::after_a_pause(sign_in::busy()).await;
                     };
                     let request = Arc::clone(&request);
                     self.blocking(move |endpoint, store, env| {

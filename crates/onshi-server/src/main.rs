@@ -62,6 +62,10 @@ struct Args {
     #[cfg(feature = "conformance-broken")]
     #[arg(long)]
     deliberately_broken: bool,
+    /// Failed sign-ins one client (address) may have per minute before it is refused for the rest
+    /// of the minute (429); 0 sets no limit.
+    #[arg(long, default_value_t = onshi_server::sign_in::FAILURES_PER_MINUTE, value_name = "N")]
+    failed_sign_ins_per_minute: u32,
     /// The origin of an app served elsewhere that may call this endpoint (CORS; repeatable).
     #[arg(long = "app-origin")]
     app_origins: Vec<String>,
@@ -149,6 +153,8 @@ async fn serve(args: Args) -> ExitCode {
     // finish, and whatever is still open then (the streams) is cut; terminals reconnect with
     // `Last-Event-ID` and miss nothing.
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    // Each request knows its client's address: failed sign-ins are counted per client.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown().await;
         let _ = stopping.send(());
@@ -215,7 +221,8 @@ fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {
             onshi_core::setup::MASTER_USER_ID
         );
     }
-    Ok(Some(Arc::new(opened.endpoint)))
+    let limit = Some(args.failed_sign_ins_per_minute).filter(|n| *n > 0);
+    Ok(Some(Arc::new(opened.endpoint.with_sign_in_limit(limit))))
 }
 
 /// Resolves on Ctrl-C or SIGTERM, letting requests in flight finish.

@@ -6,9 +6,9 @@
 //! A password check is Argon2id at the standard cost: tens of milliseconds of one core and about
 //! 19 MiB of memory, on purpose. Run inside the store's lock, a flood of wrong guesses held every
 //! signed-in terminal's requests behind it; run on a thread each, it took gigabytes. Here at most
-//! [`VERIFIERS`] checks run at once, on threads that live as long as the endpoint (so their memory is
-//! reused, not spread over the blocking pool's threads), and at most [`VERIFY_QUEUE`] wait; beyond
-//! that a sign-in is answered 503 `sign_in_busy` with `Retry-After` at once.
+//! [`VERIFIERS`] checks run at once, on threads that live as long as the endpoint, each keeping one
+//! working memory for all its checks, at the lowest CPU priority; at most [`VERIFY_QUEUE`] wait, and
+//! beyond that a sign-in is answered 503 `sign_in_busy` with `Retry-After`, after a pause.
 
 use std::{
     collections::HashMap,
@@ -19,6 +19,7 @@ use std::{
 use onshi_core::{
     contract::{Problem, ProblemCode, Response},
     dispatch::{PasswordCheck, VerifiedPassword},
+    password,
     time::Timestamp,
 };
 use tokio::sync::{mpsc, oneshot};
@@ -48,18 +49,42 @@ pub struct Pool<J, R> {
     jobs: mpsc::Sender<Job<J, R>>,
 }
 
+/// A pool's work: a job done with the state its thread keeps.
+pub type Work<S, J, R> = Arc<dyn Fn(&mut S, J) -> R + Send + Sync>;
+
 /// The password checks' pool.
 pub type Verifier = Pool<PasswordCheck, VerifiedPassword>;
 
-/// Starts [`VERIFIERS`] threads that check passwords, with [`VERIFY_QUEUE`] places to wait.
+/// Starts [`VERIFIERS`] threads that check passwords, with [`VERIFY_QUEUE`] places to wait. Each
+/// keeps its Argon2 working memory from check to check, and runs at the lowest CPU priority: a flood
+/// of guesses gets only what signed-in terminals leave of the processor.
 pub fn verifier() -> Verifier {
-    Pool::start(VERIFIERS, VERIFY_QUEUE, Arc::new(PasswordCheck::verify))
+    Pool::start(
+        VERIFIERS,
+        VERIFY_QUEUE,
+        Arc::new(|verifier: &mut password::Verifier, check: PasswordCheck| {
+            check.verify_with(verifier)
+        }),
+    )
+}
+
+/// Lowers the calling thread's CPU priority to the least (nice 19). On Linux a thread has a
+/// priority of its own; elsewhere this would lower the whole process, so it is left alone there.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
+        eprintln!("onshi-server: cannot lower a password verifier's priority: {e}");
+    }
 }
 
 impl<J: Send + 'static, R: Send + 'static> Pool<J, R> {
-    /// Starts `threads` threads that run `work` until the pool is dropped, with `queue` places for
-    /// jobs waiting for one.
-    pub fn start(threads: usize, queue: usize, work: Arc<dyn Fn(J) -> R + Send + Sync>) -> Self {
+    /// Starts `threads` threads that run `work` on a state of their own until the pool is dropped,
+    /// with `queue` places for jobs waiting for one.
+    pub fn start<S: Default + 'static>(
+        threads: usize,
+        queue: usize,
+        work: Work<S, J, R>,
+    ) -> Self {
         let (jobs, waiting) = mpsc::channel::<Job<J, R>>(queue);
         let waiting = Arc::new(Mutex::new(waiting));
         for n in 0..threads {
@@ -68,6 +93,8 @@ impl<J: Send + 'static, R: Send + 'static> Pool<J, R> {
             let spawned = std::thread::Builder::new()
                 .name(format!("onshi-verify-{n}"))
                 .spawn(move || {
+                    lowest_priority();
+                    let mut state = S::default();
                     loop {
                         // One thread waits on the queue at a time; the others are working or
                         // waiting for their turn to wait.
@@ -77,7 +104,7 @@ impl<J: Send + 'static, R: Send + 'static> Pool<J, R> {
                             .blocking_recv();
                         let Some(job) = job else { break };
                         // A sign-in whose client went away no longer wants the outcome.
-                        let _ = job.outcome.send(work(job.input));
+                        let _ = job.outcome.send(work(&mut state, job.input));
                     }
                 });
             if let Err(e) = spawned {
@@ -101,6 +128,19 @@ impl<J: Send + 'static, R: Send + 'static> Pool<J, R> {
     pub fn places_left(&self) -> usize {
         self.jobs.capacity()
     }
+}
+
+/// How long a refused sign-in (busy, or too many failures) waits before it is answered. A refusal
+/// costs the endpoint next to nothing, but a client that sends again the moment it is refused turns
+/// refusals into a flood of their own, which took the processor from signed-in terminals (issue 15's
+/// benchmark). Held for a second, each flooding connection sends one request a second, and a person
+/// signing in waits no longer than `Retry-After` would have them wait anyway.
+pub const REFUSAL_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A refusal, answered after [`REFUSAL_PAUSE`] (a timer: no thread or processor is held meanwhile).
+pub async fn after_a_pause(refusal: Response) -> Response {
+    tokio::time::sleep(REFUSAL_PAUSE).await;
+    refusal
 }
 
 /// 503 `sign_in_busy`: the password checks' queue is full.
@@ -213,7 +253,7 @@ mod tests {
         let pool: Arc<Pool<u32, u32>> = Arc::new(Pool::start(
             2,
             3,
-            Arc::new(move |n| {
+            Arc::new(move |_: &mut (), n| {
                 let _ = started.send(n);
                 let _ = gate.lock().expect("gate").recv();
                 n * 10

@@ -34,8 +34,9 @@
 //!   that removing records never lets an id be given again. `file_sequences`: by Tokyo `day`, the
 //!   last request-file sequence given out.
 //! - `events.kind` (version 3): the event's kind, for the backlog of one kind.
-//! - Version 4 changes no table: a replayed write's records name who authenticated it as the user
-//!   and keep the outbox's author as `claimed_by` (decisions.md D4, issue 15).
+//! - Version 4 (issue 15): a replayed write's records name who authenticated it as the user and keep
+//!   the outbox's author as `claimed_by` (decisions.md D4); `login_failures.last_failed_at` (0 when
+//!   not known) for pruning the failures of unknown IDs.
 //!
 //! History keeps the result message as a BLOB beside the JSON, not inside it: the record type
 //! writes the bytes as base64, a third larger, and every read would decode them again. The JSON's
@@ -220,6 +221,8 @@ const MIGRATIONS: &[&str] = &[
                              '$.revoke_claimed_by', json_extract(record, '$.revoked_by'))
      WHERE json_extract(record, '$.revoke_sent_by') IS NOT NULL;
     UPDATE consents SET record = json_remove(record, '$.revoke_sent_by');
+    ALTER TABLE login_failures ADD COLUMN last_failed_at INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX login_failures_by_time ON login_failures (last_failed_at);
     ",
 ];
 
@@ -318,21 +321,25 @@ impl SqliteStore {
             ),
             Change::PutLoginFailures(record) => self.execute(
                 "storing login failures",
-                "INSERT OR REPLACE INTO login_failures (user_id, record) VALUES (?1, ?2)",
-                params![record.user_id, encode("login failures", &record)?],
+                "INSERT OR REPLACE INTO login_failures (user_id, last_failed_at, record)
+                 VALUES (?1, ?2, ?3)",
+                params![
+                    record.user_id,
+                    record.last_failed_at.map_or(0, Timestamp::millis),
+                    encode("login failures", &record)?
+                ],
             ),
             Change::ClearLoginFailures { user_id } => self.execute(
                 "clearing login failures",
                 "DELETE FROM login_failures WHERE user_id = ?1",
                 params![user_id],
             ),
-            // The record is JSON: `last_failed_at` is its millisecond timestamp, or null in records
-            // written before it existed.
+            // By the indexed time (0 for records written before it was kept), so that a prune reads
+            // only the rows it removes, however many guesses are recorded.
             Change::PruneLoginFailures { before } => self.execute(
                 "pruning the login failures of unknown IDs",
                 "DELETE FROM login_failures
-                 WHERE user_id NOT IN (SELECT user_id FROM accounts)
-                   AND COALESCE(json_extract(record, '$.last_failed_at'), 0) < ?1",
+                 WHERE last_failed_at < ?1 AND user_id NOT IN (SELECT user_id FROM accounts)",
                 params![before.millis()],
             ),
             Change::PutSession(record) => self.execute(

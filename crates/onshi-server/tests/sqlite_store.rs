@@ -164,9 +164,16 @@ fn a_file_keeps_everything_across_close_and_reopen() {
     assert_eq!(journal_mode, "wal", "WAL mode is a property of the file");
 }
 
-/// What schema version 3 (issue 14) added, taken away again: a file as version 2 left it.
-const UNDO_VERSION_3: &str = "DROP TABLE exchanges; DROP TABLE counters; DROP TABLE file_sequences; \
-    DROP INDEX events_by_kind; ALTER TABLE events DROP COLUMN kind;";
+/// What schema version 4 (issue 15) added, taken away again: a file as version 3 left its tables.
+const UNDO_VERSION_4: &str =
+    "DROP INDEX login_failures_by_time; ALTER TABLE login_failures DROP COLUMN last_failed_at;";
+
+/// What schema versions 4 and 3 (issue 14) added, taken away again: a file as version 2 left it.
+const UNDO_VERSION_3: &str = concat!(
+    "DROP INDEX login_failures_by_time; ALTER TABLE login_failures DROP COLUMN last_failed_at; ",
+    "DROP TABLE exchanges; DROP TABLE counters; DROP TABLE file_sequences; ",
+    "DROP INDEX events_by_kind; ALTER TABLE events DROP COLUMN kind;"
+);
 
 /// A database made before the card group (schema version 1) gains the challenges table when it is
 /// opened, keeping what it held.
@@ -260,10 +267,11 @@ fn a_version_3_database_keeps_who_sent_a_replayed_write_as_its_user() {
     // As version 3 wrote it: made by 002 (the outbox's claim), sent by 003.
     rusqlite::Connection::open(&path)
         .expect("opens")
-        .execute_batch(
-            "UPDATE card_references SET record = json_set(json_remove(record, '$.claimed_by'), \
-             '$.user_id', '002', '$.sent_by', '003'); PRAGMA user_version = 3;",
-        )
+        .execute_batch(&format!(
+            "{UNDO_VERSION_4} UPDATE card_references SET record = \
+             json_set(json_remove(record, '$.claimed_by'), '$.user_id', '002', '$.sent_by', '003'); \
+             PRAGMA user_version = 3;"
+        ))
         .expect("the file is made a version 3 database");
     let mut store = SqliteStore::open(&path).expect("a version 3 file opens");
     assert_eq!(store.schema_version().expect("version"), 4);

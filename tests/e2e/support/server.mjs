@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * Starts the server; resolves to { url, stop(), stdoutLines() } once it prints its address. `listen`
+ * Starts the server; resolves to { url, pid, stop(), stdoutLines() } once it prints its address. `listen`
  * defaults to a free loopback port; a test that restarts the server passes the port it had, so the
  * page's origin (and its localStorage) stays the same. `stdoutLines()` gives what the server printed
  * on stdout so far, line by line (e.g. a bridge's first run shows master's initial password there,
@@ -36,6 +36,7 @@ export async function startServer({
   });
   return {
     url,
+    pid: child.pid,
     stdoutLines() {
       return stdout.split('\n').filter((line) => line !== '');
     },

@@ -348,6 +348,13 @@ impl Dispatcher {
         now: Timestamp,
         headers: &contract::Headers,
     ) -> Result<bool, StoreError> {
+        // Without a bearer token there is nothing to look up.
+        if !headers
+            .get("Authorization")
+            .is_some_and(|v| v.starts_with("Bearer "))
+        {
+            return Ok(false);
+        }
         let mut standing = false;
         store.transaction(&mut |read| {
             standing = match standing_session(read, now, &self.config, headers) {

@@ -148,7 +148,12 @@ pub struct PasswordCheck {
 impl PasswordCheck {
     /// Runs the password hash (Argon2id: tens of milliseconds and its memory cost, on purpose).
     pub fn verify(self) -> VerifiedPassword {
-        let matches = password::verify(&self.password, &self.hash);
+        self.verify_with(&mut password::Verifier::default())
+    }
+
+    /// [`PasswordCheck::verify`] with a verifier whose working memory is kept between checks.
+    pub fn verify_with(self, verifier: &mut password::Verifier) -> VerifiedPassword {
+        let matches = verifier.verify(&self.password, &self.hash);
         VerifiedPassword {
             user_id: self.user_id,
             hash: self.hash,
