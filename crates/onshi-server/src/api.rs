@@ -115,7 +115,10 @@ async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> 
     // Authentication is decided from the headers before any body is read (issue 15): an anonymous
     // request may carry a body only where the contract answers without a session (sign-in), and a
     // small one; any other anonymous request is dispatched without its body, unread, and refused.
-    let signed_in = endpoint.signed_in(headers.clone()).await;
+    // The contract's reads take no body, so a GET (the terminals' polling) is never read or looked up
+    // twice.
+    let reads_body = method != Method::Get;
+    let signed_in = reads_body && endpoint.signed_in(headers.clone()).await;
     let anonymous_body = !signed_in && endpoint.admits_anonymous(method, &path);
     let config = endpoint.config();
     let limit = if !signed_in {
@@ -145,7 +148,7 @@ async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> 
         };
     }
 
-    let body = if signed_in || anonymous_body {
+    let body = if reads_body && (signed_in || anonymous_body) {
         match axum::body::to_bytes(request.into_body(), limit).await {
             Ok(body) => body.to_vec(),
             Err(e) => return to_http(body_refusal(&e, limit)),

@@ -80,11 +80,7 @@ fn lowest_priority() {
 impl<J: Send + 'static, R: Send + 'static> Pool<J, R> {
     /// Starts `threads` threads that run `work` on a state of their own until the pool is dropped,
     /// with `queue` places for jobs waiting for one.
-    pub fn start<S: Default + 'static>(
-        threads: usize,
-        queue: usize,
-        work: Work<S, J, R>,
-    ) -> Self {
+    pub fn start<S: Default + 'static>(threads: usize, queue: usize, work: Work<S, J, R>) -> Self {
         let (jobs, waiting) = mpsc::channel::<Job<J, R>>(queue);
         let waiting = Arc::new(Mutex::new(waiting));
         for n in 0..threads {

@@ -80,6 +80,23 @@ async fn regression_issue_15_an_anonymous_body_is_refused_unread() {
         };
         assert_eq!(answer.status, expected, "{path}");
     }
+    // The contract's reads take no body: a signed-in GET is answered without waiting for one.
+    let signed_in = send(&app, sign_in("002", "Onshi*002*002")).await;
+    let token = signed_in.json::<SignedIn>().token;
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        send(
+            &app,
+            Request::get("/onshi/v1/readers")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_LENGTH, 60 * 1024 * 1024)
+                .body(endless_upload())
+                .expect("request"),
+        ),
+    )
+    .await
+    .expect("a read waits for no body");
+    assert_eq!(read.status, StatusCode::OK);
 }
 
 /// An anonymous request may send a body only to sign in, and a small one.
