@@ -62,11 +62,15 @@ pub enum ProblemCode {
     /// The endpoint could not write the request file into the national share: its own failure, and
     /// nothing reached the national side.
     ShareUnavailable,
+    /// The request names a host this endpoint does not answer for (421): a page of another site
+    /// reaching a loopback or clinic endpoint through DNS rebinding, or a name the endpoint was not
+    /// configured with.
+    MisdirectedRequest,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 38] = [
+    pub const ALL: [ProblemCode; 39] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -104,6 +108,7 @@ impl ProblemCode {
         ProblemCode::NationalAnswerRefused,
         ProblemCode::IdempotencyInProgress,
         ProblemCode::ShareUnavailable,
+        ProblemCode::MisdirectedRequest,
         ProblemCode::Internal,
     ];
 
@@ -146,6 +151,7 @@ impl ProblemCode {
             ProblemCode::NationalAnswerRefused => "national_answer_refused",
             ProblemCode::IdempotencyInProgress => "idempotency_in_progress",
             ProblemCode::ShareUnavailable => "share_unavailable",
+            ProblemCode::MisdirectedRequest => "misdirected_request",
             ProblemCode::Internal => "internal",
         }
     }
@@ -193,6 +199,7 @@ impl ProblemCode {
             ProblemCode::NationalAnswerRefused => 502,
             ProblemCode::IdempotencyInProgress => 409,
             ProblemCode::ShareUnavailable => 503,
+            ProblemCode::MisdirectedRequest => 421,
             ProblemCode::Internal => 500,
         }
     }
@@ -237,6 +244,7 @@ impl ProblemCode {
             ProblemCode::NationalAnswerRefused => catalogue::PROBLEM_NATIONAL_ANSWER_REFUSED,
             ProblemCode::IdempotencyInProgress => catalogue::PROBLEM_IDEMPOTENCY_IN_PROGRESS,
             ProblemCode::ShareUnavailable => catalogue::PROBLEM_SHARE_UNAVAILABLE,
+            ProblemCode::MisdirectedRequest => catalogue::PROBLEM_MISDIRECTED_REQUEST,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }
