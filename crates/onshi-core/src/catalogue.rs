@@ -782,7 +782,8 @@ pub const PROBLEM_IDEMPOTENCY_IN_PROGRESS: &str =
 pub const PROBLEM_SHARE_UNAVAILABLE: &str = "資格確認端末の共有フォルダに要求を書き込めませんでした。資格確認端末の電源とネットワーク接続を確認してください。要求は送信されていません。";
 /// Ours (issue 15): the request named a host this endpoint does not answer for, e.g. a page of
 /// another site reaching it through DNS rebinding, or a terminal name the endpoint was not given.
-pub const PROBLEM_MISDIRECTED_REQUEST: &str = "この接続先はこのアドレスでは利用できません。接続先の設定を確認してください。";
+pub const PROBLEM_MISDIRECTED_REQUEST: &str =
+    "この接続先はこのアドレスでは利用できません。接続先の設定を確認してください。";
 pub const PROBLEM_INTERNAL: &str =
     "システムエラーが発生しました。しばらくしてから再度お試しください。";
 

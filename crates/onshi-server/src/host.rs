@@ -191,7 +191,11 @@ fn parse_host(host: &str) -> Option<Host> {
 }
 
 /// The middleware: every host the request names must be allowed; otherwise 421.
-pub async fn guard(State(hosts): State<Arc<AllowedHosts>>, request: Request, next: Next) -> Response {
+pub async fn guard(
+    State(hosts): State<Arc<AllowedHosts>>,
+    request: Request,
+    next: Next,
+) -> Response {
     match misdirected(&hosts, &request) {
         None => next.run(request).await,
         Some(detail) => {
@@ -200,10 +204,9 @@ pub async fn guard(State(hosts): State<Arc<AllowedHosts>>, request: Request, nex
                     .with_detail(detail)
                     .into_response(),
             );
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-store"),
-            );
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response.headers_mut().insert(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
@@ -257,7 +260,10 @@ mod tests {
             ("example.com:8080", name("example.com")),
             ("example.com:", name("example.com")),
             ("127.0.0.1:1", v4([127, 0, 0, 1])),
-            ("[::1]:80", Some(Host::Address(IpAddr::V6(Ipv6Addr::LOCALHOST)))),
+            (
+                "[::1]:80",
+                Some(Host::Address(IpAddr::V6(Ipv6Addr::LOCALHOST))),
+            ),
             ("::1", None),
             ("[::1", None),
             ("[fe80::1%25eth0]", None),
