@@ -162,6 +162,13 @@ async fn serve(args: Args) -> ExitCode {
         // clap makes each of the two flags require the other.
         _ => None,
     };
+    let hosts = match AllowedHosts::new(args.listen.ip(), &args.host_names) {
+        Ok(hosts) => hosts,
+        Err(e) => {
+            eprintln!("onshi-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -170,13 +177,6 @@ async fn serve(args: Args) -> ExitCode {
         }
     };
     let address = listener.local_addr().map_or(args.listen, |a| a);
-    let hosts = match AllowedHosts::new(address.ip(), &args.host_names) {
-        Ok(hosts) => hosts,
-        Err(e) => {
-            eprintln!("onshi-server: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let endpoint = match endpoint(&args) {
         Ok(endpoint) => endpoint,
         Err(message) => {
