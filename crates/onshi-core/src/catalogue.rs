@@ -785,6 +785,10 @@ pub const PROBLEM_SIGN_IN_BUSY: &str =
     "ただいまログインが混み合っています。しばらく待ってから、再度ログインしてください。";
 /// Sign-in: this terminal failed to sign in too often within a minute (issue 15).
 pub const PROBLEM_TOO_MANY_SIGN_INS: &str = "この端末からのログインの失敗が続いたため、しばらくログインできません。1分ほど待ってから、再度ログインしてください。";
+/// Ours (issue 15): the request named a host this endpoint does not answer for, e.g. a page of
+/// another site reaching it through DNS rebinding, or a terminal name the endpoint was not given.
+pub const PROBLEM_MISDIRECTED_REQUEST: &str =
+    "この接続先はこのアドレスでは利用できません。接続先の設定を確認してください。";
 pub const PROBLEM_INTERNAL: &str =
     "システムエラーが発生しました。しばらくしてから再度お試しください。";
 

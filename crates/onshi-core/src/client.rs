@@ -446,7 +446,9 @@ pub fn delivery(request: &Request, response: &Response) -> Delivery {
         502 if problem().is_some_and(|p| p.code == ProblemCode::NationalAnswerRefused.as_str()) => {
             Delivery::Answered
         }
-        408 | 429 | 500.. => later(false),
+        // 421: the endpoint does not answer for the host the request named (its allow-list); the
+        // write was never looked at, and is sent again once the endpoint answers for it.
+        408 | 421 | 429 | 500.. => later(false),
         200 if !answer_reads(request, &response.body) => later(false),
         _ => Delivery::Answered,
     }
@@ -618,6 +620,11 @@ mod tests {
         check(
             &registration,
             &Problem::new(ProblemCode::ShareUnavailable).into_response(),
+            later(None, false),
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::MisdirectedRequest).into_response(),
             later(None, false),
         );
         check(&registration, &status(502), later(None, false));

@@ -9,7 +9,10 @@ use onshi_server::{
     bridge::Timing,
     csp,
     endpoint::Endpoint,
+    host::AllowedHosts,
+    serve::{Limits, Server},
     start::{self, Mode, Options},
+    tls,
 };
 
 #[derive(Parser, Debug)]
@@ -19,9 +22,30 @@ use onshi_server::{
     about = "Onshi's reference endpoint and app server"
 )]
 struct Args {
-    /// The address to listen on; loopback by default.
+    /// The address to listen on; loopback by default. On 0.0.0.0 or [::] (every address) the names
+    /// and addresses other PCs use to reach this one must be given with --host-name.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// A name or address requests may name in their Host (repeatable), e.g. the terminal's
+    /// onshi-terminal.local or 192.168.1.10, without a port. Loopback names and the --listen address
+    /// are always answered; any other host gets 421, which keeps pages of other sites out through
+    /// DNS rebinding.
+    #[arg(long = "host-name", value_name = "NAME")]
+    host_names: Vec<String>,
+    /// Serve HTTPS only, with this certificate chain (PEM: the server's certificate first, then any
+    /// intermediates). Needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1). Needs --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Connections served at once; more wait, unanswered, until one closes.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// How long a request's head (or a TLS handshake) may take to arrive, and how long a
+    /// keep-alive connection may stay idle, in seconds; then the connection is closed.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    header_read_timeout: f64,
     /// The built app to serve (trunk's dist/).
     #[arg(long, default_value = "dist")]
     app_dir: PathBuf,
@@ -117,6 +141,38 @@ async fn serve(args: Args) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let limits = match Duration::try_from_secs_f64(args.header_read_timeout) {
+        Ok(timeout) if !timeout.is_zero() => Limits {
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            header_read_timeout: timeout,
+            ..Limits::default()
+        },
+        _ => {
+            eprintln!(
+                "onshi-server: --header-read-timeout must be a positive number, not {}",
+                args.header_read_timeout
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(certificate), Some(key)) => match tls::server_config(certificate, key) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                eprintln!("onshi-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        // clap makes each of the two flags require the other.
+        _ => None,
+    };
+    let hosts = match AllowedHosts::new(args.listen.ip(), &args.host_names) {
+        Ok(hosts) => hosts,
+        Err(e) => {
+            eprintln!("onshi-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -135,51 +191,38 @@ async fn serve(args: Args) -> ExitCode {
     if let Some(endpoint) = &endpoint {
         tokio::spawn(Arc::clone(endpoint).watch_share());
     }
+    if address.ip().is_unspecified() && args.host_names.is_empty() {
+        eprintln!(
+            "onshi-server: listening on every address, but only loopback names are answered; give the names other PCs use with --host-name"
+        );
+    }
     let app = onshi_server::router(
         &ServeConfig {
             app_dir: args.app_dir.clone(),
             connect_src: args.connect_src.clone(),
             app_origins: args.app_origins.clone(),
+            hosts,
         },
         endpoint,
     );
+    let mut server = Server::new(listener, app, limits);
+    let scheme = match tls {
+        Some(config) => {
+            server = server.with_tls(config);
+            "https"
+        }
+        None => "http",
+    };
     // Tests and scripts read this line to learn the port when they asked for port 0.
     println!(
-        "onshi-server: serving {} on http://{address}",
+        "onshi-server: serving {} on {scheme}://{address}",
         args.app_dir.display()
     );
-    // Graceful shutdown waits for every open connection, and an event stream (SSE) never ends by
-    // itself: every signed-in screen holds one. So requests in flight get `SHUTDOWN_GRACE` to
-    // finish, and whatever is still open then (the streams) is cut; terminals reconnect with
-    // `Last-Event-ID` and miss nothing.
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    // Each request knows its client's address: failed sign-ins are counted per client.
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown().await;
-        let _ = stopping.send(());
-    });
-    let cut_after_grace = async move {
-        if stopped.await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        served = serving => match served {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("onshi-server: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        () = cut_after_grace => ExitCode::SUCCESS,
-    }
+    // Requests in flight get the grace period after the signal; open event streams are then cut
+    // (src/serve.rs).
+    server.run(shutdown()).await;
+    ExitCode::SUCCESS
 }
-
-/// How long requests in flight may take to finish after a shutdown signal.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// The endpoint the arguments ask for, or none when only the app is to be served.
 fn endpoint(args: &Args) -> Result<Option<Arc<Endpoint>>, String> {

@@ -12,9 +12,10 @@ import { clauses as qualification } from './qualification.mjs';
 import { clauses as readers } from './readers.mjs';
 import { clauses as reference } from './reference.mjs';
 import { clauses as session } from './session.mjs';
+import { clauses as serving } from './serving.mjs';
 import { clauses as training } from './training.mjs';
 
-const groups = [session, qualification, history, events, reference, bulk, readers, passcode, consents, medical, disaster, accounts, training, card];
+const groups = [session, serving, qualification, history, events, reference, bulk, readers, passcode, consents, medical, disaster, accounts, training, card];
 
 export const clauses = {};
 for (const group of groups) {

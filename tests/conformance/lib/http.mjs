@@ -1,6 +1,8 @@
 // The suite's HTTP client, on Node's built-in fetch. Every answer is checked against the contract
 // (lib/contract.mjs) as it arrives: a violation is reported to `onViolation` and thrown, so the clause
 // that caused it fails naming the operation, the status and where the body departs from the schema.
+import http from 'node:http';
+import https from 'node:https';
 import { mediaType } from './contract.mjs';
 import { decodeXml } from './xml.mjs';
 
@@ -121,18 +123,48 @@ export class Client {
       throw new Error(`${method} ${target}: no answer (${e.cause?.message ?? e.message})`);
     }
     const bytes = Buffer.from(await response.arrayBuffer());
-    const answer = new Answer({
-      method,
-      path: target,
-      status: response.status,
-      headers: response.headers,
-      bytes,
+    return this.#checked(method, target, response.status, response.headers, bytes);
+  }
+
+  /**
+   * Sends one request naming `host` in its `Host` field instead of the endpoint's own (fetch always
+   * sends the URL's host, so this goes through node:http). `json` sends a JSON body.
+   */
+  async requestNamingHost(method, path, host, { json } = {}) {
+    const url = new URL(`${this.root}${path}`);
+    const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
+    const headers = { Host: host };
+    if (payload) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    const { status, headers: received, bytes } = await new Promise((resolve, reject) => {
+      const send = url.protocol === 'https:' ? https.request : http.request;
+      const request = send(url, { method, headers, timeout: this.timeoutMs }, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, bytes: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      request.on('timeout', () => request.destroy(new Error('timed out')));
+      request.on('error', (e) => reject(new Error(`${method} ${path} (Host: ${host}): no answer (${e.message})`)));
+      request.end(payload);
     });
+    const flat = new Headers();
+    for (const [name, value] of Object.entries(received)) {
+      for (const one of [value].flat()) flat.append(name, one);
+    }
+    return this.#checked(method, path, status, flat, bytes);
+  }
+
+  /** An answer, checked against the contract (a violation is reported and thrown). */
+  #checked(method, target, status, headers, bytes) {
+    const answer = new Answer({ method, path: target, status, headers, bytes });
     const { operation, violations } = this.contract.check({
       method,
       path: `${this.contract.prefix}${target}`,
       status: answer.status,
-      contentType: response.headers.get('content-type'),
+      contentType: headers.get('content-type'),
       body: bytes,
       text: answer.isXml ? answer.text : undefined,
     });

@@ -19,11 +19,16 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export async function launch() {
+/**
+ * Launches Chromium. `args` are added to the quiet flags; `env` replaces the browser's environment
+ * (e.g. a HOME whose NSS database trusts a test CA, for the HTTPS test).
+ */
+export async function launch({ args = [], env } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...args],
+    ...(env ? { env } : {}),
   });
 }
 

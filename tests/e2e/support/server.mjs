@@ -28,7 +28,8 @@ export async function startServer({
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const match = stdout.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
+      // `https://` when the server was given --tls-cert and --tls-key.
+      const match = stdout.match(/on (https?:\/\/127\.0\.0\.1:\d+)/);
       if (match) resolve(match[1]);
     });
     child.on('exit', (code) => reject(new Error(`onshi-server exited with ${code}: ${stderr}`)));

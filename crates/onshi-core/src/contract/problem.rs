@@ -68,11 +68,15 @@ pub enum ProblemCode {
     /// Sign-in: this client has had more failed sign-ins this minute than the endpoint allows;
     /// `Retry-After` says when the minute ends. Nothing was checked or counted.
     TooManySignIns,
+    /// The request names a host this endpoint does not answer for (421): a page of another site
+    /// reaching a loopback or clinic endpoint through DNS rebinding, or a name the endpoint was not
+    /// configured with.
+    MisdirectedRequest,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 40] = [
+    pub const ALL: [ProblemCode; 41] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -112,6 +116,7 @@ impl ProblemCode {
         ProblemCode::ShareUnavailable,
         ProblemCode::SignInBusy,
         ProblemCode::TooManySignIns,
+        ProblemCode::MisdirectedRequest,
         ProblemCode::Internal,
     ];
 
@@ -156,6 +161,7 @@ impl ProblemCode {
             ProblemCode::ShareUnavailable => "share_unavailable",
             ProblemCode::SignInBusy => "sign_in_busy",
             ProblemCode::TooManySignIns => "too_many_sign_ins",
+            ProblemCode::MisdirectedRequest => "misdirected_request",
             ProblemCode::Internal => "internal",
         }
     }
@@ -205,6 +211,7 @@ impl ProblemCode {
             ProblemCode::ShareUnavailable => 503,
             ProblemCode::SignInBusy => 503,
             ProblemCode::TooManySignIns => 429,
+            ProblemCode::MisdirectedRequest => 421,
             ProblemCode::Internal => 500,
         }
     }
@@ -251,6 +258,7 @@ impl ProblemCode {
             ProblemCode::ShareUnavailable => catalogue::PROBLEM_SHARE_UNAVAILABLE,
             ProblemCode::SignInBusy => catalogue::PROBLEM_SIGN_IN_BUSY,
             ProblemCode::TooManySignIns => catalogue::PROBLEM_TOO_MANY_SIGN_INS,
+            ProblemCode::MisdirectedRequest => catalogue::PROBLEM_MISDIRECTED_REQUEST,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }

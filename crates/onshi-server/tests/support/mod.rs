@@ -24,6 +24,7 @@ pub fn app(endpoint: Option<Arc<Endpoint>>, app_origins: &[&str]) -> Router {
             app_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app"),
             connect_src: Vec::new(),
             app_origins: app_origins.iter().map(|o| (*o).to_owned()).collect(),
+            hosts: onshi_server::host::AllowedHosts::loopback(),
         },
         endpoint,
     )
