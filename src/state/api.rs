@@ -99,6 +99,17 @@ impl Api {
         Ok(())
     }
 
+    /// パスワード変更: sends the current and the new password; once the endpoint accepts (204), the
+    /// session's must-change state is cleared. The passwords go nowhere else.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ApiError> {
+        let response = self
+            .send_authed(|token| client::change_password(token, current, new))
+            .await?;
+        client::expect_no_content(&response)?;
+        self.session.password_changed();
+        Ok(())
+    }
+
     /// Makes `endpoint` (staff's `choice` on the settings screen) the one the app talks to, and
     /// remembers the choice. Any session ends: its token belongs to the old endpoint.
     pub fn switch_endpoint(&self, choice: &EndpointChoice, endpoint: Endpoint) {

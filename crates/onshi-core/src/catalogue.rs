@@ -498,10 +498,10 @@ pub const LABEL_NEW_PASSWORD_CONFIRM: &str = "新しいパスワード（確認�
 /// Ours: the button that runs the change (seed 002 「変更を実行」).
 pub const PASSWORD_CHANGE_BUTTON: &str = "変更";
 /// Seed 003 (※1 under the issued master password): shown while the password must be changed.
-pub const PASSWORD_CHANGE_FIRST: &str = "安全管理上、初回ログイン時にはパスワードを変更してください。";
+pub const PASSWORD_CHANGE_FIRST: &str =
+    "安全管理上、初回ログイン時にはパスワードを変更してください。";
 /// Ours: why the other screens lead back here until then.
-pub const PASSWORD_CHANGE_FIRST_NOTE: &str =
-    "パスワードを変更するまで、他の画面は利用できません。";
+pub const PASSWORD_CHANGE_FIRST_NOTE: &str = "パスワードを変更するまで、他の画面は利用できません。";
 /// Ours: the heading of the policy.
 pub const PASSWORD_POLICY_TITLE: &str = "パスワードの条件";
 /// Ours: the policy, item by item, from the rules `validate::password_change` applies (so the
