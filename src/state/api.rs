@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use onshi_core::{
     client::{self, HistorySearch},
     contract::{
-        Request, Response,
+        ProblemCode, Request, Response,
         groups::{
             CardQualification, Challenge, Event, EventsPage, HistoryPage, IssuedPasscode, PinCheck,
             Reader, ReaderList, ReaderVisit, StaffMode, TrainingPeople, VisitResult, VisualCheck,
@@ -413,6 +413,20 @@ impl Api {
                 self.session.end(Some(notice.to_owned()));
             }
             return Err(error.unwrap_or(ApiError::NotSignedIn));
+        }
+        // A password the system issued must be changed before anything else: should the session
+        // not know yet (an administrator reset it meanwhile), it learns here, and the password
+        // gate takes the screen to パスワード変更.
+        if response.status == 403 {
+            let code = client::expect_no_content(&response)
+                .map_err(ApiError::from)
+                .err()
+                .and_then(|e| e.code());
+            if code == Some(ProblemCode::PasswordChangeRequired)
+                && self.session.token().as_deref() == Some(token.as_str())
+            {
+                self.session.password_change_required();
+            }
         }
         self.session.touch(sent);
         Ok(response)

@@ -114,6 +114,19 @@ impl SessionContext {
         });
     }
 
+    /// The endpoint says the password must be changed first (403 `password_change_required`).
+    pub fn password_change_required(&self) {
+        if self.peek(|s| s.is_some_and(|s| s.must_change_password)) {
+            return;
+        }
+        self.current.update(|s| {
+            if let Some(s) = s {
+                s.must_change_password = true;
+                WebStorage::Session.save(self.storage_key, s);
+            }
+        });
+    }
+
     /// Records an authenticated request sent at `sent`. An answer that arrives late (after the tab
     /// slept, or behind a slow endpoint) counts from when it was asked, and never moves the last
     /// activity back.

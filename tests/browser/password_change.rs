@@ -13,7 +13,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::HtmlElement;
 
 use crate::{
-    fake_fetch::{FakeFetch, capabilities},
+    fake_fetch::{FakeFetch, capabilities, problem},
     support::{
         Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_with,
         path, set_input, sign_in, store_session_with, stored_session, text, training_endpoint,
@@ -299,5 +299,29 @@ async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_sig
     assert_eq!(new.status, 409);
     assert_eq!(code_of(&new), "session_in_use");
     drop(reopened);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn a_session_that_learns_its_password_must_be_changed_is_taken_to_the_screen() {
+    // The session began before an administrator reset the password: the endpoint refuses the
+    // history with 403 `password_change_required`, and the screen gives way to パスワード変更.
+    let _fake = FakeFetch::install(vec![
+        capabilities("1.0.0", &["session", "history"], false),
+        problem(
+            403,
+            "password_change_required",
+            catalogue::PROBLEM_PASSWORD_CHANGE_REQUIRED,
+        ),
+    ]);
+    store_session_with(BASE, AccountKind::General, NINE_AM, false);
+    let (clock, _) = manual_clock();
+    let app = mount_with("/history", scripted_endpoint(), clock);
+    until("パスワード変更", || {
+        path() == PATH && count(&app.root, FIRST) == 1
+    })
+    .await;
+    assert!(stored_session().expect("a session").must_change_password);
+    drop(app);
     clear_session();
 }
