@@ -2,14 +2,15 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route as RouteView, Router, Routes},
+    components::{ParentRoute, Route as RouteView, Router, Routes},
     path,
 };
 
 use crate::{
+    components::PasswordGate,
     pages::{
-        HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, PasscodePage, ReadersPage,
-        ReceptionPage, SettingsPage, SignInPage, StartPage,
+        HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, PasscodePage,
+        PasswordChangePage, ReadersPage, ReceptionPage, SettingsPage, SignInPage, StartPage,
     },
     platform::clock::Clock,
     state::{EndpointChoice, provide_app_state},
@@ -35,14 +36,18 @@ pub fn AppRoutes() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <RouteView path=path!("/") view=StartPage />
                 <RouteView path=path!("/login") view=SignInPage />
-                <RouteView path=path!("/menu") view=MenuPage />
                 <RouteView path=path!("/settings") view=SettingsPage />
-                <RouteView path=path!("/insurance-card") view=InquiryPage />
-                <RouteView path=path!("/my-number-card") view=ReceptionPage />
-                <RouteView path=path!("/history") view=HistoryPage />
-                <RouteView path=path!("/outbox") view=OutboxPage />
-                <RouteView path=path!("/card-readers") view=ReadersPage />
-                <RouteView path=path!("/visual-check-passcode") view=PasscodePage />
+                <RouteView path=path!("/password") view=PasswordChangePage />
+                // Every other signed-in screen waits until a system-issued password is changed.
+                <ParentRoute path=path!("") view=PasswordGate>
+                    <RouteView path=path!("/menu") view=MenuPage />
+                    <RouteView path=path!("/insurance-card") view=InquiryPage />
+                    <RouteView path=path!("/my-number-card") view=ReceptionPage />
+                    <RouteView path=path!("/history") view=HistoryPage />
+                    <RouteView path=path!("/outbox") view=OutboxPage />
+                    <RouteView path=path!("/card-readers") view=ReadersPage />
+                    <RouteView path=path!("/visual-check-passcode") view=PasscodePage />
+                </ParentRoute>
             </Routes>
         </Router>
     }

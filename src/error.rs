@@ -143,11 +143,14 @@ fn refusal_message(problem: &Problem) -> String {
             ),
             None => ProblemCode::InvalidCredentials.title().to_owned(),
         },
+        // The time the lock ends goes between why and what else can be done (an administrator's
+        // reset), so each sentence stays next to the one it belongs with.
         Some(ProblemCode::AccountLocked) => match problem.locked_until {
             Some(until) => format!(
-                "{}{}",
-                ProblemCode::AccountLocked.title(),
-                catalogue::locked_until(&until.0.jst().format("%H:%M").to_string())
+                "{}{}{}",
+                catalogue::ACCOUNT_LOCKED_WAIT,
+                catalogue::locked_until(&until.0.jst().format("%H:%M").to_string()),
+                catalogue::ACCOUNT_LOCKED_RESET,
             ),
             None => ProblemCode::AccountLocked.title().to_owned(),
         },

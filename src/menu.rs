@@ -143,7 +143,11 @@ fn catalogue_groups() -> Vec<Group> {
         Group {
             heading: Some(catalogue::GROUP_ACCOUNT),
             tiles: vec![
-                tile(catalogue::TILE_PASSWORD_CHANGE, OwnPassword),
+                opens(
+                    catalogue::TILE_PASSWORD_CHANGE,
+                    OwnPassword,
+                    Route::PasswordChange,
+                ),
                 tile(catalogue::TILE_ACCOUNT_MANAGEMENT, ManageAccounts),
             ],
         },

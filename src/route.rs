@@ -24,10 +24,12 @@ pub enum Route {
     Readers,
     /// 目視確認用パスコード発行 (S8).
     Passcode,
+    /// パスワード変更 (S14), the only screen an account with a system-issued password may open.
+    PasswordChange,
 }
 
 impl Route {
-    pub const ALL: [Route; 10] = [
+    pub const ALL: [Route; 11] = [
         Route::Start,
         Route::SignIn,
         Route::Menu,
@@ -38,6 +40,7 @@ impl Route {
         Route::Outbox,
         Route::Readers,
         Route::Passcode,
+        Route::PasswordChange,
     ];
 
     pub fn path(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Route {
             Route::Outbox => "/outbox",
             Route::Readers => "/card-readers",
             Route::Passcode => "/visual-check-passcode",
+            Route::PasswordChange => "/password",
         }
     }
 }

@@ -39,19 +39,28 @@ pub fn Frame(
     let session = use_session();
     let signed_in = move || session.with(|s| s.is_some());
     let readers_shown = readers_shown();
+    // While a system-issued password must be changed (only パスワード変更 opens), the endpoint refuses
+    // everything but the change with 403 `password_change_required`: the readers and the outbox
+    // wait, since that refusal would otherwise count as the answer to someone's kept write (D4).
+    let must_change = use_session().must_change_password();
+    let working = move || !must_change.get();
     view! {
         <Show when=signed_in fallback=|| view! { <Redirect path=Route::SignIn.path() /> }>
             <TrainingBanner panel_toggle=true />
             <div class="frame">
                 <Header screen=screen />
-                <ReaderStrip />
+                <Show when=working>
+                    <ReaderStrip />
+                </Show>
                 <main class="frame-main">{children()}</main>
                 {move || footer.get().then(Footer)}
             </div>
             <TrainerPanel />
             <IdleGuard />
-            <OutboxReplay />
-            {move || readers_shown.get().then(|| view! { <ReadersWatch /> })}
+            <Show when=working>
+                <OutboxReplay />
+                {move || readers_shown.get().then(|| view! { <ReadersWatch /> })}
+            </Show>
         </Show>
     }
 }
@@ -239,11 +248,16 @@ fn ReaderStrip() -> impl IntoView {
 }
 
 /// Whether training's reader panel is offered: with the training group, to an account that sees the
-/// readers.
+/// readers and may use them now (not while its password must be changed).
 fn panel_offered() -> Memo<bool> {
     let capabilities = use_capabilities();
     let shown = readers_shown();
-    Memo::new(move |_| capabilities.offers(FeatureGroup::Training) == Some(true) && shown.get())
+    let must_change = use_session().must_change_password();
+    Memo::new(move |_| {
+        capabilities.offers(FeatureGroup::Training) == Some(true)
+            && shown.get()
+            && !must_change.get()
+    })
 }
 
 /// The banner's button that shows and hides training's reader panel.

@@ -8,6 +8,7 @@ pub mod field;
 pub mod frame;
 pub mod idle;
 pub mod mode_switch;
+pub mod password_gate;
 pub mod reader_panel;
 
 pub use card_reader::{CardReader, CardResult};
@@ -16,4 +17,5 @@ pub use endpoint_bar::EndpointBar;
 pub use field::TextField;
 pub use frame::{Frame, PublicFrame};
 pub use mode_switch::{ModeSwitch, SwitchRequest};
+pub use password_gate::PasswordGate;
 pub use reader_panel::ReaderPanel;

@@ -80,10 +80,23 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
 
+    // Signed in, the menu opens; an account with a system-issued password goes to パスワード変更
+    // instead (seed 003: changed at first sign-in).
+    let must_change = session.must_change_password();
+    let signed_in = Memo::new(move |_| session.with(|s| s.is_some()));
+    let signed_in_to = move || {
+        signed_in.get().then(|| {
+            let to = if must_change.get() {
+                Route::PasswordChange
+            } else {
+                Route::Menu
+            };
+            view! { <Redirect path=to.path() /> }
+        })
+    };
+
     view! {
-        <Show when=move || session.with(|s| s.is_some())>
-            <Redirect path=Route::Menu.path() />
-        </Show>
+        {signed_in_to}
         <PublicFrame screen=catalogue::SCREEN_SIGN_IN>
             <section class="sign-in">
                 {move || session.notice().map(|n| view! { <p class="notice" role="status" data-testid="session-notice">{n}</p> })}

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use onshi_core::{
     client::{self, HistorySearch},
     contract::{
-        Request, Response,
+        ProblemCode, Request, Response,
         groups::{
             CardQualification, Challenge, Event, EventsPage, HistoryPage, IssuedPasscode, PinCheck,
             Reader, ReaderList, ReaderVisit, StaffMode, TrainingPeople, VisitResult, VisualCheck,
@@ -96,6 +96,17 @@ impl Api {
         let signed_in: SignedIn = client::expect_json(&response, 201)?;
         self.session
             .begin(signed_in, self.clock.now(), endpoint.id());
+        Ok(())
+    }
+
+    /// パスワード変更: sends the current and the new password; once the endpoint accepts (204), the
+    /// session's must-change state is cleared. The passwords go nowhere else.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ApiError> {
+        let response = self
+            .send_authed(|token| client::change_password(token, current, new))
+            .await?;
+        client::expect_no_content(&response)?;
+        self.session.password_changed();
         Ok(())
     }
 
@@ -402,6 +413,20 @@ impl Api {
                 self.session.end(Some(notice.to_owned()));
             }
             return Err(error.unwrap_or(ApiError::NotSignedIn));
+        }
+        // A password the system issued must be changed before anything else: should the session
+        // not know yet (an administrator reset it meanwhile), it learns here, and the password
+        // gate takes the screen to パスワード変更.
+        if response.status == 403 {
+            let code = client::expect_no_content(&response)
+                .map_err(ApiError::from)
+                .err()
+                .and_then(|e| e.code());
+            if code == Some(ProblemCode::PasswordChangeRequired)
+                && self.session.token().as_deref() == Some(token.as_str())
+            {
+                self.session.password_change_required();
+            }
         }
         self.session.touch(sent);
         Ok(response)

@@ -25,6 +25,10 @@ pub struct Session {
     /// session is kept only if the app still talks to that endpoint.
     #[serde(default)]
     pub endpoint: String,
+    /// The password was issued by the system (a first run's master, a new or reset account) and must
+    /// be changed before anything else (seed 003); until then only パスワード変更 opens.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// The session context: the current session, and a notice for the sign-in page about why the last
@@ -86,10 +90,41 @@ impl SessionContext {
             idle_timeout_s: signed_in.idle_timeout_s,
             last_touch: now,
             endpoint,
+            must_change_password: signed_in.must_change_password,
         };
         WebStorage::Session.save(self.storage_key, &session);
         self.notice.set(None);
         self.current.set(Some(session));
+    }
+
+    /// Whether the signed-in account must change its password before anything else (tracked, and
+    /// a memo: it changes far more rarely than the session, which every request touches).
+    pub fn must_change_password(&self) -> Memo<bool> {
+        let current = self.current;
+        Memo::new(move |_| current.with(|s| s.as_ref().is_some_and(|s| s.must_change_password)))
+    }
+
+    /// The endpoint accepted a new password: the session may go anywhere its kind may.
+    pub fn password_changed(&self) {
+        self.current.update(|s| {
+            if let Some(s) = s {
+                s.must_change_password = false;
+                WebStorage::Session.save(self.storage_key, s);
+            }
+        });
+    }
+
+    /// The endpoint says the password must be changed first (403 `password_change_required`).
+    pub fn password_change_required(&self) {
+        if self.peek(|s| s.is_some_and(|s| s.must_change_password)) {
+            return;
+        }
+        self.current.update(|s| {
+            if let Some(s) = s {
+                s.must_change_password = true;
+                WebStorage::Session.save(self.storage_key, s);
+            }
+        });
     }
 
     /// Records an authenticated request sent at `sent`. An answer that arrives late (after the tab

@@ -19,11 +19,15 @@ fn lockout_messages_carry_the_attempts_left_and_the_time() {
     p.locked_until = Some(Rfc3339(
         Timestamp::parse_rfc3339("2026-11-22T00:30:00Z").expect("time"),
     ));
-    assert!(
-        ApiError::Refused(Box::new(p))
-            .message()
-            .ends_with("09:30以降に再度ログインしてください。"),
-        "the time is Tokyo's"
+    // The time (Tokyo's) follows why, and an administrator's reset comes last (issue 15).
+    assert_eq!(
+        ApiError::Refused(Box::new(p)).message(),
+        "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。09:30以降に再度ログインしてください。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。"
+    );
+    // Without the time, the problem's own title says the same.
+    assert_eq!(
+        ApiError::Refused(Box::new(Problem::new(ProblemCode::AccountLocked))).message(),
+        "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。"
     );
 }
 

@@ -17,6 +17,7 @@ mod inquiry;
 mod outbox;
 mod outbox_store;
 mod passcode;
+mod password_change;
 mod reader_panel;
 mod readers;
 mod reception;

@@ -392,9 +392,9 @@ async fn tiles_the_endpoint_does_not_offer_are_disabled_with_the_reason() {
             .iter()
             .all(|b| b == "この接続先では利用できません")
     );
-    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 7);
-    // The tiles with a screen so far, whose groups (qualification, history, readers, passcode) the
-    // endpoint offers.
+    assert_eq!(count(&app.root, "[data-testid=tile-soon]"), 6);
+    // The tiles with a screen so far, whose groups (qualification, history, readers, session,
+    // passcode) the endpoint offers.
     assert_eq!(
         labels(".menu a.tile .tile-label"),
         [
@@ -402,6 +402,7 @@ async fn tiles_the_endpoint_does_not_offer_are_disabled_with_the_reason() {
             "保険証/処方箋で確認",
             "資格確認履歴照会",
             "顔認証付きカードリーダー操作",
+            "パスワード変更",
             "目視確認用パスコード発行"
         ]
     );

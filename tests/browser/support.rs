@@ -85,6 +85,16 @@ pub fn store_session(kind: AccountKind, last_touch: Timestamp) {
 
 /// Puts a signed-in session issued by `endpoint` (an [`Endpoint::id`]) into sessionStorage.
 pub fn store_session_of(endpoint: &str, kind: AccountKind, last_touch: Timestamp) {
+    store_session_with(endpoint, kind, last_touch, false);
+}
+
+/// [`store_session_of`] for an account that must (or need not) change its password first.
+pub fn store_session_with(
+    endpoint: &str,
+    kind: AccountKind,
+    last_touch: Timestamp,
+    must_change_password: bool,
+) {
     let session = Session {
         token: "test-token".to_owned(),
         account: AccountView {
@@ -99,6 +109,7 @@ pub fn store_session_of(endpoint: &str, kind: AccountKind, last_touch: Timestamp
         idle_timeout_s: 1800,
         last_touch,
         endpoint: endpoint.to_owned(),
+        must_change_password,
     };
     onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
 }
@@ -254,6 +265,7 @@ pub async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String 
         idle_timeout_s: signed_in.idle_timeout_s,
         last_touch: NINE_AM,
         endpoint: endpoint.id(),
+        must_change_password: signed_in.must_change_password,
     };
     onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
     token

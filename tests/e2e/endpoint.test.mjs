@@ -28,6 +28,8 @@ const NOT_ALLOWED =
   'この接続先は、このアプリの配信元サーバで接続が許可されていないため、利用できません。システム管理者に接続先の許可を依頼してください。';
 const LOCKED =
   'パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。';
+// Issue 15: what else can be done, after the time the lock ends.
+const RESET = 'お急ぎの場合は、管理者にパスワードの初期化を依頼してください。';
 
 /** Records every request a page makes, as `METHOD /path` (with the origin when it is not the app's). */
 function recordRequests(page) {
@@ -257,7 +259,7 @@ test('a lockout outlives a restart of the endpoint (its SQLite database)', async
     await eventually(async () => ((await signIn.error.textContent()) ?? '').startsWith(LOCKED), true);
     const locked = (await signIn.error.textContent()) ?? '';
     // The endpoint's clock is real time here: the lock lifts 30 minutes after the fifth attempt.
-    const until = [before, Date.now()].map((t) => `${LOCKED}${tokyoTime(new Date(t + 30 * 60_000))}以降に再度ログインしてください。`);
+    const until = [before, Date.now()].map((t) => `${LOCKED}${tokyoTime(new Date(t + 30 * 60_000))}以降に再度ログインしてください。${RESET}`);
     assert.ok(until.includes(locked), `${locked} is one of ${until.join(' / ')}`);
     assert.equal(requests.filter((r) => r === 'POST /onshi/v1/session').length, 5);
 

@@ -17,6 +17,7 @@ const LIVE_TILES = [
   '資格確認履歴照会',
   '顔認証付きカードリーダー操作',
   '目視確認用パスコード発行',
+  'パスワード変更',
 ];
 
 const GENERAL_TILES = [
@@ -76,7 +77,7 @@ test('the start page leads to the sign-in form in training mode, under a strict 
   await signIn.userId.waitFor();
   assert.equal(new URL(page.url()).pathname, '/login');
   await expectText(page.locator('.sign-in-note'),
-    '※パスワードを5回間違えると、ログインができなくなります。その場合は30分お待ちいただき、再度ログインをお願い致します。');
+    '※パスワードを5回間違えると、ログインができなくなります。その場合は30分お待ちいただき、再度ログインをお願い致します。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。');
   await signIn.trainingAccounts.waitFor();
   await screenshot(page, 'sign-in');
   assert.deepEqual(problems, []);

@@ -79,8 +79,9 @@ pub const LABEL_USER_ID: &str = "ユーザID";
 pub const LABEL_PASSWORD: &str = "パスワード";
 /// Seeds 000, 003.
 pub const SIGN_IN_BUTTON: &str = "ログイン";
-/// Seed 004 (printed under the sign-in box).
-pub const LOCKOUT_NOTE: &str = "※パスワードを5回間違えると、ログインができなくなります。その場合は30分お待ちいただき、再度ログインをお願い致します。";
+/// Seed 004 (printed under the sign-in box), followed by ours: an administrator's パスワード初期化
+/// (seeds 002, 003) lifts the lock at once (issue 15).
+pub const LOCKOUT_NOTE: &str = "※パスワードを5回間違えると、ログインができなくなります。その場合は30分お待ちいただき、再度ログインをお願い致します。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。";
 /// Seed 001, FAQ 3.
 pub const FORCE_SIGN_IN_PROMPT: &str = "前回正常にログアウトされていなかった可能性があります。または、該当ユーザは既に使用されています。強制的にログインしますか？";
 /// Ours: seed 000 shows an announcement answered with 「OK」 but does not word it.
@@ -145,6 +146,12 @@ pub const PASSWORD_WEAK: &str = "新しいパスワードは8文字以上で、�
 pub const PASSWORD_UNCHANGED: &str = "現在のパスワードと異なるパスワードを入力してください。";
 /// Ours.
 pub const CURRENT_PASSWORD_WRONG: &str = "現在のパスワードが正しくありません。";
+/// Ours: 新しいパスワード（確認） left empty.
+pub const PASSWORD_CONFIRM_REQUIRED: &str =
+    "確認のため、新しいパスワードをもう一度入力してください。";
+/// Ours: 新しいパスワード（確認） differs from 新しいパスワード.
+pub const PASSWORD_CONFIRM_MISMATCH: &str =
+    "新しいパスワード（確認）が新しいパスワードと一致しません。";
 
 // Insurance-card fields (S5). All ours: the guides show the form but not its messages.
 
@@ -479,6 +486,38 @@ pub fn reader_return_prompt(label: &str) -> String {
 /// Ours.
 pub const READER_RETURN: &str = "無人運転に戻す";
 
+// S14: パスワード変更 (seed 002: 「新旧パスワードを入力して変更を実行」; seed 003: the initial
+// password is changed at first sign-in). The screen's name is the menu tile's, TILE_PASSWORD_CHANGE.
+
+/// Ours: the first field (seed 002 names the step, not its fields).
+pub const LABEL_CURRENT_PASSWORD: &str = "現在のパスワード";
+/// Ours.
+pub const LABEL_NEW_PASSWORD: &str = "新しいパスワード";
+/// Ours.
+pub const LABEL_NEW_PASSWORD_CONFIRM: &str = "新しいパスワード（確認）";
+/// Ours: the button that runs the change (seed 002 「変更を実行」).
+pub const PASSWORD_CHANGE_BUTTON: &str = "変更";
+/// Seed 003 (※1 under the issued master password): shown while the password must be changed.
+pub const PASSWORD_CHANGE_FIRST: &str =
+    "安全管理上、初回ログイン時にはパスワードを変更してください。";
+/// Ours: why the other screens lead back here until then.
+pub const PASSWORD_CHANGE_FIRST_NOTE: &str = "パスワードを変更するまで、他の画面は利用できません。";
+/// Ours: the heading of the policy.
+pub const PASSWORD_POLICY_TITLE: &str = "パスワードの条件";
+/// Ours: the policy, item by item, from the rules `validate::password_change` applies (so the
+/// numbers cannot drift from them).
+pub fn password_policy() -> [String; 4] {
+    use crate::validate::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+    [
+        format!("{PASSWORD_MIN_CHARS}文字以上、{PASSWORD_MAX_CHARS}文字以内"),
+        "英大文字・英小文字・数字・記号のうち3種類以上を含む".to_owned(),
+        "半角英数字・記号のみ（全角文字は使用できません）".to_owned(),
+        "現在のパスワードと異なる".to_owned(),
+    ]
+}
+/// Ours, after seed 002 (「④ 変更を完了」).
+pub const PASSWORD_CHANGED: &str = "パスワードを変更しました。";
+
 // S8: 目視確認用パスコード発行 (seed 004).
 
 /// Seed 004 step 5.
@@ -691,8 +730,15 @@ pub const CARD_TREATMENT: &str = "診療区分は 1（外来）、2（訪問診�
 
 /// Ours.
 pub const PROBLEM_INVALID_CREDENTIALS: &str = "ユーザIDまたはパスワードが正しくありません。";
-/// Ours, after seed 004's note.
-pub const PROBLEM_ACCOUNT_LOCKED: &str = "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。";
+/// Ours, after seed 004's note: [`ACCOUNT_LOCKED_WAIT`] then [`ACCOUNT_LOCKED_RESET`] (the app puts
+/// the time the lock ends between the two when the endpoint gives it).
+pub const PROBLEM_ACCOUNT_LOCKED: &str = "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。";
+/// Ours, after seed 004's note: why a locked ID cannot sign in, and that the lock passes.
+pub const ACCOUNT_LOCKED_WAIT: &str = "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。";
+/// Ours, in the guides' words for a reset (seed 002 「パスワード初期化」, seed 003 「パスワード初期化時」):
+/// an administrator's reset lifts the lock at once (issue 15).
+pub const ACCOUNT_LOCKED_RESET: &str =
+    "お急ぎの場合は、管理者にパスワードの初期化を依頼してください。";
 /// Seed 001, FAQ 3.
 pub const PROBLEM_SESSION_IN_USE: &str = FORCE_SIGN_IN_PROMPT;
 /// Ours.
@@ -1290,3 +1336,25 @@ pub fn outbox_logout_message(n: usize) -> String {
 pub const OUTBOX_SEND_NOW: &str = "今すぐ送信";
 /// Ours.
 pub const OUTBOX_KEEP_AND_LOGOUT: &str = "保持してログアウト";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app shows the lock in two parts with the time between them; without a time it shows the
+    /// problem's title, which must say the same.
+    #[test]
+    fn the_lock_title_is_its_two_parts() {
+        assert_eq!(
+            PROBLEM_ACCOUNT_LOCKED,
+            format!("{ACCOUNT_LOCKED_WAIT}{ACCOUNT_LOCKED_RESET}")
+        );
+        assert!(LOCKOUT_NOTE.ends_with(ACCOUNT_LOCKED_RESET));
+    }
+
+    /// The policy shown on パスワード変更 names the validator's limits.
+    #[test]
+    fn the_password_policy_names_the_validators_limits() {
+        assert_eq!(password_policy()[0], "8文字以上、128文字以内");
+    }
+}

@@ -410,8 +410,10 @@ pub enum Delivery {
 
 /// Decides what an answer to a queued write means (D4: any answer counts, a refusal included, with
 /// these exceptions, which all mean "it did not get there, or its answer did not come back"):
-/// a 5xx (the endpoint's or a gateway's failure), 408 and 429 (come back later), 409
-/// `idempotency_in_progress` (the same write is still with the national side; issue 14), and an
+/// a 5xx (the endpoint's or a gateway's failure), 408 and 429 (come back later), 421 (the endpoint
+/// does not answer for the host the request named, so it never looked at the write), 409
+/// `idempotency_in_progress` (the same write is still with the national side; issue 14), 403
+/// `password_change_required` (the sender must change its password first; issue 15), and an
 /// answer that does not read as the write's answer (a 200 to a 照会番号 registration that is no
 /// `OQSsiimm01res`, or to a bulk upload that is no receipt, or a problem body that does not read:
 /// garbled on the way, so the key's replay is asked for). 502
@@ -443,11 +445,16 @@ pub fn delivery(request: &Request, response: &Response) -> Delivery {
         409 if problem().is_some_and(|p| p.code == ProblemCode::IdempotencyInProgress.as_str()) => {
             later(true)
         }
+        // The sender's own password must be changed first (issue 15): the write itself was not
+        // looked at, so it waits for a session that may send it.
+        403 if problem()
+            .is_some_and(|p| p.code == ProblemCode::PasswordChangeRequired.as_str()) =>
+        {
+            later(false)
+        }
         502 if problem().is_some_and(|p| p.code == ProblemCode::NationalAnswerRefused.as_str()) => {
             Delivery::Answered
         }
-        // 421: the endpoint does not answer for the host the request named (its allow-list); the
-        // write was never looked at, and is sent again once the endpoint answers for it.
         408 | 421 | 429 | 500.. => later(false),
         200 if !answer_reads(request, &response.body) => later(false),
         _ => Delivery::Answered,
@@ -597,6 +604,16 @@ mod tests {
             Delivery::Answered,
         );
         check(&registration, &in_progress, later(Some(10), true));
+        check(
+            &registration,
+            &Problem::new(ProblemCode::PasswordChangeRequired).into_response(),
+            later(None, false),
+        );
+        check(
+            &registration,
+            &Problem::new(ProblemCode::Forbidden).into_response(),
+            Delivery::Answered,
+        );
         check(
             &registration,
             &Problem::new(ProblemCode::SessionInUse).into_response(),

@@ -9,7 +9,7 @@ pub mod history;
 pub mod insurance;
 pub mod reader;
 
-pub use account::{password_change, sign_in};
+pub use account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, password_change, sign_in};
 
 /// One problem with one field.
 #[derive(Clone, Debug, PartialEq, Eq)]

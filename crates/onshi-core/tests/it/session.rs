@@ -67,7 +67,7 @@ fn five_wrong_passwords_lock_the_id_for_thirty_minutes() {
     assert_eq!(fifth.code, "account_locked");
     assert_eq!(
         fifth.title,
-        "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。"
+        "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。"
     );
     let until = fifth.locked_until.expect("until").0;
     assert_eq!(until.to_rfc3339(), "2026-11-22T09:30:00.000+09:00");
