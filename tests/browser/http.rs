@@ -202,7 +202,7 @@ async fn the_transport_learns_the_national_timeout_from_the_capabilities() {
     assert_eq!(transport.timeout_of(&inquiry), Duration::from_secs(30));
     let bridge = |national: Option<u64>| {
         let mut body = json!({
-            "contract_version": "1.1.0",
+            "contract_version": "1.2.0",
             "groups": ["session", "qualification"],
             "training": false,
         });

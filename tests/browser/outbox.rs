@@ -58,7 +58,7 @@ fn accepted() -> Value {
 fn answers(script: Vec<Value>) -> Vec<Value> {
     let mut answers = vec![
         capabilities(
-            "1.1.0",
+            "1.2.0",
             &["session", "qualification", "history", "reference_numbers"],
             false,
         ),

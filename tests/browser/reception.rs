@@ -492,7 +492,7 @@ async fn face_reader_files_that_could_not_be_read_are_told_today_and_as_they_arr
         .collect();
     let empty_page = |after: u64| json!({"events": [], "last_id": after, "newest_id": 9});
     let fake = FakeFetch::install(vec![
-        capabilities("1.1.0", &ALL_GROUPS, false),
+        capabilities("1.2.0", &ALL_GROUPS, false),
         // The backlog of that kind, page by page: resumed after each page's last event.
         routed(
             "/events?after=0&kind=face_unreadable",

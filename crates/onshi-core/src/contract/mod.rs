@@ -17,7 +17,7 @@ pub use problem::{FieldError, Problem, ProblemCode};
 pub const PREFIX: &str = "/onshi/v1";
 
 /// The contract's version, reported by `GET /onshi/v1/capabilities`.
-pub const VERSION: &str = "1.1.0";
+pub const VERSION: &str = "1.2.0";
 
 pub const JSON: &str = "application/json";
 pub const PROBLEM_JSON: &str = "application/problem+json";
