@@ -119,6 +119,7 @@ async fn training_data_of_another_schema_is_replaced_by_fresh_canned_data() {
                     user_id: "002".to_owned(),
                     count: 5,
                     locked_until: None,
+                    last_failed_at: None,
                 })])
             })
             .expect("memory store");

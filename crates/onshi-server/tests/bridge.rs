@@ -1020,7 +1020,13 @@ async fn a_restart_after_stopping_while_writing_resumes_each_write_by_its_marker
             now: onshi_server::endpoint::Clock::default().now(),
             random: &mut random,
         };
-        dispatcher.dispatch_with(&mut store, &mut env, request)
+        match dispatcher.dispatch_with(&mut store, &mut env, request) {
+            // Sign-in's password is checked between its two phases, as the endpoint does.
+            Dispatched::Verify(check) => {
+                dispatcher.finish_sign_in(&mut store, &mut env, request, check.verify())
+            }
+            dispatched => dispatched,
+        }
     };
     let Dispatched::Answered(signed_in) = dispatch(&client::sign_in("master", &initial, true))
     else {
