@@ -1,6 +1,19 @@
 //! A labelled text input with its message underneath.
 
 use leptos::prelude::*;
+use onshi_core::contract::FieldError;
+
+/// The message for `field` among a form's findings, as the signal a [`TextField`] shows.
+pub fn error_for(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        errors.with(|errors| {
+            errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone())
+        })
+    })
+}
 
 /// A text (or password) input bound to a signal, with the finding for it shown next to it.
 #[component]

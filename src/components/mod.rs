@@ -14,7 +14,7 @@ pub mod reader_panel;
 pub use card_reader::{CardReader, CardResult};
 pub use dialog::Dialog;
 pub use endpoint_bar::EndpointBar;
-pub use field::TextField;
+pub use field::{TextField, error_for};
 pub use frame::{Frame, PublicFrame};
 pub use mode_switch::{ModeSwitch, SwitchRequest};
 pub use password_gate::PasswordGate;

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_navigate;
 use onshi_core::{catalogue, contract::FieldError, validate};
 
 use crate::{
-    components::{Dialog, Frame, TextField},
+    components::{Dialog, Frame, TextField, error_for},
     route::Route,
     state::{use_api, use_session},
 };
@@ -64,16 +64,7 @@ pub fn PasswordChangePage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let changed = RwSignal::new(false);
 
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            field_errors.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == field)
-                    .map(|e| e.message.clone())
-            })
-        })
-    };
+    let error_for = move |field: &'static str| error_for(field_errors, field);
 
     let submit = move || {
         if pending.get_untracked() {

@@ -13,7 +13,7 @@ use onshi_core::{
 };
 
 use crate::{
-    components::{Dialog, EndpointBar, PublicFrame, TextField},
+    components::{Dialog, EndpointBar, PublicFrame, TextField, error_for},
     route::Route,
     state::{use_api, use_capabilities, use_session},
 };
@@ -29,16 +29,7 @@ pub fn SignInPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let asking_force = RwSignal::new(false);
 
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            field_errors.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == field)
-                    .map(|e| e.message.clone())
-            })
-        })
-    };
+    let error_for = move |field: &'static str| error_for(field_errors, field);
 
     let submit = move |force: bool| {
         if pending.get_untracked() {

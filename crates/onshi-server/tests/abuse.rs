@@ -1,6 +1,6 @@
-//! The endpoint under abuse (issue 15): nothing anonymous can make it read a large body, a flood of
-//! wrong sign-ins is counted without races and throttled per client and minute, and the database
-//! file is private.
+//! The endpoint under abuse (issue 15): nothing anonymous can make it read a large body, and a flood
+//! of wrong sign-ins is counted without races and throttled per client and minute. (The database
+//! file's privacy is tested with the SQLite store, the serving loop's limits in `net.rs`.)
 
 use std::sync::Arc;
 
@@ -10,37 +10,13 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use futures_util::StreamExt;
-use onshi_core::{
-    canned,
-    contract::{Problem, session::SignedIn},
-    dispatch::{Config, Dispatcher},
-    password::HashCost,
-};
-use onshi_server::{endpoint::Endpoint, sign_in::FAILURES_PER_MINUTE};
+use onshi_core::contract::{Problem, session::SignedIn};
+use onshi_server::sign_in::FAILURES_PER_MINUTE;
 use serde_json::json;
-use support::send;
 
 mod support;
 
-fn endpoint() -> Arc<Endpoint> {
-    let config = Config {
-        password_cost: HashCost::CHEAP,
-        ..Config::training()
-    };
-    Arc::new(
-        Endpoint::new(Dispatcher::new(config), Box::new(canned::training_store()))
-            .expect("a memory store opens"),
-    )
-}
-
-fn sign_in(user_id: &str, password: &str) -> Request<Body> {
-    Request::post("/onshi/v1/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({"user_id": user_id, "password": password, "force": true}).to_string(),
-        ))
-        .expect("request")
-}
+use support::{send, sign_in, training_endpoint as endpoint};
 
 /// A body that announces 60 MB, sends one chunk and then never another: the answer can only come if
 /// the endpoint never waits for the rest.

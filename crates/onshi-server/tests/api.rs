@@ -11,40 +11,19 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use onshi_core::{
-    canned,
     contract::{groups::EventsPage, session::SignedIn},
-    dispatch::{Config, Dispatcher},
     password::HashCost,
 };
 use onshi_server::endpoint::Endpoint;
 use serde_json::json;
-use support::send;
 use tower::ServiceExt;
 
 mod support;
 
-fn endpoint() -> Arc<Endpoint> {
-    let config = Config {
-        password_cost: HashCost::CHEAP,
-        ..Config::training()
-    };
-    Arc::new(
-        Endpoint::new(Dispatcher::new(config), Box::new(canned::training_store()))
-            .expect("a memory store opens"),
-    )
-}
+use support::{send, sign_in, training_endpoint as endpoint};
 
 fn app(endpoint: Arc<Endpoint>, app_origins: &[&str]) -> Router {
     support::app(Some(endpoint), app_origins)
-}
-
-fn sign_in(user_id: &str, password: &str) -> Request<Body> {
-    Request::post("/onshi/v1/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({"user_id": user_id, "password": password, "force": true}).to_string(),
-        ))
-        .expect("request")
 }
 
 async fn token(app: &Router) -> String {

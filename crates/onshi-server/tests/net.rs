@@ -22,15 +22,9 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
-use onshi_core::{
-    canned,
-    contract::Problem,
-    dispatch::{Config, Dispatcher},
-    password::HashCost,
-};
+use onshi_core::contract::Problem;
 use onshi_server::{
     ServeConfig,
-    endpoint::Endpoint,
     host::AllowedHosts,
     router,
     serve::{Limits, Load, Server},
@@ -49,6 +43,8 @@ use tower::ServiceExt;
 
 mod support;
 
+use support::training_endpoint;
+
 /// How long any one wait may take before the test fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -60,17 +56,6 @@ async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
 
 fn fixture_app_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app")
-}
-
-fn training_endpoint() -> Arc<Endpoint> {
-    let config = Config {
-        password_cost: HashCost::CHEAP,
-        ..Config::training()
-    };
-    Arc::new(
-        Endpoint::new(Dispatcher::new(config), Box::new(canned::training_store()))
-            .expect("a memory store opens"),
-    )
 }
 
 /// The hosts of a clinic's terminal: listening on 192.168.1.10, known as onshi-terminal.local.

@@ -436,15 +436,7 @@ fn consents_listed_by_treatment_and_revoked() {
         problem(&h.send(&client::consents(&token, Some("walk_in"))), 422).errors[0].field,
         "treatment"
     );
-    let revocation = ConsentRevocation {
-        card: onshi_core::contract::groups::CardFields {
-            insurer_number: "39131156".to_owned(),
-            symbol: None,
-            number: "12345674".to_owned(),
-            branch: None,
-        },
-        birthdate: "昭和15年5月5日".to_owned(),
-    };
+    let revocation = minato_haru_revocation();
     assert_eq!(
         h.send(&client::revoke_consent(&token, &revocation)).status,
         204
@@ -462,6 +454,19 @@ fn consents_listed_by_treatment_and_revoked() {
         .map(|e| e.field)
         .collect();
     assert_eq!(fields, ["insurer_number", "number", "birthdate"]);
+}
+
+/// 同意取消 of 港 ハル's home-visit consent (canned data).
+fn minato_haru_revocation() -> ConsentRevocation {
+    ConsentRevocation {
+        card: onshi_core::contract::groups::CardFields {
+            insurer_number: "39131156".to_owned(),
+            symbol: None,
+            number: "12345674".to_owned(),
+            branch: None,
+        },
+        birthdate: "昭和15年5月5日".to_owned(),
+    }
 }
 
 fn visit(h: &mut Harness, token: &str, person: &str, consents: ConsentChoices) {
@@ -909,15 +914,7 @@ fn the_app_registration_message_registers_and_its_answer_reads_back() {
 fn regression_issue_15_a_revocation_is_recorded_as_the_callers_whoever_the_header_names() {
     let mut h = Harness::training();
     let token = h.token("003");
-    let revocation = ConsentRevocation {
-        card: onshi_core::contract::groups::CardFields {
-            insurer_number: "39131156".to_owned(),
-            symbol: None,
-            number: "12345674".to_owned(),
-            branch: None,
-        },
-        birthdate: "昭和15年5月5日".to_owned(),
-    };
+    let revocation = minato_haru_revocation();
     let mut request =
         client::with_idempotency_key(client::revoke_consent(&token, &revocation), "outbox-r1");
     request.headers.set("Onshi-Original-User", "master");

@@ -12,9 +12,37 @@ use axum::{
     http::{HeaderMap, Request, StatusCode, header},
 };
 use http_body_util::BodyExt;
-use onshi_core::contract::Problem;
+use onshi_core::{
+    canned,
+    contract::Problem,
+    dispatch::{Config, Dispatcher},
+    password::HashCost,
+};
 use onshi_server::{ServeConfig, endpoint::Endpoint, router};
+use serde_json::json;
 use tower::ServiceExt;
+
+/// A training endpoint on the canned data in memory, with the cheap password cost.
+pub fn training_endpoint() -> Arc<Endpoint> {
+    let config = Config {
+        password_cost: HashCost::CHEAP,
+        ..Config::training()
+    };
+    Arc::new(
+        Endpoint::new(Dispatcher::new(config), Box::new(canned::training_store()))
+            .expect("a memory store opens"),
+    )
+}
+
+/// `POST /onshi/v1/session` for `user_id`, taking over a session it may have.
+pub fn sign_in(user_id: &str, password: &str) -> Request<Body> {
+    Request::post("/onshi/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"user_id": user_id, "password": password, "force": true}).to_string(),
+        ))
+        .expect("request")
+}
 
 /// The router serving `tests/fixtures/app`, with the contract when an endpoint is given, and CORS for
 /// `app_origins`.
