@@ -26,8 +26,8 @@ use std::{
 use onshi_core::{
     contract::{self, Headers, Method, Problem, ProblemCode, Request, Response},
     dispatch::{
-        Completed, Config, Dispatched, Dispatcher, Env, Exchange, NationalAnswer, answer_now,
-        in_progress_answer,
+        Completed, Config, Dispatched, Dispatcher, Env, Exchange, NationalAnswer, VERIFY_ROUNDS,
+        answer_now, in_progress_answer,
     },
     exchange::{self as rules, Expectation, Unreadable},
     random::Random,
@@ -82,10 +82,6 @@ fn system_millis() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
-
-/// How many times one sign-in has its password checked at most (again only when the account's
-/// password changed between the two phases).
-const VERIFY_ROUNDS: usize = 3;
 
 /// A problem answer's code, or nothing for any other answer.
 fn problem_code(response: &Response) -> String {

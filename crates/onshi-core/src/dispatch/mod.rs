@@ -164,7 +164,7 @@ pub enum Dispatched {
 
 /// How many times a sign-in is verified again because its account's password changed in between,
 /// before it is answered as the endpoint's failure (each time needs a change between two phases).
-const VERIFY_ROUNDS: usize = 3;
+pub const VERIFY_ROUNDS: usize = 3;
 
 /// The contract dispatcher.
 #[derive(Clone, Debug)]
