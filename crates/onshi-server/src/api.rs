@@ -1,9 +1,8 @@
 //! The contract's HTTP surface under `/onshi/v1`: requests become the core's contract requests, the
-//! dispatcher answers them, and the answers go back unchanged. Three things are the server's own:
+//! dispatcher answers them, and the answers go back unchanged. Two things are the server's own:
 //! reading bodies no larger than the contract allows — and none but a small sign-in form before a
-//! request is known to come from a session (issue 15) —, the Server-Sent Events adapter around
-//! `GET /events` (decisions.md D3, D5), and a training endpoint's clock (D1), which only a signed-in
-//! session may move.
+//! request is known to come from a session —, and the Server-Sent Events adapter around
+//! `GET /events` (decisions.md D3, D5).
 
 use std::{collections::VecDeque, convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -22,7 +21,6 @@ use onshi_core::contract::{
     self, Headers, Method, Problem, ProblemCode, Request, Response,
     groups::{Event, EventsPage},
 };
-use serde::Deserialize;
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -133,21 +131,6 @@ async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> 
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip());
 
-    if config.training
-        && method == Method::Put
-        && path == format!("{}/training/clock", contract::PREFIX)
-    {
-        // The clock moves idle, lockout and idempotency time for everyone: only a signed-in session
-        // of a training endpoint may move it (decisions.md D1).
-        if !signed_in {
-            return to_http(Problem::new(ProblemCode::Unauthenticated).into_response());
-        }
-        return match axum::body::to_bytes(request.into_body(), limit).await {
-            Ok(body) => to_http(set_clock(&endpoint, &body)),
-            Err(e) => to_http(body_refusal(&e, limit)),
-        };
-    }
-
     let body = if reads_body && (signed_in || anonymous_body) {
         match axum::body::to_bytes(request.into_body(), limit).await {
             Ok(body) => body.to_vec(),
@@ -191,28 +174,6 @@ fn body_refusal(error: &axum::Error, limit: usize) -> Response {
     Problem::new(ProblemCode::MalformedBody)
         .with_detail("the body could not be read")
         .into_response()
-}
-
-/// `PUT /onshi/v1/training/clock {now}`: a training endpoint's clock, for end-to-end tests (D1).
-fn set_clock(endpoint: &Endpoint, body: &[u8]) -> Response {
-    #[derive(Deserialize)]
-    struct SetClock {
-        now: String,
-    }
-    let parsed = serde_json::from_slice::<SetClock>(body)
-        .map_err(|e| e.to_string())
-        .and_then(|c| {
-            onshi_core::time::Timestamp::parse_rfc3339(&c.now).map_err(|e| e.to_string())
-        });
-    match parsed {
-        Ok(now) => {
-            endpoint.clock().set(now);
-            Response::no_content()
-        }
-        Err(detail) => Problem::new(ProblemCode::MalformedBody)
-            .with_detail(detail)
-            .into_response(),
-    }
 }
 
 /// `GET /events` as Server-Sent Events: the backlog after `Last-Event-ID` (or `after`), then each new

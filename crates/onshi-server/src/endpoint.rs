@@ -54,8 +54,9 @@ impl Random for OsRandom {
     }
 }
 
-/// The endpoint's clock: the system clock, moved by an offset that only a training endpoint lets a
-/// test set (`PUT /onshi/v1/training/clock`, decisions.md D1).
+/// The endpoint's clock: the system clock, moved by an offset that tests of the endpoint's own timing
+/// may set. (A training endpoint's business time is moved by the dispatcher's training clock,
+/// `PUT /onshi/v1/training/clock`, decisions.md D1, which is kept in the store.)
 #[derive(Default)]
 pub struct Clock {
     offset_ms: AtomicI64,

@@ -37,6 +37,7 @@
 //! - Version 4 (issue 15): a replayed write's records name who authenticated it as the user and keep
 //!   the outbox's author as `claimed_by` (decisions.md D4); `login_failures.last_failed_at` (0 when
 //!   not known) for pruning the failures of unknown IDs.
+//! - `training_clock` (version 5): a single row, `id` = 1: how far a training endpoint's time is moved.
 //!
 //! History keeps the result message as a BLOB beside the JSON, not inside it: the record type
 //! writes the bytes as base64, a third larger, and every read would decode them again. The JSON's
@@ -55,7 +56,7 @@ use onshi_core::{
         DisasterRecord, EventKind, EventRecord, ExchangeRecord, ExchangeState, FaceFileRecord,
         HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow,
         PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
-        StoreRead, VisualCheckRecord, Work,
+        StoreRead, TrainingClockRecord, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -223,6 +224,13 @@ const MIGRATIONS: &[&str] = &[
     UPDATE consents SET record = json_remove(record, '$.revoke_sent_by');
     ALTER TABLE login_failures ADD COLUMN last_failed_at INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX login_failures_by_time ON login_failures (last_failed_at);
+    ",
+    // Version 5: a training endpoint's clock, kept with its data (decisions.md D1).
+    "
+    CREATE TABLE training_clock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        record TEXT NOT NULL
+    );
     ",
 ];
 
@@ -457,6 +465,11 @@ impl SqliteStore {
                 "storing the disaster setting",
                 "INSERT OR REPLACE INTO disaster (id, record) VALUES (1, ?1)",
                 params![encode("disaster", &record)?],
+            ),
+            Change::PutTrainingClock(record) => self.execute(
+                "storing the training clock",
+                "INSERT OR REPLACE INTO training_clock (id, record) VALUES (1, ?1)",
+                params![encode("training clock", &record)?],
             ),
             Change::PutFaceFile(record) => self.execute(
                 "storing a face file",
@@ -844,6 +857,14 @@ impl StoreRead for SqliteStore {
         self.one(
             "reading the disaster setting",
             "SELECT record FROM disaster WHERE id = 1",
+            [],
+        )
+    }
+
+    fn training_clock(&self) -> Result<Option<TrainingClockRecord>, StoreError> {
+        self.one(
+            "reading the training clock",
+            "SELECT record FROM training_clock WHERE id = 1",
             [],
         )
     }

@@ -164,13 +164,15 @@ fn a_file_keeps_everything_across_close_and_reopen() {
     assert_eq!(journal_mode, "wal", "WAL mode is a property of the file");
 }
 
-/// What schema version 4 (issue 15) added, taken away again: a file as version 3 left its tables.
-const UNDO_VERSION_4: &str =
-    "DROP INDEX login_failures_by_time; ALTER TABLE login_failures DROP COLUMN last_failed_at;";
+/// What schema versions 5 and 4 (issue 15) added, taken away again: a file as version 3 left its
+/// tables.
+const UNDO_VERSION_4: &str = "DROP TABLE training_clock; DROP INDEX login_failures_by_time; \
+    ALTER TABLE login_failures DROP COLUMN last_failed_at;";
 
-/// What schema versions 4 and 3 (issue 14) added, taken away again: a file as version 2 left it.
+/// What schema versions 5, 4 and 3 (issue 14) added, taken away again: a file as version 2 left it.
 const UNDO_VERSION_3: &str = concat!(
-    "DROP INDEX login_failures_by_time; ALTER TABLE login_failures DROP COLUMN last_failed_at; ",
+    "DROP TABLE training_clock; DROP INDEX login_failures_by_time; ",
+    "ALTER TABLE login_failures DROP COLUMN last_failed_at; ",
     "DROP TABLE exchanges; DROP TABLE counters; DROP TABLE file_sequences; ",
     "DROP INDEX events_by_kind; ALTER TABLE events DROP COLUMN kind;"
 );
@@ -192,8 +194,8 @@ fn a_version_1_database_gains_the_challenges() {
         ))
         .expect("the file is made a version 1 database");
     let mut store = SqliteStore::open(&path).expect("a version 1 file opens");
-    assert_eq!(store.schema_version().expect("version"), 4);
-    assert_eq!(SqliteStore::current_schema_version(), 4);
+    assert_eq!(store.schema_version().expect("version"), 5);
+    assert_eq!(SqliteStore::current_schema_version(), 5);
     assert!(read(&mut store, |r| r.account("a2")).is_some());
     suite::challenges_by_nonce_and_expiry(&mut store);
 }
@@ -226,7 +228,7 @@ fn a_version_2_database_gains_exchanges_and_events_by_kind() {
         .execute_batch(&format!("{UNDO_VERSION_3} PRAGMA user_version = 2;"))
         .expect("the file is made a version 2 database");
     let mut store = SqliteStore::open(&path).expect("a version 2 file opens");
-    assert_eq!(store.schema_version().expect("version"), 4);
+    assert_eq!(store.schema_version().expect("version"), 5);
     assert_eq!(
         read(&mut store, |r| r.events_of_kind_after(
             EventKind::FaceUnreadable,
@@ -274,7 +276,7 @@ fn a_version_3_database_keeps_who_sent_a_replayed_write_as_its_user() {
         ))
         .expect("the file is made a version 3 database");
     let mut store = SqliteStore::open(&path).expect("a version 3 file opens");
-    assert_eq!(store.schema_version().expect("version"), 4);
+    assert_eq!(store.schema_version().expect("version"), 5);
     let record = read(&mut store, |r| r.reference(&card)).expect("kept");
     assert_eq!(record.user_id, "003");
     assert_eq!(record.claimed_by.as_deref(), Some("002"));

@@ -411,6 +411,12 @@ pub struct VisitResult {
     pub validity: Coded,
 }
 
+/// `PUT /training/clock`: the training endpoint's time from now on (RFC 3339).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingClock {
+    pub now: String,
+}
+
 /// `POST /training/readers/{id}/staff-mode`: the reader's 職員用ボタン and the passcode.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMode {

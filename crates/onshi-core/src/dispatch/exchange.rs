@@ -226,7 +226,7 @@ impl Dispatcher {
     ) -> Result<Completed, StoreError> {
         let mut completed = None;
         store.transaction(&mut |read| {
-            let mut cx = self.cx(read, env);
+            let mut cx = self.cx(read, env)?;
             let record = read.exchange(id)?.ok_or_else(|| StoreError::Conflict {
                 what: format!("exchange {id} is not stored"),
             })?;
@@ -357,7 +357,7 @@ impl Dispatcher {
     ) -> Result<Option<Result<String, Problem>>, StoreError> {
         let mut renamed = None;
         store.transaction(&mut |read| {
-            let mut cx = self.cx(read, env);
+            let mut cx = self.cx(read, env)?;
             let Some(record) = read.exchange(id)? else {
                 return Ok(Vec::new());
             };

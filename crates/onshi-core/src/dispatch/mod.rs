@@ -291,7 +291,7 @@ impl Dispatcher {
         }
         let mut dispatched = None;
         let outcome = store.transaction(&mut |read| {
-            let mut cx = self.cx(read, env);
+            let mut cx = self.cx(read, env)?;
             cx.verified = verified.clone();
             let handled =
                 bulk::announce_due(&mut cx).and_then(|()| with_idempotency(&mut cx, request));
@@ -357,6 +357,7 @@ impl Dispatcher {
         }
         let mut standing = false;
         store.transaction(&mut |read| {
+            let now = self.now(read, now)?;
             standing = match standing_session(read, now, &self.config, headers) {
                 Ok(_) => true,
                 Err(Fail::Store(error)) => return Err(error),
@@ -388,7 +389,7 @@ impl Dispatcher {
     ) -> Result<FaceRecorded, StoreError> {
         let mut outcome = None;
         store.transaction(&mut |read| {
-            let mut cx = self.cx(read, env);
+            let mut cx = self.cx(read, env)?;
             match qualification::record_face_file(&mut cx, name, bytes) {
                 Ok(recorded) => {
                     outcome = Some(recorded);
@@ -408,20 +409,38 @@ impl Dispatcher {
 
 impl Dispatcher {
     /// A dispatch's view of one store transaction.
-    fn cx<'a>(&'a self, read: &'a dyn StoreRead, env: &'a mut Env<'_>) -> Cx<'a> {
-        Cx {
+    fn cx<'a>(
+        &'a self,
+        read: &'a dyn StoreRead,
+        env: &'a mut Env<'_>,
+    ) -> Result<Cx<'a>, StoreError> {
+        let now = self.now(read, env.now)?;
+        Ok(Cx {
             config: &self.config,
             source: self.source,
             national: &self.national,
             read,
-            now: env.now,
+            now,
             random: &mut *env.random,
             changes: Vec::new(),
             next_event: None,
             next_history: None,
             idempotency: None,
             verified: None,
+        })
+    }
+
+    /// The time a dispatch works at: the clock it was handed, moved on a training endpoint by the
+    /// training clock (decisions.md D1) — so idle, lockout and idempotency time move for everyone,
+    /// as they would had that much time passed.
+    fn now(&self, read: &dyn StoreRead, clock: Timestamp) -> Result<Timestamp, StoreError> {
+        if !self.config.training {
+            return Ok(clock);
         }
+        Ok(match read.training_clock()? {
+            Some(moved) => clock + TimeDelta::milliseconds(moved.offset_ms),
+            None => clock,
+        })
     }
 }
 
@@ -584,6 +603,7 @@ enum Resource<'a> {
     TrainingPinChecks,
     TrainingStaffMode(&'a str),
     TrainingCancel(&'a str),
+    TrainingClock,
     Challenges,
     CardQualifications,
 }
@@ -625,6 +645,7 @@ impl<'a> Resource<'a> {
             ["training", "pin-checks"] if training => TrainingPinChecks,
             ["training", "readers", id, "staff-mode"] if training => TrainingStaffMode(id),
             ["training", "readers", id, "cancel"] if training => TrainingCancel(id),
+            ["training", "clock"] if training => TrainingClock,
             _ => return None,
         };
         // Empty path parameters (`/readers//mode`) name nothing.
@@ -638,7 +659,7 @@ impl<'a> Resource<'a> {
         use Resource::*;
         match self {
             Session => &[Method::Post, Method::Delete],
-            SessionPassword | ReaderMode(_) => &[Method::Put],
+            SessionPassword | ReaderMode(_) | TrainingClock => &[Method::Put],
             Qualifications => &[Method::Get, Method::Post],
             Bulk(_)
             | SessionActivity
@@ -703,7 +724,7 @@ impl<'a> Resource<'a> {
             Disaster | DisasterSearch => "disaster",
             Accounts | Account(_) | AccountPasswordReset(_) => "accounts",
             TrainingPeople | TrainingVisits | TrainingPinChecks | TrainingStaffMode(_)
-            | TrainingCancel(_) => "training",
+            | TrainingCancel(_) | TrainingClock => "training",
             Challenges | CardQualifications => "card",
         }
     }
@@ -808,6 +829,7 @@ fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
         (TrainingPinChecks, Method::Post) => training::pin_check(cx, request),
         (TrainingStaffMode(reader), Method::Post) => training::staff_mode(cx, request, &id(reader)),
         (TrainingCancel(reader), Method::Post) => training::cancel(cx, request, &id(reader)),
+        (TrainingClock, Method::Put) => training::set_clock(cx, request),
         (Challenges, Method::Post) => card::challenge(cx, request),
         (CardQualifications, Method::Post) => card::qualify(cx, request),
         (resource, _) => {

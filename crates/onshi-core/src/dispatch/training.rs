@@ -11,16 +11,20 @@ use crate::{
     contract::{
         Problem, ProblemCode, Request, Response,
         groups::{
-            CardFields, PinCheck, ReaderVisit, StaffMode, TrainingPeople, TrainingPerson,
-            VisitResult,
+            CardFields, PinCheck, ReaderVisit, StaffMode, TrainingClock, TrainingPeople,
+            TrainingPerson, VisitResult,
         },
     },
-    dispatch::{Cx, Fail, Handled, caller, coded, invalid, json_body, qualification, readers},
+    dispatch::{
+        Activity, Cx, Fail, Handled, authenticate, caller, coded, invalid, json_body,
+        qualification, readers,
+    },
     password,
     store::{
-        Change, EventKind, PinRecord, ReaderMode, ReaderRecord, VisitMethod, VisualCheckRecord,
-        VisualCheckState,
+        Change, EventKind, PinRecord, ReaderMode, ReaderRecord, TrainingClockRecord, VisitMethod,
+        VisualCheckRecord, VisualCheckState,
     },
+    time::Timestamp,
     validate::Finding,
 };
 
@@ -261,4 +265,21 @@ pub(super) fn cancel(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
     let mut response = Response::json(200, &readers::view(cx, &reader)?);
     response.headers.set("ETag", readers::etag(&reader));
     Ok(response)
+}
+
+/// `PUT /training/clock {now}` (decisions.md D1): the training endpoint's time from now on, for
+/// end-to-end tests that need a day and an hour of their own. It moves idle, lockout and idempotency
+/// time for everyone, so only a signed-in session may move it. The clock runs on from the time set;
+/// it is kept with the training data, so it survives a restart of a training endpoint.
+pub(super) fn set_clock(cx: &mut Cx<'_>, request: &Request) -> Handled {
+    authenticate(cx, request, Activity::Counts)?;
+    let body: TrainingClock = json_body(request)?;
+    let target = Timestamp::parse_rfc3339(&body.now).map_err(|e| {
+        Fail::from(Problem::new(ProblemCode::MalformedBody).with_detail(e.to_string()))
+    })?;
+    // `cx.now` is the running clock moved by the current offset; the new offset moves it to `target`.
+    let current = cx.read.training_clock()?.map_or(0, |c| c.offset_ms);
+    let offset_ms = current.saturating_add(target.since(cx.now).num_milliseconds());
+    cx.change(Change::PutTrainingClock(TrainingClockRecord { offset_ms }));
+    Ok(Response::no_content())
 }

@@ -14,7 +14,7 @@ use crate::{
         DisasterRecord, EventKind, EventRecord, ExchangeRecord, ExchangeState, FaceFileRecord,
         HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures,
         PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
-        StoreRead, VisualCheckRecord, Work,
+        StoreRead, TrainingClockRecord, VisualCheckRecord, Work,
     },
     time::Timestamp,
 };
@@ -47,6 +47,8 @@ pub struct MemoryStore {
     consents: BTreeMap<String, ConsentRecord>,
     #[serde(default)]
     disaster: Option<DisasterRecord>,
+    #[serde(default)]
+    training_clock: Option<TrainingClockRecord>,
     #[serde(default)]
     face_files: BTreeMap<String, FaceFileRecord>,
     #[serde(default)]
@@ -137,6 +139,7 @@ impl MemoryStore {
                 self.consents.insert(record.id.clone(), record);
             }
             Change::PutDisaster(record) => self.disaster = Some(record),
+            Change::PutTrainingClock(record) => self.training_clock = Some(record),
             Change::PutFaceFile(record) => {
                 self.face_files.insert(record.name.clone(), record);
             }
@@ -350,6 +353,10 @@ impl StoreRead for MemoryStore {
 
     fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError> {
         Ok(self.disaster.clone())
+    }
+
+    fn training_clock(&self) -> Result<Option<TrainingClockRecord>, StoreError> {
+        Ok(self.training_clock)
     }
 
     fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError> {

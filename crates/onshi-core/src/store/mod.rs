@@ -57,6 +57,7 @@ pub enum Change {
     PutPin(PinRecord),
     PutConsent(ConsentRecord),
     PutDisaster(DisasterRecord),
+    PutTrainingClock(TrainingClockRecord),
     PutFaceFile(FaceFileRecord),
     PutChallenge(ChallengeRecord),
     DeleteChallenge {
@@ -178,6 +179,7 @@ pub trait StoreRead {
     /// Every consent record, oldest first.
     fn consents(&self) -> Result<Vec<ConsentRecord>, StoreError>;
     fn disaster(&self) -> Result<Option<DisasterRecord>, StoreError>;
+    fn training_clock(&self) -> Result<Option<TrainingClockRecord>, StoreError>;
     /// A `face/` file the bridge has recorded, by name.
     fn face_file(&self, name: &str) -> Result<Option<FaceFileRecord>, StoreError>;
 

@@ -670,6 +670,14 @@ pub struct ConsentRecord {
     pub revoke_claimed_by: Option<String>,
 }
 
+/// A training endpoint's clock (decisions.md D1): how far its time is moved from the clock it runs
+/// on, set through `PUT /training/clock` and applied to every dispatch. Real data never has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingClockRecord {
+    /// Milliseconds added to the running clock's reading.
+    pub offset_ms: i64,
+}
+
 /// Whether 災害時医療情報閲覧 is open, where and until when (seed 003).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisasterRecord {

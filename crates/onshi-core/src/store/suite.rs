@@ -16,7 +16,8 @@ use crate::{
         ExchangePurpose, ExchangeRecord, ExchangeState, FaceFileRecord, HistoryQuery,
         HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures, Narrow, PasscodeRecord,
         PinRecord, ReaderMode, ReaderRecord, ReferenceRecord, SessionEnd, SessionRecord, Store,
-        StoreError, StoreRead, ViewingConsent, VisualCheckRecord, VisualCheckState,
+        StoreError, StoreRead, TrainingClockRecord, ViewingConsent, VisualCheckRecord,
+        VisualCheckState,
     },
     time::Timestamp,
 };
@@ -239,6 +240,9 @@ fn everything() -> Vec<Change> {
             open: true,
             areas: vec!["山形県鶴岡市".to_owned()],
             until: Some(at(99)),
+        }),
+        Change::PutTrainingClock(TrainingClockRecord {
+            offset_ms: -86_400_000,
         }),
         Change::PutFaceFile(FaceFileRecord {
             name: "OQSsiquc01res_face_0001.xml".to_owned(),
@@ -1008,6 +1012,7 @@ pub fn every_record_survives_together(store: &mut dyn Store) {
             Change::PutPin(r) => assert_eq!(read(store, |s| s.pin(&r.person_id)), Some(r)),
             Change::PutConsent(r) => assert_eq!(read(store, |s| s.consents()), vec![r]),
             Change::PutDisaster(r) => assert_eq!(read(store, |s| s.disaster()), Some(r)),
+            Change::PutTrainingClock(r) => assert_eq!(read(store, |s| s.training_clock()), Some(r)),
             Change::PutFaceFile(r) => assert_eq!(read(store, |s| s.face_file(&r.name)), Some(r)),
             Change::PutChallenge(r) => assert_eq!(read(store, |s| s.challenge(&r.nonce)), Some(r)),
             Change::PutExchange(r) => assert_eq!(read(store, |s| s.exchange(r.id)), Some(r)),

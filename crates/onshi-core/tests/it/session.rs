@@ -569,3 +569,64 @@ fn regression_issue_15_an_administrators_reset_lifts_the_lock() {
     assert!(signed.must_change_password);
     assert_eq!(h.store.login_failures("002").expect("reads"), None);
 }
+
+/// `PUT /training/clock` (decisions.md D1) is the training group's: a signed-in session moves the
+/// time every dispatch works at — a lock runs out, idle sessions end — and the move is kept in the
+/// store. Without a session it is refused; a real endpoint has no such resource.
+#[test]
+fn the_training_clock_moves_time_for_everyone_and_needs_a_session() {
+    use onshi_core::contract::groups::TrainingClock;
+    let set_clock = |token: Option<&str>, now: &str| {
+        let request = Request::new(Method::Put, "/training/clock").with_json(&TrainingClock {
+            now: now.to_owned(),
+        });
+        match token {
+            Some(token) => request.with_bearer(token),
+            None => request,
+        }
+    };
+    let mut h = Harness::training();
+    let later = "2026-11-22T09:31:00+09:00";
+    assert_eq!(
+        problem(&h.send(&set_clock(None, later)), 401).code,
+        "unauthenticated"
+    );
+    let idle = h.token("002");
+    for _ in 0..5 {
+        h.send(&client::sign_in("admin01", "wrong", false));
+    }
+    problem(
+        &h.send(&client::sign_in("admin01", "Onshi*admin*01", false)),
+        423,
+    );
+    let trainer = h.token("master");
+    assert_eq!(h.send(&set_clock(Some(&trainer), later)).status, 204);
+    assert_eq!(
+        h.store
+            .training_clock()
+            .expect("reads")
+            .map(|c| c.offset_ms),
+        Some(31 * 60 * 1000),
+        "kept with the training data"
+    );
+    // The running clock has not moved, yet the lock has run out and 002 has been idle 31 minutes.
+    signed_in(&mut h, "admin01", "Onshi*admin*01");
+    assert_eq!(
+        problem(&h.send(&client::readers(&idle)), 401).code,
+        "session_expired"
+    );
+    let other = h.token("003");
+    let bad = h.send(&set_clock(Some(&other), "yesterday"));
+    assert_eq!(problem(&bad, 400).code, "malformed_body");
+
+    let mut real = Harness::training();
+    real.dispatcher = onshi_core::dispatch::Dispatcher::new(onshi_core::dispatch::Config {
+        password_cost: onshi_core::password::HashCost::CHEAP,
+        ..onshi_core::dispatch::Config::standard()
+    });
+    let token = real.token("002");
+    assert_eq!(
+        problem(&real.send(&set_clock(Some(&token), later)), 404).code,
+        "not_found"
+    );
+}
