@@ -1,5 +1,5 @@
 // Loads the app's WebAssembly. Trunk's own loader is an inline script, which the Content-Security-Policy
-// forbids ('unsafe-inline'); this file replaces it (research/toolchain.md, addendum).
+// forbids ('unsafe-inline'); this file replaces it (docs/toolchain.md).
 import init from '/onshi.js';
 
 init({ module_or_path: '/onshi_bg.wasm' }).catch((error) => {

@@ -4,7 +4,7 @@
 //!
 //! Where the endpoint has face readers, the frame shows each reader's mode at all times, and after a
 //! visual check it asks staff to switch the reader back to 無人運転 (seed 000 ⑪), with the guides'
-//! モード切替 dialogs; readers left in 目視確認 are a known pain (research/peers.md §2). With the
+//! モード切替 dialogs; readers left in 目視確認 are a known pain (docs/domain.md §2). With the
 //! training group, it also offers the reader panel that plays the patient's side (S9).
 
 use leptos::{prelude::*, task::spawn_local};

@@ -1,4 +1,4 @@
-//! The WebUSB adapter: the only code that touches `navigator.usb` (research/card-reader.md §1–2).
+//! The WebUSB adapter: the only code that touches `navigator.usb` (docs/card-reader.md §1–2).
 //!
 //! [`request_reader`] asks the browser's chooser for a general-purpose card reader (the PaSoRi models
 //! by id, and any smart-card class device so that staff who pick one are told why it cannot work),

@@ -18,7 +18,7 @@ use crate::{
     transport::{Endpoint, TransportError},
 };
 
-/// A feature group of the contract (contract/openapi.yaml; endpoint-contract.md's table).
+/// A feature group of the contract (contract/openapi.yaml's tags).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FeatureGroup {
     Session,

@@ -1,5 +1,5 @@
 //! A stand-in for `navigator.usb`, written in JavaScript from the WebUSB specification and
-//! research/card-reader.md (§1, §2.1), not from the adapter under test (decisions.md D8).
+//! docs/card-reader.md (§1, §2.1), not from the adapter under test (decisions.md D8).
 //!
 //! A test installs one scripted device, or a chooser that is closed without one. The device answers
 //! as Chrome does: `claimInterface` on a smart-card class (0x0B) interface rejects with a
@@ -19,7 +19,7 @@ function fail(name, message) {
   return new DOMException(message, name);
 }
 
-// Port-100 frames (research §2.1): 00 00 FF FF FF LEN(LE16) LCS <data> DCS 00, answered by an ACK
+// Port-100 frames (card-reader.md §2.1): 00 00 FF FF FF LEN(LE16) LCS <data> DCS 00, answered by an ACK
 // (00 00 FF 00 FF 00) and a frame whose data starts D7 <command + 1>.
 const ACK = [0x00, 0x00, 0xff, 0x00, 0xff, 0x00];
 function frame(data) {

@@ -1,5 +1,5 @@
 // The WebUSB fake itself (tests/e2e/support/webusb_fake.mjs), driven from Node without the app: the
-// research's golden Port-100 frames (../shared/research/card-reader.md §2.1) are acknowledged and
+// research's golden Port-100 frames (docs/card-reader.md §2.1) are acknowledged and
 // answered, a bad checksum gets the error frame, Type B activation and ISO-DEP chaining and waiting-
 // time extensions behave as ISO 14443-4 says, the JPKI AP keeps its PIN counter as the research
 // says, and the card's signature verifies with Node's crypto. So the end-to-end tests stand on a

@@ -195,7 +195,7 @@ pub const NUMBER_NO_LETTER_OR_DIGIT: &str = "番号には文字または数字�
 pub const SYMBOL_CONTROL: &str = "記号に使用できない文字が含まれています。";
 /// Ours: as for 記号.
 pub const NUMBER_CONTROL: &str = "番号に使用できない文字が含まれています。";
-/// Ours: 後期高齢者医療 (法別番号 39) cards carry no 記号 (peers.md §3.4).
+/// Ours: 後期高齢者医療 (法別番号 39) cards carry no 記号 (domain.md §3.4).
 pub const LATE_ELDERLY_NO_SYMBOL: &str =
     "後期高齢者医療の被保険者証には記号がありません。記号は空欄にしてください。";
 /// Ours.
@@ -367,7 +367,7 @@ pub const COLUMN_CONFIRMED_AT: &str = "資格確認日時";
 pub const COLUMN_CLASSIFICATION: &str = "確認区分";
 /// Seed 000 Case1 ⑤.
 pub const COLUMN_RESULT: &str = "資格確認結果";
-/// Seed 000 Case1 ⑤ (its OCR prints 「証記番号枝番」; screens.md reads 記号番号枝番).
+/// Seed 000 Case1 ⑤ (its OCR prints 「証記番号枝番」; we read 記号番号枝番).
 pub const COLUMN_SYMBOL_NUMBER_BRANCH: &str = "記号番号枝番";
 /// Seed 000 Case1 ⑤.
 pub const COLUMN_NAME: &str = "氏名";
@@ -547,7 +547,7 @@ pub const PANEL_NOTE: &str = "研修用の画面です。実際の資格確認�
 pub const PANEL_OPEN: &str = "カードリーダー（患者側）を表示";
 /// Ours.
 pub const PANEL_CLOSE: &str = "カードリーダー（患者側）を閉じる";
-/// screens.md S9.
+/// decisions.md S9.
 pub const READER_SCREEN_INITIALIZING: &str = "初期化しています";
 /// Seed 002.
 pub const READER_SCREEN_PLACE_CARD: &str = "マイナンバーカードを置いてください";
@@ -678,7 +678,7 @@ pub const CARD_USB_UNAVAILABLE: &str = "このブラウザでは汎用カード�
 pub const CARD_USB_CANCELLED: &str = "カードリーダーが選択されませんでした。「カードリーダーを接続」を押し、表示される一覧からカードリーダーを選んでください。";
 /// Ours.
 pub const CARD_USB_DENIED: &str = "ブラウザがUSB機器の利用を許可しませんでした。ブラウザのサイトの設定（USBデバイス）を確認してください。";
-/// Ours: a smart-card class reader (research/card-reader.md §1).
+/// Ours: a smart-card class reader (docs/card-reader.md §1).
 pub const CARD_USB_PROTECTED: &str = "このカードリーダーは使用できません。Chrome は、スマートカード（CCID）クラスのカードリーダーをWebページから使うことを許可していません。Sony PaSoRi RC-S380 は使用できます（RC-S300 は実機での動作を確認していません）。";
 /// Ours: the device is held by another program or the operating system's driver.
 pub const CARD_USB_OPEN_FAILED: &str = "カードリーダーを開けませんでした。他のアプリケーションやドライバーが使用している可能性があります。他のアプリケーションを終了し、カードリーダーを挿し直してから、もう一度接続してください。";
@@ -790,7 +790,7 @@ pub const PROBLEM_READER_MODE_CONFLICT: &str =
     "カードリーダーの現在のモードではこの操作はできません。";
 /// Ours.
 pub const PROBLEM_PIN_WRONG: &str = "暗証番号が正しくありません。";
-/// Ours: with a blocked PIN, staff switch to 目視確認 (research: MHLW material, peers.md §2).
+/// Ours: with a blocked PIN, staff switch to 目視確認 (domain.md §2).
 pub const PROBLEM_PIN_LOCKED: &str =
     "暗証番号がロックされています。目視確認モードで本人確認を行ってください。";
 /// Ours.
@@ -1080,7 +1080,7 @@ pub const ELDERLY_CERTIFICATE: &str = "高齢受給者証";
 pub const LIMIT_CERTIFICATE: &str = "限度額適用認定証";
 /// Seed 000: the button that reveals the 限度額 details.
 pub const SHOW_INFORMATION: &str = "情報表示";
-/// Seed 000 (the guides print 関する once and 関わる once; screens.md settles on 関する).
+/// Seed 000 (the guides print 関する once and 関わる once; we settle on 関する).
 pub const PRIVACY_WARNING: &str =
     "プライバシーに関する情報のため、患者の同意にもとづきご参照ください。";
 /// Ours: 情報表示 where the patient did not consent.

@@ -1,6 +1,6 @@
 //! The national system's code tables (業務コード OQSCD001–028) as enums with their Japanese labels.
 //!
-//! Values and labels follow research/oqs-interface.md §5, which gives the majority reading where public
+//! Values and labels follow docs/interface.md §5, which gives the majority reading where public
 //! sources disagree (noted on the table). The labels are data of the official tables, not screen
 //! wording, so they live here rather than in the catalogue. A code a table does not know is kept as
 //! received in `Unknown` and shown as unknown: decoding never fails on a new code.

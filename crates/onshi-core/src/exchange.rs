@@ -1,4 +1,4 @@
-//! The national side's file interface as rules (decisions.md D3, research/oqs-interface.md §1): how a
+//! The national side's file interface as rules (decisions.md D3, docs/interface.md §1): how a
 //! request file is named and marked, and what an answer file must show before it is taken as the
 //! answer to that request. The reference endpoint's folder bridge moves the bytes; everything it
 //! decides about them is decided here, so it is host-tested like the rest of the core.
@@ -36,7 +36,7 @@
 //!
 //! [`Unreadable`] sorts a file that does not decode into reasons staff can act on. A file is taken for
 //! encrypted (the terminal's 連携アプリ can encrypt files per name prefix,
-//! research/changes-2025-2026.md) by a stated rule, [`looks_encrypted`]: it does not start with `<`
+//! docs/interface.md §1) by a stated rule, [`looks_encrypted`]: it does not start with `<`
 //! (after a byte order mark and white space), and it is not text in UTF-8 or Shift_JIS. The same
 //! bytes would be a broken file, so every message about it names both causes.
 

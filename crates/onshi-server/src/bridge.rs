@@ -1,5 +1,5 @@
 //! The folder bridge: the national system's file interface on a 資格確認端末 share (decisions.md D3,
-//! research/oqs-interface.md §1). This module only moves bytes; what they mean, what answers what
+//! docs/interface.md §1). This module only moves bytes; what they mean, what answers what
 //! and when an exchange ends is decided by the core (`onshi_core::exchange`, the dispatcher's
 //! exchanges) and driven by the endpoint.
 //!

@@ -1,5 +1,5 @@
 // A My Number card for the card group's clauses, in software: a 利用者証明用 certificate (DER) and its
-// RSA key (PKCS#1 DER), signing the way the card does (research/card-reader.md §3). The terminal hands
+// RSA key (PKCS#1 DER), signing the way the card does (docs/card-reader.md §3). The terminal hands
 // the card the SHA-256 DigestInfo of the message; the card pads it (PKCS#1 v1.5, type 1) and applies
 // its private key. Node's privateEncrypt with RSA_PKCS1_PADDING is exactly that operation, so the
 // DigestInfo here is written out from the research's bytes and never taken from the project's code.
@@ -7,7 +7,7 @@ import { constants, createHash, createPrivateKey, privateEncrypt } from 'node:cr
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The DER header of a SHA-256 DigestInfo (research/card-reader.md §3), followed by the 32-byte hash. */
+/** The DER header of a SHA-256 DigestInfo (docs/card-reader.md §3), followed by the 32-byte hash. */
 export const SHA256_DIGEST_INFO_PREFIX = Buffer.from([
   0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
 ]);

@@ -1,5 +1,5 @@
 // The official request messages the suite sends, written by hand from the shapes of the interface
-// (crates/onshi-core/tests/fixtures/wire/*.xml, research/oqs-interface.md), never with the project's
+// (crates/onshi-core/tests/fixtures/wire/*.xml, docs/interface.md), never with the project's
 // own encoders. A Shift_JIS message is built from ASCII content only, which is the same bytes in
 // Shift_JIS; a character it cannot carry may still come in through a character reference.
 import { escapeText } from './xml.mjs';

@@ -1,7 +1,7 @@
 // A fake `navigator.usb` for the end-to-end tests of the general-purpose card reader (issue 7): a Sony
 // RC-S380 speaking Port-100 to a virtual My Number card, and a CCID reader that Chrome refuses.
 //
-// It is written from ../shared/research/card-reader.md (Port-100 framing, the Type B My Number
+// It is written from docs/card-reader.md (Port-100 framing, the Type B My Number
 // sequence, the JPKI files, PIN retry semantics, Chrome's protected classes and its messages) and
 // from the rules of ISO/IEC 14443-3/-4 (REQB/ATQB/ATTRIB, ISO-DEP blocks, chaining, waiting-time
 // extensions) and ISO/IEC 7816-4 (APDU cases, status words) — never from the app's Rust, so that the

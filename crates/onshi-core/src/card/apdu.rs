@@ -80,7 +80,7 @@ impl StatusWord {
     }
 
     /// A blocked PIN: `69 84` (what public My Number code reports) or `69 83` (other card families);
-    /// research/card-reader.md §3 says to accept both.
+    /// docs/card-reader.md §3 says to accept both.
     pub fn is_blocked(self) -> bool {
         matches!(self, StatusWord(0x69, 0x83) | StatusWord(0x69, 0x84))
     }

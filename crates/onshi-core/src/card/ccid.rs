@@ -1,4 +1,4 @@
-//! CCID bulk messages (USB CCID 1.1; research/card-reader.md §4, LudovicRousseau/CCID `ccid.h`).
+//! CCID bulk messages (USB CCID 1.1; docs/card-reader.md §4, LudovicRousseau/CCID `ccid.h`).
 //!
 //! Every message, both directions, is a 10-byte header — `bMessageType`, `dwLength` (LE, the length
 //! of the data after the header), `bSlot`, `bSeq`, three message-specific bytes — then the data. A

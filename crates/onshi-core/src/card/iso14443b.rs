@@ -1,6 +1,6 @@
 //! ISO 14443 Type B activation and the ISO-DEP block protocol (ISO 14443-4), as the PaSoRi drivers run
 //! them: the readers only move RF frames, so the driver itself polls (SENSB_REQ), selects (ATTRIB) and
-//! wraps APDUs in blocks (research/card-reader.md §2.1, aruneko's `Type4B.ts`, nfcpy `sense_ttb`).
+//! wraps APDUs in blocks (docs/card-reader.md §2.1, aruneko's `Type4B.ts`, nfcpy `sense_ttb`).
 //!
 //! Sans I/O: `IsoDep::exchange` returns an `Exchange` that says which block to send next and how long
 //! to wait, and is told what came back (or that nothing did). The drivers in `reader` do the moving.
@@ -38,7 +38,7 @@ pub fn frame_size(code: u8) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Atqb {
     /// The card's identifier for this activation; a My Number card makes up a new one each time, so it
-    /// identifies nothing beyond the session (research §2.2).
+    /// identifies nothing beyond the session (card-reader.md §2.2).
     pub pupi: [u8; 4],
     pub application_data: [u8; 4],
     /// Protocol Info byte 1: the bit rates the card supports.

@@ -1,5 +1,5 @@
 //! The My Number card and the general-purpose card readers, as bytes (issue 7;
-//! research/card-reader.md).
+//! docs/card-reader.md).
 //!
 //! Layers, bottom up, none of which does I/O:
 //! - `reader::UsbPipe` is one USB device's bulk endpoints as a driver sees them. The app implements it

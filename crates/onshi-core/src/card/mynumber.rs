@@ -1,4 +1,4 @@
-//! The My Number card's own sequences over a `CardLink` (research/card-reader.md §3).
+//! The My Number card's own sequences over a `CardLink` (docs/card-reader.md §3).
 //!
 //! Two of the card's applications matter here:
 //! - 公的個人認証 (JPKI): the 利用者証明用 certificate (readable without a PIN) and a signature with its

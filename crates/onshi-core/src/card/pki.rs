@@ -3,7 +3,7 @@
 //!
 //! The card signs with PKCS#1 v1.5 and RSA-2048: the terminal hands it the DER `DigestInfo` of
 //! SHA-256 over the message (the endpoint's nonce), and the card adds the padding itself
-//! (research/card-reader.md §3). So a verifier checks an ordinary `sha256WithRSAEncryption`
+//! (docs/card-reader.md §3). So a verifier checks an ordinary `sha256WithRSAEncryption`
 //! signature over the message, which is also what the certificate's own signature is.
 //!
 //! Only what the My Number card uses is accepted: RSA keys, and certificates signed with
@@ -23,7 +23,7 @@ use x509_cert::{
     time::Time,
 };
 
-/// The DER header of a SHA-256 `DigestInfo` (research/card-reader.md §3: `30 31 30 0D 06 09 60 86 48
+/// The DER header of a SHA-256 `DigestInfo` (docs/card-reader.md §3: `30 31 30 0D 06 09 60 86 48
 /// 01 65 03 04 02 01 05 00 04 20`), which the 32-byte hash follows.
 pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,

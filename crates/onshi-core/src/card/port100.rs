@@ -1,5 +1,5 @@
 //! Sony's Port-100 framing, spoken by the RC-S380 over its vendor-class interface
-//! (research/card-reader.md §2.1; nfcpy `rcs380.py`, aruneko/WebUSB-MyNumberCard).
+//! (docs/card-reader.md §2.1; nfcpy `rcs380.py`, aruneko/WebUSB-MyNumberCard).
 //!
 //! Every exchange is a command frame from the host, answered by an ACK frame and then a data frame
 //! (or the error frame). A frame is `00 00 FF FF FF` + LEN (2, little-endian) + LCS + data + DCS + `00`,

@@ -1,5 +1,5 @@
 //! The RC-S300's vendor-class interface: CCID `PC_to_RDR_Escape` messages carrying PC/SC 2.0 Part 3
-//! style pseudo-APDUs with INS `50` (research/card-reader.md §2.2; xcx-pasorich `s300-driver.js`,
+//! style pseudo-APDUs with INS `50` (docs/card-reader.md §2.2; xcx-pasorich `s300-driver.js`,
 //! marimelon/rcs300-poc `RCS300.ts`).
 //!
 //! Public code uses this interface for FeliCa only. **Type B over it is unproven on hardware**: this

@@ -33,7 +33,7 @@ pub const SMART_CARD_CLASS: u8 = 0x0B;
 /// The vendor-specific interface class the PaSoRi readers expose.
 pub const VENDOR_CLASS: u8 = 0xFF;
 
-/// The readers `navigator.usb.requestDevice` offers: the PaSoRi models by id (research §2), and any
+/// The readers `navigator.usb.requestDevice` offers: the PaSoRi models by id (card-reader.md §2), and any
 /// device with a smart-card interface, so that staff who pick a plain CCID reader are told why it
 /// cannot work rather than never seeing it.
 pub const KNOWN_READERS: &[(UsbId, ReaderModel)] = &[

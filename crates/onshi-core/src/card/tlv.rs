@@ -1,4 +1,4 @@
-//! BER-TLV as ISO 7816-4 files use it (research/card-reader.md §3, "TLV layouts").
+//! BER-TLV as ISO 7816-4 files use it (docs/card-reader.md §3, "TLV layouts").
 //!
 //! The My Number card's files are private-class BER: `FF 20` (基本4情報) with `DF 21`…`DF 25` inside,
 //! `FF 10` (個人番号), `FF 40` with `82`-form lengths, `7F 21` / `5F 4E` in the CA certificate. Public

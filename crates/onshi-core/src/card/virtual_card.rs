@@ -1,4 +1,4 @@
-//! A My Number card in software (research/card-reader.md §3 and §6): an ISO 7816-4 state machine
+//! A My Number card in software (docs/card-reader.md §3 and §6): an ISO 7816-4 state machine
 //! with the JPKI and 券面事項入力補助 applications, synthetic 基本4情報 and 個人番号, the project's test
 //! key and certificate, and PIN counters that reset only on a successful VERIFY.
 //!
@@ -34,16 +34,16 @@ pub trait Iso7816Card {
     fn power_off(&mut self);
 }
 
-/// The JPKI application (research §3).
+/// The JPKI application (card-reader.md §3).
 const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
-/// The 券面事項入力補助 application (research §3).
+/// The 券面事項入力補助 application (card-reader.md §3).
 const CARD_INFO_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 /// EF 0006's token, space-padded to the file's 32 bytes as public readers trim it.
 const TOKEN: &[u8] = b"JPKIAPICCTOKEN2";
 const TOKEN_FILE_LEN: usize = 32;
 /// The size of the certificate files (ours): larger than a 2048-bit certificate.
 const CERTIFICATE_FILE_LEN: usize = 2048;
-/// Both 4-digit PINs allow three wrong tries (research §3).
+/// Both 4-digit PINs allow three wrong tries (card-reader.md §3).
 const PIN_TRIES: u8 = 3;
 
 /// The status words the card answers with.
@@ -316,7 +316,7 @@ impl VirtualCard {
     }
 
     /// The status word for VERIFY on a blocked PIN: `69 84` by default, `69 83` as other card
-    /// families answer (research §3 says to support both).
+    /// families answer (card-reader.md §3 says to support both).
     pub fn with_blocked_status(mut self, status: StatusWord) -> VirtualCard {
         self.blocked_status = status;
         self
@@ -465,7 +465,7 @@ impl VirtualCard {
             return fail(sw::WRONG_LENGTH);
         }
         if command.data == pin.value.as_slice() {
-            // Only a success resets the counter (research §3; jpki/myna's dummy card does not).
+            // Only a success resets the counter (card-reader.md §3; jpki/myna's dummy card does not).
             pin.tries_left = PIN_TRIES;
             pin.verified = true;
             ok(Vec::new())

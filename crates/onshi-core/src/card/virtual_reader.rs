@@ -954,7 +954,7 @@ impl VirtualDevice for VirtualRcs300 {
     }
 }
 
-/// The ATR the virtual CCID reader reports: the JPKI card's contact ATR (research §3, OpenSC
+/// The ATR the virtual CCID reader reports: the JPKI card's contact ATR (card-reader.md §3, OpenSC
 /// `card-jpki.c`).
 pub const JPKI_ATR: [u8; 9] = [0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14];
 

@@ -1,4 +1,4 @@
-//! アカウント管理 (seed 002, screens.md S14): マスタ manages 管理 accounts, 管理 manages 一般 and
+//! アカウント管理 (seed 002, decisions.md S14): マスタ manages 管理 accounts, 管理 manages 一般 and
 //! 医療情報閲覧 (decisions.md D2, D7). The system issues each new or reset password, shown once and
 //! changed at first sign-in (seed 003).
 

@@ -1,4 +1,4 @@
-//! 同意済資格情報取得 and 同意取消照会 (seed 002, screens.md S10): consents for 訪問診療等 and
+//! 同意済資格情報取得 and 同意取消照会 (seed 002, decisions.md S10): consents for 訪問診療等 and
 //! オンライン診療等 given through マイナ在宅受付Web, and their revocation.
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! 災害時医療情報閲覧 (seed 003, screens.md S13): open only for the announced areas and period; a
+//! 災害時医療情報閲覧 (seed 003, decisions.md S13): open only for the announced areas and period; a
 //! search without a card (氏名・生年月日・性別・住所) or by card data, with the patient's consent or
 //! 「同意なし」 when they cannot answer.
 

@@ -28,7 +28,7 @@ use crate::{
     validate::Finding,
 };
 
-/// Wrong PINs a card takes before it locks (MHLW material quoted in research/peers.md §2: 3).
+/// Wrong PINs a card takes before it locks (MHLW material quoted in docs/domain.md §2: 3).
 const PIN_TRIES: u32 = 3;
 
 pub(super) fn people(cx: &mut Cx<'_>, request: &Request) -> Handled {

@@ -2,7 +2,7 @@
 //!
 //! Each type parses what a person typed (folding full-width characters and hyphen variants, which
 //! staff type without meaning to) and refuses what cannot be right, with an error that carries the
-//! input. Check digits follow research/peers.md §3.3 and §3.5. Values decoded from the national
+//! input. Check digits follow docs/domain.md §3.3 and §3.5. Values decoded from the national
 //! system are never refused for a check digit (decisions.md D6): [`InsurerNumber::from_wire`] keeps
 //! what arrived and [`InsurerNumber::check_digit_ok`] lets the screen warn.
 
@@ -47,7 +47,7 @@ pub enum InsurerNumberError {
 
 impl InsurerNumber {
     /// Parses a typed insurer number. Eight digits beginning 00 are a 6-digit 国民健康保険 number
-    /// zero-padded as some systems print it (peers.md §3.3): there is no 法別番号 00, so the padding
+    /// zero-padded as some systems print it (domain.md §3.3): there is no 法別番号 00, so the padding
     /// is removed rather than the number stored under another key.
     pub fn parse(input: &str) -> Result<InsurerNumber, InsurerNumberError> {
         let folded = fold(input);
@@ -117,7 +117,7 @@ fn is_prefecture(two_digits: &str) -> bool {
         .is_ok_and(|p| (1..=47).contains(&p))
 }
 
-/// 医療機関コード: 都道府県 2 + 点数表 1 + 郡市区 2 + 機関番号 4 + 検証 1 (peers.md §3.5).
+/// 医療機関コード: 都道府県 2 + 点数表 1 + 郡市区 2 + 機関番号 4 + 検証 1 (domain.md §3.5).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct InstitutionCode(String);
 
@@ -214,7 +214,7 @@ fn is_unsendable(c: char) -> bool {
     c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// A 後期高齢者医療 被保険者番号: 8 digits, the last the check digit of the others (peers.md §3.3,
+/// A 後期高齢者医療 被保険者番号: 8 digits, the last the check digit of the others (domain.md §3.3,
 /// §3.4).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LateElderlyNumberError {
@@ -296,7 +296,7 @@ pub fn reference_number(input: &str) -> Result<String, ReferenceNumberError> {
 mod tests {
     use super::*;
 
-    /// The research's worked examples (peers.md §3.3, §3.5) and the seeds' numbers.
+    /// The research's worked examples (domain.md §3.3, §3.5) and the seeds' numbers.
     #[test]
     fn check_digits_golden_vectors() {
         let cases = [

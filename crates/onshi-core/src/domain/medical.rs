@@ -1,4 +1,4 @@
-//! 薬剤情報 and 特定健診情報 as the 医療情報閲覧 screens use them (seed 003, screens.md S12), converted
+//! 薬剤情報 and 特定健診情報 as the 医療情報閲覧 screens use them (seed 003, decisions.md S12), converted
 //! explicitly from and to the `YZK` / `TKK` XML results.
 //!
 //! Reference marks follow seed 003's checkup table: ▲ marks a value at or above (or ▽ at or below, or

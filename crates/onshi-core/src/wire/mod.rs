@@ -1,4 +1,4 @@
-//! The official XML messages of the national system (research/oqs-interface.md §2–§9), as wire types.
+//! The official XML messages of the national system (docs/interface.md §2–§9), as wire types.
 //!
 //! Wire types mirror the messages element by element, every value an optional string exactly as
 //! received: they say what arrived, not what it means. Meaning (dates, codes, required fields) is the

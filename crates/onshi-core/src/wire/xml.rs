@@ -1,7 +1,7 @@
 //! A small, tolerant XML layer for the official messages: bytes to an element tree and back.
 //!
 //! The national system's messages are plain trees of named elements with text leaves and no
-//! attributes or namespaces (research/oqs-interface.md §1). Decoding to a generic tree first, and only
+//! attributes or namespaces (docs/interface.md §1). Decoding to a generic tree first, and only
 //! then picking fields by name, is what makes the decoders tolerant (decisions.md D6): any element
 //! order, missing elements, unknown elements, and results found wherever a peer has seen them.
 //!

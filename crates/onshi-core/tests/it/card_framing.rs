@@ -1,4 +1,4 @@
-//! The reader framings against byte sequences written by hand from research/card-reader.md: Port-100
+//! The reader framings against byte sequences written by hand from docs/card-reader.md: Port-100
 //! (§2.1), the RC-S300 escape pseudo-APDUs (§2.2) and CCID (§4). Frames whose checksums the research
 //! does not print were computed by hand from its formula (LCS and DCS make their bytes sum to zero).
 
@@ -18,7 +18,7 @@ fn port100_command_frames_match_the_research() {
             "command {code:02X} {params}"
         );
     }
-    // Verbatim in xcx-pasorich's s380-driver.js (research §2.1).
+    // Verbatim in xcx-pasorich's s380-driver.js (card-reader.md §2.1).
     check(0x2A, "01", "00 00 FF FF FF 03 00 FD D6 2A 01 FF 00");
     check(0x06, "00", "00 00 FF FF FF 03 00 FD D6 06 00 24 00");
     // InSetRF 03 07 0F 07 (Type B 106): LEN 6, LCS FA, DCS = -(D6+00+03+07+0F+07) = 0A.
@@ -205,7 +205,7 @@ fn port100_responses_and_in_comm_rf() {
 
 #[test]
 fn ccid_select_jpki_via_xfr_block_matches_the_research() {
-    // Research §4: SELECT JPKI via XfrBlock, seq 2.
+    // card-reader.md §4: SELECT JPKI via XfrBlock, seq 2.
     let select = hex("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01");
     assert_eq!(
         ccid::xfr_block(2, &select),

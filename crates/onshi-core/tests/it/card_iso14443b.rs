@@ -1,11 +1,11 @@
 //! Type B activation and the reader's half of ISO-DEP, against blocks written by hand from
-//! research/card-reader.md §2.1 (aruneko's sequence) and ISO 14443-4's block rules.
+//! docs/card-reader.md §2.1 (aruneko's sequence) and ISO 14443-4's block rules.
 
 use onshi_core::card::iso14443b::{self, Atqb, Block, IsoDep, IsoDepError, MAX_RETRIES, Step};
 
 use crate::card_support::hex;
 
-/// SELECT JPKI AP, as research §3 writes it.
+/// SELECT JPKI AP, as card-reader.md §3 writes it.
 const SELECT_JPKI: &str = "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01";
 
 #[test]

@@ -1,5 +1,5 @@
 //! The drivers (`Rcs380`, `Rcs300`, `Ccid`, through `driver`) against the virtual readers, and against
-//! scripted pipes whose bytes are written by hand from research/card-reader.md. Every virtual-reader
+//! scripted pipes whose bytes are written by hand from docs/card-reader.md. Every virtual-reader
 //! test also checks that the device saw nothing it would refuse.
 
 use std::cell::RefCell;
@@ -391,7 +391,7 @@ fn the_pupi_changes_with_each_activation() {
     for attrib in attribs {
         assert_eq!(attrib[5..], hex("00 08 01 00")[..]);
     }
-    // SENSB_REQ went out as research §2.1 writes it.
+    // SENSB_REQ went out as card-reader.md §2.1 writes it.
     assert!(frames.iter().any(|f| f[..] == hex("05 00 10")[..]));
     no_complaints(&device);
 }
@@ -547,7 +547,7 @@ fn rcs380_activates_a_card_and_exchanges_an_i_block() {
         ack(),
         // Answer 00 (MBLI 0, CID 0): D7 05 00000000 00 00, DCS = -(D7+05) = 24.
         Io::In(hex("00 00 FF FF FF 08 00 F8 D7 05 00 00 00 00 00 00 24 00")),
-        // I-block 02 + SELECT JPKI (research §3): D6 04, the timeout, PCB and 15 APDU bytes = LEN
+        // I-block 02 + SELECT JPKI (card-reader.md §3): D6 04, the timeout, PCB and 15 APDU bytes = LEN
         // 0x14, LCS EC.
         Io::Out(hex(concat!(
             "00 00 FF FF FF 14 00 EC D6 04 34 03 02 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01 ",
@@ -779,7 +779,7 @@ fn reads_the_jpki_token_of_a_virtual_my_number_card<D: Rig>(tune: fn(&mut D)) {
     block_on(reader.open()).expect("the reader opens");
     assert_eq!(block_on(reader.activate()), Ok(true));
 
-    // Research §3: SELECT the JPKI AP, SELECT EF 0006, READ BINARY its 32 bytes.
+    // card-reader.md §3: SELECT the JPKI AP, SELECT EF 0006, READ BINARY its 32 bytes.
     let mut ok = |text: &str| {
         let response = block_on(reader.transmit(&apdu(text))).expect("the card answers");
         assert_eq!(response.sw, StatusWord::OK, "for {text}");

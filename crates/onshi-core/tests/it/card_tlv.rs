@@ -1,4 +1,4 @@
-//! BER-TLV (research/card-reader.md §3 "TLV layouts"): the My Number card's private-class tags with
+//! BER-TLV (docs/card-reader.md §3 "TLV layouts"): the My Number card's private-class tags with
 //! long-form lengths, and refusals that say where the bytes went wrong.
 
 use onshi_core::card::tlv::{self, Tlv, TlvError};
@@ -22,7 +22,7 @@ fn header_and_total_from_the_first_bytes() {
     check("ff 40 82 00 9f", (5, 5 + 159));
     // EF 0001: `FF 10 0C` and the 12 digits.
     check("FF 10 0C 31 32", (3, 15));
-    // The certificate read in two steps: `30 82 LL LL` (research §3, "auth cert read").
+    // The certificate read in two steps: `30 82 LL LL` (card-reader.md §3, "auth cert read").
     check("30 82 04 1A 30 82 03", (4, 4 + 0x041A));
     // The CA certificate's outer tag of EF 0004.
     check("7F 21 82 01 00", (5, 5 + 256));
@@ -33,7 +33,7 @@ fn header_and_total_from_the_first_bytes() {
 
 #[test]
 fn the_basic_four_file_parses_into_its_children() {
-    // 基本4情報 written by hand as research §3 describes it: FF 20 with a long-form length, DF 21
+    // 基本4情報 written by hand as card-reader.md §3 describes it: FF 20 with a long-form length, DF 21
     // header, DF 22 氏名 "山田" (UTF-8), DF 23 住所 "東京", DF 24 "19800101", DF 25 "2".
     let body = hex(concat!(
         "DF 21 08 00 0A 00 12 00 1A 00 25 ",

@@ -16,6 +16,7 @@ mod contract;
 mod exchange;
 mod groups;
 mod harness;
+mod invariants;
 mod mynumber;
 mod national;
 mod pki;

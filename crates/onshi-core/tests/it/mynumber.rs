@@ -1,5 +1,5 @@
 //! The My Number card's sequences (`card::mynumber`) against the virtual card and against small
-//! scripted cards, with the research's byte sequences (research/card-reader.md §3) as golden vectors
+//! scripted cards, with the research's byte sequences (docs/card-reader.md §3) as golden vectors
 //! for what goes over the link.
 
 use std::{

@@ -14,7 +14,7 @@ use onshi_core::card::{
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, pkcs1::DecodeRsaPrivateKey};
 use sha2::{Digest, Sha256};
 
-/// research/card-reader.md §3, copied byte for byte: the DER header of a SHA-256 DigestInfo.
+/// docs/card-reader.md §3, copied byte for byte: the DER header of a SHA-256 DigestInfo.
 const RESEARCH_PREFIX: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,

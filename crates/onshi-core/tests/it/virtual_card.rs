@@ -1,5 +1,5 @@
 //! The virtual My Number card as raw APDUs: tables of command → response written from
-//! research/card-reader.md §3 (its byte sequences are the golden vectors), the PIN semantics of §3
+//! docs/card-reader.md §3 (its byte sequences are the golden vectors), the PIN semantics of §3
 //! and §6, and a signature checked with the certificate's public key.
 
 use onshi_core::card::{
@@ -126,7 +126,7 @@ fn malformed_and_misplaced_commands_get_their_status_words() {
             ("80 2A 00 80 01 00 00", "69 86"),
             // Without an application the master file is current, and it holds none of these.
             ("00 A4 02 0C 02 00 0A", "6A 82"),
-            // The wrong 券面事項入力補助 AID some public repos use (research §3).
+            // The wrong 券面事項入力補助 AID some public repos use (card-reader.md §3).
             ("00 A4 04 0C 0A D3 92 10 00 00 01 00 01 04 08", "6A 82"),
             ("", "67 00"),
             ("00 A4 04", "67 00"),

@@ -1,0 +1,279 @@
+//! ARCHITECTURE.md's invariants that can be checked mechanically, and the rule that the repository
+//! cites only its own documents (decisions.md D8). Each check is a table: what is looked at, and
+//! what must not appear there.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The repository's root (this crate lives in `crates/onshi-core`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every file under `dir` (relative to the root) whose name ends with one of `extensions` (all
+/// files when empty), skipping build output, dependencies and version control.
+fn files_under(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    const SKIPPED: [&str; 6] = [
+        "target",
+        "node_modules",
+        ".git",
+        "dist",
+        "corpus",
+        "artifacts",
+    ];
+    let mut found = Vec::new();
+    let mut pending = vec![root().join(dir)];
+    while let Some(dir) = pending.pop() {
+        let entries =
+            fs::read_dir(&dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_dir() {
+                if !SKIPPED.contains(&name) {
+                    pending.push(path);
+                }
+            } else if extensions.is_empty() || extensions.iter().any(|ext| name.ends_with(ext)) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every line of `files` that contains one of `forbidden`, as `path:line: pattern`. Files that are
+/// not UTF-8 (images, binaries) are skipped.
+fn offending_lines(files: &[PathBuf], forbidden: &[&str]) -> Vec<String> {
+    let mut offences = Vec::new();
+    for file in files {
+        let Ok(text) = fs::read_to_string(file) else {
+            continue;
+        };
+        for (number, line) in text.lines().enumerate() {
+            for pattern in forbidden {
+                if line.contains(pattern) {
+                    let shown = file.strip_prefix(root()).unwrap_or(file);
+                    offences.push(format!("{}:{}: {pattern}", shown.display(), number + 1));
+                }
+            }
+        }
+    }
+    offences
+}
+
+/// The crates the core must never depend on: the browser, the DOM, async runtimes, HTTP servers and
+/// databases (the core does no I/O).
+const FORBIDDEN_CORE_DEPENDENCIES: [&str; 12] = [
+    "leptos",
+    "web-sys",
+    "wasm-bindgen",
+    "js-sys",
+    "gloo",
+    "tokio",
+    "axum",
+    "hyper",
+    "rusqlite",
+    "indexed_db_futures",
+    "getrandom",
+    "rand",
+];
+
+/// The names of the dependencies declared in a Cargo.toml's dependency tables (any section whose
+/// name ends with `dependencies`, including target-specific ones).
+fn declared_dependencies(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_dependencies = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_dependencies = line.trim_matches(['[', ']']).ends_with("dependencies");
+            continue;
+        }
+        if !in_dependencies || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.split(['=', '.']).next() {
+            names.push(name.trim().trim_matches('"').to_string());
+        }
+    }
+    names
+}
+
+#[test]
+fn the_core_depends_on_nothing_that_does_io_or_knows_the_browser() {
+    let manifest = fs::read_to_string(root().join("crates/onshi-core/Cargo.toml"))
+        .expect("the core's Cargo.toml");
+    let declared = declared_dependencies(&manifest);
+    assert!(
+        declared.iter().any(|name| name == "quick-xml"),
+        "the parser found no dependency: {declared:?}"
+    );
+    let offending: Vec<&String> = declared
+        .iter()
+        .filter(|name| {
+            FORBIDDEN_CORE_DEPENDENCIES.iter().any(|forbidden| {
+                name.as_str() == *forbidden || name.starts_with(&format!("{forbidden}-"))
+            })
+        })
+        .collect();
+    assert!(offending.is_empty(), "the core depends on {offending:?}");
+}
+
+#[test]
+fn the_dependency_parser_reads_every_dependency_table() {
+    let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nserde.workspace = true\n\
+                    \"tokio\" = \"1\"\n# leptos = \"0.8\"\n\n[target.'cfg(unix)'.dev-dependencies]\n\
+                    gloo-timers = \"0.3\"\n\n[features]\nweb-sys = []\n";
+    assert_eq!(
+        declared_dependencies(manifest),
+        ["serde", "tokio", "gloo-timers"]
+    );
+}
+
+/// Where a kind of code must not reach, and the words that would show it does.
+const FORBIDDEN_IN_SOURCE: [(&str, &[&str], &str); 4] = [
+    (
+        "crates/onshi-core/src",
+        &[
+            "web_sys",
+            "wasm_bindgen",
+            "js_sys",
+            "leptos",
+            "gloo",
+            "tokio",
+            "axum",
+            "hyper",
+            "rusqlite",
+        ],
+        "the core knows nothing of the browser, async runtimes, HTTP servers or databases",
+    ),
+    (
+        "crates/onshi-core/src",
+        &[
+            "std::fs",
+            "std::net",
+            "std::process",
+            "std::env",
+            "File::open",
+            "TcpStream",
+        ],
+        "the core does no I/O",
+    ),
+    (
+        "crates/onshi-core/src",
+        &[
+            "Utc::now",
+            "Local::now",
+            "SystemTime",
+            "Instant::now",
+            "OsRng",
+            "thread_rng",
+            "getrandom",
+        ],
+        "the core never reads a clock or an entropy source: both are handed in",
+    ),
+    (
+        "src",
+        &[
+            "local_storage",
+            "session_storage",
+            "indexed_db",
+            "Date::now",
+            "performance",
+            "get_random_values",
+            "fetch_with",
+            "XmlHttpRequest",
+            "EventSource",
+            ".usb()",
+        ],
+        "pages and components reach storage, time, randomness, the network and USB only through state and platform",
+    ),
+];
+
+#[test]
+fn code_stays_within_its_layer() {
+    let mut failures = Vec::new();
+    for (dir, forbidden, rule) in FORBIDDEN_IN_SOURCE {
+        let files: Vec<PathBuf> = if dir == "src" {
+            ["src/pages", "src/components"]
+                .iter()
+                .flat_map(|dir| files_under(dir, &[".rs"]))
+                .collect()
+        } else {
+            files_under(dir, &[".rs"])
+        };
+        assert!(!files.is_empty(), "no source files under {dir}");
+        for offence in offending_lines(&files, forbidden) {
+            failures.push(format!("{offence} ({rule})"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "layer rules broken:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Documents a reader of the repository cannot open: design notes kept outside it. Written in two
+/// pieces so this file does not match itself.
+const OUTSIDE_DOCUMENTS: [(&str, &str); 7] = [
+    ("../", "shared"),
+    ("/work", "/"),
+    ("research", "/"),
+    ("screens", ".md"),
+    ("endpoint-contract", ".md"),
+    ("seeds", "/"),
+    ("design", "/decisions.md"),
+];
+
+/// The directories and files of the repository whose text may cite documents.
+const CITING_PLACES: [&str; 9] = [
+    ".", ".cargo", ".ci", "contract", "crates", "docs", "public", "scripts", "src",
+];
+
+#[test]
+fn the_repository_cites_only_its_own_documents() {
+    let patterns: Vec<String> = OUTSIDE_DOCUMENTS
+        .iter()
+        .map(|(a, b)| format!("{a}{b}"))
+        .collect();
+    let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for place in CITING_PLACES {
+        if place == "." {
+            // The root's own files only; its directories are listed above or are build output.
+            let entries = fs::read_dir(root()).expect("the repository root");
+            files.extend(
+                entries
+                    .map(|e| e.expect("an entry").path())
+                    // A worktree's `.git` is a file naming where the repository lives.
+                    .filter(|p| p.is_file() && !p.ends_with(".git")),
+            );
+        } else {
+            files.extend(files_under(place, &[]));
+        }
+    }
+    files.extend(files_under("tests", &[]));
+    let lockfiles = ["Cargo.lock", "package-lock.json"];
+    files.retain(|file| {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        !lockfiles.contains(&name)
+    });
+    assert!(
+        files.len() > 100,
+        "found only {} files to check",
+        files.len()
+    );
+    let offences = offending_lines(&files, &patterns);
+    assert!(
+        offences.is_empty(),
+        "citations of documents outside the repository:\n{}",
+        offences.join("\n")
+    );
+}
