@@ -32,6 +32,7 @@ mod medical;
 mod qualification;
 mod readers;
 mod reference;
+mod routes;
 mod session;
 mod training;
 
@@ -371,10 +372,9 @@ impl Dispatcher {
     /// Whether the contract answers this request without a session: the capabilities and sign-in.
     /// Every other request is refused (401) before its body matters.
     pub fn admits_anonymous(&self, method: Method, path: &str) -> bool {
-        matches!(
-            (Resource::parse(path, self.config.training), method),
-            (Some(Resource::Capabilities), Method::Get) | (Some(Resource::Session), Method::Post)
-        )
+        routes::find(path)
+            .and_then(|found| found.route(method))
+            .is_some_and(|route| route.anonymous)
     }
 
     /// Takes in a file of the national share's `face/` folder, in one store transaction: a new
@@ -571,269 +571,61 @@ impl Cx<'_> {
     }
 }
 
-/// The resources of the contract, with their path parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Resource<'a> {
-    Capabilities,
-    Session,
-    SessionActivity,
-    SessionPassword,
-    Qualifications,
-    Qualification(&'a str),
-    Events,
-    ReferenceNumbers,
-    Bulk(&'a str),
-    BulkJob(&'a str, &'a str),
-    Readers,
-    ReaderMode(&'a str),
-    VisualChecks(&'a str),
-    VisualCheck(&'a str, &'a str),
-    Passcode,
-    Consents,
-    MedicalPatients,
-    MedicalDrugs,
-    MedicalCheckups,
-    Disaster,
-    DisasterSearch,
-    Accounts,
-    Account(&'a str),
-    AccountPasswordReset(&'a str),
-    TrainingPeople,
-    TrainingVisits,
-    TrainingPinChecks,
-    TrainingStaffMode(&'a str),
-    TrainingCancel(&'a str),
-    TrainingClock,
-    Challenges,
-    CardQualifications,
+/// Every feature group this dispatcher implements, for capabilities. Through the national side's
+/// files, only what files can do is offered (decisions.md D7), and the endpoint's own accounts.
+fn groups(training: bool, source: NationalSource) -> Vec<&'static str> {
+    let mut groups = match source {
+        NationalSource::Simulated => vec![
+            "session",
+            "qualification",
+            "history",
+            "events",
+            "reference_numbers",
+            "bulk",
+            "readers",
+            "passcode",
+            "consents",
+            "medical_info",
+            "disaster",
+            "accounts",
+        ],
+        NationalSource::Files => vec![
+            "session",
+            "qualification",
+            "history",
+            "events",
+            "reference_numbers",
+            "bulk",
+            "medical_info",
+            "accounts",
+        ],
+    };
+    if training {
+        groups.push("training");
+        // The simulator verifies cards against the project's test CA, which only training data
+        // may trust; the national system's own card check is not reachable through files.
+        if source == NationalSource::Simulated {
+            groups.push("card");
+        }
+    }
+    groups
 }
 
-impl<'a> Resource<'a> {
-    fn parse(path: &'a str, training: bool) -> Option<Resource<'a>> {
-        use Resource::*;
-        let rest = path.strip_prefix(contract::PREFIX)?;
-        let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
-        let resource = match segments.as_slice() {
-            ["capabilities"] => Capabilities,
-            ["session"] => Session,
-            ["session", "activity"] => SessionActivity,
-            ["session", "password"] => SessionPassword,
-            ["qualifications"] => Qualifications,
-            ["qualifications", "mynumber"] => CardQualifications,
-            ["qualifications", id] => Qualification(id),
-            ["events"] => Events,
-            ["reference-numbers"] => ReferenceNumbers,
-            ["bulk", kind] => Bulk(kind),
-            ["bulk", kind, reception] => BulkJob(kind, reception),
-            ["readers"] => Readers,
-            ["readers", id, "mode"] => ReaderMode(id),
-            ["readers", id, "visual-checks"] => VisualChecks(id),
-            ["readers", id, "visual-checks", check] => VisualCheck(id, check),
-            ["visual-check-passcode"] => Passcode,
-            ["consents"] => Consents,
-            ["medical-info", "patients"] => MedicalPatients,
-            ["medical-info", "drugs"] => MedicalDrugs,
-            ["medical-info", "checkups"] => MedicalCheckups,
-            ["disaster"] => Disaster,
-            ["disaster", "search"] => DisasterSearch,
-            ["accounts"] => Accounts,
-            ["accounts", id] => Account(id),
-            ["accounts", id, "password-reset"] => AccountPasswordReset(id),
-            ["challenges"] => Challenges,
-            ["training", "people"] if training => TrainingPeople,
-            ["training", "reader-visits"] if training => TrainingVisits,
-            ["training", "pin-checks"] if training => TrainingPinChecks,
-            ["training", "readers", id, "staff-mode"] if training => TrainingStaffMode(id),
-            ["training", "readers", id, "cancel"] if training => TrainingCancel(id),
-            ["training", "clock"] if training => TrainingClock,
-            _ => return None,
-        };
-        // Empty path parameters (`/readers//mode`) name nothing.
-        if segments.iter().any(|s| s.is_empty()) {
-            return None;
-        }
-        Some(resource)
-    }
-
-    fn methods(self) -> &'static [Method] {
-        use Resource::*;
-        match self {
-            Session => &[Method::Post, Method::Delete],
-            SessionPassword | ReaderMode(_) | TrainingClock => &[Method::Put],
-            Qualifications => &[Method::Get, Method::Post],
-            Bulk(_)
-            | SessionActivity
-            | ReferenceNumbers
-            | VisualChecks(_)
-            | Passcode
-            | MedicalDrugs
-            | MedicalCheckups
-            | DisasterSearch
-            | AccountPasswordReset(_)
-            | TrainingVisits
-            | TrainingPinChecks
-            | TrainingStaffMode(_)
-            | TrainingCancel(_)
-            | Challenges
-            | CardQualifications => &[Method::Post],
-            Consents => &[Method::Get, Method::Delete],
-            Accounts => &[Method::Get, Method::Post],
-            Account(_) => &[Method::Patch, Method::Delete],
-            Capabilities | Qualification(_) | Events | BulkJob(..) | Readers | VisualCheck(..)
-            | MedicalPatients | Disaster | TrainingPeople => &[Method::Get],
-        }
-    }
-
-    /// The permission a write needs when an `Idempotency-Key` makes its answer remembered (D4, D7), or
-    /// `None` where a key is ignored. Remembered are the writes a retry or the outbox may send again
-    /// and whose answers hold nothing secret. Ignored are reads sent as POST (drug, checkup and
-    /// disaster searches), answers shown once (initial passwords, passcodes), card challenges (each
-    /// answer is a fresh nonce), sign-in and its session, which are never queued, and the training
-    /// group's rehearsals.
-    fn remembered(self, method: Method) -> Option<Action> {
-        use Resource::*;
-        match (self, method) {
-            (Qualifications | CardQualifications, Method::Post) => {
-                Some(Action::QualificationInquiry)
-            }
-            (ReferenceNumbers, Method::Post) => Some(Action::ReferenceNumbers),
-            (Bulk(kind), Method::Post) => bulk::action_of(kind),
-            (ReaderMode(_), Method::Put) | (VisualChecks(_), Method::Post) => {
-                Some(Action::ReaderModes)
-            }
-            (Consents, Method::Delete) => Some(Action::Consents),
-            (Account(_), Method::Patch | Method::Delete) => Some(Action::ManageAccounts),
-            _ => None,
-        }
-    }
-
-    /// The feature group the resource belongs to (the OpenAPI tags).
-    fn group(self) -> &'static str {
-        use Resource::*;
-        match self {
-            Capabilities | Session | SessionActivity | SessionPassword => "session",
-            Qualifications => "qualification",
-            Qualification(_) => "history",
-            Events => "events",
-            ReferenceNumbers => "reference_numbers",
-            Bulk(_) | BulkJob(..) => "bulk",
-            Readers | ReaderMode(_) | VisualChecks(_) | VisualCheck(..) => "readers",
-            Passcode => "passcode",
-            Consents => "consents",
-            MedicalPatients | MedicalDrugs | MedicalCheckups => "medical_info",
-            Disaster | DisasterSearch => "disaster",
-            Accounts | Account(_) | AccountPasswordReset(_) => "accounts",
-            TrainingPeople | TrainingVisits | TrainingPinChecks | TrainingStaffMode(_)
-            | TrainingCancel(_) | TrainingClock => "training",
-            Challenges | CardQualifications => "card",
-        }
-    }
-
-    /// Every feature group this dispatcher implements, for capabilities. Through the national side's
-    /// files, only what files can do is offered (decisions.md D7), and the endpoint's own accounts.
-    fn groups(training: bool, source: NationalSource) -> Vec<&'static str> {
-        let mut groups = match source {
-            NationalSource::Simulated => vec![
-                "session",
-                "qualification",
-                "history",
-                "events",
-                "reference_numbers",
-                "bulk",
-                "readers",
-                "passcode",
-                "consents",
-                "medical_info",
-                "disaster",
-                "accounts",
-            ],
-            NationalSource::Files => vec![
-                "session",
-                "qualification",
-                "history",
-                "events",
-                "reference_numbers",
-                "bulk",
-                "medical_info",
-                "accounts",
-            ],
-        };
-        if training {
-            groups.push("training");
-            // The simulator verifies cards against the project's test CA, which only training data
-            // may trust; the national system's own card check is not reachable through files.
-            if source == NationalSource::Simulated {
-                groups.push("card");
-            }
-        }
-        groups
-    }
-}
-
+/// Finds the request's route in the table (`routes`) and runs its handler: 404 for a path the
+/// contract does not have or whose group this dispatcher does not advertise, 405 with `Allow` for a
+/// method the path does not take.
 fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    use Resource::*;
     let path = request.path();
-    let advertised = Resource::groups(cx.config.training, cx.source);
-    let Some(resource) = Resource::parse(path, cx.config.training)
-        .filter(|resource| advertised.contains(&resource.group()))
-    else {
+    let advertised = groups(cx.config.training, cx.source);
+    let Some(found) = routes::find(path).filter(|found| advertised.contains(&found.group())) else {
         return Err(Problem::new(ProblemCode::NotFound)
             .with_detail(format!("no resource at {path}"))
             .into());
     };
-    let id = |raw: &str| {
-        percent_encoding::percent_decode_str(raw)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    match (resource, request.method) {
-        (Capabilities, Method::Get) => Ok(capabilities(cx)),
-        (Session, Method::Post) => session::sign_in(cx, request),
-        (Session, Method::Delete) => session::sign_out(cx, request),
-        (SessionActivity, Method::Post) => session::activity(cx, request),
-        (SessionPassword, Method::Put) => session::change_password(cx, request),
-        (Qualifications, Method::Post) => qualification::inquire(cx, request),
-        (Qualifications, Method::Get) => history::search(cx, request),
-        (Qualification(raw), Method::Get) => history::detail(cx, request, &id(raw)),
-        (Events, Method::Get) => events::backlog(cx, request),
-        (ReferenceNumbers, Method::Post) => reference::register(cx, request),
-        (Bulk(kind), Method::Post) => bulk::submit(cx, request, &id(kind)),
-        (BulkJob(kind, reception), Method::Get) => {
-            bulk::result(cx, request, &id(kind), &id(reception))
-        }
-        (Readers, Method::Get) => readers::list(cx, request),
-        (ReaderMode(reader), Method::Put) => readers::set_mode(cx, request, &id(reader)),
-        (VisualChecks(reader), Method::Post) => {
-            readers::start_visual_check(cx, request, &id(reader))
-        }
-        (VisualCheck(reader, check), Method::Get) => {
-            readers::visual_check(cx, request, &id(reader), &id(check))
-        }
-        (Passcode, Method::Post) => readers::issue_passcode(cx, request),
-        (Consents, Method::Get) => consents::list(cx, request),
-        (Consents, Method::Delete) => consents::revoke(cx, request),
-        (MedicalPatients, Method::Get) => medical::patients(cx, request),
-        (MedicalDrugs, Method::Post) => medical::drugs(cx, request),
-        (MedicalCheckups, Method::Post) => medical::checkups(cx, request),
-        (Disaster, Method::Get) => disaster::status(cx, request),
-        (DisasterSearch, Method::Post) => disaster::search(cx, request),
-        (Accounts, Method::Get) => accounts::list(cx, request),
-        (Accounts, Method::Post) => accounts::create(cx, request),
-        (Account(user), Method::Patch) => accounts::update(cx, request, &id(user)),
-        (Account(user), Method::Delete) => accounts::delete(cx, request, &id(user)),
-        (AccountPasswordReset(user), Method::Post) => {
-            accounts::reset_password(cx, request, &id(user))
-        }
-        (TrainingPeople, Method::Get) => training::people(cx, request),
-        (TrainingVisits, Method::Post) => training::visit(cx, request),
-        (TrainingPinChecks, Method::Post) => training::pin_check(cx, request),
-        (TrainingStaffMode(reader), Method::Post) => training::staff_mode(cx, request, &id(reader)),
-        (TrainingCancel(reader), Method::Post) => training::cancel(cx, request, &id(reader)),
-        (TrainingClock, Method::Put) => training::set_clock(cx, request),
-        (Challenges, Method::Post) => card::challenge(cx, request),
-        (CardQualifications, Method::Post) => card::qualify(cx, request),
-        (resource, _) => {
-            let allowed: Vec<&str> = resource.methods().iter().map(|m| m.as_str()).collect();
+    match found.route(request.method) {
+        Some(route) => (route.handler)(cx, request, &found.params),
+        None => {
+            let allowed = found.allowed();
             let mut response = Problem::new(ProblemCode::MethodNotAllowed)
                 .with_detail(format!("{path} allows {}", allowed.join(", ")))
                 .into_response();
@@ -848,7 +640,7 @@ fn capabilities(cx: &Cx<'_>) -> Response {
         200,
         &Capabilities {
             contract_version: contract::VERSION.to_owned(),
-            groups: Resource::groups(cx.config.training, cx.source)
+            groups: groups(cx.config.training, cx.source)
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
@@ -870,13 +662,16 @@ pub(super) const REPLAYED_HEADERS: [&str; 4] =
 
 /// Runs a write sent with an `Idempotency-Key` at most once (D7): the same key with the same request
 /// replays the first successful answer; with another request it is refused. Only the writes of
-/// [`Resource::remembered`] are remembered, and a replay goes only to a caller who may make that write
+/// [`routes::Route::remembered`] are remembered, and a replay goes only to a caller who may make that write
 /// now. Only successful answers are remembered, so a refused write can be sent again once the reason
 /// is gone.
 fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let key = request.headers.get("Idempotency-Key").map(str::trim);
-    let action = Resource::parse(request.path(), cx.config.training)
-        .and_then(|resource| resource.remembered(request.method));
+    let action = routes::find(request.path()).and_then(|found| {
+        found
+            .route(request.method)
+            .and_then(|route| route.remembered(&found.params))
+    });
     let (Some(key), Some(action)) = (key, action) else {
         return route(cx, request);
     };

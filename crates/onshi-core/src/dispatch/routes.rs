@@ -1,0 +1,496 @@
+//! The contract's routes, each written once: its path pattern, its method, its feature group, whether
+//! its answer is remembered under an `Idempotency-Key`, whether it answers without a session, and its
+//! handler. Routing, the `Allow` of a 405, the idempotency rule and anonymous access all read this
+//! table, so they cannot disagree; a test holds it against the OpenAPI document's operations.
+
+use crate::{
+    account::Action,
+    contract::{self, Method},
+    dispatch::{
+        Cx, Handled, accounts, bulk, capabilities, card, consents, disaster, events, history,
+        medical, qualification, readers, reference, session, training,
+    },
+};
+
+/// One segment of a route's path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Segment {
+    /// This text exactly.
+    Fixed(&'static str),
+    /// Any non-empty segment, handed to the handler percent-decoded.
+    Param,
+}
+
+use Segment::{Fixed, Param};
+
+/// Whether a write's answer is remembered under its `Idempotency-Key` (decisions.md D4, D7), and
+/// with the permission a replay needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Remembered {
+    /// The key is ignored: reads sent as POST (drug, checkup and disaster searches), answers shown
+    /// once (initial passwords, passcodes), card challenges (each answer a fresh nonce), sign-in and
+    /// its session (never queued), and the training group's rehearsals.
+    No,
+    /// Remembered; a replay goes only to a caller who may do this now.
+    As(Action),
+    /// A bulk upload: remembered with the permission of the kind its path names.
+    AsBulkKind,
+}
+
+/// A handler: the dispatch, the request, and the path's parameters in order.
+type Handler = fn(&mut Cx<'_>, &contract::Request, &[String]) -> Handled;
+
+/// One operation of the contract.
+pub(super) struct Route {
+    pub(super) pattern: &'static [Segment],
+    pub(super) method: Method,
+    /// The feature group (the OpenAPI tag); a route of a group the dispatcher does not advertise is
+    /// not there.
+    pub(super) group: &'static str,
+    pub(super) remembered: Remembered,
+    /// Answered without a session: the capabilities and sign-in. The endpoint reads an anonymous
+    /// body only for these.
+    pub(super) anonymous: bool,
+    pub(super) handler: Handler,
+}
+
+impl Route {
+    /// The permission a remembered write needs, or `None` where a key is ignored.
+    pub(super) fn remembered(&self, params: &[String]) -> Option<Action> {
+        match self.remembered {
+            Remembered::No => None,
+            Remembered::As(action) => Some(action),
+            Remembered::AsBulkKind => params.first().and_then(|kind| bulk::action_of(kind)),
+        }
+    }
+
+    /// The path as the OpenAPI document writes it, with `{}` for each parameter.
+    #[cfg(test)]
+    pub(super) fn template(&self) -> String {
+        self.pattern
+            .iter()
+            .map(|segment| match segment {
+                Fixed(text) => format!("/{text}"),
+                Param => "/{}".to_owned(),
+            })
+            .collect()
+    }
+}
+
+/// Every route, in the order a path is matched: a fixed segment is listed before a parameter in the
+/// same place (`/qualifications/mynumber` before `/qualifications/{id}`).
+pub(super) const ROUTES: &[Route] = &[
+    route(
+        &[Fixed("capabilities")],
+        Method::Get,
+        "session",
+        |cx, _, _| Ok(capabilities(cx)),
+    )
+    .anonymous(),
+    route(&[Fixed("session")], Method::Post, "session", |cx, r, _| {
+        session::sign_in(cx, r)
+    })
+    .anonymous(),
+    route(
+        &[Fixed("session")],
+        Method::Delete,
+        "session",
+        |cx, r, _| session::sign_out(cx, r),
+    ),
+    route(
+        &[Fixed("session"), Fixed("activity")],
+        Method::Post,
+        "session",
+        |cx, r, _| session::activity(cx, r),
+    ),
+    route(
+        &[Fixed("session"), Fixed("password")],
+        Method::Put,
+        "session",
+        |cx, r, _| session::change_password(cx, r),
+    ),
+    route(
+        &[Fixed("qualifications")],
+        Method::Get,
+        "qualification",
+        |cx, r, _| history::search(cx, r),
+    ),
+    route(
+        &[Fixed("qualifications")],
+        Method::Post,
+        "qualification",
+        |cx, r, _| qualification::inquire(cx, r),
+    )
+    .remembered_as(Action::QualificationInquiry),
+    route(
+        &[Fixed("qualifications"), Fixed("mynumber")],
+        Method::Post,
+        "card",
+        |cx, r, _| card::qualify(cx, r),
+    )
+    .remembered_as(Action::QualificationInquiry),
+    route(
+        &[Fixed("qualifications"), Param],
+        Method::Get,
+        "history",
+        |cx, r, p| history::detail(cx, r, &p[0]),
+    ),
+    route(&[Fixed("events")], Method::Get, "events", |cx, r, _| {
+        events::backlog(cx, r)
+    }),
+    route(
+        &[Fixed("reference-numbers")],
+        Method::Post,
+        "reference_numbers",
+        |cx, r, _| reference::register(cx, r),
+    )
+    .remembered_as(Action::ReferenceNumbers),
+    Route {
+        remembered: Remembered::AsBulkKind,
+        ..route(&[Fixed("bulk"), Param], Method::Post, "bulk", |cx, r, p| {
+            bulk::submit(cx, r, &p[0])
+        })
+    },
+    route(
+        &[Fixed("bulk"), Param, Param],
+        Method::Get,
+        "bulk",
+        |cx, r, p| bulk::result(cx, r, &p[0], &p[1]),
+    ),
+    route(&[Fixed("readers")], Method::Get, "readers", |cx, r, _| {
+        readers::list(cx, r)
+    }),
+    route(
+        &[Fixed("readers"), Param, Fixed("mode")],
+        Method::Put,
+        "readers",
+        |cx, r, p| readers::set_mode(cx, r, &p[0]),
+    )
+    .remembered_as(Action::ReaderModes),
+    route(
+        &[Fixed("readers"), Param, Fixed("visual-checks")],
+        Method::Post,
+        "readers",
+        |cx, r, p| readers::start_visual_check(cx, r, &p[0]),
+    )
+    .remembered_as(Action::ReaderModes),
+    route(
+        &[Fixed("readers"), Param, Fixed("visual-checks"), Param],
+        Method::Get,
+        "readers",
+        |cx, r, p| readers::visual_check(cx, r, &p[0], &p[1]),
+    ),
+    route(
+        &[Fixed("visual-check-passcode")],
+        Method::Post,
+        "passcode",
+        |cx, r, _| readers::issue_passcode(cx, r),
+    ),
+    route(&[Fixed("consents")], Method::Get, "consents", |cx, r, _| {
+        consents::list(cx, r)
+    }),
+    route(
+        &[Fixed("consents")],
+        Method::Delete,
+        "consents",
+        |cx, r, _| consents::revoke(cx, r),
+    )
+    .remembered_as(Action::Consents),
+    route(
+        &[Fixed("medical-info"), Fixed("patients")],
+        Method::Get,
+        "medical_info",
+        |cx, r, _| medical::patients(cx, r),
+    ),
+    route(
+        &[Fixed("medical-info"), Fixed("drugs")],
+        Method::Post,
+        "medical_info",
+        |cx, r, _| medical::drugs(cx, r),
+    ),
+    route(
+        &[Fixed("medical-info"), Fixed("checkups")],
+        Method::Post,
+        "medical_info",
+        |cx, r, _| medical::checkups(cx, r),
+    ),
+    route(&[Fixed("disaster")], Method::Get, "disaster", |cx, r, _| {
+        disaster::status(cx, r)
+    }),
+    route(
+        &[Fixed("disaster"), Fixed("search")],
+        Method::Post,
+        "disaster",
+        |cx, r, _| disaster::search(cx, r),
+    ),
+    route(&[Fixed("accounts")], Method::Get, "accounts", |cx, r, _| {
+        accounts::list(cx, r)
+    }),
+    route(
+        &[Fixed("accounts")],
+        Method::Post,
+        "accounts",
+        |cx, r, _| accounts::create(cx, r),
+    ),
+    route(
+        &[Fixed("accounts"), Param],
+        Method::Patch,
+        "accounts",
+        |cx, r, p| accounts::update(cx, r, &p[0]),
+    )
+    .remembered_as(Action::ManageAccounts),
+    route(
+        &[Fixed("accounts"), Param],
+        Method::Delete,
+        "accounts",
+        |cx, r, p| accounts::delete(cx, r, &p[0]),
+    )
+    .remembered_as(Action::ManageAccounts),
+    route(
+        &[Fixed("accounts"), Param, Fixed("password-reset")],
+        Method::Post,
+        "accounts",
+        |cx, r, p| accounts::reset_password(cx, r, &p[0]),
+    ),
+    route(
+        &[Fixed("training"), Fixed("people")],
+        Method::Get,
+        "training",
+        |cx, r, _| training::people(cx, r),
+    ),
+    route(
+        &[Fixed("training"), Fixed("reader-visits")],
+        Method::Post,
+        "training",
+        |cx, r, _| training::visit(cx, r),
+    ),
+    route(
+        &[Fixed("training"), Fixed("pin-checks")],
+        Method::Post,
+        "training",
+        |cx, r, _| training::pin_check(cx, r),
+    ),
+    route(
+        &[
+            Fixed("training"),
+            Fixed("readers"),
+            Param,
+            Fixed("staff-mode"),
+        ],
+        Method::Post,
+        "training",
+        |cx, r, p| training::staff_mode(cx, r, &p[0]),
+    ),
+    route(
+        &[Fixed("training"), Fixed("readers"), Param, Fixed("cancel")],
+        Method::Post,
+        "training",
+        |cx, r, p| training::cancel(cx, r, &p[0]),
+    ),
+    route(
+        &[Fixed("training"), Fixed("clock")],
+        Method::Put,
+        "training",
+        |cx, r, _| training::set_clock(cx, r),
+    ),
+    route(&[Fixed("challenges")], Method::Post, "card", |cx, r, _| {
+        card::challenge(cx, r)
+    }),
+];
+
+/// A route that needs a session and whose answer is not remembered.
+const fn route(
+    pattern: &'static [Segment],
+    method: Method,
+    group: &'static str,
+    handler: Handler,
+) -> Route {
+    Route {
+        pattern,
+        method,
+        group,
+        remembered: Remembered::No,
+        anonymous: false,
+        handler,
+    }
+}
+
+impl Route {
+    const fn anonymous(self) -> Route {
+        Route {
+            anonymous: true,
+            ..self
+        }
+    }
+
+    const fn remembered_as(self, action: Action) -> Route {
+        Route {
+            remembered: Remembered::As(action),
+            ..self
+        }
+    }
+}
+
+/// What a path names: the routes of its pattern (one per method) and its parameters.
+pub(super) struct Matched {
+    pub(super) routes: Vec<&'static Route>,
+    pub(super) params: Vec<String>,
+}
+
+impl Matched {
+    /// The route for `method`, if the path has one.
+    pub(super) fn route(&self, method: Method) -> Option<&'static Route> {
+        self.routes.iter().copied().find(|r| r.method == method)
+    }
+
+    /// The group of the path's pattern (every route of a pattern is in one group).
+    pub(super) fn group(&self) -> &'static str {
+        self.routes.first().map_or("", |r| r.group)
+    }
+
+    /// The methods the path allows, for `Allow`.
+    pub(super) fn allowed(&self) -> Vec<&'static str> {
+        self.routes.iter().map(|r| r.method.as_str()).collect()
+    }
+}
+
+/// The first pattern that `path` (with the contract's prefix) matches, with its parameters
+/// percent-decoded; `None` for a path the contract does not have. Empty segments name nothing.
+pub(super) fn find(path: &str) -> Option<Matched> {
+    let rest = path.strip_prefix(contract::PREFIX)?;
+    let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let pattern = ROUTES
+        .iter()
+        .find(|route| matches(route.pattern, &segments))?
+        .pattern;
+    let params = pattern
+        .iter()
+        .zip(&segments)
+        .filter(|(segment, _)| **segment == Param)
+        .map(|(_, raw)| {
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let routes = ROUTES.iter().filter(|r| r.pattern == pattern).collect();
+    Some(Matched { routes, params })
+}
+
+fn matches(pattern: &[Segment], segments: &[&str]) -> bool {
+    pattern.len() == segments.len()
+        && pattern.iter().zip(segments).all(|(p, s)| match p {
+            Fixed(text) => text == s,
+            Param => true,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The operations of `contract/openapi.yaml`: each path under `paths:` with its methods.
+    fn documented() -> Vec<(String, String)> {
+        let document = include_str!("../../../../contract/openapi.yaml");
+        let mut operations = Vec::new();
+        let mut path = None;
+        let mut in_paths = false;
+        for line in document.lines() {
+            if line == "paths:" {
+                in_paths = true;
+                continue;
+            }
+            if !in_paths {
+                continue;
+            }
+            if !line.starts_with(' ') && !line.is_empty() {
+                break;
+            }
+            if let Some(p) = line.strip_prefix("  /").and_then(|l| l.strip_suffix(':')) {
+                // `{id}` and its kin are parameters, whatever their names.
+                let template: String = p
+                    .split('/')
+                    .map(|s| if s.starts_with('{') { "/{}" } else { s })
+                    .map(|s| {
+                        if s == "/{}" {
+                            s.to_owned()
+                        } else {
+                            format!("/{s}")
+                        }
+                    })
+                    .collect();
+                path = Some(template);
+            } else if let Some(method) = line
+                .strip_prefix("    ")
+                .and_then(|l| l.strip_suffix(':'))
+                .filter(|m| ["get", "post", "put", "patch", "delete"].contains(m))
+                && let Some(path) = &path
+            {
+                operations.push((path.clone(), method.to_uppercase()));
+            }
+        }
+        operations.sort();
+        operations
+    }
+
+    #[test]
+    fn the_table_and_the_openapi_document_list_the_same_operations() {
+        let mut table: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|r| (r.template(), r.method.as_str().to_owned()))
+            .collect();
+        table.sort();
+        let documented = documented();
+        assert!(documented.len() > 30, "the document's paths were read");
+        assert_eq!(table, documented);
+    }
+
+    #[test]
+    fn each_pattern_is_one_group_and_each_operation_is_listed_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                if a.pattern == b.pattern {
+                    assert_eq!(a.group, b.group, "{}", a.template());
+                    assert_ne!(a.method, b.method, "{} twice", a.template());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn paths_find_their_routes_and_parameters() {
+        let check = |path: &str, expected: Option<(&str, &[&str])>| {
+            let found = find(&format!("{}{path}", contract::PREFIX));
+            let found = found
+                .as_ref()
+                .map(|m| (m.routes[0].template(), m.params.clone()));
+            let expected = expected.map(|(template, params)| {
+                (
+                    template.to_owned(),
+                    params.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>(),
+                )
+            });
+            assert_eq!(found, expected, "{path}");
+        };
+        check("/capabilities", Some(("/capabilities", &[])));
+        check(
+            "/qualifications/mynumber",
+            Some(("/qualifications/mynumber", &[])),
+        );
+        check("/qualifications/42", Some(("/qualifications/{}", &["42"])));
+        check(
+            "/readers/reader%2D1/visual-checks/v1",
+            Some(("/readers/{}/visual-checks/{}", &["reader-1", "v1"])),
+        );
+        check(
+            "/bulk/qualifications/R1",
+            Some(("/bulk/{}/{}", &["qualifications", "R1"])),
+        );
+        check("/readers//mode", None);
+        check("/nowhere", None);
+        check("/readers/r1/mode/extra", None);
+    }
+}
