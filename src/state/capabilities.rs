@@ -18,46 +18,8 @@ use crate::{
     transport::{Endpoint, TransportError},
 };
 
-/// A feature group of the contract (contract/openapi.yaml's tags).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FeatureGroup {
-    Session,
-    Qualification,
-    History,
-    Events,
-    ReferenceNumbers,
-    Bulk,
-    Readers,
-    Passcode,
-    Card,
-    Consents,
-    MedicalInfo,
-    Disaster,
-    Accounts,
-    Training,
-}
-
-impl FeatureGroup {
-    /// The group's name in `capabilities.groups`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeatureGroup::Session => "session",
-            FeatureGroup::Qualification => "qualification",
-            FeatureGroup::History => "history",
-            FeatureGroup::Events => "events",
-            FeatureGroup::ReferenceNumbers => "reference_numbers",
-            FeatureGroup::Bulk => "bulk",
-            FeatureGroup::Readers => "readers",
-            FeatureGroup::Passcode => "passcode",
-            FeatureGroup::Card => "card",
-            FeatureGroup::Consents => "consents",
-            FeatureGroup::MedicalInfo => "medical_info",
-            FeatureGroup::Disaster => "disaster",
-            FeatureGroup::Accounts => "accounts",
-            FeatureGroup::Training => "training",
-        }
-    }
-}
+/// A feature group of the contract, as the core's vocabulary spells it.
+pub use onshi_core::contract::FeatureGroup;
 
 /// Why an endpoint cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -37,9 +37,9 @@ use crate::{
 };
 
 /// The header that names who made a replayed change (D4).
-pub const ORIGINAL_USER: &str = "Onshi-Original-User";
+pub const ORIGINAL_USER: &str = onshi_core::contract::header::ORIGINAL_USER;
 /// The contract's idempotency header (D7).
-pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+pub const IDEMPOTENCY_KEY: &str = onshi_core::contract::header::IDEMPOTENCY_KEY;
 
 /// The outbox (a `Copy` handle).
 #[derive(Clone, Copy)]

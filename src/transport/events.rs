@@ -12,6 +12,7 @@
 //! Either way the feed stops for good on the stream's `end` event or a 401 (the session is over), and
 //! when its [`Subscription`] is dropped. Reading events never counts as activity (D5).
 
+use onshi_core::contract::header;
 use std::{rc::Rc, time::Duration};
 
 use futures::{
@@ -186,7 +187,9 @@ impl Feed {
             let mut request = client::events(&self.token, self.after);
             request.headers.set("Accept", EVENT_STREAM);
             if reconnecting {
-                request.headers.set("Last-Event-ID", self.after.to_string());
+                request
+                    .headers
+                    .set(header::LAST_EVENT_ID, self.after.to_string());
             }
             reconnecting = true;
             let step = match transport.open(&request).await {

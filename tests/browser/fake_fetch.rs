@@ -211,18 +211,22 @@ pub fn routed(url_part: &str, mut answer: Value) -> Value {
     answer
 }
 
-/// Every group the reference endpoint offers (without `training`).
-pub const ALL_GROUPS: [&str; 12] = [
-    "session",
-    "qualification",
-    "history",
-    "events",
-    "reference_numbers",
-    "bulk",
-    "readers",
-    "passcode",
-    "consents",
-    "medical_info",
-    "disaster",
-    "accounts",
-];
+/// Every group the reference endpoint offers with the simulated national side (without `training`
+/// and `card`), in the core's spelling.
+pub const ALL_GROUPS: [&str; 12] = {
+    use onshi_core::contract::FeatureGroup::*;
+    [
+        Session.as_str(),
+        Qualification.as_str(),
+        History.as_str(),
+        Events.as_str(),
+        ReferenceNumbers.as_str(),
+        Bulk.as_str(),
+        Readers.as_str(),
+        Passcode.as_str(),
+        Consents.as_str(),
+        MedicalInfo.as_str(),
+        Disaster.as_str(),
+        Accounts.as_str(),
+    ]
+};

@@ -3,6 +3,7 @@
 //! The app and the conformance suite share this, so neither hand-writes a path or a body. The
 //! transport that carries the bytes (in-process in training mode, HTTP otherwise) is the caller's.
 
+use crate::contract::header;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
@@ -69,7 +70,7 @@ pub fn change_password(token: &str, current: &str, new: &str) -> Request {
 
 /// Adds an `Idempotency-Key` (decisions.md D7): the outbox sends every retry with the same one.
 pub fn with_idempotency_key(mut request: Request, key: &str) -> Request {
-    request.headers.set("Idempotency-Key", key);
+    request.headers.set(header::IDEMPOTENCY_KEY, key);
     request
 }
 
@@ -226,7 +227,7 @@ pub fn set_mode(token: &str, reader: &str, etag: &str, mode: &str) -> Request {
         .with_json(&ModeChange {
             mode: mode.to_owned(),
         });
-    request.headers.set("If-Match", etag);
+    request.headers.set(header::IF_MATCH, etag);
     request
 }
 
@@ -430,7 +431,7 @@ pub fn delivery(request: &Request, response: &Response) -> Delivery {
     };
     let retry_after_s = response
         .headers
-        .get("Retry-After")
+        .get(header::RETRY_AFTER)
         .and_then(|v| v.trim().parse::<u64>().ok());
     let later = |in_progress| Delivery::Later {
         retry_after_s,
@@ -577,7 +578,7 @@ mod tests {
             body: Vec::new(),
         };
         let mut in_progress = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
-        in_progress.headers.set("Retry-After", "10");
+        in_progress.headers.set(header::RETRY_AFTER, "10");
         let accepted = Response {
             status: 200,
             headers: Default::default(),

@@ -4,6 +4,7 @@
 //! request is known to come from a session —, and the Server-Sent Events adapter around
 //! `GET /events` (decisions.md D3, D5).
 
+use onshi_core::contract::header;
 use std::{collections::VecDeque, convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
@@ -185,7 +186,7 @@ async fn event_stream(
     query: Option<&str>,
 ) -> HttpResponse {
     let after = headers
-        .get("Last-Event-ID")
+        .get(header::LAST_EVENT_ID)
         .map(str::to_owned)
         .or_else(|| {
             form_urlencoded::parse(query.unwrap_or_default().as_bytes())

@@ -10,6 +10,7 @@
 //! working memory for all its checks, at the lowest CPU priority; at most [`VERIFY_QUEUE`] wait, and
 //! beyond that a sign-in is answered 503 `sign_in_busy` with `Retry-After`, after a pause.
 
+use onshi_core::contract::header;
 use std::{
     collections::HashMap,
     net::IpAddr,
@@ -142,7 +143,7 @@ pub async fn after_a_pause(refusal: Response) -> Response {
 /// 503 `sign_in_busy`: the password checks' queue is full.
 pub fn busy() -> Response {
     let mut response = Problem::new(ProblemCode::SignInBusy).into_response();
-    response.headers.set("Retry-After", "1");
+    response.headers.set(header::RETRY_AFTER, "1");
     response
 }
 
@@ -190,7 +191,7 @@ impl Throttle {
         let mut response = Problem::new(ProblemCode::TooManySignIns).into_response();
         response
             .headers
-            .set("Retry-After", (left_ms / 1000 + 1).to_string());
+            .set(header::RETRY_AFTER, (left_ms / 1000 + 1).to_string());
         Some(response)
     }
 

@@ -8,10 +8,12 @@
 pub mod groups;
 mod problem;
 pub mod session;
+pub mod vocabulary;
 
 use std::fmt;
 
 pub use problem::{FieldError, Problem, ProblemCode};
+pub use vocabulary::{FeatureGroup, header};
 
 /// Every path of the contract starts with this prefix.
 pub const PREFIX: &str = "/onshi/v1";

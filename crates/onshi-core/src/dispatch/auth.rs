@@ -1,6 +1,7 @@
 //! Who is asking: the bearer token's session, the kind's permissions (decisions.md D2), the idle rule
 //! (D5) and whom a write is recorded as made by (D4).
 
+use crate::contract::header;
 use sha2::{Digest, Sha256};
 
 use super::{Config, Cx, Fail};
@@ -44,13 +45,13 @@ impl Caller {
     /// institution, keeps no claim.
     pub(super) fn queued_write_audit(&self, cx: &Cx<'_>, request: &Request) -> Result<Audit, Fail> {
         let user = self.account.user_id.clone();
-        if request.headers.get("Idempotency-Key").is_none() {
+        if request.headers.get(header::IDEMPOTENCY_KEY).is_none() {
             return Ok(Audit {
                 user,
                 claimed_by: None,
             });
         }
-        let claimed_by = match request.headers.get("Onshi-Original-User").map(str::trim) {
+        let claimed_by = match request.headers.get(header::ORIGINAL_USER).map(str::trim) {
             Some(original) if original != user && cx.read.account(original)?.is_some() => {
                 Some(original.to_owned())
             }

@@ -17,6 +17,7 @@
 //! write's key replays the answer, or — when the national side never took the request (withdrawn,
 //! not written, an error file) — is free to be sent again.
 
+use crate::contract::header;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::TimeDelta;
 
@@ -188,7 +189,9 @@ pub fn answer_now(record: &ExchangeRecord) -> Response {
 pub fn in_progress_answer() -> Response {
     let mut response = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
     let seconds = RETRY_AFTER.num_seconds().max(1);
-    response.headers.set("Retry-After", seconds.to_string());
+    response
+        .headers
+        .set(header::RETRY_AFTER, seconds.to_string());
     response
 }
 

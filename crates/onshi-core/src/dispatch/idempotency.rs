@@ -1,6 +1,7 @@
 //! `Idempotency-Key` (decisions.md D4, D7): a remembered write runs at most once, and its answer is
 //! replayed to the same request under the same key.
 
+use crate::contract::header;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use sha2::{Digest, Sha256};
 
@@ -11,8 +12,12 @@ use crate::{
 };
 
 /// The headers a remembered answer keeps for its replays.
-pub(super) const REPLAYED_HEADERS: [&str; 4] =
-    ["Content-Type", "ETag", "Location", "Content-Location"];
+pub(super) const REPLAYED_HEADERS: [&str; 4] = [
+    header::CONTENT_TYPE,
+    header::ETAG,
+    "Location",
+    "Content-Location",
+];
 
 /// Runs a write sent with an `Idempotency-Key` at most once (D7): the same key with the same request
 /// replays the first successful answer; with another request it is refused. Only the writes of
@@ -20,7 +25,7 @@ pub(super) const REPLAYED_HEADERS: [&str; 4] =
 /// now. Only successful answers are remembered, so a refused write can be sent again once the reason
 /// is gone.
 pub(super) fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
-    let key = request.headers.get("Idempotency-Key").map(str::trim);
+    let key = request.headers.get(header::IDEMPOTENCY_KEY).map(str::trim);
     let action = routes::find(request.path()).and_then(|found| {
         found
             .route(request.method)
@@ -32,7 +37,7 @@ pub(super) fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
     if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
         let mut problem = Problem::new(ProblemCode::InvalidRequest);
         problem.errors.push(FieldError {
-            field: "Idempotency-Key".to_owned(),
+            field: header::IDEMPOTENCY_KEY.to_owned(),
             message: crate::catalogue::IDEMPOTENCY_KEY_FORMAT.to_owned(),
         });
         return Err(problem.into());
@@ -79,7 +84,7 @@ pub(super) fn with_idempotency(cx: &mut Cx<'_>, request: &Request) -> Handled {
                 replay.headers.set(name, value.clone());
             }
             replay.headers.set("Cache-Control", "no-store");
-            replay.headers.set("Idempotent-Replayed", "true");
+            replay.headers.set(header::IDEMPOTENT_REPLAYED, "true");
             return Ok(replay);
         }
     }

@@ -58,7 +58,7 @@ use idempotency::{REPLAYED_HEADERS, with_idempotency};
 use chrono::TimeDelta;
 
 use crate::{
-    contract::{self, Capabilities, Method, Problem, ProblemCode, Request, Response},
+    contract::{self, Capabilities, FeatureGroup, Method, Problem, ProblemCode, Request, Response},
     random::Random,
     simulator::NationalSide,
     store::{Store, StoreError, StoreRead},
@@ -392,39 +392,40 @@ fn xml_passthrough(bytes: &[u8]) -> Response {
 
 /// Every feature group this dispatcher implements, for capabilities. Through the national side's
 /// files, only what files can do is offered (decisions.md D7), and the endpoint's own accounts.
-fn groups(training: bool, source: NationalSource) -> Vec<&'static str> {
+fn groups(training: bool, source: NationalSource) -> Vec<FeatureGroup> {
+    use FeatureGroup::*;
     let mut groups = match source {
         NationalSource::Simulated => vec![
-            "session",
-            "qualification",
-            "history",
-            "events",
-            "reference_numbers",
-            "bulk",
-            "readers",
-            "passcode",
-            "consents",
-            "medical_info",
-            "disaster",
-            "accounts",
+            Session,
+            Qualification,
+            History,
+            Events,
+            ReferenceNumbers,
+            Bulk,
+            Readers,
+            Passcode,
+            Consents,
+            MedicalInfo,
+            Disaster,
+            Accounts,
         ],
         NationalSource::Files => vec![
-            "session",
-            "qualification",
-            "history",
-            "events",
-            "reference_numbers",
-            "bulk",
-            "medical_info",
-            "accounts",
+            Session,
+            Qualification,
+            History,
+            Events,
+            ReferenceNumbers,
+            Bulk,
+            MedicalInfo,
+            Accounts,
         ],
     };
     if training {
-        groups.push("training");
+        groups.push(Training);
         // The simulator verifies cards against the project's test CA, which only training data
         // may trust; the national system's own card check is not reachable through files.
         if source == NationalSource::Simulated {
-            groups.push("card");
+            groups.push(Card);
         }
     }
     groups
@@ -436,7 +437,11 @@ fn groups(training: bool, source: NationalSource) -> Vec<&'static str> {
 fn route(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let path = request.path();
     let advertised = groups(cx.config.training, cx.source);
-    let Some(found) = routes::find(path).filter(|found| advertised.contains(&found.group())) else {
+    let Some(found) = routes::find(path).filter(|found| {
+        found
+            .group()
+            .is_some_and(|group| advertised.contains(&group))
+    }) else {
         return Err(Problem::new(ProblemCode::NotFound)
             .with_detail(format!("no resource at {path}"))
             .into());
@@ -461,7 +466,7 @@ fn capabilities(cx: &Cx<'_>) -> Response {
             contract_version: contract::VERSION.to_owned(),
             groups: groups(cx.config.training, cx.source)
                 .into_iter()
-                .map(str::to_owned)
+                .map(|group| group.as_str().to_owned())
                 .collect(),
             training: cx.config.training,
             // Only an endpoint that waits for the national side's files says how long it waits, so

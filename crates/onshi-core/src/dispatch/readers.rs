@@ -1,6 +1,7 @@
 //! 顔認証付きカードリーダー操作 (S7) and 目視確認用パスコード発行 (S8): reader modes with ETags
 //! (decisions.md D7), visual checks, and the per-user passcode (D2).
 
+use crate::contract::header;
 use serde_json::json;
 
 use crate::{
@@ -100,7 +101,7 @@ pub(super) fn view_with(
 
 fn reader_response(cx: &Cx<'_>, reader: &ReaderRecord, status: u16) -> Handled {
     let mut response = Response::json(status, &view(cx, reader)?);
-    response.headers.set("ETag", etag(reader));
+    response.headers.set(header::ETAG, etag(reader));
     Ok(response)
 }
 
@@ -129,7 +130,7 @@ pub(super) fn set_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled 
     let reader = find(cx, id)?;
     let if_match = request
         .headers
-        .get("If-Match")
+        .get(header::IF_MATCH)
         .map(str::trim)
         .ok_or(ProblemCode::PreconditionRequired)?;
     // Only the exact ETag will do: `*` would let a terminal overwrite a change it never saw.
@@ -137,7 +138,7 @@ pub(super) fn set_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled 
         let mut response = Problem::new(ProblemCode::PreconditionFailed)
             .with_detail(format!("the reader is at {}", etag(&reader)))
             .into_response();
-        response.headers.set("ETag", etag(&reader));
+        response.headers.set(header::ETAG, etag(&reader));
         return Ok(response);
     }
     let body: ModeChange = json_body(request)?;

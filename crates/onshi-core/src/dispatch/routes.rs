@@ -5,7 +5,11 @@
 
 use crate::{
     account::Action,
-    contract::{self, Method},
+    contract::{
+        self,
+        FeatureGroup::{self, *},
+        Method,
+    },
     dispatch::{
         Cx, Handled, accounts, bulk, capabilities, card, consents, disaster, events, history,
         medical, qualification, readers, reference, session, training,
@@ -46,7 +50,7 @@ pub(super) struct Route {
     pub(super) method: Method,
     /// The feature group (the OpenAPI tag); a route of a group the dispatcher does not advertise is
     /// not there.
-    pub(super) group: &'static str,
+    pub(super) group: FeatureGroup,
     pub(super) remembered: Remembered,
     /// Answered without a session: the capabilities and sign-in. The endpoint reads an anonymous
     /// body only for these.
@@ -83,191 +87,185 @@ pub(super) const ROUTES: &[Route] = &[
     route(
         &[Fixed("capabilities")],
         Method::Get,
-        "session",
+        Session,
         |cx, _, _| Ok(capabilities(cx)),
     )
     .anonymous(),
-    route(&[Fixed("session")], Method::Post, "session", |cx, r, _| {
+    route(&[Fixed("session")], Method::Post, Session, |cx, r, _| {
         session::sign_in(cx, r)
     })
     .anonymous(),
-    route(
-        &[Fixed("session")],
-        Method::Delete,
-        "session",
-        |cx, r, _| session::sign_out(cx, r),
-    ),
+    route(&[Fixed("session")], Method::Delete, Session, |cx, r, _| {
+        session::sign_out(cx, r)
+    }),
     route(
         &[Fixed("session"), Fixed("activity")],
         Method::Post,
-        "session",
+        Session,
         |cx, r, _| session::activity(cx, r),
     ),
     route(
         &[Fixed("session"), Fixed("password")],
         Method::Put,
-        "session",
+        Session,
         |cx, r, _| session::change_password(cx, r),
     ),
     route(
         &[Fixed("qualifications")],
         Method::Get,
-        "qualification",
+        Qualification,
         |cx, r, _| history::search(cx, r),
     ),
     route(
         &[Fixed("qualifications")],
         Method::Post,
-        "qualification",
+        Qualification,
         |cx, r, _| qualification::inquire(cx, r),
     )
     .remembered_as(Action::QualificationInquiry),
     route(
         &[Fixed("qualifications"), Fixed("mynumber")],
         Method::Post,
-        "card",
+        Card,
         |cx, r, _| card::qualify(cx, r),
     )
     .remembered_as(Action::QualificationInquiry),
     route(
         &[Fixed("qualifications"), Param],
         Method::Get,
-        "history",
+        History,
         |cx, r, p| history::detail(cx, r, &p[0]),
     ),
-    route(&[Fixed("events")], Method::Get, "events", |cx, r, _| {
+    route(&[Fixed("events")], Method::Get, Events, |cx, r, _| {
         events::backlog(cx, r)
     }),
     route(
         &[Fixed("reference-numbers")],
         Method::Post,
-        "reference_numbers",
+        ReferenceNumbers,
         |cx, r, _| reference::register(cx, r),
     )
     .remembered_as(Action::ReferenceNumbers),
     Route {
         remembered: Remembered::AsBulkKind,
-        ..route(&[Fixed("bulk"), Param], Method::Post, "bulk", |cx, r, p| {
+        ..route(&[Fixed("bulk"), Param], Method::Post, Bulk, |cx, r, p| {
             bulk::submit(cx, r, &p[0])
         })
     },
     route(
         &[Fixed("bulk"), Param, Param],
         Method::Get,
-        "bulk",
+        Bulk,
         |cx, r, p| bulk::result(cx, r, &p[0], &p[1]),
     ),
-    route(&[Fixed("readers")], Method::Get, "readers", |cx, r, _| {
+    route(&[Fixed("readers")], Method::Get, Readers, |cx, r, _| {
         readers::list(cx, r)
     }),
     route(
         &[Fixed("readers"), Param, Fixed("mode")],
         Method::Put,
-        "readers",
+        Readers,
         |cx, r, p| readers::set_mode(cx, r, &p[0]),
     )
     .remembered_as(Action::ReaderModes),
     route(
         &[Fixed("readers"), Param, Fixed("visual-checks")],
         Method::Post,
-        "readers",
+        Readers,
         |cx, r, p| readers::start_visual_check(cx, r, &p[0]),
     )
     .remembered_as(Action::ReaderModes),
     route(
         &[Fixed("readers"), Param, Fixed("visual-checks"), Param],
         Method::Get,
-        "readers",
+        Readers,
         |cx, r, p| readers::visual_check(cx, r, &p[0], &p[1]),
     ),
     route(
         &[Fixed("visual-check-passcode")],
         Method::Post,
-        "passcode",
+        Passcode,
         |cx, r, _| readers::issue_passcode(cx, r),
     ),
-    route(&[Fixed("consents")], Method::Get, "consents", |cx, r, _| {
+    route(&[Fixed("consents")], Method::Get, Consents, |cx, r, _| {
         consents::list(cx, r)
     }),
     route(
         &[Fixed("consents")],
         Method::Delete,
-        "consents",
+        Consents,
         |cx, r, _| consents::revoke(cx, r),
     )
     .remembered_as(Action::Consents),
     route(
         &[Fixed("medical-info"), Fixed("patients")],
         Method::Get,
-        "medical_info",
+        MedicalInfo,
         |cx, r, _| medical::patients(cx, r),
     ),
     route(
         &[Fixed("medical-info"), Fixed("drugs")],
         Method::Post,
-        "medical_info",
+        MedicalInfo,
         |cx, r, _| medical::drugs(cx, r),
     ),
     route(
         &[Fixed("medical-info"), Fixed("checkups")],
         Method::Post,
-        "medical_info",
+        MedicalInfo,
         |cx, r, _| medical::checkups(cx, r),
     ),
-    route(&[Fixed("disaster")], Method::Get, "disaster", |cx, r, _| {
+    route(&[Fixed("disaster")], Method::Get, Disaster, |cx, r, _| {
         disaster::status(cx, r)
     }),
     route(
         &[Fixed("disaster"), Fixed("search")],
         Method::Post,
-        "disaster",
+        Disaster,
         |cx, r, _| disaster::search(cx, r),
     ),
-    route(&[Fixed("accounts")], Method::Get, "accounts", |cx, r, _| {
+    route(&[Fixed("accounts")], Method::Get, Accounts, |cx, r, _| {
         accounts::list(cx, r)
     }),
-    route(
-        &[Fixed("accounts")],
-        Method::Post,
-        "accounts",
-        |cx, r, _| accounts::create(cx, r),
-    ),
+    route(&[Fixed("accounts")], Method::Post, Accounts, |cx, r, _| {
+        accounts::create(cx, r)
+    }),
     route(
         &[Fixed("accounts"), Param],
         Method::Patch,
-        "accounts",
+        Accounts,
         |cx, r, p| accounts::update(cx, r, &p[0]),
     )
     .remembered_as(Action::ManageAccounts),
     route(
         &[Fixed("accounts"), Param],
         Method::Delete,
-        "accounts",
+        Accounts,
         |cx, r, p| accounts::delete(cx, r, &p[0]),
     )
     .remembered_as(Action::ManageAccounts),
     route(
         &[Fixed("accounts"), Param, Fixed("password-reset")],
         Method::Post,
-        "accounts",
+        Accounts,
         |cx, r, p| accounts::reset_password(cx, r, &p[0]),
     ),
     route(
         &[Fixed("training"), Fixed("people")],
         Method::Get,
-        "training",
+        Training,
         |cx, r, _| training::people(cx, r),
     ),
     route(
         &[Fixed("training"), Fixed("reader-visits")],
         Method::Post,
-        "training",
+        Training,
         |cx, r, _| training::visit(cx, r),
     ),
     route(
         &[Fixed("training"), Fixed("pin-checks")],
         Method::Post,
-        "training",
+        Training,
         |cx, r, _| training::pin_check(cx, r),
     ),
     route(
@@ -278,22 +276,22 @@ pub(super) const ROUTES: &[Route] = &[
             Fixed("staff-mode"),
         ],
         Method::Post,
-        "training",
+        Training,
         |cx, r, p| training::staff_mode(cx, r, &p[0]),
     ),
     route(
         &[Fixed("training"), Fixed("readers"), Param, Fixed("cancel")],
         Method::Post,
-        "training",
+        Training,
         |cx, r, p| training::cancel(cx, r, &p[0]),
     ),
     route(
         &[Fixed("training"), Fixed("clock")],
         Method::Put,
-        "training",
+        Training,
         |cx, r, _| training::set_clock(cx, r),
     ),
-    route(&[Fixed("challenges")], Method::Post, "card", |cx, r, _| {
+    route(&[Fixed("challenges")], Method::Post, Card, |cx, r, _| {
         card::challenge(cx, r)
     }),
 ];
@@ -302,7 +300,7 @@ pub(super) const ROUTES: &[Route] = &[
 const fn route(
     pattern: &'static [Segment],
     method: Method,
-    group: &'static str,
+    group: FeatureGroup,
     handler: Handler,
 ) -> Route {
     Route {
@@ -344,8 +342,8 @@ impl Matched {
     }
 
     /// The group of the path's pattern (every route of a pattern is in one group).
-    pub(super) fn group(&self) -> &'static str {
-        self.routes.first().map_or("", |r| r.group)
+    pub(super) fn group(&self) -> Option<FeatureGroup> {
+        self.routes.first().map(|r| r.group)
     }
 
     /// The methods the path allows, for `Allow`.

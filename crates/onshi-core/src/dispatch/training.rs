@@ -1,6 +1,7 @@
 //! The `training` group (decisions.md D3): the trainer plays the patient at a reader, and the reader's
 //! own 職員用ボタン and 「中止」. Advertised only in training mode.
 
+use crate::contract::header;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::json;
 
@@ -253,7 +254,7 @@ pub(super) fn staff_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handle
     let today = cx.now.jst_date();
     let (reader, check) = readers::open_check(cx, reader, today, user_id)?;
     let mut response = Response::json(200, &readers::view_with(&reader, Some(&check), None));
-    response.headers.set("ETag", readers::etag(&reader));
+    response.headers.set(header::ETAG, readers::etag(&reader));
     Ok(response)
 }
 
@@ -263,7 +264,7 @@ pub(super) fn cancel(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
     let reader = readers::find(cx, id)?;
     let reader = readers::switch(cx, reader, ReaderMode::Unattended)?;
     let mut response = Response::json(200, &readers::view(cx, &reader)?);
-    response.headers.set("ETag", readers::etag(&reader));
+    response.headers.set(header::ETAG, readers::etag(&reader));
     Ok(response)
 }
 
