@@ -124,12 +124,8 @@ fn segment(value: &str) -> String {
 /// `GET /qualifications`.
 pub fn history(token: &str, search: &HistorySearch) -> Request {
     let mut query = form_urlencoded::Serializer::new(String::new());
-    let narrow = match search.narrow {
-        Narrow::All => None,
-        Narrow::Valid => Some("valid"),
-        Narrow::Invalid => Some("invalid"),
-        Narrow::NotFoundOrMultiple => Some("not_found_or_multiple"),
-    };
+    // 全て表示 is the default, so it is left out of the query.
+    let narrow = (search.narrow != Narrow::All).then(|| search.narrow.as_str());
     let page = search.page.map(|p| p.to_string());
     let per_page = search.per_page.map(|p| p.to_string());
     for (name, value) in [

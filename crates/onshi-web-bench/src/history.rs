@@ -41,13 +41,7 @@ impl Search {
             "my_number_card" | "insurance_card" => Some(kind.to_owned()),
             _ => return Err(parameter("kind", kind)),
         };
-        let narrow = match narrow {
-            "all" => Narrow::All,
-            "valid" => Narrow::Valid,
-            "invalid" => Narrow::Invalid,
-            "not_found_or_multiple" => Narrow::NotFoundOrMultiple,
-            _ => return Err(parameter("narrow", narrow)),
-        };
+        let narrow = Narrow::parse(narrow).ok_or_else(|| parameter("narrow", narrow))?;
         Ok(Search(HistorySearch {
             from: Some(from.to_owned()),
             to: Some(to.to_owned()),

@@ -67,6 +67,57 @@ impl FeatureGroup {
     }
 }
 
+/// 資格確認区分絞り込み (decisions.md D9), on 資格有効性: `GET /qualifications?narrow=`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Narrow {
+    /// 全て表示.
+    #[default]
+    All,
+    /// 資格有効.
+    Valid,
+    /// 資格無効 (無効, 無効（新しい資格あり）).
+    Invalid,
+    /// 該当資格なし・複数該当.
+    NotFoundOrMultiple,
+}
+
+impl Narrow {
+    pub const ALL: [Narrow; 4] = [
+        Narrow::All,
+        Narrow::Valid,
+        Narrow::Invalid,
+        Narrow::NotFoundOrMultiple,
+    ];
+
+    /// The query value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Narrow::All => "all",
+            Narrow::Valid => "valid",
+            Narrow::Invalid => "invalid",
+            Narrow::NotFoundOrMultiple => "not_found_or_multiple",
+        }
+    }
+
+    /// The narrowing a query value names; `None` for any other value.
+    pub fn parse(value: &str) -> Option<Narrow> {
+        Narrow::ALL.into_iter().find(|n| n.as_str() == value)
+    }
+
+    /// Whether a result of 資格有効性 `validity` (OQSCD code) is kept.
+    pub fn matches(self, validity: Option<&str>) -> bool {
+        match self {
+            Narrow::All => true,
+            Narrow::Valid => matches!(validity, Some("1" | "6")),
+            Narrow::Invalid => matches!(validity, Some("2" | "3")),
+            Narrow::NotFoundOrMultiple => matches!(validity, Some("4" | "5")),
+        }
+    }
+}
+
 /// The headers the contract defines or relies on, as it spells them (HTTP header names are
 /// case-insensitive; `Headers` compares them so).
 pub mod header {
@@ -101,6 +152,10 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), FeatureGroup::ALL.len());
         assert_eq!(FeatureGroup::parse("somewhere_new"), None);
+        for narrow in Narrow::ALL {
+            assert_eq!(Narrow::parse(narrow.as_str()), Some(narrow));
+        }
+        assert_eq!(Narrow::parse("valid "), None);
     }
 
     /// The tags of the OpenAPI document are exactly the groups.

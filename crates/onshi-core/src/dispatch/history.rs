@@ -52,12 +52,10 @@ pub(super) fn search(cx: &mut Cx<'_>, request: &Request) -> Handled {
             None
         }
     };
-    let narrow = match query_param(&params, "narrow").unwrap_or("all") {
-        "all" => Narrow::All,
-        "valid" => Narrow::Valid,
-        "invalid" => Narrow::Invalid,
-        "not_found_or_multiple" => Narrow::NotFoundOrMultiple,
-        _ => {
+    let narrow = match query_param(&params, "narrow").map(Narrow::parse) {
+        None => Narrow::All,
+        Some(Some(narrow)) => narrow,
+        Some(None) => {
             findings.push(Finding::new("narrow", catalogue::HISTORY_NARROW));
             Narrow::All
         }

@@ -288,31 +288,8 @@ impl HistoryRecord {
     }
 }
 
-/// 資格確認区分絞り込み (decisions.md D9), on 資格有効性.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Narrow {
-    /// 全て表示.
-    #[default]
-    All,
-    /// 資格有効.
-    Valid,
-    /// 資格無効 (無効, 無効（新しい資格あり）).
-    Invalid,
-    /// 該当資格なし・複数該当.
-    NotFoundOrMultiple,
-}
-
-impl Narrow {
-    pub fn matches(self, validity: Option<&str>) -> bool {
-        match self {
-            Narrow::All => true,
-            Narrow::Valid => matches!(validity, Some("1" | "6")),
-            Narrow::Invalid => matches!(validity, Some("2" | "3")),
-            Narrow::NotFoundOrMultiple => matches!(validity, Some("4" | "5")),
-        }
-    }
-}
+/// 資格確認区分絞り込み: the contract's `narrow` (its vocabulary owns the spelling).
+pub use crate::contract::vocabulary::Narrow;
 
 /// A history search (D9): the period, the classification, the narrowing, and a page.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -59,12 +59,7 @@ impl HistoryKind {
 }
 
 /// 資格確認区分絞り込み in the screen's order (D9).
-pub const NARROWS: [Narrow; 4] = [
-    Narrow::All,
-    Narrow::Valid,
-    Narrow::Invalid,
-    Narrow::NotFoundOrMultiple,
-];
+pub const NARROWS: [Narrow; 4] = Narrow::ALL;
 
 /// The label of a 絞り込み option.
 pub fn narrow_label(narrow: Narrow) -> &'static str {
