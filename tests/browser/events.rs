@@ -49,7 +49,6 @@ fn recorder() -> (FeedSink, Rc<RefCell<Vec<FeedItem>>>) {
     (Rc::new(move |item| kept.borrow_mut().push(item)), items)
 }
 
-/// The ids of the events received so far.
 /// Waits until the feed has let go of the sink [`recorder`] made for `items`. The feed's task owns
 /// the sink until it is over, and nothing else holds the list, so once only the test's handle is
 /// left the task has made every request and handed over every item it ever will: what the test
