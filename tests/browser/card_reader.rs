@@ -32,7 +32,7 @@ use crate::{
     reader_panel::choose,
     support::{
         Mounted, NINE_AM, clear_session, consents, count, fresh_database, manual_clock, mount_at,
-        mount_with, set_input, sign_in_on_the_page, sleep, store_session_of, text, until_within,
+        mount_with, set_input, sign_in_on_the_page, store_session_of, text, until, until_within,
     },
 };
 
@@ -341,18 +341,26 @@ async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
             text(&app.root, PIN_MESSAGE).as_deref() == Some(PIN_FORMAT)
         })
         .await;
-        // Long enough for a PIN that was sent to reach the card and be answered.
-        sleep(300).await;
-        leptos::task::tick().await;
+        assert_eq!(text(&app.root, MESSAGE).as_deref(), Some(ENTER_PIN));
+        assert_eq!(pin_value(&app), "", "the digits are not kept");
+        // 中止 goes to the reader's task after anything 確定 sent, and the task reads what the
+        // screen sends in order, checking a PIN with the card before it reads the next. So once it
+        // has stopped for 中止, a PIN sent for the malformed entry would have been checked already.
+        press(&app, "中止").await;
+        shows(&app, TAKE).await;
         assert_eq!(
             virtual_auth_tries_left("watanabe-misaki"),
             full,
             "{malformed:?} reached the card"
         );
-        assert_eq!(text(&app.root, MESSAGE).as_deref(), Some(ENTER_PIN));
-        assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
         assert_eq!(text(&app.root, ALERT).as_deref(), Some(""));
-        assert_eq!(pin_value(&app), "", "the digits are not kept");
+
+        // The same card again, for the next entry.
+        press(&app, "カードを取る").await;
+        shows(&app, PLACE).await;
+        place(&app, "watanabe-misaki").await;
+        shows(&app, ENTER_PIN).await;
+        assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
     }
 
     // A well-formed wrong PIN does reach the card.
@@ -590,7 +598,12 @@ async fn a_reader_unplugged_mid_transfer_fails_it_as_disconnected() {
     let mut pipe = reader.pipe();
 
     let (received, ()) = join(pipe.receive(512, 5000), async {
-        sleep(50).await;
+        // Unplugged only once the adapter's `transferIn` is waiting at the device (nothing is
+        // queued to answer it), so the unplug lands in the middle of the transfer.
+        until("the transfer to wait", || {
+            fake.report().transfer_ins.len() == 1
+        })
+        .await;
         fake.unplug();
     })
     .await;

@@ -24,7 +24,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, network_failure, problem, silence, stream},
-    support::{NINE_AM, fresh_database, sleep, store_session_of, training_endpoint, until},
+    support::{NINE_AM, fresh_database, store_session_of, training_endpoint, until},
 };
 
 const BASE: &str = "http://127.0.0.1:9";
@@ -47,6 +47,17 @@ fn recorder() -> (FeedSink, Rc<RefCell<Vec<FeedItem>>>) {
     let items = Rc::new(RefCell::new(Vec::new()));
     let kept = items.clone();
     (Rc::new(move |item| kept.borrow_mut().push(item)), items)
+}
+
+/// Waits until the feed has let go of the sink [`recorder`] made for `items`. The feed's task owns
+/// the sink until it is over, and nothing else holds the list, so once only the test's handle is
+/// left the task has made every request and handed over every item it ever will: what the test
+/// then reads is final, however late the feed would have acted.
+async fn until_released(items: &Rc<RefCell<Vec<FeedItem>>>) {
+    until("the feed to let go of its sink", || {
+        Rc::strong_count(items) == 1
+    })
+    .await;
 }
 
 /// The ids of the events received so far.
@@ -275,7 +286,9 @@ async fn a_refusal_stops_the_feed_for_good() {
         let (sink, items) = recorder();
         let _feed = http_endpoint().follow_events("tok", 0, QUICK, sink);
         until("the end", || ended(&items).is_some()).await;
-        sleep(100).await;
+        // A feed that would reconnect, however late, still holds its sink; one that has let go has
+        // stopped for good.
+        until_released(&items).await;
         assert_eq!(fake.calls().len(), 1, "no reconnect after {expected}");
         match (ended(&items), expected) {
             (Some(FeedEnd::SessionEnded(Some(p))), "SessionEnded") => assert_eq!(p.status, 401),
@@ -293,7 +306,8 @@ async fn dropping_the_subscription_closes_the_connection() {
     until("the connection", || !items.borrow().is_empty()).await;
     drop(feed);
     until("the abort", || fake.calls()[0].aborted).await;
-    sleep(50).await;
+    // Only once the stopped feed has let go of its sink can nothing more reach it.
+    until_released(&items).await;
     assert_eq!(*items.borrow(), [FeedItem::Connected]);
 }
 

@@ -54,6 +54,56 @@ async function openTile(page, label) {
   await page.locator('.menu a.tile', { hasText: label }).click();
 }
 
+/**
+ * The hand-over choices kept in the page's training session cache, one list of item names per
+ * qualification for each result staff chose for. The entries are read as the app reads them: each is
+ * decrypted with the session's own keys, which the page may use though it can never extract them, and
+ * only those shaped as choices are returned. The test only looks, so that it can wait for the app's
+ * write rather than for a while.
+ */
+async function handOverChoicesKept(page) {
+  return page.evaluate(async () => {
+    const name = 'onshi-training-cache';
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('entries')) return [];
+      const tx = db.transaction(['meta', 'entries']);
+      const read = (store, call) =>
+        new Promise((resolve, reject) => {
+          const request = call(tx.objectStore(store));
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      const [keys, ids, records] = await Promise.all([
+        read('meta', (s) => s.get('keys')),
+        read('entries', (s) => s.getAllKeys()),
+        read('entries', (s) => s.getAll()),
+      ]);
+      if (!keys) return [];
+      const kept = [];
+      for (const [i, id] of ids.entries()) {
+        const { iv, data } = records[i];
+        const additionalData = new TextEncoder().encode(id);
+        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData }, keys.encryption, data);
+        const value = JSON.parse(new TextDecoder().decode(plain));
+        const choices =
+          Array.isArray(value) &&
+          value.length > 0 &&
+          value.every((items) => Array.isArray(items) && items.every((item) => typeof item === 'string'));
+        if (choices) kept.push(value);
+      }
+      return kept;
+    } finally {
+      db.close();
+    }
+  });
+}
+
 /** Opens 保険証/処方箋で確認 from the menu. */
 async function openInquiry(page) {
   await openTile(page, '保険証/処方箋で確認');
@@ -225,14 +275,14 @@ test('the detail\'s download leaves out what staff unchecked on 資格情報確�
   await page.clock.setFixedTime(at(0));
   await inquiry.typeCard(CARDS.watanabe);
   await expectText(inquiry.banner, 'この資格は有効です。');
+  // The result's first choices are kept (郵便番号 among them) before staff change anything, so the
+  // write of the change below cannot be overtaken by that first write.
+  const postNumberKept = async () => (await handOverChoicesKept(page)).map((kept) => kept[0].includes('post_number'));
+  await eventually(postNumberKept, [true]);
   // Staff leave out 郵便番号 too (the ● items start unchecked).
   await inquiry.qualifications.first().locator('.check-field-item', { hasText: '郵便番号' }).locator('input').uncheck();
-  // The choice is kept in the session cache before staff move on.
-  await eventually(
-    async () => ((await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))) ?? []).includes('onshi-training-cache'),
-    true,
-  );
-  await page.waitForTimeout(200);
+  // The choice is kept in the session cache before staff move on: the detail reads it from there.
+  await eventually(postNumberKept, [false]);
   await page.getByRole('link', { name: 'メニュー' }).click();
   await new MenuPage(page).waitFor();
   const history = await openHistory(page);
