@@ -7,7 +7,11 @@
 //! carry a checkbox that decides what the download for the レセコン holds; items with 「●」 start
 //! unchecked (seed 001 FAQ 2; decisions.md D9).
 
-use std::collections::BTreeSet;
+use std::{
+    cell::{Cell, RefCell},
+    collections::BTreeSet,
+    rc::Rc,
+};
 
 use chrono::NaiveDate;
 use leptos::{prelude::*, task::spawn_local};
@@ -29,7 +33,7 @@ use onshi_core::{
 use crate::{
     platform::download,
     route::Route,
-    state::{Delivery, outbox, use_api, use_clock, use_outbox, use_session},
+    state::{Delivery, HandOverChoices, outbox, use_api, use_clock, use_outbox, use_session},
 };
 
 /// What staff see for an answer, and what the buttons do.
@@ -79,12 +83,31 @@ pub fn QualificationCheck(
             loaded.set(true);
         });
         // Keeping the choices in storage is a side effect of changing them, which is what effects
-        // are for; nothing is written before the saved ones were read.
+        // are for; nothing is written before the saved ones were read. Saves run one at a time,
+        // each writing the newest choices not yet written: each save encrypts before it writes, so
+        // saves started side by side could finish out of order and leave an older choice behind.
+        // The queue outlives the page (plain shared cells, not the page's reactive values), so the
+        // last choice made before leaving the screen is still written.
+        let unsaved = Rc::new(RefCell::new(None::<HandOverChoices>));
+        let saving = Rc::new(Cell::new(false));
         Effect::new(move |_| {
             let choices = handed_over.get();
-            if loaded.get() {
-                spawn_local(async move { api.keep_hand_over_choices(id, &choices).await });
+            if !loaded.get() {
+                return;
             }
+            *unsaved.borrow_mut() = Some(choices);
+            if saving.replace(true) {
+                return;
+            }
+            let (unsaved, saving) = (Rc::clone(&unsaved), Rc::clone(&saving));
+            spawn_local(async move {
+                loop {
+                    let next = unsaved.borrow_mut().take();
+                    let Some(choices) = next else { break };
+                    api.keep_hand_over_choices(id, &choices).await;
+                }
+                saving.set(false);
+            });
         });
     }
     let download_error = RwSignal::new(None::<String>);
