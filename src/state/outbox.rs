@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use onshi_core::{
     catalogue,
     client::{self, ClientError},
-    contract::{ProblemCode, Request, Response},
+    contract::{ProblemCode, Request, Response, header},
     domain::{Findings, Registration, RegistrationAnswer},
     wire,
 };
@@ -35,11 +35,6 @@ use crate::{
     },
     transport::Endpoint,
 };
-
-/// The header that names who made a replayed change (D4).
-pub const ORIGINAL_USER: &str = onshi_core::contract::header::ORIGINAL_USER;
-/// The contract's idempotency header (D7).
-pub const IDEMPOTENCY_KEY: &str = onshi_core::contract::header::IDEMPOTENCY_KEY;
 
 /// The outbox (a `Copy` handle).
 #[derive(Clone, Copy)]
@@ -373,15 +368,17 @@ impl Outbox {
         let mut request = entry.request.clone();
         request
             .headers
-            .set(IDEMPOTENCY_KEY, entry.idempotency_key.clone());
-        request.headers.set(ORIGINAL_USER, entry.user.id.clone());
+            .set(header::IDEMPOTENCY_KEY, entry.idempotency_key.clone());
+        request
+            .headers
+            .set(header::ORIGINAL_USER, entry.user.id.clone());
         let answer = self
             .api
             .send_authed(move |token| {
                 let mut request = request;
                 request
                     .headers
-                    .set("Authorization", format!("Bearer {token}"));
+                    .set(header::AUTHORIZATION, format!("Bearer {token}"));
                 request
             })
             .await;

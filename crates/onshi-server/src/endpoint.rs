@@ -84,16 +84,6 @@ fn system_millis() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// A problem answer's code, or nothing for any other answer.
-fn problem_code(response: &Response) -> String {
-    if response.status < 400 {
-        return String::new();
-    }
-    serde_json::from_slice::<Problem>(&response.body)
-        .map(|p| p.code)
-        .unwrap_or_default()
-}
-
 /// How many ended exchanges one cleaning removes at most (the next takes the rest).
 const CLEAN_BATCH: usize = 200;
 /// How much longer than its exchange's deadline a request waits for the watcher to end it.
@@ -230,10 +220,13 @@ impl Endpoint {
             return sign_in::after_a_pause(sign_in::busy()).await;
         }
         let response = self.answer(request).await;
-        let code = problem_code(&response);
+        // Sign-in answers 401 only for a wrong ID or password and 423 only for a locked ID.
         if signing_in
-            && (code == ProblemCode::InvalidCredentials.as_str()
-                || code == ProblemCode::AccountLocked.as_str())
+            && [
+                ProblemCode::InvalidCredentials.status(),
+                ProblemCode::AccountLocked.status(),
+            ]
+            .contains(&response.status)
         {
             self.throttle.failed(client, self.clock.now());
         }
