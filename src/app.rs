@@ -2,17 +2,19 @@
 
 use leptos::prelude::*;
 use leptos_router::{
+    StaticSegment,
     components::{ParentRoute, Route as RouteView, Router, Routes},
     path,
 };
 
 use crate::{
-    components::PasswordGate,
+    components::{KeyMap, PasswordGate},
     pages::{
         HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, PasscodePage,
         PasswordChangePage, ReadersPage, ReceptionPage, SettingsPage, SignInPage, StartPage,
     },
     platform::clock::Clock,
+    route::Route,
     state::{EndpointChoice, provide_app_state},
     transport::Endpoint,
 };
@@ -28,25 +30,29 @@ pub fn App() -> impl IntoView {
     view! { <AppRoutes /> }
 }
 
-/// The routes, one per [`crate::route::Route`]; tests mount this under their own contexts.
+/// The routes, one per [`Route`], each matched by the path [`Route::path`] gives (the table is written
+/// once, in `route.rs`); tests mount this under their own contexts. The key map listens here, so it
+/// works in tests too.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     view! {
+        <KeyMap />
         <Router>
             <Routes fallback=NotFoundPage>
+                // The root has no segment to match; `Route::Start.path()` is "/".
                 <RouteView path=path!("/") view=StartPage />
-                <RouteView path=path!("/login") view=SignInPage />
-                <RouteView path=path!("/settings") view=SettingsPage />
-                <RouteView path=path!("/password") view=PasswordChangePage />
+                <RouteView path=StaticSegment(Route::SignIn.path()) view=SignInPage />
+                <RouteView path=StaticSegment(Route::Settings.path()) view=SettingsPage />
+                <RouteView path=StaticSegment(Route::PasswordChange.path()) view=PasswordChangePage />
                 // Every other signed-in screen waits until a system-issued password is changed.
                 <ParentRoute path=path!("") view=PasswordGate>
-                    <RouteView path=path!("/menu") view=MenuPage />
-                    <RouteView path=path!("/insurance-card") view=InquiryPage />
-                    <RouteView path=path!("/my-number-card") view=ReceptionPage />
-                    <RouteView path=path!("/history") view=HistoryPage />
-                    <RouteView path=path!("/outbox") view=OutboxPage />
-                    <RouteView path=path!("/card-readers") view=ReadersPage />
-                    <RouteView path=path!("/visual-check-passcode") view=PasscodePage />
+                    <RouteView path=StaticSegment(Route::Menu.path()) view=MenuPage />
+                    <RouteView path=StaticSegment(Route::Inquiry.path()) view=InquiryPage />
+                    <RouteView path=StaticSegment(Route::Reception.path()) view=ReceptionPage />
+                    <RouteView path=StaticSegment(Route::History.path()) view=HistoryPage />
+                    <RouteView path=StaticSegment(Route::Outbox.path()) view=OutboxPage />
+                    <RouteView path=StaticSegment(Route::Readers.path()) view=ReadersPage />
+                    <RouteView path=StaticSegment(Route::Passcode.path()) view=PasscodePage />
                 </ParentRoute>
             </Routes>
         </Router>

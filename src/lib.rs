@@ -8,6 +8,7 @@
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod keys;
 pub mod menu;
 pub mod pages;
 pub mod platform;

@@ -2,7 +2,10 @@
 
 use leptos::{html, prelude::*};
 
-/// A modal confirmation. Escape answers like the cancel button when there is one.
+use crate::components::focus;
+
+/// A modal confirmation. Escape answers like the cancel button when there is one; either way the
+/// focus goes back to where it was before the dialog opened.
 ///
 /// ## Usage
 /// ```ignore
@@ -38,6 +41,10 @@ pub fn Dialog(
     children: Option<Children>,
 ) -> impl IntoView {
     let confirm_button = NodeRef::<html::Button>::new();
+    // Whatever had the focus before the dialog opened gets it back when the dialog is answered, so
+    // keyboard work goes on where it stopped (docs/decisions.md D11).
+    let before = StoredValue::new_local(focus::current());
+    let give_back = move || before.with_value(|element| focus::give_back(element.as_ref()));
     // Moving focus into the dialog is a DOM side effect, which is what effects are for.
     Effect::new(move |_| {
         if let Some(button) = confirm_button.get() {
@@ -49,6 +56,7 @@ pub fn Dialog(
         if let Some(on_cancel) = on_cancel
             && !busy.get_untracked()
         {
+            give_back();
             on_cancel.run(());
         }
     };
@@ -76,7 +84,10 @@ pub fn Dialog(
                         class="button button-primary"
                         node_ref=confirm_button
                         disabled=move || busy.get()
-                        on:click=move |_| on_confirm.run(())
+                        on:click=move |_| {
+                            give_back();
+                            on_confirm.run(());
+                        }
                     >
                         {confirm_label}
                     </button>
@@ -87,7 +98,10 @@ pub fn Dialog(
                                     type="button"
                                     class="button"
                                     disabled=move || busy.get()
-                                    on:click=move |_| on_alternative.run(())
+                                    on:click=move |_| {
+                                        give_back();
+                                        on_alternative.run(());
+                                    }
                                 >
                                     {label}
                                 </button>

@@ -7,12 +7,13 @@
 //! モード切替 dialogs; readers left in 目視確認 are a known pain (docs/domain.md §2). With the
 //! training group, it also offers the reader panel that plays the patient's side (S9).
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{html, prelude::*, task::spawn_local};
 use leptos_router::components::{A, Redirect};
 use onshi_core::{catalogue, store::ReaderMode};
 
 use crate::{
-    components::{Dialog, ModeSwitch, ReaderPanel, SwitchRequest, idle::IdleGuard},
+    components::{Dialog, KeyHint, ModeSwitch, ReaderPanel, SwitchRequest, focus, idle::IdleGuard},
+    keys::Command,
     route::Route,
     state::{
         FeatureGroup,
@@ -44,6 +45,7 @@ pub fn Frame(
     // wait, since that refusal would otherwise count as the answer to someone's kept write (D4).
     let must_change = use_session().must_change_password();
     let working = move || !must_change.get();
+    let main = first_field_focused();
     view! {
         <Show when=signed_in fallback=|| view! { <Redirect path=Route::SignIn.path() /> }>
             <TrainingBanner panel_toggle=true />
@@ -52,7 +54,9 @@ pub fn Frame(
                 <Show when=working>
                     <ReaderStrip />
                 </Show>
-                <main class="frame-main">{children()}</main>
+                <main class="frame-main" node_ref=main>
+                    {children()}
+                </main>
                 {move || footer.get().then(Footer)}
             </div>
             <TrainerPanel />
@@ -68,6 +72,7 @@ pub fn Frame(
 /// The frame of the start and sign-in pages: the title, and the training banner.
 #[component]
 pub fn PublicFrame(screen: &'static str, children: Children) -> impl IntoView {
+    let main = first_field_focused();
     view! {
         <TrainingBanner />
         <div class="frame frame-public">
@@ -77,9 +82,23 @@ pub fn PublicFrame(screen: &'static str, children: Children) -> impl IntoView {
                     <p class="frame-screen">{screen}</p>
                 </div>
             </header>
-            <main class="frame-main">{children()}</main>
+            <main class="frame-main" node_ref=main>
+                {children()}
+            </main>
         </div>
     }
+}
+
+/// The screen's `main`, whose first field takes the focus when the screen opens (docs/decisions.md
+/// D11). Moving focus is a DOM side effect, which is what effects are for.
+fn first_field_focused() -> NodeRef<html::Main> {
+    let main = NodeRef::<html::Main>::new();
+    Effect::new(move |_| {
+        if let Some(main) = main.get() {
+            focus::first_field(&main);
+        }
+    });
+    main
 }
 
 /// 「研修モード」, on every page while the app works on training data: in training mode, and with an
@@ -303,11 +322,24 @@ fn Footer() -> impl IntoView {
     };
     view! {
         <nav class="frame-footer">
-            <A href=Route::Menu.path() attr:class="button">
+            <A
+                href=Route::Menu.path()
+                attr:class="button"
+                attr:data-command=Command::Menu.name()
+                attr:aria-keyshortcuts=Command::Menu.key()
+            >
                 {catalogue::MENU}
+                <KeyHint command=Command::Menu />
             </A>
-            <button type="button" class="button" on:click=back>
+            <button
+                type="button"
+                class="button"
+                data-command=Command::Back.name()
+                aria-keyshortcuts=Command::Back.key()
+                on:click=back
+            >
                 {catalogue::BACK}
+                <KeyHint command=Command::Back />
             </button>
         </nav>
     }

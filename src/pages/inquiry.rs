@@ -20,7 +20,8 @@ use onshi_core::{
 use wasm_bindgen::JsCast;
 
 use crate::{
-    components::{Frame, TextField},
+    components::{Frame, KeyHint, TextField},
+    keys::Command,
     pages::qualification_check::QualificationCheck,
     route::Route,
     state::{use_api, use_clock, use_session},
@@ -205,8 +206,15 @@ pub fn InquiryPage() -> impl IntoView {
                     value=fields.limit_consent
                 />
                 <p class="form-error" role="alert" data-testid="inquiry-error">{move || refusal.get()}</p>
-                <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    data-command=Command::Primary.name()
+                    aria-keyshortcuts=Command::Primary.key()
+                    disabled=move || pending.get()
+                >
                     {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SEARCH_BUTTON }}
+                    <KeyHint command=Command::Primary />
                 </button>
             </form>
         }

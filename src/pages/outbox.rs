@@ -10,7 +10,8 @@ use leptos::{prelude::*, task::spawn_local};
 use onshi_core::catalogue;
 
 use crate::{
-    components::{Dialog, Frame},
+    components::{Dialog, Frame, KeyHint},
+    keys::Command,
     platform::outbox_store::{OutboxEntry, OutboxState},
     state::{
         outbox::{self, Delivery},
@@ -64,10 +65,13 @@ pub fn OutboxPage() -> impl IntoView {
                         type="button"
                         class="button button-primary"
                         data-testid="outbox-resend"
+                        data-command=Command::Primary.name()
+                        aria-keyshortcuts=Command::Primary.key()
                         on:click=resend_now
                         disabled=move || busy.get() || outbox.unsent().get() == 0
                     >
                         {catalogue::OUTBOX_RESEND_NOW}
+                        <KeyHint command=Command::Primary />
                     </button>
                 </div>
                 <Show when=move || !empty() fallback=|| view! { <p data-testid="outbox-empty">{catalogue::OUTBOX_EMPTY}</p> }>

@@ -15,7 +15,8 @@ use leptos::{prelude::*, task::spawn_local};
 use onshi_core::catalogue;
 
 use crate::{
-    components::{Dialog, Frame},
+    components::{Dialog, Frame, KeyHint},
+    keys::Command,
     state::{use_api, use_session},
 };
 
@@ -150,10 +151,13 @@ pub fn PasscodePage() -> impl IntoView {
                         type="button"
                         class="button button-primary"
                         data-testid="passcode-issue"
+                        data-command=Command::Primary.name()
+                        aria-keyshortcuts=Command::Primary.key()
                         disabled=move || step.with(Option::is_some)
                         on:click=open
                     >
                         {catalogue::PASSCODE_ISSUE}
+                        <KeyHint command=Command::Primary />
                     </button>
                 </div>
             </section>

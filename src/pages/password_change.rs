@@ -16,7 +16,8 @@ use leptos_router::hooks::use_navigate;
 use onshi_core::{catalogue, contract::FieldError, validate};
 
 use crate::{
-    components::{Dialog, Frame, TextField, error_for},
+    components::{Dialog, Frame, KeyHint, TextField, error_for},
+    keys::Command,
     route::Route,
     state::{use_api, use_session},
 };
@@ -166,6 +167,8 @@ pub fn PasswordChangePage() -> impl IntoView {
                         type="submit"
                         class="button button-primary"
                         data-testid="password-change-submit"
+                        data-command=Command::Primary.name()
+                        aria-keyshortcuts=Command::Primary.key()
                         disabled=move || pending.get()
                     >
                         {move || {
@@ -175,6 +178,7 @@ pub fn PasswordChangePage() -> impl IntoView {
                                 catalogue::PASSWORD_CHANGE_BUTTON
                             }
                         }}
+                        <KeyHint command=Command::Primary />
                     </button>
                 </form>
             </section>

@@ -11,7 +11,8 @@ use leptos_router::components::A;
 use onshi_core::catalogue;
 
 use crate::{
-    components::{PublicFrame, TextField, endpoint_bar::choice_label},
+    components::{KeyHint, PublicFrame, TextField, endpoint_bar::choice_label},
+    keys::Command,
     route::Route,
     state::{
         EndpointChoice, capabilities::discover, endpoint::this_server, use_api, use_capabilities,
@@ -164,8 +165,15 @@ pub fn SettingsPage() -> impl IntoView {
                         {move || saved.get().then_some(catalogue::SETTINGS_SAVED)}
                     </p>
                     <div class="settings-buttons">
-                        <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                        <button
+                            type="submit"
+                            class="button button-primary"
+                            data-command=Command::Primary.name()
+                            aria-keyshortcuts=Command::Primary.key()
+                            disabled=move || pending.get()
+                        >
                             {move || if pending.get() { catalogue::ENDPOINT_CHECKING } else { catalogue::SETTINGS_SAVE }}
+                            <KeyHint command=Command::Primary />
                         </button>
                         <A href=Route::SignIn.path() attr:class="button">
                             {catalogue::GO_TO_SIGN_IN}

@@ -14,6 +14,7 @@ mod events;
 mod history;
 mod http;
 mod inquiry;
+mod keys;
 mod outbox;
 mod outbox_store;
 mod passcode;

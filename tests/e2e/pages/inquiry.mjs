@@ -70,14 +70,18 @@ export class InquiryPage extends Frame {
 
   /**
    * What has the keyboard focus: a field's id, `name=value` for a radio button, `button:label` for a
-   * button.
+   * button (its label as assistive technology reads it).
    */
   async focused() {
     return this.page.evaluate(() => {
       const e = document.activeElement;
       if (!e || e === document.body) return '';
       if (e instanceof HTMLInputElement && e.type === 'radio') return `${e.name}=${e.value}`;
-      if (e instanceof HTMLButtonElement) return `button:${(e.textContent ?? '').trim()}`;
+      if (e instanceof HTMLButtonElement) {
+        // The button's label as read out: without the key hint, which is hidden from it.
+        const read = [...e.childNodes].filter((n) => !(n instanceof Element && n.ariaHidden === 'true'));
+        return `button:${read.map((n) => n.textContent).join('').trim()}`;
+      }
       return e.id;
     });
   }
