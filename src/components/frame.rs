@@ -9,7 +9,7 @@
 
 use leptos::{html, prelude::*, task::spawn_local};
 use leptos_router::components::{A, Redirect};
-use onshi_core::{catalogue, store::ReaderMode};
+use onshi_core::{catalogue, contract::ReaderMode};
 
 use crate::{
     components::{Dialog, KeyHint, ModeSwitch, ReaderPanel, SwitchRequest, focus, idle::IdleGuard},

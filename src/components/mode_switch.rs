@@ -8,7 +8,9 @@
 //! sign-in page with the reason, as for any request.
 
 use leptos::{prelude::*, task::spawn_local};
-use onshi_core::{catalogue, contract::ProblemCode, contract::groups::Reader, store::ReaderMode};
+use onshi_core::{
+    catalogue, contract::ProblemCode, contract::ReaderMode, contract::groups::Reader,
+};
 
 use crate::{
     components::Dialog,

@@ -22,7 +22,7 @@ use onshi_core::{
         ProblemCode,
         groups::{PinCheck, Reader, ReaderVisit, StaffMode, TrainingPerson},
     },
-    store::{ConsentChoices, ReaderMode, VisitMethod},
+    contract::{ReaderMode, VisitMethod, groups::ConsentChoices},
     validate::{self, reader as check},
 };
 

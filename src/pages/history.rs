@@ -20,9 +20,9 @@ use onshi_core::{
     catalogue,
     client::HistorySearch,
     contract::groups::{HistoryItem, HistoryPage as Page},
+    contract::{EventKind, Narrow},
     dispatch::Config,
     export::{self, CsvEncoding, HistoryRow},
-    store::{EventKind, Narrow},
     validate::history::{
         self, HistoryForm, HistoryKind, NARROWS, earliest_day, narrow_label, now_minute,
         picker_date, until_now,

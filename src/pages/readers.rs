@@ -13,8 +13,8 @@
 use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
     catalogue,
+    contract::ReaderMode,
     contract::groups::{Reader, VisualCheck},
-    store::ReaderMode,
     validate::{Finding, insurance},
 };
 
@@ -227,8 +227,8 @@ pub fn ReadersPage() -> impl IntoView {
                     move |_| selected.set(Some(id.clone()))
                 };
                 let buttons = ReaderMode::ALL
-                    .into_iter()
-                    .map(|mode| {
+                    .iter()
+                    .map(|&mode| {
                         let current = reader.mode == mode;
                         let label = mode_label(&reader, mode);
                         let target = reader.clone();

@@ -28,9 +28,9 @@ use onshi_core::{
     catalogue,
     client::HistorySearch,
     codes::{CodeTable, QualificationValidity, ReferenceClassification},
+    contract::EventKind,
     contract::groups::{Event, HistoryItem},
     exchange::Unreadable,
-    store::EventKind,
     time::Timestamp,
 };
 use serde::Deserialize;

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use leptos::task::spawn_local;
 use onshi_core::{
     client::{self, HistorySearch},
+    contract::{EventKind, ReaderMode},
     contract::{
         ProblemCode, Request, Response,
         groups::{
@@ -18,7 +19,6 @@ use onshi_core::{
         session::SignedIn,
     },
     domain::{Findings, Inquiry, QualificationResult, hand_over::HandOverItem},
-    store::{EventKind, ReaderMode},
     wire::{self, Encoding},
 };
 

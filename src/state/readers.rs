@@ -14,7 +14,7 @@ use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
     account::Action,
     contract::groups::Reader,
-    store::{EventKind, ReaderMode},
+    contract::{EventKind, ReaderMode},
 };
 
 use crate::{

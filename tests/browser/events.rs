@@ -16,8 +16,8 @@ use onshi::{
 use onshi_core::{
     account::AccountKind,
     client,
+    contract::EventKind,
     contract::{ProblemCode, groups::ReaderList},
-    store::EventKind,
 };
 use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;

@@ -13,7 +13,7 @@ use super::{
     mynumber::CardError,
     reader::{LinkError, PipeError},
 };
-use crate::store::ConsentChoices;
+use crate::contract::groups::ConsentChoices;
 
 /// How many consent screens the patient answers (decisions.md D9): 診療・薬剤・手術情報, 特定健診等情報,
 /// 限度額情報や特定疾病療養受療証情報.

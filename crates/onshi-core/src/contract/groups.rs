@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     account::AccountKind,
-    store::{ConsentChoices, EventKind, ReaderMode, VisitMethod},
+    contract::{EventKind, ReaderMode, VisitMethod},
+    store,
     time::Rfc3339,
 };
 
@@ -186,6 +187,39 @@ pub struct ConsentItem {
     pub treatment: Coded,
     pub consented_at: Rfc3339,
     pub choices: ConsentChoices,
+}
+
+/// What a patient consented to share (decisions.md D9's three questions), as the contract carries
+/// it; the store records it as [`store::ConsentChoices`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsentChoices {
+    /// 「診療・薬剤・手術情報」.
+    pub medical: bool,
+    /// 「特定健診等情報」.
+    pub checkups: bool,
+    /// 「限度額情報や特定疾病療養受療証情報」.
+    pub limit: bool,
+}
+
+impl From<ConsentChoices> for store::ConsentChoices {
+    fn from(c: ConsentChoices) -> store::ConsentChoices {
+        store::ConsentChoices {
+            medical: c.medical,
+            checkups: c.checkups,
+            limit: c.limit,
+        }
+    }
+}
+
+impl From<store::ConsentChoices> for ConsentChoices {
+    fn from(c: store::ConsentChoices) -> ConsentChoices {
+        ConsentChoices {
+            medical: c.medical,
+            checkups: c.checkups,
+            limit: c.limit,
+        }
+    }
 }
 
 /// `DELETE /consents`: 同意取消 by card and birthdate.

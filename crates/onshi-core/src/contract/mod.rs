@@ -13,7 +13,7 @@ pub mod vocabulary;
 use std::fmt;
 
 pub use problem::{FieldError, Problem, ProblemCode};
-pub use vocabulary::{FeatureGroup, Narrow, header};
+pub use vocabulary::{EventKind, FeatureGroup, Narrow, ReaderMode, VisitMethod, header};
 
 /// Every path of the contract starts with this prefix.
 pub const PREFIX: &str = "/onshi/v1";

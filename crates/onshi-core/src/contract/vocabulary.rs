@@ -1,6 +1,13 @@
-//! The contract's words, spelled once: its feature groups and the headers it defines or relies on.
-//! The dispatcher, the client, the app, the server and the tests all use these, so that a name
-//! cannot drift between layers.
+//! The contract's words, spelled once: its feature groups, the values its fields and queries take,
+//! and the headers it defines or relies on. The dispatcher, the client, the app, the server and the
+//! tests all use these, so that a name cannot drift between layers.
+//!
+//! The store keeps its own copies of the values it records ([`store::EventKind`],
+//! [`store::ReaderMode`]): its schema is not the contract, and the two convert one to one here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store;
 
 /// A feature group of the contract: the tags of `contract/openapi.yaml`, listed by
 /// `GET /capabilities` for the groups an endpoint implements.
@@ -138,6 +145,103 @@ pub mod header {
     pub const LAST_EVENT_ID: &str = "Last-Event-ID";
 }
 
+/// An enum of the contract's values: each variant's wire name (the JSON value, snake_case), a list of
+/// them all, and parsing from the wire name.
+macro_rules! contract_values {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The value as the contract spells it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire,)+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|value| value.as_str() == text)
+            }
+        }
+    };
+}
+
+contract_values! {
+    /// What an event of `GET /events` is about (its `kind`, and the `kind` query).
+    EventKind {
+        /// A new qualification result (an inquiry, or a patient at a reader).
+        Qualification => "qualification",
+        /// A reader's mode changed.
+        Reader => "reader",
+        /// A visual check finished or was cancelled.
+        VisualCheck => "visual_check",
+        /// A bulk job's result is ready.
+        Bulk => "bulk",
+        /// A face reader's file arrived that could not be read (folder bridge).
+        FaceUnreadable => "face_unreadable",
+    }
+}
+
+contract_values! {
+    /// A face-authentication reader's operating mode (S7).
+    ReaderMode {
+        /// 無人運転.
+        Unattended => "unattended",
+        /// 暗証番号認証固定.
+        PinOnly => "pin_only",
+        /// 目視確認.
+        Visual => "visual",
+    }
+}
+
+contract_values! {
+    /// How a patient proved who they are at a reader (`POST /training/reader-visits`).
+    VisitMethod {
+        /// 顔認証を行う.
+        Face => "face",
+        /// 暗証番号を入力.
+        Pin => "pin",
+        /// 目視確認 by staff.
+        Visual => "visual",
+    }
+}
+
+/// Converts one to one between a contract enum and the store's copy of it.
+macro_rules! same_values {
+    ($contract:ident <=> $store:path { $($variant:ident),+ }) => {
+        impl From<$contract> for $store {
+            fn from(value: $contract) -> $store {
+                match value {
+                    $($contract::$variant => <$store>::$variant,)+
+                }
+            }
+        }
+
+        impl From<$store> for $contract {
+            fn from(value: $store) -> $contract {
+                match value {
+                    $(<$store>::$variant => $contract::$variant,)+
+                }
+            }
+        }
+    };
+}
+
+same_values!(EventKind <=> store::EventKind {
+    Qualification,
+    Reader,
+    VisualCheck,
+    Bulk,
+    FaceUnreadable
+});
+same_values!(ReaderMode <=> store::ReaderMode { Unattended, PinOnly, Visual });
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +260,36 @@ mod tests {
             assert_eq!(Narrow::parse(narrow.as_str()), Some(narrow));
         }
         assert_eq!(Narrow::parse("valid "), None);
+    }
+
+    /// Each value's wire name is what serde writes and reads, and converting to the store's copy and
+    /// back gives the value again.
+    #[test]
+    fn values_read_back_from_their_wire_names_and_through_the_store() {
+        fn check<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+        where
+            T: Copy + PartialEq + std::fmt::Debug + Serialize + serde::de::DeserializeOwned,
+        {
+            for &value in all {
+                let wire = as_str(value);
+                assert_eq!(parse(wire), Some(value));
+                assert_eq!(serde_json::to_value(value).expect("a value"), wire);
+                let read: T = serde_json::from_value(serde_json::json!(wire)).expect("its name");
+                assert_eq!(read, value);
+            }
+            assert_eq!(parse("Visual"), None, "names are case-sensitive");
+        }
+        check(EventKind::ALL, EventKind::as_str, EventKind::parse);
+        check(ReaderMode::ALL, ReaderMode::as_str, ReaderMode::parse);
+        check(VisitMethod::ALL, VisitMethod::as_str, VisitMethod::parse);
+        for &kind in EventKind::ALL {
+            assert_eq!(EventKind::from(store::EventKind::from(kind)), kind);
+            assert_eq!(store::EventKind::from(kind).as_str(), kind.as_str());
+        }
+        for &mode in ReaderMode::ALL {
+            assert_eq!(ReaderMode::from(store::ReaderMode::from(mode)), mode);
+            assert_eq!(store::ReaderMode::from(mode).as_str(), mode.as_str());
+        }
     }
 
     /// The tags of the OpenAPI document are exactly the groups.

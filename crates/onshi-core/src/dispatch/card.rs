@@ -210,7 +210,7 @@ pub(super) fn qualify(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let context = cx.answer_context(&institution.code, reference);
     let mut result = cx.national.answer_visit(
         &person,
-        body.consents,
+        body.consents.into(),
         proof.qualification_date,
         STANDARD.encode(file_id),
         &context,

@@ -72,7 +72,7 @@ fn item(c: &ConsentRecord) -> ConsentItem {
         birthdate: c.birthdate,
         treatment: coded(&TreatmentKind::from_code(&c.treatment)),
         consented_at: Rfc3339(c.consented_at),
-        choices: c.choices,
+        choices: c.choices.into(),
     }
 }
 

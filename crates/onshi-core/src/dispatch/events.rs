@@ -67,7 +67,7 @@ pub(super) fn backlog(cx: &mut Cx<'_>, request: &Request) -> Handled {
         .map(|e| Event {
             id: e.id,
             at: Rfc3339(e.at),
-            kind: e.kind,
+            kind: e.kind.into(),
             data: e.data,
         })
         .collect();

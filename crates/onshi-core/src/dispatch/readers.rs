@@ -8,7 +8,7 @@ use crate::{
     account::Action,
     catalogue,
     contract::{
-        Problem, ProblemCode, Request, Response,
+        self, Problem, ProblemCode, Request, Response,
         groups::{
             IssuedPasscode, ModeChange, ModeOption, Reader, ReaderList, VisualCheck,
             VisualCheckRequest,
@@ -25,11 +25,11 @@ use crate::{
 };
 
 /// The label of a mode as the guides print it.
-pub(super) fn mode_label(mode: ReaderMode) -> &'static str {
+pub(super) fn mode_label(mode: contract::ReaderMode) -> &'static str {
     match mode {
-        ReaderMode::Unattended => catalogue::MODE_UNATTENDED,
-        ReaderMode::PinOnly => catalogue::MODE_PIN_ONLY,
-        ReaderMode::Visual => catalogue::MODE_VISUAL,
+        contract::ReaderMode::Unattended => catalogue::MODE_UNATTENDED,
+        contract::ReaderMode::PinOnly => catalogue::MODE_PIN_ONLY,
+        contract::ReaderMode::Visual => catalogue::MODE_VISUAL,
     }
 }
 
@@ -85,10 +85,10 @@ pub(super) fn view_with(
         id: reader.id.clone(),
         device_name: reader.device_name.clone(),
         label: reader.label.clone(),
-        mode: reader.mode,
-        modes: ReaderMode::ALL
-            .into_iter()
-            .map(|mode| ModeOption {
+        mode: reader.mode.into(),
+        modes: contract::ReaderMode::ALL
+            .iter()
+            .map(|&mode| ModeOption {
                 mode,
                 label: mode_label(mode).to_owned(),
             })
@@ -142,9 +142,9 @@ pub(super) fn set_mode(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled 
         return Ok(response);
     }
     let body: ModeChange = json_body(request)?;
-    let mode = ReaderMode::parse(body.mode.trim())
+    let mode = contract::ReaderMode::parse(body.mode.trim())
         .ok_or_else(|| invalid(vec![Finding::new("mode", catalogue::READER_MODE_UNKNOWN)]))?;
-    let changed = switch(cx, reader, mode)?;
+    let changed = switch(cx, reader, mode.into())?;
     reader_response(cx, &changed, 200)
 }
 

@@ -10,7 +10,7 @@ use crate::{
     canned::people::Person,
     codes::QualificationValidity,
     contract::{
-        Problem, ProblemCode, Request, Response,
+        Problem, ProblemCode, Request, Response, VisitMethod,
         groups::{
             CardFields, PinCheck, ReaderVisit, StaffMode, TrainingClock, TrainingPeople,
             TrainingPerson, VisitResult,
@@ -22,7 +22,7 @@ use crate::{
     },
     password,
     store::{
-        Change, EventKind, PinRecord, ReaderMode, ReaderRecord, TrainingClockRecord, VisitMethod,
+        Change, EventKind, PinRecord, ReaderMode, ReaderRecord, TrainingClockRecord,
         VisualCheckRecord, VisualCheckState,
     },
     time::Timestamp,
@@ -102,7 +102,7 @@ pub(super) fn visit(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let context = cx.answer_context(&institution.code, reference);
     let result = cx.national.answer_visit(
         &person,
-        body.consents,
+        body.consents.into(),
         qualification_date,
         STANDARD.encode(file_id),
         &context,

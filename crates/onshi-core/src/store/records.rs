@@ -603,18 +603,6 @@ pub struct PinRecord {
     pub locked: bool,
 }
 
-/// How a patient proved who they are at a reader (training visits).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitMethod {
-    /// 顔認証を行う.
-    Face,
-    /// 暗証番号を入力.
-    Pin,
-    /// 目視確認 by staff.
-    Visual,
-}
-
 /// What a patient consented to share (decisions.md D9's three questions).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]

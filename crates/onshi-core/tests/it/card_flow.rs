@@ -8,7 +8,7 @@ use onshi_core::{
         mynumber::CardError,
         reader::{LinkError, PipeError},
     },
-    store::ConsentChoices,
+    contract::groups::ConsentChoices,
 };
 
 #[test]

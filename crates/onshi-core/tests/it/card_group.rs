@@ -10,6 +10,7 @@ use onshi_core::{
     card::testpki::{self, CA_CERTIFICATE, EXPIRED, ROGUE, TestCard},
     client::{self, HistorySearch},
     codes::{LimitConsentFlag, QualificationValidity, ReferenceClassification, TreatmentKind},
+    contract::groups::ConsentChoices,
     contract::{
         Capabilities, Method, Request, Response,
         groups::{CardQualification, Challenge, EventsPage, HistoryPage, ViewablePatients},
@@ -17,7 +18,7 @@ use onshi_core::{
     dispatch::{Config, Dispatcher},
     domain::QualificationResult,
     simulator::NationalSide,
-    store::{ConsentChoices, StoreRead},
+    store::StoreRead,
     wire,
 };
 

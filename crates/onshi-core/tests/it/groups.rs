@@ -5,6 +5,7 @@ use chrono::{NaiveDate, TimeDelta};
 use onshi_core::{
     client::{self, HistorySearch},
     codes::{QualificationValidity, SegmentOfResult},
+    contract::{VisitMethod, groups::ConsentChoices},
     contract::{
         groups::{
             AccountList, AccountUpdate, ConsentList, ConsentRevocation, DisasterResults,
@@ -17,7 +18,7 @@ use onshi_core::{
         Card, Findings, InsurerNumber, QualificationResult, Registration,
         medical::{CheckupReport, DrugHistory, MedicalRequest},
     },
-    store::{CardKey, ConsentChoices, StoreRead, VisitMethod},
+    store::{CardKey, StoreRead},
     wire::{self, Encoding},
 };
 

@@ -8,7 +8,7 @@ use onshi_core::{
         EventsPage, HistoryPage, IssuedPasscode, PinCheck, ReaderList, ReaderVisit, StaffMode,
         TrainingPeople, VisitResult, VisualCheck,
     },
-    store::{ConsentChoices, ReaderMode, VisitMethod},
+    contract::{ReaderMode, VisitMethod, groups::ConsentChoices},
 };
 
 use crate::harness::{Harness, problem};

@@ -13,9 +13,9 @@ use onshi_core::{
             Reader, ReaderList, ReaderVisit, StaffMode,
         },
     },
+    contract::{VisitMethod, groups::ConsentChoices},
     domain::{Card, InsurerNumber},
     simulator::NationalSide,
-    store::{ConsentChoices, VisitMethod},
     validate::insurance,
     wire::{self, Encoding},
 };
