@@ -1,8 +1,8 @@
-// The endpoint under an anonymous flood (issue 15). A signed-in terminal reads `GET /readers` one
-// request after another, first alone (the peer: the same endpoint in the same run), then while 32
-// clients send wrong sign-ins as fast as they are answered and 10 more upload 60 MB bodies slowly,
-// without a session. Prints the terminal's p95 under the flood over its p95 alone, and the server's
-// peak resident memory (VmHWM) over the whole run. The endpoint is the release build with a SQLite
+// The endpoint under an anonymous flood. A signed-in terminal reads `GET /readers` one request
+// after another, first alone (the peer: the same endpoint in the same run), then while 32 clients
+// send wrong sign-ins as fast as they are answered and 10 more upload 60 MB bodies slowly, without
+// a session. Prints the terminal's p95 under the flood over its p95 alone, and the server's peak
+// resident memory (VmHWM) over the whole run. The endpoint is the release build with a SQLite
 // database and the standard password cost, run twice: with no per-client limit of failed sign-ins
 // (the password checks' pool alone must hold) and with the default limit.
 import http from 'node:http';

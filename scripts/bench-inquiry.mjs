@@ -1,5 +1,5 @@
-// The inquiry benchmark (issue 5 item 7): 保険証/処方箋で確認 in training mode, from Enter in the form to
-// 資格情報確認's result banner in the DOM, many times, in headless Chromium with the release app.
+// The inquiry benchmark: 保険証/処方箋で確認 in training mode, from Enter in the form to 資格情報確認's result
+// banner in the DOM, many times, in headless Chromium with the release app.
 //
 // The peer, in the same run and from the same server: a static page holding the app's own form markup
 // and, in a <template>, the app's own result markup (both captured from the app in this run, so the

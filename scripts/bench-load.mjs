@@ -1,6 +1,6 @@
-// The app-load benchmark (issue 2 item 7). Every load is cold: a new browser context, so an empty HTTP
-// cache and empty storage. The app's figure is navigation start → the sign-in form's ID field in the
-// DOM (rendered by the wasm with its handlers attached); the blank page's is navigation start → its
+// The app-load benchmark. Every load is cold: a new browser context, so an empty HTTP cache and
+// empty storage. The app's figure is navigation start → the sign-in form's ID field in the DOM
+// (rendered by the wasm with its handlers attached); the blank page's is navigation start → its
 // load event. Both come from the page's own clock (performance.now), served by one onshi-server.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,5 @@
-// The in-page benchmarks of the core (issue 5 item 7), each against a JavaScript peer in the same page
-// and the same run, printed as markdown:
+// The in-page benchmarks of the core, each against a JavaScript peer in the same page and the same
+// run, printed as markdown:
 //   history  the training dispatcher's history query over N synthetic records (default 200,000) vs a
 //            plain filter and slice over the same rows, with the memory each holds;
 //   decode   a 10,000-unit bulk result decoded by our wasm (wire; wire + domain) vs fast-xml-parser and

@@ -1,9 +1,9 @@
-// The folder bridge's face reader files that cannot be read (issue 14): the reference endpoint in
-// bridge mode on a temporary share, with a real first run (master's initial password from stdout,
-// changed over the contract before the browser signs in). A Shift_JIS file declared as UTF-8 and an
-// encrypted one dropped into face/ each appear on 「マイナンバーカードで確認」 as a Japanese notice
-// (why, and what to do), stay listed after a reload and after reopening the screen, and are kept as
-// copies beside the database while the originals stay in face/.
+// The folder bridge's face reader files that cannot be read: the reference endpoint in bridge mode
+// on a temporary share, with a real first run (master's initial password from stdout, changed over
+// the contract before the browser signs in). A Shift_JIS file declared as UTF-8 and an encrypted
+// one dropped into face/ each appear on 「マイナンバーカードで確認」 as a Japanese notice (why, and what to do),
+// stay listed after a reload and after reopening the screen, and are kept as copies beside the
+// database while the originals stay in face/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,8 @@
-// The app against the reference endpoint (issue 4 items 5 and 6): staff choose "this server" on the
-// settings screen of the app served by `onshi-server --training`, and from then on every request goes
-// over HTTP to /onshi/v1 (sign-in, the forced login from a second browser, logout). A lockout
-// outlives a restart of the endpoint (its SQLite database). An endpoint that cannot be reached, or
-// that this app's CSP does not allow, is refused with the reason.
+// The app against the reference endpoint: staff choose "this server" on the settings screen of the
+// app served by `onshi-server --training`, and from then on every request goes over HTTP to
+// /onshi/v1 (sign-in, the forced login from a second browser, logout). A lockout outlives a restart
+// of the endpoint (its SQLite database). An endpoint that cannot be reached, or that this app's CSP
+// does not allow, is refused with the reason.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,7 +28,7 @@ const NOT_ALLOWED =
   'この接続先は、このアプリの配信元サーバで接続が許可されていないため、利用できません。システム管理者に接続先の許可を依頼してください。';
 const LOCKED =
   'パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。';
-// Issue 15: what else can be done, after the time the lock ends.
+// What else can be done, after the time the lock ends.
 const RESET = 'お急ぎの場合は、管理者にパスワードの初期化を依頼してください。';
 
 /** Records every request a page makes, as `METHOD /path` (with the origin when it is not the app's). */

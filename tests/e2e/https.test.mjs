@@ -1,10 +1,10 @@
-// HTTPS for the other PCs of a clinic (issue 15 item 6), proved with real trust: a test CA made with
-// openssl, trusted by Chromium through an NSS database in a throwaway HOME (as README's clinic steps
-// do with certutil), a certificate for the terminal's name `onshi.test`, and `onshi-server --tls-cert
-// --tls-key --host-name onshi.test`. Chromium resolves onshi.test to 127.0.0.1 by a resolver rule and
-// must treat the page as a secure context — WebUSB, WebCrypto's subtle and the sign-in form there —
-// with no certificate error ignored. A browser without the CA refuses the same page; the same server
-// refuses a foreign Host with 421.
+// HTTPS for the other PCs of a clinic, proved with real trust: a test CA made with openssl, trusted
+// by Chromium through an NSS database in a throwaway HOME (as README's clinic steps do with
+// certutil), a certificate for the terminal's name `onshi.test`, and `onshi-server --tls-cert
+// --tls-key --host-name onshi.test`. Chromium resolves onshi.test to 127.0.0.1 by a resolver rule
+// and must treat the page as a secure context — WebUSB, WebCrypto's subtle and the sign-in form
+// there — with no certificate error ignored. A browser without the CA refuses the same page; the
+// same server refuses a foreign Host with 421.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

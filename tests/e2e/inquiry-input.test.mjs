@@ -1,9 +1,9 @@
-// 保険証/処方箋で確認 (S5), bad input field by field (issue 5, "each field's bad values"): for every
-// field at least ten values the form must refuse, each with the catalogue's exact message next to that
-// field and nowhere else, the focus on that field, and nothing sent; then the same form, with the field
-// corrected, sends and shows a result. Positive controls (full-width digits, spaces, 和暦 in its forms)
-// must be sent, and the request must carry them folded. Finally the keyboard alone: Tab through the
-// form, Enter submits, the focus lands on the first field in error.
+// 保険証/処方箋で確認 (S5), bad input field by field: for every field at least ten values the form must
+// refuse, each with the catalogue's exact message next to that field and nowhere else, the focus on
+// that field, and nothing sent; then the same form, with the field corrected, sends and shows a
+// result. Positive controls (full-width digits, spaces, 和暦 in its forms) must be sent, and the
+// request must carry them folded. Finally the keyboard alone: Tab through the form, Enter submits,
+// the focus lands on the first field in error.
 //
 // The page talks to the reference endpoint so that "nothing was sent" is observed on the wire: every
 // POST /onshi/v1/qualifications passes a Playwright route that records it, and at the end the

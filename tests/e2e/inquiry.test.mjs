@@ -1,6 +1,6 @@
-// 保険証/処方箋で確認 → 資格情報確認 (issue 5 items 1 and 2): the guides' Case2 from the menu tile with
-// the keyboard alone, in training mode and against the reference endpoint; a name with ● is left out of
-// the result for the レセコン, checked byte for byte against a hand-checked golden file.
+// 保険証/処方箋で確認 → 資格情報確認: the guides' Case2 from the menu tile with the keyboard alone, in training
+// mode and against the reference endpoint; a name with ● is left out of the result for the レセコン,
+// checked byte for byte against a hand-checked golden file.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

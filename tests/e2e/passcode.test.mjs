@@ -1,9 +1,9 @@
-// 目視確認用パスコード発行 (S8, issue 6; seed 004 steps 5–7): 002 opens the tile from the menu, confirms
-// with the guides' wording naming its user ID, and sees a 4-digit code once; after OK the code is no
-// longer in the page. Re-issue is the same button; キャンセル issues nothing. In training mode, and
-// against the reference endpoint (`onshi-server --training`), where the reader's 職員用ボタン then
-// refuses the earlier code and accepts the new one. (A system account's refused sign-in is covered
-// by shell.test.mjs.)
+// 目視確認用パスコード発行 (S8; seed 004 steps 5–7): 002 opens the tile from the menu, confirms with the
+// guides' wording naming its user ID, and sees a 4-digit code once; after OK the code is no longer
+// in the page. Re-issue is the same button; キャンセル issues nothing. In training mode, and against the
+// reference endpoint (`onshi-server --training`), where the reader's 職員用ボタン then refuses the
+// earlier code and accepts the new one. (A system account's refused sign-in is covered by
+// shell.test.mjs.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';

@@ -1,9 +1,9 @@
-// パスワード変更 (S14, issue 15; seeds 002 and 003). First, the README's first run of a bridge install:
-// onshi-server with --bridge on a temporary share prints master's initial password once; master signs
-// in with it in the app, lands on パスワード変更 (and cannot open another screen until the change), sees
-// the field messages for a bad new password and the endpoint's for a wrong current one, changes it,
-// reaches a working menu, signs out and signs in with the new password with no detour. Then, in
-// training mode, 002 changes its password from the menu tile, and the old one no longer signs in.
+// パスワード変更 (S14; seeds 002 and 003). First, the README's first run of a bridge install: onshi-server
+// with --bridge on a temporary share prints master's initial password once; master signs in with it
+// in the app, lands on パスワード変更 (and cannot open another screen until the change), sees the field
+// messages for a bad new password and the endpoint's for a wrong current one, changes it, reaches a
+// working menu, signs out and signs in with the new password with no detour. Then, in training
+// mode, 002 changes its password from the menu tile, and the old one no longer signs in.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,9 +1,9 @@
-// 顔認証付きカードリーダー操作 (issue 6): the guides' Case3 rehearsed end to end — switch to 目視確認,
-// check by eye, the patient at the reader (training's reader panel), completion, the prompt back to
-// 無人運転, the switch back — in training mode and against the reference endpoint, where a second
-// staff member's screen follows the modes live. Then the faults: another terminal switching first (a
-// stale ETag), a reader that disappeared, a session that ended mid-dialog, no session at all, and the
-// system account's sign-in.
+// 顔認証付きカードリーダー操作: the guides' Case3 rehearsed end to end — switch to 目視確認, check by eye, the
+// patient at the reader (training's reader panel), completion, the prompt back to 無人運転, the switch
+// back — in training mode and against the reference endpoint, where a second staff member's screen
+// follows the modes live. Then the faults: another terminal switching first (a stale ETag), a
+// reader that disappeared, a session that ended mid-dialog, no session at all, and the system
+// account's sign-in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';

@@ -1,8 +1,8 @@
-// 「マイナンバーカードで確認」 (issue 5 item 4): the guides' Case1 rehearsed with training's reader panel
-// (S9). A patient's visit at a reader appears on the reception screen without a reload, marked 「新着」
-// and announced, and opens as 資格情報確認 with the consents chosen at the reader; in training mode,
-// and against the reference endpoint (`onshi-server --training`), where a second browser (another
-// staff member) sees it arrive too. A wrong PIN is told with the tries left, then the lock.
+// 「マイナンバーカードで確認」: the guides' Case1 rehearsed with training's reader panel (S9). A patient's visit
+// at a reader appears on the reception screen without a reload, marked 「新着」 and announced, and
+// opens as 資格情報確認 with the consents chosen at the reader; in training mode, and against the
+// reference endpoint (`onshi-server --training`), where a second browser (another staff member)
+// sees it arrive too. A wrong PIN is told with the tries left, then the lock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';

@@ -1,6 +1,6 @@
-// Session rules in training mode (issue 2 item 6): lockout that survives a reload, the forced-login
-// prompt across tabs, and the idle logout with its warning. Playwright's clock moves the page and the
-// training dispatcher together (decisions.md D1), so no test waits for real minutes.
+// Session rules in training mode: lockout that survives a reload, the forced-login prompt across
+// tabs, and the idle logout with its warning. Playwright's clock moves the page and the training
+// dispatcher together (decisions.md D1), so no test waits for real minutes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';
@@ -16,7 +16,7 @@ const FORCE_PROMPT =
   '前回正常にログアウトされていなかった可能性があります。または、該当ユーザは既に使用されています。強制的にログインしますか？';
 const LOCKED =
   'パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。';
-// Issue 15: what else can be done, after the time the lock ends.
+// What else can be done, after the time the lock ends.
 const RESET = 'お急ぎの場合は、管理者にパスワードの初期化を依頼してください。';
 
 test('five wrong passwords lock the ID; the lock survives a reload and lifts after 30 minutes', async () => {

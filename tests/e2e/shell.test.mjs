@@ -1,4 +1,4 @@
-// The shell (issue 2): start page, sign-in, the menu of each account kind, sign-out, and the CSP.
+// The shell: start page, sign-in, the menu of each account kind, sign-out, and the CSP.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';

@@ -760,7 +760,7 @@ mod tests {
             ("S29ー3ー26", Ok("1954-03-26")),
             ("S29−3−26", Ok("1954-03-26")),
             ("昭和29.3.26", Ok("1954-03-26")),
-            // 元 in the dotted forms too (review of issue 3).
+            // 元 in the dotted forms too (found in review).
             ("令和元.5.1", Ok("2019-05-01")),
             ("令和元/5/1", Ok("2019-05-01")),
             ("R元.5.1", Ok("2019-05-01")),
@@ -793,8 +793,8 @@ mod tests {
             ("３２９０３２６", Ok("1954-03-26")),
             ("6010101", Err(UnknownEra)),
             ("0290326", Err(UnknownEra)),
-            // A month beyond 12 or a year 00 is a mistyped Gregorian date, not an era code
-            // (review of issue 3); a real month with an impossible day is no such date.
+            // A month beyond 12 or a year 00 is a mistyped Gregorian date, not an era code (found
+            // in review); a real month with an impossible day is no such date.
             ("3291326", Err(Unrecognised)),
             ("1954326", Err(Unrecognised)),
             ("3000326", Err(Unrecognised)),

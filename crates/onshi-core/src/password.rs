@@ -73,9 +73,9 @@ pub fn verify(password: &str, phc: &str) -> bool {
 /// Checks passwords with one Argon2 working memory kept from check to check.
 ///
 /// Each check at the standard cost works through 19 MiB. Allocated afresh every time, those blocks
-/// end up spread over the allocator's per-thread arenas and stay there: a flood of sign-ins took the
-/// endpoint to gigabytes (issue 15). A verifier that lives as long as its thread keeps exactly one
-/// such block of memory.
+/// end up spread over the allocator's per-thread arenas and stay there: a flood of sign-ins took
+/// the endpoint to gigabytes. A verifier that lives as long as its thread keeps exactly one such
+/// block of memory.
 #[derive(Default)]
 pub struct Verifier {
     memory: Vec<Block>,
@@ -144,8 +144,8 @@ mod tests {
         assert!(!verify("", &a));
     }
 
-    /// Issue 15: one verifier, its memory kept, checks hashes of different costs in turn exactly as
-    /// the argon2 crate's own verification does (a standard-cost hash made by that crate included).
+    /// One verifier, its memory kept, checks hashes of different costs in turn exactly as the
+    /// argon2 crate's own verification does (a standard-cost hash made by that crate included).
     #[test]
     fn a_kept_verifier_agrees_with_the_crates_own_check_across_costs() {
         use argon2::PasswordVerifier;

@@ -111,10 +111,10 @@ async fn handle(State(endpoint): State<Arc<Endpoint>>, request: HttpRequest) -> 
         return event_stream(endpoint, headers, request.uri().query()).await;
     }
 
-    // Authentication is decided from the headers before any body is read (issue 15): an anonymous
-    // request may carry a body only where the contract answers without a session (sign-in), and a
-    // small one; any other anonymous request is dispatched without its body, unread, and refused.
-    // The contract's reads take no body, so a GET (the terminals' polling) is never read or looked up
+    // Authentication is decided from the headers before any body is read: an anonymous request may
+    // carry a body only where the contract answers without a session (sign-in), and a small one;
+    // any other anonymous request is dispatched without its body, unread, and refused. The
+    // contract's reads take no body, so a GET (the terminals' polling) is never read or looked up
     // twice.
     let reads_body = method != Method::Get;
     let signed_in = reads_body && endpoint.signed_in(headers.clone()).await;

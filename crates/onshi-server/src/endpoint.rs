@@ -1,6 +1,6 @@
 //! The endpoint: the core's dispatcher behind a store, a clock and the operating system's random
 //! source, run off the async threads (decisions.md D3), and — with a folder bridge — the exchanges
-//! with the national side's files (issue 14).
+//! with the national side's files.
 //!
 //! A request that needs the national side is dispatched once: the dispatch checks it in full and
 //! records the exchange (its request file's name, what the answer must show, the write's key marked
@@ -684,8 +684,8 @@ impl Endpoint {
     }
 
     /// Takes in the face reader's new files: each becomes a history entry and a `qualification`
-    /// event once; one that cannot be read is copied beside the database, left in place, and becomes
-    /// a `face_unreadable` event (decisions.md D3; issue 14).
+    /// event once; one that cannot be read is copied beside the database, left in place, and
+    /// becomes a `face_unreadable` event (decisions.md D3).
     async fn take_faces(self: &Arc<Self>, bridge: &Bridge, seen: &mut HashSet<String>) {
         let Ok(files) = bridge.new_face_files(seen, wire::MESSAGE_LIMIT).await else {
             return;

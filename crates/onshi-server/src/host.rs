@@ -1,5 +1,5 @@
-//! The `Host` allow-list (issue 15 item 5): a request naming a host this endpoint does not answer
-//! for gets 421 `misdirected_request`, on every route, the app's files and the contract alike.
+//! The `Host` allow-list: a request naming a host this endpoint does not answer for gets 421
+//! `misdirected_request`, on every route, the app's files and the contract alike.
 //!
 //! Why: a page of any web site can make the browser resolve its own name to 127.0.0.1 (DNS
 //! rebinding) and then talk to a loopback endpoint as a same-origin page — sign-in included. The

@@ -1,6 +1,5 @@
-//! The serving loop (issue 15): accepting connections and serving the router over HTTP/1.1, plain
-//! or over TLS, in place of `axum::serve`, which has neither a header-read timeout nor a limit on
-//! connections.
+//! The serving loop: accepting connections and serving the router over HTTP/1.1, plain or over TLS,
+//! in place of `axum::serve`, which has neither a header-read timeout nor a limit on connections.
 //!
 //! - **Header-read timeout.** hyper's HTTP/1 connection closes a connection whose request head has
 //!   not fully arrived within `header_read_timeout` (10 s by default). hyper starts that clock

@@ -1,7 +1,7 @@
-//! What keeps sign-in from being a way to stall the endpoint (issue 15, decisions.md D3): the
-//! password checks run on a small pool of their own, outside the store's lock, with a bounded queue;
-//! and each client's failed sign-ins are counted per minute, so that one client cannot try passwords
-//! (or invent user IDs) faster than staff could type them.
+//! What keeps sign-in from being a way to stall the endpoint (decisions.md D3): the password checks
+//! run on a small pool of their own, outside the store's lock, with a bounded queue; and each
+//! client's failed sign-ins are counted per minute, so that one client cannot try passwords (or
+//! invent user IDs) faster than staff could type them.
 //!
 //! A password check is Argon2id at the standard cost: tens of milliseconds of one core and about
 //! 19 MiB of memory, on purpose. Run inside the store's lock, a flood of wrong guesses held every
@@ -129,7 +129,7 @@ impl<J: Send + 'static, R: Send + 'static> Pool<J, R> {
 
 /// How long a refused sign-in (busy, or too many failures) waits before it is answered. A refusal
 /// costs the endpoint next to nothing, but a client that sends again the moment it is refused turns
-/// refusals into a flood of their own, which took the processor from signed-in terminals (issue 15's
+/// refusals into a flood of their own, which took the processor from signed-in terminals (the flood
 /// benchmark). Held for a second, each flooding connection sends one request a second, and a person
 /// signing in waits no longer than `Retry-After` would have them wait anyway.
 pub const REFUSAL_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);

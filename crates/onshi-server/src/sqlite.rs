@@ -34,7 +34,7 @@
 //!   that removing records never lets an id be given again. `file_sequences`: by Tokyo `day`, the
 //!   last request-file sequence given out.
 //! - `events.kind` (version 3): the event's kind, for the backlog of one kind.
-//! - Version 4 (issue 15): a replayed write's records name who authenticated it as the user and keep
+//! - Version 4: a replayed write's records name who authenticated it as the user and keep
 //!   the outbox's author as `claimed_by` (decisions.md D4); `login_failures.last_failed_at` (0 when
 //!   not known) for pruning the failures of unknown IDs.
 //! - `training_clock` (version 5): a single row, `id` = 1: how far a training endpoint's time is moved.
@@ -163,7 +163,7 @@ const MIGRATIONS: &[&str] = &[
         record TEXT NOT NULL
     );
     ",
-    // Version 2: the card group's challenges (issue 7).
+    // Version 2: the card group's challenges.
     "
     CREATE TABLE challenges (
         nonce TEXT PRIMARY KEY NOT NULL,
@@ -172,7 +172,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX challenges_by_expiry ON challenges (expires_at);
     ",
-    // Version 3: the folder bridge's exchanges and request names (issue 14), and events by kind.
+    // Version 3: the folder bridge's exchanges and request names, and events by kind.
     "
     CREATE TABLE exchanges (
         id INTEGER PRIMARY KEY,
@@ -194,9 +194,9 @@ const MIGRATIONS: &[&str] = &[
     UPDATE events SET kind = json_extract(record, '$.kind');
     CREATE INDEX events_by_kind ON events (kind, id);
     ",
-    // Version 4: who a queued write is attributed to (issue 15, decisions.md D4). Until now a replayed
-    // write named its claimed author as `user_id` and the user who sent it as `sent_by`; now `user_id`
-    // is always who authenticated the request and the outbox's claim is kept as `claimed_by`.
+    // Version 4: who a queued write is attributed to (decisions.md D4). Until now a replayed write
+    // named its claimed author as `user_id` and the user who sent it as `sent_by`; now `user_id` is
+    // always who authenticated the request and the outbox's claim is kept as `claimed_by`.
     "
     UPDATE card_references
        SET record = json_set(json_remove(record, '$.sent_by'),

@@ -1,5 +1,5 @@
-//! HTTPS (issue 15 item 6): the server's certificate chain and key, read from PEM files, as the
-//! rustls configuration the serving loop hands each connection to.
+//! HTTPS: the server's certificate chain and key, read from PEM files, as the rustls configuration
+//! the serving loop hands each connection to.
 //!
 //! Why TLS at all: the other PCs of a clinic reach the endpoint by a name, not as loopback, and a
 //! browser gives a page WebUSB, WebCrypto's `crypto.subtle` and service workers only in a secure

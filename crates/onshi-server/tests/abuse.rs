@@ -1,6 +1,6 @@
-//! The endpoint under abuse (issue 15): nothing anonymous can make it read a large body, and a flood
-//! of wrong sign-ins is counted without races and throttled per client and minute. (The database
-//! file's privacy is tested with the SQLite store, the serving loop's limits in `net.rs`.)
+//! The endpoint under abuse: nothing anonymous can make it read a large body, and a flood of wrong
+//! sign-ins is counted without races and throttled per client and minute. (The database file's
+//! privacy is tested with the SQLite store, the serving loop's limits in `net.rs`.)
 
 use std::sync::Arc;
 
@@ -27,8 +27,8 @@ fn endless_upload() -> Body {
     Body::from_stream(first.chain(futures_util::stream::pending()))
 }
 
-/// Regression (issue 15): anonymous 60 MB bodies were read in full before the 401 (ten slow uploads
-/// took the server to 876 MB). Authentication is decided from the headers first.
+/// Regression: anonymous 60 MB bodies were read in full before the 401 (ten slow uploads took the
+/// server to 876 MB). Authentication is decided from the headers first.
 #[tokio::test]
 async fn regression_issue_15_an_anonymous_body_is_refused_unread() {
     let app = support::app(Some(endpoint()), &[]);

@@ -1,6 +1,6 @@
-//! The contract over HTTP (issue 4): requests reach the dispatcher and come back unchanged, bodies are
-//! read no further than the contract's limits, a training endpoint's clock can be set, events stream
-//! as Server-Sent Events, and CORS answers only the configured app origins.
+//! The contract over HTTP: requests reach the dispatcher and come back unchanged, bodies are read
+//! no further than the contract's limits, a training endpoint's clock can be set, events stream as
+//! Server-Sent Events, and CORS answers only the configured app origins.
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -180,7 +180,7 @@ async fn a_training_endpoints_clock_can_be_set_and_ends_a_lock() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
-/// Regression (issue 15): `PUT /training/clock` worked without a session and moved idle, lockout and
+/// Regression: `PUT /training/clock` worked without a session and moved idle, lockout and
 /// idempotency time for everyone.
 #[tokio::test]
 async fn regression_issue_15_the_training_clock_needs_a_signed_in_session() {
@@ -445,9 +445,9 @@ impl SseReader {
     }
 }
 
-/// Regression (issue 14): from `Last-Event-ID: 0` with 1,101 events in the backlog the stream
-/// delivered ids 1–1000 and then 1102. It now delivers every event after the id it resumes from, in
-/// order, across pages, reconnects and a restart of the endpoint.
+/// Regression: from `Last-Event-ID: 0` with 1,101 events in the backlog the stream delivered ids
+/// 1–1000 and then 1102. It now delivers every event after the id it resumes from, in order, across
+/// pages, reconnects and a restart of the endpoint.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regression_issue_14_the_event_stream_resumes_exactly_across_pages_reconnects_and_restarts()
 {

@@ -1,8 +1,8 @@
-//! The folder bridge against a fake national side (issues 4 and 14; decisions.md D3, D8): request
-//! files written exclusively under names and identifiers of their own, every answer its own
-//! request's, exactly one request file per write whatever arrives meanwhile, nothing unchecked in
-//! the share, and face files that cannot be read told to staff. The fake (`share`) answers from
-//! hand-written templates, never with our own encoder.
+//! The folder bridge against a fake national side (decisions.md D3, D8): request files written
+//! exclusively under names and identifiers of their own, every answer its own request's, exactly
+//! one request file per write whatever arrives meanwhile, nothing unchecked in the share, and face
+//! files that cannot be read told to staff. The fake (`share`) answers from hand-written templates,
+//! never with our own encoder.
 
 use std::{
     sync::{Arc, Mutex},
@@ -351,8 +351,8 @@ async fn names_another_writer_used_are_skipped_and_its_files_never_touched() {
     );
 }
 
-/// Regression (issue 14): 20 concurrent inquiries wrote 5 request files, failed 15, and gave one
-/// patient another's result. Here 50 distinct patients at once, answered in random order with random
+/// Regression: 20 concurrent inquiries wrote 5 request files, failed 15, and gave one patient
+/// another's result. Here 50 distinct patients at once, answered in random order with random
 /// delays: every answer is its own patient's and nothing fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regression_issue_14_fifty_concurrent_inquiries_each_get_their_own_patient() {
@@ -509,9 +509,9 @@ async fn the_same_key_sent_again_while_the_national_side_works_writes_one_reques
     assert_eq!(taken(&ledger).len(), 1, "one request file for the key");
 }
 
-/// Regression (issue 14): a resend after a 504 wrote a second request file. A request the national
-/// side took but answered late is recorded once when the answer comes, and a retry under its key
-/// waits for it (409 `idempotency_in_progress` while it has not come) instead of writing again.
+/// Regression: a resend after a 504 wrote a second request file. A request the national side took
+/// but answered late is recorded once when the answer comes, and a retry under its key waits for it
+/// (409 `idempotency_in_progress` while it has not come) instead of writing again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regression_issue_14_a_late_answer_is_recorded_once_and_a_retry_never_writes_again() {
     let share = Share::new("late");
@@ -691,8 +691,8 @@ async fn a_restart_in_the_middle_of_an_exchange_records_the_answer_once() {
     );
 }
 
-/// Regression (issue 14): a DOCTYPE body sent as text/plain or without a content type was written
-/// into the share before it was read, and refused only after the national timeout.
+/// Regression: a DOCTYPE body sent as text/plain or without a content type was written into the
+/// share before it was read, and refused only after the national timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regression_issue_14_a_bad_bulk_upload_is_refused_at_once_and_never_reaches_the_share() {
     let share = Share::new("bulk-refused");

@@ -1,7 +1,7 @@
-//! The fault-injection suite (issue 14 item 6): a seeded mix of faults over every write the app
-//! queues — 照会番号 registrations, single and bulk (decisions.md D4) — and over keyed inquiries, which
-//! add to history and so show any doubling. The real `onshi-server` runs in bridge mode on a
-//! temporary share; the fake national side of `share` answers from hand-written templates.
+//! The fault-injection suite: a seeded mix of faults over every write the app queues — 照会番号
+//! registrations, single and bulk (decisions.md D4) — and over keyed inquiries, which add to
+//! history and so show any doubling. The real `onshi-server` runs in bridge mode on a temporary
+//! share; the fake national side of `share` answers from hand-written templates.
 //!
 //! Faults, each counted by kind:
 //! - on the way between the app and the endpoint: a client deadline that runs out (`timeout`), a

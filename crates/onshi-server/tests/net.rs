@@ -1,6 +1,6 @@
-//! The network side of serving (issue 15): the Host allow-list (421 `misdirected_request` on every
-//! route, through the router and through the real serving loop), the header-read timeout, the
-//! connection limit, graceful shutdown, and HTTPS with a certificate made at test time.
+//! The network side of serving: the Host allow-list (421 `misdirected_request` on every route,
+//! through the router and through the real serving loop), the header-read timeout, the connection
+//! limit, graceful shutdown, and HTTPS with a certificate made at test time.
 //!
 //! Every wait here is for an explicit signal (an answer, a closed connection, the loop's load);
 //! an outer timeout only turns a hang into a failure.
@@ -387,8 +387,8 @@ async fn the_host_allow_list_through_the_serving_loop() {
     server.stop().await;
 }
 
-/// Issue 15: failed sign-ins are counted per client address, which the serving loop hands to each
-/// request. After its minute's failures one address is refused (429); another is not.
+/// Failed sign-ins are counted per client address, which the serving loop hands to each request.
+/// After its minute's failures one address is refused (429); another is not.
 #[tokio::test]
 async fn failed_sign_ins_are_counted_per_client_address_through_the_serving_loop() {
     let endpoint = training_endpoint();

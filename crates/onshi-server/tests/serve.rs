@@ -1,5 +1,5 @@
-//! Serving the built app (issue 2 item 1; decisions.md D5): the CSP header on everything, no-cache for
-//! files without a hash, the app's page for every app address, and plain 404s for missing files.
+//! Serving the built app (decisions.md D5): the CSP header on everything, no-cache for files
+//! without a hash, the app's page for every app address, and plain 404s for missing files.
 
 use axum::{
     body::Body,

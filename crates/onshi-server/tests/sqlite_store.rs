@@ -164,12 +164,11 @@ fn a_file_keeps_everything_across_close_and_reopen() {
     assert_eq!(journal_mode, "wal", "WAL mode is a property of the file");
 }
 
-/// What schema versions 5 and 4 (issue 15) added, taken away again: a file as version 3 left its
-/// tables.
+/// What schema versions 5 and 4 added, taken away again: a file as version 3 left its tables.
 const UNDO_VERSION_4: &str = "DROP TABLE training_clock; DROP INDEX login_failures_by_time; \
     ALTER TABLE login_failures DROP COLUMN last_failed_at;";
 
-/// What schema versions 5, 4 and 3 (issue 14) added, taken away again: a file as version 2 left it.
+/// What schema versions 5, 4 and 3 added, taken away again: a file as version 2 left it.
 const UNDO_VERSION_3: &str = concat!(
     "DROP TABLE training_clock; DROP INDEX login_failures_by_time; ",
     "ALTER TABLE login_failures DROP COLUMN last_failed_at; ",
@@ -240,9 +239,9 @@ fn a_version_2_database_gains_exchanges_and_events_by_kind() {
     suite::exchanges_open_ended_and_forgotten(&mut store);
 }
 
-/// A database of version 3 named a replayed write's claimed author as its user and the user who sent
-/// it as `sent_by`; version 4 (issue 15) records who authenticated it as the user and keeps the claim
-/// as `claimed_by`.
+/// A database of version 3 named a replayed write's claimed author as its user and the user who
+/// sent it as `sent_by`; version 4 records who authenticated it as the user and keeps the claim as
+/// `claimed_by`.
 #[test]
 fn a_version_3_database_keeps_who_sent_a_replayed_write_as_its_user() {
     let dir = TempDir::new("version-3");
@@ -282,7 +281,7 @@ fn a_version_3_database_keeps_who_sent_a_replayed_write_as_its_user() {
     assert_eq!(record.claimed_by.as_deref(), Some("002"));
 }
 
-/// Issue 15: the database holds patients' data and password hashes, so a new file — and the WAL and
+/// The database holds patients' data and password hashes, so a new file — and the WAL and
 /// shared-memory files SQLite makes beside it — is its owner's alone.
 #[cfg(unix)]
 #[test]

@@ -1,6 +1,6 @@
 // How the endpoint is served, whatever the operation: a request naming a host the endpoint does not
-// answer for is refused (issue 15), so a page of another site that reached the endpoint's address
-// through DNS rebinding gets nothing — neither the capabilities nor a sign-in.
+// answer for is refused, so a page of another site that reached the endpoint's address through DNS
+// rebinding gets nothing — neither the capabilities nor a sign-in.
 import { expectProblem } from '../lib/context.mjs';
 
 /** Names under the reserved `.example` domain (RFC 2606): no endpoint is configured with them. */

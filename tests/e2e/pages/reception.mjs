@@ -11,7 +11,7 @@ export class ReceptionPage extends Frame {
     this.newBadges = page.getByTestId('reception-new');
     this.error = page.getByTestId('reception-error');
     this.insuranceTab = page.locator('.tabs').getByRole('link', { name: '保険証' });
-    // Face reader files the endpoint could not read (issue 14), newest first.
+    // Face reader files the endpoint could not read, newest first.
     this.unreadable = page.getByTestId('face-unreadable');
     this.unreadableNotices = page.getByTestId('face-unreadable-notice');
     // The result (S6).

@@ -1,4 +1,4 @@
-// A fake `navigator.usb` for the end-to-end tests of the general-purpose card reader (issue 7): a Sony
+// A fake `navigator.usb` for the end-to-end tests of the general-purpose card reader: a Sony
 // RC-S380 speaking Port-100 to a virtual My Number card, and a CCID reader that Chrome refuses.
 //
 // It is written from docs/card-reader.md (Port-100 framing, the Type B My Number

@@ -42,7 +42,7 @@ pub struct LoginFailures {
     pub user_id: String,
     pub count: u32,
     pub locked_until: Option<Timestamp>,
-    /// When the last wrong password came (`None` in records older than issue 15, pruned first).
+    /// When the last wrong password came (`None` in older records, pruned first).
     #[serde(default)]
     pub last_failed_at: Option<Timestamp>,
 }
@@ -83,8 +83,8 @@ pub struct IdempotencyRecord {
     pub headers: Vec<(String, String)>,
     /// The answer's body, base64 (it may be Shift_JIS XML).
     pub body_base64: String,
-    /// While the write waits for the national side: the exchange it waits for (issue 14). `status`,
-    /// `headers` and `body_base64` are empty until the exchange ends and its answer replaces this.
+    /// While the write waits for the national side: the exchange it waits for. `status`, `headers`
+    /// and `body_base64` are empty until the exchange ends and its answer replaces this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange: Option<u64>,
 }
@@ -378,10 +378,10 @@ pub struct FaceFileRecord {
     pub history_id: Option<u64>,
 }
 
-/// One exchange with the national side through its files (issue 14): a request file this endpoint
-/// wrote, what its answer must show, and what became of it. Kept from before the file is written
-/// until its files are cleaned up, so that an answer that comes late, or after a restart, is still
-/// recorded once, and a retry of the same write waits for it instead of writing again.
+/// One exchange with the national side through its files: a request file this endpoint wrote, what
+/// its answer must show, and what became of it. Kept from before the file is written until its
+/// files are cleaned up, so that an answer that comes late, or after a restart, is still recorded
+/// once, and a retry of the same write waits for it instead of writing again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExchangeRecord {
     pub id: u64,

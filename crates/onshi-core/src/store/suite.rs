@@ -404,8 +404,8 @@ pub fn login_failures_put_and_clear(store: &mut dyn Store) {
     );
 }
 
-/// Issue 15: failures recorded for IDs that are not accounts go once older than the cut-off (or of
-/// unknown age); an account's failures stay whatever their age.
+/// Failures recorded for IDs that are not accounts go once older than the cut-off (or of unknown
+/// age); an account's failures stay whatever their age.
 pub fn login_failures_of_unknown_ids_are_pruned(store: &mut dyn Store) {
     let failures = |user_id: &str, last: Option<i64>| {
         Change::PutLoginFailures(LoginFailures {

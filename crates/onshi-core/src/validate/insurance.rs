@@ -345,7 +345,7 @@ mod tests {
         );
     }
 
-    /// Regression (review of issue 3): a 後期高齢 被保険者番号 was not checked, and a 記号 or 番号 of
+    /// Regression (found in review): a 後期高齢 被保険者番号 was not checked, and a 記号 or 番号 of
     /// hyphens alone passed.
     #[test]
     fn late_elderly_numbers_and_fields_without_letters() {
@@ -387,7 +387,7 @@ mod tests {
         );
     }
 
-    /// Regression (issue 5, the S5 bad-input tests): a control character in 記号 or 番号 passed the
+    /// Regression (found by the S5 bad-input tests): a control character in 記号 or 番号 passed the
     /// form, and sending then failed with a message far from the field.
     #[test]
     fn issue_5_control_characters_are_found_at_their_field() {

@@ -684,8 +684,8 @@ mod tests {
         assert_eq!(first_unencodable("emoji 😀"), Some('😀'));
     }
 
-    /// Regression (review of issue 3): the JIS spellings of CP932 characters were refused, and ¥ and ‾
-    /// were written as bytes that read back as other characters.
+    /// Regression (found in review): the JIS spellings of CP932 characters were refused, and ¥ and
+    /// ‾ were written as bytes that read back as other characters.
     #[test]
     fn shift_jis_takes_the_jis_spellings_and_refuses_what_would_read_back_otherwise() {
         let check = |input: &str, expected: Result<&str, char>| {
@@ -736,7 +736,7 @@ mod tests {
         );
     }
 
-    /// Regression (review of issue 3): a document of nothing but empty elements made a tree some
+    /// Regression (found in review): a document of nothing but empty elements made a tree some
     /// twenty-six times its size.
     #[test]
     fn a_document_denser_than_any_message_is_refused() {

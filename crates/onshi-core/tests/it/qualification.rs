@@ -608,8 +608,8 @@ fn methods_on_the_qualification_resource() {
     assert_eq!(response.headers.get("allow"), Some("GET, POST"));
 }
 
-/// The S5 form as staff type it (和暦, full-width digits), checked, built with `to_inquiry`, sent, and
-/// read back with `client::expect_xml`: what the app does on 「検索」 (issue 5 item 1).
+/// The S5 form as staff type it (和暦, full-width digits), checked, built with `to_inquiry`, sent,
+/// and read back with `client::expect_xml`: what the app does on 「検索」.
 #[test]
 fn the_typed_form_becomes_an_inquiry_that_finds_the_patient() {
     use onshi_core::{
@@ -662,8 +662,8 @@ fn the_typed_form_becomes_an_inquiry_that_finds_the_patient() {
     ));
 }
 
-/// Issue 5: an inquiry's answer names the history entry it was recorded as, so the terminal can keep
-/// what staff chose for it (the items handed to the レセコン) and the history download can use it.
+/// An inquiry's answer names the history entry it was recorded as, so the terminal can keep what
+/// staff chose for it (the items handed to the レセコン) and the history download can use it.
 #[test]
 fn an_answer_names_its_history_entry() {
     let mut h = Harness::training();

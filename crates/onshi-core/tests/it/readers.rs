@@ -186,7 +186,7 @@ fn the_case3_flow_switch_check_visit_complete_and_switch_back() {
         ("completed", Some(done.history_id))
     );
     // The reader stays in 目視確認 until staff switch it back (seed 000 ⑪).
-    // Terminals see the finished check, so they prompt staff to switch back (issue 6 item 2).
+    // Terminals see the finished check, so they prompt staff to switch back.
     let reader = readers(&mut h, &token).readers[0].clone();
     assert_eq!(reader.mode, ReaderMode::Visual);
     assert!(reader.pending_visual_check.is_none());
@@ -217,8 +217,8 @@ fn the_case3_flow_switch_check_visit_complete_and_switch_back() {
         .iter()
         .map(|e| serde_json::to_string(&e.kind).unwrap_or_default())
         .collect();
-    // Every change of the reader's ETag has its event (review of issue 3): visual mode, the check
-    // opened, the result, the check completed and the reader free again, unattended.
+    // Every change of the reader's ETag has its event: visual mode, the check opened, the result,
+    // the check completed and the reader free again, unattended.
     assert_eq!(
         kinds,
         [
@@ -360,9 +360,9 @@ fn three_wrong_pins_lock_the_card_until_visual_check() {
     assert_eq!(p.tries_left, Some(2));
 }
 
-/// Issue 6: a terminal follows the readers from the events alone, without reading them again (which
-/// would count as the user's activity and keep an idle session alive): every `reader` event carries
-/// the reader exactly as `GET /readers` shows it at that moment, checks included.
+/// A terminal follows the readers from the events alone, without reading them again (which would
+/// count as the user's activity and keep an idle session alive): every `reader` event carries the
+/// reader exactly as `GET /readers` shows it at that moment, checks included.
 #[test]
 fn each_reader_event_carries_the_reader_as_listed() {
     let mut h = Harness::training();
@@ -408,7 +408,7 @@ fn each_reader_event_carries_the_reader_as_listed() {
     assert_eq!(last_reader_event(&mut h), listed(&mut h));
 }
 
-/// Issue 6: the reader panel checks the PIN before the consent screens, with the visit's own count.
+/// The reader panel checks the PIN before the consent screens, with the visit's own count.
 #[test]
 fn a_pin_check_counts_like_a_pin_visit_and_a_right_pin_resets_it() {
     let mut h = Harness::training();

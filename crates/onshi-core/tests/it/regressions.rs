@@ -1,5 +1,5 @@
-//! Regressions found by the review of issue 3 (the core crate): each test pins one defect that was
-//! found and fixed, named by what must hold.
+//! Regressions found by a review of the core crate: each test pins one defect that was found and
+//! fixed, named by what must hold.
 
 use chrono::TimeDelta;
 use onshi_core::{
@@ -525,9 +525,9 @@ fn a_medical_ticket_month_that_is_no_month_is_warned_about() {
     );
 }
 
-/// Regression (issue 14): from `after=0` with 1,101 events in the backlog, the first page ended at
-/// 1000 but said `last_id` 1101, so a client resuming from it (the event stream did) skipped 1001–1101.
-/// A page now resumes after its own last event, and the pages together are the backlog exactly.
+/// Regression: from `after=0` with 1,101 events in the backlog, the first page ended at 1000 but
+/// said `last_id` 1101, so a client resuming from it (the event stream did) skipped 1001–1101. A
+/// page now resumes after its own last event, and the pages together are the backlog exactly.
 #[test]
 fn regression_issue_14_a_backlog_longer_than_a_page_is_read_without_a_gap() {
     use onshi_core::store::{Change, EventKind, EventRecord, Store, StoreRead};

@@ -1,5 +1,5 @@
-//! The session group: sign-in, lockout, the forced-login prompt, idle logout, sign-out, password change
-//! (issue 2 item 6; seeds 001 and 004; decisions.md D2, D5, D7).
+//! The session group: sign-in, lockout, the forced-login prompt, idle logout, sign-out, password
+//! change (seeds 001 and 004; decisions.md D2, D5, D7).
 
 use chrono::TimeDelta;
 use onshi_core::{
@@ -428,9 +428,9 @@ fn a_storage_failure_is_a_500_that_names_nothing_inside() {
     assert!(store.0.sessions_of("002").expect("read").is_empty());
 }
 
-/// Issue 15 (decisions.md D3): sign-in's first phase reads and changes nothing but stops for the
-/// password check; the outcome is applied in a second transaction that reads the lockout again, so a
-/// lock that came in between still refuses the right password.
+/// Sign-in's first phase (decisions.md D3) reads and changes nothing but stops for the password
+/// check; the outcome is applied in a second transaction that reads the lockout again, so a lock
+/// that came in between still refuses the right password.
 #[test]
 fn sign_in_checks_the_password_between_two_transactions_that_reread_the_lock() {
     use onshi_core::dispatch::{Dispatched, Env};
@@ -466,8 +466,8 @@ fn sign_in_checks_the_password_between_two_transactions_that_reread_the_lock() {
     assert_eq!(problem(&response, 423).code, "account_locked");
 }
 
-/// Issue 15: a password changed between the phases is checked again, against the new hash: the old
-/// password's success does not carry over.
+/// A password changed between the phases is checked again, against the new hash: the old password's
+/// success does not carry over.
 #[test]
 fn a_password_changed_between_the_phases_is_checked_again() {
     use onshi_core::dispatch::{Dispatched, Env};
@@ -514,8 +514,8 @@ fn a_password_changed_between_the_phases_is_checked_again() {
     assert_eq!(problem(&response, 401).code, "invalid_credentials");
 }
 
-/// Issue 15: every unknown ID used to leave a row for ever. They still count like wrong passwords
-/// (and lock), but go once their last failure is older than a lock lasts.
+/// Every unknown ID used to leave a row for ever. They still count like wrong passwords (and lock),
+/// but go once their last failure is older than a lock lasts.
 #[test]
 fn failures_of_unknown_ids_are_pruned_after_a_lock_would_have_run_out() {
     let mut h = Harness::training();
@@ -550,8 +550,8 @@ fn failures_of_unknown_ids_are_pruned_after_a_lock_would_have_run_out() {
     );
 }
 
-/// Regression (issue 15): 002 stayed locked after an administrator reset its password. The reset
-/// lifts the lock, and the issued password signs in at once (to change it).
+/// Regression: 002 stayed locked after an administrator reset its password. The reset lifts the
+/// lock, and the issued password signs in at once (to change it).
 #[test]
 fn regression_issue_15_an_administrators_reset_lifts_the_lock() {
     use onshi_core::contract::groups::IssuedPassword;
