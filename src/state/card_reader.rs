@@ -10,7 +10,7 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc, time::Duration};
 use onshi_core::{
     canned::people::Person,
     card::{
-        reader::{AnyReader, CardLink, PipeError, ReaderModel, UsbPipe, driver},
+        reader::{AnyReader, PipeError, ReaderModel, UsbPipe, driver},
         virtual_card::{Iso7816Card, VirtualCard, VirtualCardData},
         virtual_reader::{Shared, VirtualRcs380},
     },
@@ -90,10 +90,8 @@ pub fn connect_virtual(device: &Shared<VirtualRcs380>) -> Connected {
 }
 
 impl Connected {
-    /// Leaves the reader idle and lets the device go. A reader already unplugged has nothing left to
-    /// close, so failures are of no interest.
-    pub async fn close(mut self) {
-        let _ = self.link.close().await;
+    /// Lets the device go, once the session has left the reader idle (`card::session::run` does).
+    pub async fn close(self) {
         if let Some(reader) = &self.usb {
             reader.close().await;
         }
@@ -193,6 +191,11 @@ impl VirtualReader {
     /// Takes the card off the reader.
     pub fn take(&self) {
         drop(self.device.0.borrow_mut().remove());
+    }
+
+    /// The canned people whose cards the trainer can place (training data).
+    pub fn card_holders() -> Vec<Person> {
+        onshi_core::card::virtual_card::card_holders()
     }
 
     pub fn has_card(&self) -> bool {
