@@ -44,6 +44,7 @@ use crate::{
     route::Route,
     state::{
         Api, ClockHandle, FeatureGroup, HistoryEntry,
+        card_reader::use_card_reader,
         card_reader::{self, Connected, VirtualReader},
         readers::readers_shown,
         use_api, use_capabilities, use_clock, use_readers,
@@ -204,6 +205,7 @@ pub fn CardReader(
     on_result: Callback<CardResult>,
 ) -> impl IntoView {
     let capabilities = use_capabilities();
+    let cards = use_card_reader();
     let readers = use_readers().list();
     let may_switch_readers = readers_shown();
     let ui = Ui {
@@ -288,7 +290,7 @@ pub fn CardReader(
         if holders.with_value(Vec::is_empty) {
             holders.set_value(VirtualReader::card_holders());
         }
-        let reader = VirtualReader::new();
+        let reader = cards.virtual_reader();
         let connected = card_reader::connect_virtual(reader.device());
         virtual_reader.set_value(Some(reader));
         on_reader.set(None);
@@ -397,7 +399,7 @@ pub fn CardReader(
                                     ui.told.track();
                                     holders.with_value(|all| all.iter().map(|p| {
                                         let id = p.id.clone();
-                                        let locked = card_reader::virtual_auth_tries_left(&p.id) == Some(0);
+                                        let locked = cards.virtual_auth_tries_left(&p.id) == Some(0);
                                         let label = format!(
                                             "{}{}",
                                             p.name,
