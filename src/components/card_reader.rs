@@ -3,19 +3,19 @@
 //! the 4-digit PIN on a patient-facing pad, and the card's signature of the endpoint's challenge
 //! proves the card (decisions.md D7). The answer opens as 資格情報確認, like a face reader's result.
 //!
-//! The flow itself is one task per connected reader, which owns the driver and runs the steps of
-//! `card::flow` in order; the screen sends it what the patient and staff do (the PIN, the consent
-//! answers, 中止, 切断) and shows the step it sets. Only that task talks to the reader, so exchanges
-//! never interleave. The PIN's format is checked here, before anything reaches the card (a malformed
-//! PIN must not cost a try); the PIN is never logged or kept: the field is emptied as it is read, and
-//! the task drops the PIN once the card has checked it.
+//! The flow itself is one task per connected reader, which owns the driver and runs the core's
+//! `card::session` over it, where every decision is made; the screen sends it what the patient and
+//! staff do (the PIN, the consent answers, 中止, 切断) and shows the step and message it sets. The
+//! PIN's format is checked here, before anything reaches the card (a malformed PIN must not cost a
+//! try); the PIN is never logged or kept: the field is emptied as it is read, and the session drops
+//! the PIN once the card has checked it.
 //!
 //! In training, 「仮想カードリーダーを使う」 connects a virtual RC-S380 instead of a USB device, driven
 //! by the same driver; the trainer places and takes the canned people's cards.
 
 use std::pin::pin;
 
-use base64::{Engine, engine::general_purpose::STANDARD};
+use chrono::NaiveDate;
 use futures::{
     StreamExt,
     channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded},
@@ -24,15 +24,14 @@ use futures::{
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use onshi_core::{
-    canned::people::{self, Person},
+    canned::people::Person,
     card::{
-        flow::{self, Next, Notice, POLL_MS, Step},
-        mynumber::{self, CardError, Pin},
-        pki,
-        reader::{AnyReader, CardLink, LinkError, PipeError},
+        flow::{Notice, Step},
+        mynumber::Pin,
+        session::{self, Ended, Input},
     },
     catalogue,
-    contract::groups::CardQualification,
+    contract::groups::{CardQualification, Challenge},
 };
 
 use crate::{
@@ -45,7 +44,8 @@ use crate::{
     route::Route,
     state::{
         Api, ClockHandle, FeatureGroup, HistoryEntry,
-        card_reader::{self, Connected, Pipe, VirtualReader},
+        card_reader::use_card_reader,
+        card_reader::{self, Connected, VirtualReader},
         readers::readers_shown,
         use_api, use_capabilities, use_clock, use_readers,
     },
@@ -62,10 +62,9 @@ pub struct CardResult {
 /// What the section tells staff and the patient (in its `role="alert"` line).
 #[derive(Clone, Debug, PartialEq)]
 enum Told {
-    Card(Notice),
+    /// What the session tells: about the reader, the card or the endpoint's answer.
+    Session(session::Told),
     Usb(UsbError),
-    /// The endpoint's message: its problem's title, or why no answer came.
-    Endpoint(String),
 }
 
 /// The reader, as the section's bar shows it.
@@ -74,43 +73,6 @@ enum Reader {
     None,
     Connecting,
     Connected { name: String, training: bool },
-}
-
-/// What the flow's task hears from the screen.
-enum Input {
-    Pin(Pin),
-    Answer(bool),
-    /// 「中止」 on the PIN pad.
-    Cancel,
-    /// 「切断」.
-    Disconnect,
-    /// The browser says the device was unplugged.
-    Unplugged,
-    /// The screen is gone.
-    Quit,
-}
-
-/// Why the task stopped driving the reader.
-enum Quit {
-    Disconnect,
-    Unplugged,
-    /// The reader did not answer when it was prepared.
-    Failed(String),
-    Gone,
-}
-
-/// Why a card session ended early.
-enum Stop {
-    Card(CardError),
-    Endpoint(String),
-    Cancelled,
-    Quit(Quit),
-}
-
-impl From<CardError> for Stop {
-    fn from(error: CardError) -> Stop {
-        Stop::Card(error)
-    }
 }
 
 /// The screen's side, for the task: every write is a `try_`, as the screen may be gone.
@@ -134,209 +96,107 @@ impl Ui {
     }
 }
 
-/// The next thing the screen sends, or why the task must stop.
-async fn next_input(inputs: &mut UnboundedReceiver<Input>) -> Result<Input, Quit> {
-    match inputs.next().await {
-        Some(Input::Disconnect) => Err(Quit::Disconnect),
-        Some(Input::Unplugged) => Err(Quit::Unplugged),
-        None | Some(Input::Quit) => Err(Quit::Gone),
-        Some(input) => Ok(input),
+/// The endpoint as the session calls it.
+struct SessionEndpoint(Api);
+
+impl session::Endpoint for SessionEndpoint {
+    type Answer = HistoryEntry;
+
+    async fn challenge(&mut self) -> Result<Challenge, String> {
+        self.0.challenge().await.map_err(|e| e.message())
+    }
+
+    async fn qualify_by_card(
+        &mut self,
+        request: &CardQualification,
+    ) -> Result<HistoryEntry, String> {
+        self.0
+            .qualify_by_card(request)
+            .await
+            .map_err(|e| e.message())
     }
 }
 
-/// Asks the reader every [`POLL_MS`] until a card is there (`present`) or gone (`!present`),
-/// listening to the screen in between.
-async fn wait_for_card(
-    link: &mut AnyReader<Pipe>,
-    inputs: &mut UnboundedReceiver<Input>,
+/// The section as the session sees it: its signals, and the input the screen sends.
+struct SessionScreen {
     ui: Ui,
-    present: bool,
-) -> Result<(), Quit> {
-    loop {
-        match link.activate().await {
-            Ok(found) if found == present => return Ok(()),
-            Ok(_) => {}
-            Err(LinkError::Pipe(PipeError::Disconnected)) => return Err(Quit::Unplugged),
-            // A card that leaves while it is activated is what the wait for its removal waits for.
-            Err(LinkError::CardRemoved | LinkError::NoCard) if !present => return Ok(()),
-            Err(_) => ui.tell(Some(Told::Card(Notice::ReaderFailed))),
-        }
-        let pause = pin!(card_reader::pause(POLL_MS));
-        if let Either::Left((input, _)) = select(inputs.next(), pause).await {
-            match input {
-                Some(Input::Disconnect) => return Err(Quit::Disconnect),
-                Some(Input::Unplugged) => return Err(Quit::Unplugged),
-                None | Some(Input::Quit) => return Err(Quit::Gone),
-                // Nothing else means anything without a card being read.
-                Some(_) => {}
-            }
-        }
-    }
-}
-
-/// One card, from reading it to the endpoint's answer.
-async fn card_session(
-    link: &mut AnyReader<Pipe>,
-    inputs: &mut UnboundedReceiver<Input>,
-    ui: Ui,
-    reader: &str,
-) -> Result<(), Stop> {
-    ui.step(Step::Reading);
-    mynumber::check_card(link).await?;
-    let mut tries_left = mynumber::auth_pin_tries(link).await?;
-    let certificate = mynumber::read_auth_certificate(link).await?;
-
-    loop {
-        ui.step(Step::Pin { tries_left });
-        // The PIN lives only in this block: once the card has checked it, it is gone, not kept for
-        // the rest of the session.
-        let verified = {
-            let pin = loop {
-                match next_input(inputs).await.map_err(Stop::Quit)? {
-                    Input::Pin(pin) => break pin,
-                    Input::Cancel => return Err(Stop::Cancelled),
-                    _ => {}
-                }
-            };
-            ui.step(Step::Verifying { tries_left });
-            mynumber::verify_auth_pin(link, &pin).await
-        };
-        match verified {
-            Ok(()) => break,
-            Err(error) => match flow::after_error(&error) {
-                (Next::Step(Step::Pin { tries_left: left }), notice) => {
-                    tries_left = left;
-                    ui.tell(Some(Told::Card(notice)));
-                }
-                _ => return Err(Stop::Card(error)),
-            },
-        }
-    }
-    ui.tell(None);
-
-    let mut answers = Vec::new();
-    let consents = loop {
-        ui.step(Step::Consent {
-            answers: answers.clone(),
-        });
-        match next_input(inputs).await.map_err(Stop::Quit)? {
-            Input::Answer(yes) => match flow::answer(&answers, yes) {
-                Ok(given) => answers = given,
-                Err(choices) => break choices,
-            },
-            Input::Cancel => return Err(Stop::Cancelled),
-            _ => {}
-        }
-    };
-
-    ui.step(Step::Checking);
-    // The challenge is asked for only now, so its 60 seconds are spent on signing, not on the
-    // patient's answers.
-    let endpoint = |e: crate::error::ApiError| Stop::Endpoint(e.message());
-    let challenge = ui.api.challenge().await.map_err(endpoint)?;
-    let nonce = STANDARD
-        .decode(&challenge.nonce)
-        .map_err(|_| Stop::Endpoint(catalogue::UNEXPECTED_RESPONSE.to_owned()))?;
-    let signature = mynumber::sign_auth(link, &pki::digest_info_sha256(&nonce)).await?;
-    let Some(today) = ui
-        .step
-        .try_get_untracked()
-        .map(|_| ui.clock.now().jst_date().format("%Y-%m-%d").to_string())
-    else {
-        return Err(Stop::Quit(Quit::Gone));
-    };
-    let request = CardQualification {
-        nonce: challenge.nonce,
-        certificate: STANDARD.encode(&certificate),
-        signature: STANDARD.encode(&signature),
-        qualification_date: today,
-        treatment: None,
-        consents,
-    };
-    let entry = ui.api.qualify_by_card(&request).await.map_err(endpoint)?;
-    ui.on_result.try_run(CardResult {
-        entry,
-        reader: reader.to_owned(),
-    });
-    Ok(())
-}
-
-/// Drives a prepared reader card after card until the reader goes or the screen says stop.
-async fn drive(
-    link: &mut AnyReader<Pipe>,
-    inputs: &mut UnboundedReceiver<Input>,
-    ui: Ui,
-    reader: &str,
-) -> Quit {
-    loop {
-        ui.step(Step::PlaceCard);
-        if let Err(quit) = wait_for_card(link, inputs, ui, true).await {
-            return quit;
-        }
-        // A new card: what was told about the last one is over.
-        ui.tell(None);
-        let next = match card_session(link, inputs, ui, reader).await {
-            Ok(()) => Next::Step(Step::TakeCard),
-            Err(Stop::Card(error)) => {
-                let (next, notice) = flow::after_error(&error);
-                ui.tell(Some(Told::Card(notice)));
-                next
-            }
-            Err(Stop::Endpoint(message)) => {
-                ui.tell(Some(Told::Endpoint(message)));
-                Next::Step(Step::TakeCard)
-            }
-            Err(Stop::Cancelled) => Next::Step(Step::TakeCard),
-            Err(Stop::Quit(quit)) => return quit,
-        };
-        match next {
-            Next::Disconnected => return Quit::Unplugged,
-            Next::Step(Step::PlaceCard) => {}
-            Next::Step(_) => {
-                ui.step(Step::TakeCard);
-                if let Err(quit) = wait_for_card(link, inputs, ui, false).await {
-                    return quit;
-                }
-            }
-        }
-    }
-}
-
-/// The task of one connected reader: prepare it, drive it, close it.
-async fn run(
-    mut connected: Connected,
-    mut inputs: UnboundedReceiver<Input>,
-    ui: Ui,
+    inputs: UnboundedReceiver<Input>,
+    /// The reader, as its status line names it.
+    name: String,
     training: bool,
-) {
-    let name = connected.name.clone();
-    let quit = match connected.link.open().await {
-        Ok(()) => {
-            ui.reader.try_set(Reader::Connected {
-                name: name.clone(),
-                training,
-            });
-            drive(&mut connected.link, &mut inputs, ui, &name).await
+}
+
+impl session::Screen for SessionScreen {
+    type Answer = HistoryEntry;
+
+    fn connected(&mut self) {
+        self.ui.reader.try_set(Reader::Connected {
+            name: self.name.clone(),
+            training: self.training,
+        });
+    }
+
+    fn show(&mut self, step: Step) {
+        self.ui.step(step);
+    }
+
+    fn tell(&mut self, told: Option<session::Told>) {
+        self.ui.tell(told.map(Told::Session));
+    }
+
+    async fn input(&mut self) -> Input {
+        // The channel closes only once the screen and the unplug listener are both gone.
+        self.inputs.next().await.unwrap_or(Input::Quit)
+    }
+
+    async fn input_within(&mut self, ms: u32) -> Option<Input> {
+        let pause = pin!(card_reader::pause(ms));
+        match select(self.inputs.next(), pause).await {
+            Either::Left((input, _)) => Some(input.unwrap_or(Input::Quit)),
+            Either::Right(_) => None,
         }
-        Err(LinkError::Pipe(PipeError::Disconnected)) => Quit::Unplugged,
-        Err(error) => Quit::Failed(error.to_string()),
+    }
+
+    fn today(&self) -> Option<NaiveDate> {
+        self.ui
+            .step
+            .try_get_untracked()
+            .map(|_| self.ui.clock.now().jst_date())
+    }
+
+    fn answered(&mut self, entry: HistoryEntry) {
+        self.ui.on_result.try_run(CardResult {
+            entry,
+            reader: self.name.clone(),
+        });
+    }
+}
+
+/// The task of one connected reader: the session drives it, then the device is let go.
+async fn run(mut connected: Connected, inputs: UnboundedReceiver<Input>, ui: Ui, training: bool) {
+    let mut screen = SessionScreen {
+        ui,
+        inputs,
+        name: connected.name.clone(),
+        training,
     };
+    let ended = session::run(
+        &mut connected.link,
+        &mut SessionEndpoint(ui.api),
+        &mut screen,
+    )
+    .await;
     connected.close().await;
     ui.reader.try_set(Reader::None);
     ui.step(Step::PlaceCard);
-    match quit {
-        Quit::Unplugged => ui.tell(Some(Told::Card(Notice::Unplugged))),
-        Quit::Failed(why) => ui.tell(Some(Told::Usb(UsbError::OpenFailed(why)))),
-        Quit::Disconnect | Quit::Gone => {}
+    match ended {
+        Ended::Failed(why) => ui.tell(Some(Told::Usb(UsbError::OpenFailed(why)))),
+        ended => {
+            if let Some(notice) = ended.notice() {
+                ui.tell(Some(Told::Session(session::Told::Card(notice))));
+            }
+        }
     }
-}
-
-/// The canned people who have a virtual card (training data).
-fn card_holders() -> Vec<Person> {
-    people::people()
-        .into_iter()
-        .filter(|p| onshi_core::card::testpki::card(&p.id).is_some())
-        .collect()
 }
 
 #[component]
@@ -345,6 +205,7 @@ pub fn CardReader(
     on_result: Callback<CardResult>,
 ) -> impl IntoView {
     let capabilities = use_capabilities();
+    let cards = use_card_reader();
     let readers = use_readers().list();
     let may_switch_readers = readers_shown();
     let ui = Ui {
@@ -427,9 +288,9 @@ pub fn CardReader(
             return;
         }
         if holders.with_value(Vec::is_empty) {
-            holders.set_value(card_holders());
+            holders.set_value(VirtualReader::card_holders());
         }
-        let reader = VirtualReader::new();
+        let reader = cards.virtual_reader();
         let connected = card_reader::connect_virtual(reader.device());
         virtual_reader.set_value(Some(reader));
         on_reader.set(None);
@@ -538,7 +399,7 @@ pub fn CardReader(
                                     ui.told.track();
                                     holders.with_value(|all| all.iter().map(|p| {
                                         let id = p.id.clone();
-                                        let locked = card_reader::virtual_auth_tries_left(&p.id) == Some(0);
+                                        let locked = cards.virtual_auth_tries_left(&p.id) == Some(0);
                                         let label = format!(
                                             "{}{}",
                                             p.name,
@@ -578,7 +439,7 @@ pub fn CardReader(
 
     let told = move || {
         ui.told.get().map(|told| match told {
-            Told::Card(Notice::PinBlocked) => {
+            Told::Session(session::Told::Card(Notice::PinBlocked)) => {
                 let to_readers = may_switch_readers.get() && readers.with(|l| !l.is_empty());
                 view! {
                     <p>{catalogue::CARD_PIN_BLOCKED}</p>
@@ -592,9 +453,11 @@ pub fn CardReader(
                 }
                 .into_any()
             }
-            Told::Card(notice) => view! { <p>{card_notice(&notice)}</p> }.into_any(),
+            Told::Session(session::Told::Card(notice)) => {
+                view! { <p>{card_notice(&notice)}</p> }.into_any()
+            }
+            Told::Session(session::Told::Endpoint(message)) => view! { <p>{message}</p> }.into_any(),
             Told::Usb(error) => view! { <p>{error.message()}</p> }.into_any(),
-            Told::Endpoint(message) => view! { <p>{message}</p> }.into_any(),
         })
     };
 

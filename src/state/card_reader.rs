@@ -2,15 +2,17 @@
 //! training a virtual Sony RC-S380. Either is wrapped by the same core driver
 //! (`card::reader::driver`), so training exercises exactly the bytes a real reader would get.
 //!
-//! The virtual cards of training live for the life of the page (see [`virtual_card`]), so a PIN a
+//! The virtual cards of training live for the life of the app (see [`CardReaderContext`]), so a PIN a
 //! trainee locks stays locked while they rehearse, as a real card's would.
 
 use std::{cell::RefCell, collections::HashMap, rc::Rc, time::Duration};
 
+use leptos::prelude::*;
+
 use onshi_core::{
     canned::people::Person,
     card::{
-        reader::{AnyReader, CardLink, PipeError, ReaderModel, UsbPipe, driver},
+        reader::{AnyReader, PipeError, ReaderModel, UsbPipe, driver},
         virtual_card::{Iso7816Card, VirtualCard, VirtualCardData},
         virtual_reader::{Shared, VirtualRcs380},
     },
@@ -90,10 +92,8 @@ pub fn connect_virtual(device: &Shared<VirtualRcs380>) -> Connected {
 }
 
 impl Connected {
-    /// Leaves the reader idle and lets the device go. A reader already unplugged has nothing left to
-    /// close, so failures are of no interest.
-    pub async fn close(mut self) {
-        let _ = self.link.close().await;
+    /// Lets the device go, once the session has left the reader idle (`card::session::run` does).
+    pub async fn close(self) {
         if let Some(reader) = &self.usb {
             reader.close().await;
         }
@@ -110,36 +110,60 @@ pub fn usb_available() -> bool {
     usb::available()
 }
 
-thread_local! {
-    /// Each canned person's virtual card, made the first time it is placed and kept for the life of
-    /// the page: its PIN counters are the card's, so a PIN locked while rehearsing stays locked until
-    /// the page is reloaded, as a real card would stay locked.
-    static CARDS: RefCell<HashMap<String, Rc<RefCell<VirtualCard>>>> = RefCell::new(HashMap::new());
+/// Training's virtual cards, one per canned person, made the first time it is placed and kept for
+/// the life of the app: its PIN counters are the card's, so a PIN locked while rehearsing stays locked
+/// until the page is reloaded, as a real card would stay locked. Provided at the app's root by
+/// [`crate::state::provide_app_state`].
+#[derive(Clone, Copy)]
+pub struct CardReaderContext {
+    cards: StoredValue<HashMap<String, Rc<RefCell<VirtualCard>>>, LocalStorage>,
 }
 
-/// `person`'s virtual card, made on first use; `None` for someone without test keys.
-pub fn virtual_card(person: &Person) -> Option<Rc<RefCell<VirtualCard>>> {
-    CARDS.with(|cards| {
-        let mut cards = cards.borrow_mut();
-        if let Some(card) = cards.get(&person.id) {
-            return Some(card.clone());
+pub fn use_card_reader() -> CardReaderContext {
+    expect_context::<CardReaderContext>()
+}
+
+/// Provided by [`crate::state::provide_app_state`].
+pub(crate) fn provide() {
+    provide_context(CardReaderContext {
+        cards: StoredValue::new_local(HashMap::new()),
+    });
+}
+
+impl CardReaderContext {
+    /// `person`'s virtual card, made on first use; `None` for someone without test keys.
+    pub fn virtual_card(&self, person: &Person) -> Option<Rc<RefCell<VirtualCard>>> {
+        if let Some(card) = self
+            .cards
+            .with_value(|cards| cards.get(&person.id).cloned())
+        {
+            return Some(card);
         }
         let card = Rc::new(RefCell::new(VirtualCard::new(VirtualCardData::for_person(
             person,
         )?)));
-        cards.insert(person.id.clone(), card.clone());
+        self.cards
+            .update_value(|cards| drop(cards.insert(person.id.clone(), card.clone())));
         Some(card)
-    })
-}
+    }
 
-/// How many tries the 利用者証明用 PIN of `person_id`'s virtual card has left, if the card was made.
-pub fn virtual_auth_tries_left(person_id: &str) -> Option<u8> {
-    CARDS.with(|cards| {
-        cards
-            .borrow()
-            .get(person_id)
-            .map(|card| card.borrow().auth_tries_left())
-    })
+    /// How many tries the 利用者証明用 PIN of `person_id`'s virtual card has left, if the card was
+    /// made.
+    pub fn virtual_auth_tries_left(&self, person_id: &str) -> Option<u8> {
+        self.cards.with_value(|cards| {
+            cards
+                .get(person_id)
+                .map(|card| card.borrow().auth_tries_left())
+        })
+    }
+
+    /// A virtual reader whose cards are these.
+    pub fn virtual_reader(&self) -> VirtualReader {
+        VirtualReader {
+            device: Shared::new(VirtualRcs380::new()),
+            cards: *self,
+        }
+    }
 }
 
 /// A kept virtual card as the reader holds it: the reader gets a handle, the page keeps the card.
@@ -159,21 +183,11 @@ impl Iso7816Card for KeptCard {
 #[derive(Clone)]
 pub struct VirtualReader {
     device: Shared<VirtualRcs380>,
-}
-
-impl Default for VirtualReader {
-    fn default() -> Self {
-        VirtualReader::new()
-    }
+    /// Where the cards placed on it are kept.
+    cards: CardReaderContext,
 }
 
 impl VirtualReader {
-    pub fn new() -> VirtualReader {
-        VirtualReader {
-            device: Shared::new(VirtualRcs380::new()),
-        }
-    }
-
     /// The device, for [`connect_virtual`].
     pub fn device(&self) -> &Shared<VirtualRcs380> {
         &self.device
@@ -181,7 +195,7 @@ impl VirtualReader {
 
     /// Places `person`'s card (taking off any card already there); `false` when they have none.
     pub fn place(&self, person: &Person) -> bool {
-        let Some(card) = virtual_card(person) else {
+        let Some(card) = self.cards.virtual_card(person) else {
             return false;
         };
         let mut device = self.device.0.borrow_mut();
@@ -193,6 +207,11 @@ impl VirtualReader {
     /// Takes the card off the reader.
     pub fn take(&self) {
         drop(self.device.0.borrow_mut().remove());
+    }
+
+    /// The canned people whose cards the trainer can place (training data).
+    pub fn card_holders() -> Vec<Person> {
+        onshi_core::card::virtual_card::card_holders()
     }
 
     pub fn has_card(&self) -> bool {

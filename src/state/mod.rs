@@ -60,6 +60,7 @@ pub fn provide_app_state(endpoint: Endpoint, clock: Clock) {
     cache::provide();
     outbox::provide();
     readers::provide();
+    card_reader::provide();
 }
 
 pub fn use_clock() -> ClockHandle {

@@ -15,7 +15,6 @@ use futures::future::join;
 use onshi::{
     platform::usb::{self, UsbError},
     route::Route,
-    state::card_reader::virtual_auth_tries_left,
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
 };
 use onshi_core::{
@@ -225,11 +224,6 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
             .is_some_and(|t| t.contains("仮想カードリーダー（研修用・Sony RC-S380 相当）")),
         "the reader is named"
     );
-    assert_eq!(
-        virtual_auth_tries_left("shinbashi-taro"),
-        Some(3),
-        "the right PIN keeps the counter full"
-    );
 
     // 次の患者へ(マイナンバーカード): the list has the result from the history, and the reader waits for
     // the card to be taken before it looks for the next one.
@@ -260,6 +254,15 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
     press(&app, "カードを取る").await;
     shows(&app, PLACE).await;
     assert!(!place_disabled());
+
+    // The card asks for its PIN's tries afresh each time it is read.
+    place(&app, "shinbashi-taro").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(
+        text(&app.root, TRIES).as_deref(),
+        Some("残り回数：3回"),
+        "the right PIN keeps the counter full"
+    );
 
     press(&app, "切断").await;
     until_within("the reader disconnected", 3000, || {
@@ -302,7 +305,7 @@ async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
     until_within("the links", 3000, || alert_links(&app).len() == 2).await;
     assert_eq!(alert_links(&app), ["/card-readers", "/insurance-card"]);
     shows(&app, TAKE).await;
-    assert_eq!(virtual_auth_tries_left("meguro-saburo"), Some(0));
+    // The trainer's list marks a card whose counter is at 0.
     assert!(
         text(&app.root, "#card_reader_person").is_some_and(|t| t.contains("（暗証番号ロック中）")),
         "the trainer's list marks the locked card"
@@ -332,8 +335,7 @@ async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
     use_virtual_reader(&app).await;
     place(&app, "watanabe-misaki").await;
     shows(&app, ENTER_PIN).await;
-    let full = virtual_auth_tries_left("watanabe-misaki");
-    assert_eq!(full, Some(3));
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
 
     for malformed in ["12", "12345", "１２３４", "12a4", ""] {
         enter_pin(&app, malformed).await;
@@ -348,25 +350,25 @@ async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
         // has stopped for 中止, a PIN sent for the malformed entry would have been checked already.
         press(&app, "中止").await;
         shows(&app, TAKE).await;
-        assert_eq!(
-            virtual_auth_tries_left("watanabe-misaki"),
-            full,
-            "{malformed:?} reached the card"
-        );
         assert_eq!(text(&app.root, ALERT).as_deref(), Some(""));
 
-        // The same card again, for the next entry.
+        // The same card again, for the next entry: its counter, read afresh, is still full.
         press(&app, "カードを取る").await;
         shows(&app, PLACE).await;
         place(&app, "watanabe-misaki").await;
         shows(&app, ENTER_PIN).await;
-        assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+        assert_eq!(
+            text(&app.root, TRIES).as_deref(),
+            Some("残り回数：3回"),
+            "{malformed:?} reached the card"
+        );
     }
 
     // A well-formed wrong PIN does reach the card.
     enter_pin(&app, "9999").await;
     alert_is(&app, "暗証番号が違います。残り回数：2回").await;
-    assert_eq!(virtual_auth_tries_left("watanabe-misaki"), Some(2));
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：2回"));
     assert_eq!(text(&app.root, PIN_MESSAGE).as_deref(), Some(""));
 
     // 中止: the card is done with until it is taken off.
@@ -389,11 +391,15 @@ async fn a_card_taken_off_mid_flow_is_told_and_waited_for_again() {
     enter_pin(&app, "1234").await;
     alert_is(&app, REMOVED).await;
     shows(&app, PLACE).await;
-    assert_eq!(virtual_auth_tries_left("ota-kazuko"), Some(3));
 
     // Off during the consent screens: the signature fails, and no result is made.
     place(&app, "ota-kazuko").await;
     shows(&app, ENTER_PIN).await;
+    assert_eq!(
+        text(&app.root, TRIES).as_deref(),
+        Some("残り回数：3回"),
+        "the PIN entered after the card left never reached it"
+    );
     assert_eq!(
         text(&app.root, ALERT).as_deref(),
         Some(""),

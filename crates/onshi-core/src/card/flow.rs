@@ -1,5 +1,5 @@
 //! The general reader's flow at reception (issue 7), as the steps the patient-facing panel shows and
-//! where each failure leads. The app drives it over a real or virtual reader; what is decided here
+//! where each failure leads. `session` drives it over a real or virtual reader; what is decided here
 //! needs no I/O, so it is tested on the host.
 //!
 //! The order: connect the reader, wait for a card, check it is a My Number card, ask how many PIN

@@ -18,7 +18,8 @@
 //!   canned people's test keys and certificates (`scripts/gen-test-pki`).
 //! - `virtual_card` and `virtual_reader` are a My Number card and readers in software, speaking the
 //!   same bytes as the real ones, for host tests and training mode's virtual reader.
-//! - `flow` is the general reader's flow at reception as steps, and where each failure leads.
+//! - `flow` is the general reader's flow at reception as steps, and where each failure leads;
+//!   `session` drives it over a reader, an endpoint and a screen, card after card.
 
 pub mod apdu;
 pub mod ccid;
@@ -29,6 +30,7 @@ pub mod pki;
 pub mod port100;
 pub mod rcs300;
 pub mod reader;
+pub mod session;
 pub mod testpki;
 pub mod tlv;
 pub mod virtual_card;

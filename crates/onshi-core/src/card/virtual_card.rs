@@ -23,7 +23,10 @@ use super::{
     reader::{CardLink, LinkError},
     testpki, tlv,
 };
-use crate::{canned::people::Person, codes::Sex};
+use crate::{
+    canned::people::{self, Person},
+    codes::Sex,
+};
 
 /// A contact/contactless card as a virtual reader sees it: APDUs in, responses out.
 pub trait Iso7816Card {
@@ -100,6 +103,15 @@ impl fmt::Debug for VirtualCardData {
             .field("auth_certificate_len", &self.auth_certificate.len())
             .finish_non_exhaustive()
     }
+}
+
+/// The canned people who have a virtual card, in the canned order: whose cards training's virtual
+/// reader offers the trainer.
+pub fn card_holders() -> Vec<Person> {
+    people::people()
+        .into_iter()
+        .filter(|person| testpki::card(&person.id).is_some())
+        .collect()
 }
 
 impl VirtualCardData {

@@ -21,7 +21,7 @@ use onshi_core::card::virtual_reader::{
 use crate::card_support::{CardLog, Io, ScriptPipe, TestCard, block_on, hex};
 
 /// What the tests need of each virtual reader, so every scenario runs on all three.
-trait Rig: VirtualDevice + Sized + 'static {
+pub trait Rig: VirtualDevice + Sized + 'static {
     const MODEL: ReaderModel;
     fn create() -> Self;
     fn put(&mut self, card: Box<dyn Iso7816Card>);

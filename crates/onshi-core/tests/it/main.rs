@@ -10,6 +10,7 @@ mod card_framing;
 mod card_group;
 mod card_iso14443b;
 mod card_readers;
+mod card_session;
 mod card_support;
 mod card_tlv;
 mod contract;
