@@ -12,6 +12,7 @@ mod card_iso14443b;
 mod card_readers;
 mod card_support;
 mod card_tlv;
+mod client;
 mod contract;
 mod exchange;
 mod groups;
