@@ -141,7 +141,7 @@ pub struct OutboxEntry {
 impl OutboxEntry {
     /// Whether the entry is past the age at which it must no longer be replayed automatically.
     pub fn is_too_old(&self, now: Timestamp) -> bool {
-        now.millis() - self.created_at.millis() > NEEDS_CHECK_AFTER_MS
+        onshi_core::client::outbox::Policy::OUTBOX.expired(self.created_at, now)
     }
 }
 
