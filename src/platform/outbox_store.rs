@@ -27,7 +27,7 @@ pub const TRAINING_OUTBOX: &str = "onshi-training-outbox";
 
 /// An entry older than this is not replayed automatically but shown as 要確認: the endpoint keeps
 /// an Idempotency-Key for 7 days (D7), and a day's margin keeps a replay from landing after it.
-pub const NEEDS_CHECK_AFTER_MS: i64 = 6 * 24 * 60 * 60 * 1000;
+pub const NEEDS_CHECK_AFTER_MS: i64 = onshi_core::client::outbox::Policy::OUTBOX.max_age_ms;
 
 const KEYS: &str = "keys";
 const ENTRIES: &str = "entries";
@@ -141,7 +141,7 @@ pub struct OutboxEntry {
 impl OutboxEntry {
     /// Whether the entry is past the age at which it must no longer be replayed automatically.
     pub fn is_too_old(&self, now: Timestamp) -> bool {
-        now.millis() - self.created_at.millis() > NEEDS_CHECK_AFTER_MS
+        onshi_core::client::outbox::Policy::OUTBOX.expired(self.created_at, now)
     }
 }
 

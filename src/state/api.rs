@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use leptos::task::spawn_local;
 use onshi_core::{
-    client::{self, HistorySearch},
+    client::{self, HistorySearch, message::session_end_notice},
     contract::{EventKind, ReaderMode},
     contract::{
         ProblemCode, Request, Response,
@@ -23,12 +23,11 @@ use onshi_core::{
 };
 
 use crate::{
-    error::{ApiError, session_end_notice},
     state::{
         Cache, ClockHandle, EndpointChoice, EndpointHandle, SessionContext, use_cache, use_clock,
         use_endpoint, use_session,
     },
-    transport::Endpoint,
+    transport::{ApiError, Endpoint},
 };
 
 /// The session cache's key for a history search: the search itself (the cache stores only an HMAC

@@ -7,15 +7,17 @@
 
 use leptos::prelude::*;
 use onshi_core::{
-    client,
+    client::{
+        self,
+        version::{self, Fit},
+    },
     contract::{self, Capabilities},
 };
 
 use crate::{
-    error::ApiError,
     platform,
     state::{EndpointHandle, SessionContext, use_session},
-    transport::{Endpoint, TransportError},
+    transport::{ApiError, Endpoint, TransportError},
 };
 
 /// A feature group of the contract, as the core's vocabulary spells it.
@@ -35,7 +37,7 @@ pub enum CapabilityError {
     /// without the endpoint).
     #[error("not a contract endpoint: {0}")]
     NotAnEndpoint(ApiError),
-    /// A contract of another major version.
+    /// A contract of another major version, or no version at all ([`version::fit`]).
     #[error("contract version {theirs} is incompatible with {ours}")]
     Incompatible { theirs: String, ours: &'static str },
     /// An endpoint nobody can sign in to.
@@ -63,8 +65,7 @@ pub async fn discover(endpoint: &Endpoint) -> Result<Capabilities, CapabilityErr
     };
     let capabilities: Capabilities = client::expect_json(&answer, 200)
         .map_err(|e| CapabilityError::NotAnEndpoint(ApiError::from(e)))?;
-    let major = |version: &str| version.split('.').next().map(str::to_owned);
-    if major(&capabilities.contract_version) != major(contract::VERSION) {
+    if version::fit(&capabilities.contract_version, contract::VERSION) != Fit::Compatible {
         return Err(CapabilityError::Incompatible {
             theirs: capabilities.contract_version,
             ours: contract::VERSION,

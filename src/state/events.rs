@@ -3,8 +3,9 @@
 
 use std::rc::Rc;
 
+use onshi_core::client::message::session_end_notice;
+
 use crate::{
-    error::session_end_notice,
     state::{EndpointHandle, SessionContext, use_endpoint, use_session},
     transport::{FeedEnd, FeedItem, FeedOptions, Subscription, events::FeedSink},
 };

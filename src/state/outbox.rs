@@ -2,29 +2,29 @@
 //! registration — are kept in IndexedDB *before* they are sent, sent with an Idempotency-Key, and
 //! kept until the endpoint answers. A write that got no answer (a timeout, a dropped connection, a
 //! 5xx) stays and is sent again with the same key, so the endpoint applies it at most once; any
-//! answer, a refusal included, ends it. What counts as an answer is the core's to say
-//! ([`onshi_core::client::delivery`]), so the app and the conformance suite read answers alike.
-//! A write the endpoint says is still with the national side (409 `idempotency_in_progress`, issue
-//! 14) waits as 回答待ち, which is no failure, and is sent again later under the same key until its
-//! answer is replayed. Staff see every entry's state in the frame and on the 未送信の登録 screen.
+//! answer, a refusal included, ends it. What counts as an answer, what an attempt comes to, when an
+//! entry is too old and what an answered write did in staff's words are the core's to say
+//! ([`onshi_core::client::outbox`]), so the app and the conformance suite read answers alike and
+//! the policy is tested on the host. A write the endpoint says is still with the national side (409
+//! `idempotency_in_progress`) waits as 回答待ち, which is no failure, and is sent again later under
+//! the same key until its answer is replayed. Staff see every entry's state in the frame and on the
+//! 未送信の登録 screen.
 //!
 //! Entries belong to the device, not the session: the next signed-in user of the same institution
 //! and endpoint replays them with `Onshi-Original-User` naming who made the change. An entry older
-//! than six days is never replayed automatically but marked 要確認.
+//! than six days ([`Policy::OUTBOX`]) is never replayed automatically but marked 要確認.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use onshi_core::{
     catalogue,
-    client::{self, ClientError},
-    contract::{ProblemCode, Request, Response, header},
-    domain::{Findings, Registration, RegistrationAnswer},
-    wire,
+    client::outbox::{self as policy, Attempt, Policy, Verdict},
+    contract::{Request, Response, header},
+    domain::RegistrationAnswer,
 };
 
 use crate::{
-    error::ApiError,
     platform::outbox_store::{
         NewOutboxEntry, OutboxEntry, OutboxError, OutboxScope, OutboxState, OutboxStore,
         OutboxUser, REAL_OUTBOX, TRAINING_OUTBOX,
@@ -33,7 +33,7 @@ use crate::{
         Api, ClockHandle, EndpointHandle, SessionContext, use_api, use_clock, use_endpoint,
         use_session,
     },
-    transport::Endpoint,
+    transport::{ApiError, Endpoint},
 };
 
 /// The outbox (a `Copy` handle).
@@ -80,7 +80,7 @@ pub enum Delivery {
     /// No answer: kept, and sent again later under the same key.
     Kept,
     /// The endpoint has the same write (its key) with the national side and no answer yet: kept as
-    /// 回答待ち, and sent again later under the same key, which then replays the answer (issue 14).
+    /// 回答待ち, and sent again later under the same key, which then replays the answer.
     AwaitingAnswer,
 }
 
@@ -91,15 +91,6 @@ pub enum OutboxFailure {
     NotSignedIn,
     #[error(transparent)]
     Store(#[from] OutboxError),
-}
-
-impl OutboxFailure {
-    pub fn message(&self) -> &'static str {
-        match self {
-            OutboxFailure::NotSignedIn => catalogue::PROBLEM_UNAUTHENTICATED,
-            OutboxFailure::Store(_) => catalogue::OUTBOX_NOT_KEPT,
-        }
-    }
 }
 
 /// The database the outbox of `endpoint` lives in: training data never shares one with real data.
@@ -291,7 +282,7 @@ impl Outbox {
                 continue;
             }
             changed = true;
-            if entry.is_too_old(now) {
+            if Policy::OUTBOX.expired(entry.created_at, now) {
                 let _ = store.update_state(&entry.id, OutboxState::NeedsCheck).await;
                 continue;
             }
@@ -382,42 +373,29 @@ impl Outbox {
                 request
             })
             .await;
-        let (state, delivery) = match answer {
-            Ok(response) => match client::delivery(&entry.request, &response) {
-                client::Delivery::Answered => {
-                    let outcome = outcome(&entry.request, &response);
-                    (
-                        OutboxState::Done {
-                            outcome: outcome.clone(),
-                        },
-                        Delivery::Answered { response, outcome },
-                    )
-                }
-                // Nothing failed: the national side has not answered the same write yet. The
-                // replay's period (half a minute) is longer than the endpoint's `Retry-After`.
-                client::Delivery::Later {
-                    in_progress: true, ..
-                } => (OutboxState::AwaitingAnswer, Delivery::AwaitingAnswer),
-                client::Delivery::Later {
-                    in_progress: false, ..
-                } => (
-                    OutboxState::Failed {
-                        reason: failure_reason(&response),
-                    },
-                    Delivery::Kept,
-                ),
-            },
-            // The session ended (a 401 ends it inside `send_authed`): the write waits for the next
-            // signed-in user.
-            Err(ApiError::NotSignedIn) | Err(ApiError::Refused(_)) => {
-                (OutboxState::Pending, Delivery::Kept)
-            }
-            Err(e) => (
-                OutboxState::Failed {
-                    reason: e.message(),
+        let verdict = match &answer {
+            Ok(response) => Policy::OUTBOX.judge(&entry.request, Attempt::Answer(response)),
+            // A 401 ends the session inside `send_authed` and comes back as its refusal.
+            Err(e) => Policy::OUTBOX.judge(&entry.request, Attempt::Failed(e.failure())),
+        };
+        // The replay's period (half a minute) is longer than any `Retry-After` the endpoint gives,
+        // so the outbox has no wait of its own (see `onshi_core::client::outbox`).
+        let (state, delivery) = match (verdict, answer) {
+            (Verdict::Answered { outcome }, Ok(response)) => (
+                OutboxState::Done {
+                    outcome: outcome.clone(),
                 },
-                Delivery::Kept,
+                Delivery::Answered { response, outcome },
             ),
+            (Verdict::AwaitingAnswer { .. }, _) => {
+                (OutboxState::AwaitingAnswer, Delivery::AwaitingAnswer)
+            }
+            (Verdict::Retry { reason, .. }, _) => (OutboxState::Failed { reason }, Delivery::Kept),
+            // The write waits for the next signed-in user.
+            (Verdict::WaitForSession, _) => (OutboxState::Pending, Delivery::Kept),
+            // The policy calls only an answer answered; were it ever to say so of a failed
+            // attempt, the write stays to be sent again, which its key makes harmless.
+            (Verdict::Answered { .. }, Err(_)) => (OutboxState::Pending, Delivery::Kept),
         };
         // A failure to record the state leaves the entry 送信中, which the next replay sends again
         // under the same key: never lost, never applied twice.
@@ -426,73 +404,12 @@ impl Outbox {
     }
 }
 
-/// The problem an answer carries, if it is one.
-fn problem_of(response: &Response) -> Option<ApiError> {
-    match client::expect_no_content(response) {
-        Err(problem @ ClientError::Problem(_)) => Some(ApiError::from(problem)),
-        _ => None,
-    }
-}
-
-/// Why a write that got no usable answer is kept, for the outbox list: the endpoint's problem in
-/// staff's words when it gave one (e.g. the share it could not write to), else the status.
-fn failure_reason(response: &Response) -> String {
-    problem_of(response).map_or_else(|| format!("HTTP {}", response.status), |e| e.message())
-}
-
-/// What an answered write did, in staff's words, for the outbox list and the screen that sent it.
-pub fn outcome(request: &Request, response: &Response) -> String {
-    // The request reached the national side but its answer could not be taken (issue 14): neither
-    // registered nor refused as far as anyone knows, so staff check instead of sending it again.
-    if let Some(refused) = problem_of(response)
-        && refused.code() == Some(ProblemCode::NationalAnswerRefused)
-    {
-        return refused.message();
-    }
-    if client::is_registration(request) {
-        return match registration_answer(response) {
-            Ok(RegistrationAnswer::Registered { .. }) => catalogue::REFERENCE_REGISTERED.to_owned(),
-            Ok(RegistrationAnswer::Refused { code, message }) => {
-                let detail: Vec<String> = [code, message].into_iter().flatten().collect();
-                format!("{}{}", catalogue::REFERENCE_REFUSED, detail.join(" "))
-            }
-            Err(e) => format!("{}{}", catalogue::REFERENCE_REFUSED, e.message()),
-        };
-    }
-    match response.status {
-        200..=299 => catalogue::OUTBOX_DONE.to_owned(),
-        _ => client::expect_no_content(response)
-            .map_err(ApiError::from)
-            .err()
-            .map_or_else(|| catalogue::OUTBOX_DONE.to_owned(), |e| e.message()),
-    }
-}
-
 /// Reads the answer to a 照会番号 registration.
 pub fn registration_answer(response: &Response) -> Result<RegistrationAnswer, ApiError> {
-    let message: wire::ReferenceResult = client::expect_xml(response, 200)?;
-    Ok(RegistrationAnswer::from_wire(&message))
+    policy::registration_answer(response).map_err(ApiError::from)
 }
 
 /// What a queued write is, for the outbox list (its body is the official message it sends).
 pub fn describe(request: &Request) -> String {
-    if client::is_registration(request)
-        && let Ok(message) = wire::ReferenceRequest::decode(&request.body)
-        && let Some(registration) = &message.body.registration
-    {
-        let Registration {
-            reference_number,
-            card,
-        } = Registration::from_wire(registration, &mut Findings::default());
-        let card = [
-            card.insurer_number.as_ref().map(|n| n.to_string()),
-            Some(card.symbol_number_branch()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-        return catalogue::outbox_registration(&reference_number.unwrap_or_default(), &card);
-    }
-    catalogue::OUTBOX_OTHER_WRITE.to_owned()
+    policy::describe(request)
 }

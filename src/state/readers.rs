@@ -13,6 +13,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
     account::Action,
+    client::message,
     contract::groups::Reader,
     contract::{EventKind, ReaderMode},
 };
@@ -123,7 +124,7 @@ impl Readers {
         if self.generation.try_get_value() == Some(started) {
             let known = match answer {
                 Ok(list) => Known::Read(list.readers),
-                Err(e) => Known::Failed(e.message()),
+                Err(e) => Known::Failed(message::call_failure(e.failure())),
             };
             self.known.try_set(known);
         }

@@ -5,6 +5,7 @@
 //! answers over HTTP. Both carry exactly the same request and response bytes, and both offer the same
 //! event feed ([`events`]).
 
+mod api_error;
 pub mod events;
 pub mod http;
 pub mod sse;
@@ -15,6 +16,7 @@ use std::{rc::Rc, time::Duration};
 
 use onshi_core::contract::{Capabilities, Request, Response};
 
+pub use api_error::ApiError;
 pub use events::{FeedEnd, FeedItem, FeedOptions, Interruption, Subscription};
 pub use http::{HttpOptions, HttpTransport};
 pub use training::TrainingTransport;

@@ -1,4 +1,6 @@
-//! The one boundary where failures become Japanese (src/error.rs).
+//! The one boundary where failures become Japanese (src/error.rs): the app's errors reach the core's
+//! words (`onshi_core::client::message`, whose every code and case the host tests `tests/it/client.rs`
+//! check).
 
 use onshi::error::ApiError;
 use onshi_core::{

@@ -13,6 +13,7 @@ mod card_readers;
 mod card_session;
 mod card_support;
 mod card_tlv;
+mod client;
 mod contract;
 mod exchange;
 mod groups;

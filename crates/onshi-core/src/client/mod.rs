@@ -2,6 +2,16 @@
 //!
 //! The app and the conformance suite share this, so neither hand-writes a path or a body. The
 //! transport that carries the bytes (in-process in training mode, HTTP otherwise) is the caller's.
+//!
+//! Beside the requests and the reading of answers: [`outbox`], the outbox's policy (what an answer
+//! to a queued write means, when an entry is too old); [`version`], whether an endpoint's contract
+//! version fits ours; [`message`], the Japanese words for every failure the contract can name.
+
+pub mod message;
+pub mod outbox;
+pub mod version;
+
+pub use outbox::{Delivery, delivery};
 
 use crate::contract::header;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -9,7 +19,7 @@ use serde::de::DeserializeOwned;
 
 use crate::{
     contract::{
-        Method, PROBLEM_JSON, Problem, ProblemCode, Request, Response, XML,
+        Method, PROBLEM_JSON, Problem, Request, Response, XML,
         groups::{
             AccountUpdate, CardQualification, ConsentRevocation, DisasterSearch, ModeChange,
             NewAccount, PinCheck, ReaderVisit, StaffMode, VisualCheckRequest,
@@ -389,94 +399,6 @@ pub fn qualify_by_card(token: &str, qualification: &CardQualification) -> Reques
         .with_json(qualification)
 }
 
-/// What a queued write's answer means for the outbox (decisions.md D4): answered, or to be sent
-/// again later under the same `Idempotency-Key`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Delivery {
-    /// The endpoint answered: the write is done, an acceptance or a refusal to show to staff.
-    Answered,
-    /// No answer yet: keep the write and send it again later under the same key.
-    Later {
-        /// The endpoint's own wait (`Retry-After`, in seconds), when it gave one.
-        retry_after_s: Option<u64>,
-        /// The same write is still with the national side (409 `idempotency_in_progress`): nothing
-        /// failed, so nothing is shown as a failure.
-        in_progress: bool,
-    },
-}
-
-/// Decides what an answer to a queued write means (D4: any answer counts, a refusal included, with
-/// these exceptions, which all mean "it did not get there, or its answer did not come back"):
-/// a 5xx (the endpoint's or a gateway's failure), 408 and 429 (come back later), 421 (the endpoint
-/// does not answer for the host the request named, so it never looked at the write), 409
-/// `idempotency_in_progress` (the same write is still with the national side; issue 14), 403
-/// `password_change_required` (the sender must change its password first; issue 15), and an
-/// answer that does not read as the write's answer (a 200 to a 照会番号 registration that is no
-/// `OQSsiimm01res`, or to a bulk upload that is no receipt, or a problem body that does not read:
-/// garbled on the way, so the key's replay is asked for). 502
-/// `national_answer_refused` is an answer: the request reached the national side, and sending it again
-/// only replays the refusal.
-pub fn delivery(request: &Request, response: &Response) -> Delivery {
-    let problem = || {
-        let is_problem = response
-            .content_type()
-            .is_some_and(|t| t.starts_with(PROBLEM_JSON));
-        is_problem
-            .then(|| serde_json::from_slice::<Problem>(&response.body).ok())
-            .flatten()
-    };
-    let retry_after_s = response
-        .headers
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let later = |in_progress| Delivery::Later {
-        retry_after_s,
-        in_progress,
-    };
-    let says_problem = response
-        .content_type()
-        .is_some_and(|t| t.starts_with(PROBLEM_JSON));
-    match response.status {
-        // A problem that does not read was garbled on the way: no answer, ask again.
-        400.. if says_problem && problem().is_none() => later(false),
-        409 if problem().is_some_and(|p| p.code == ProblemCode::IdempotencyInProgress.as_str()) => {
-            later(true)
-        }
-        // The sender's own password must be changed first (issue 15): the write itself was not
-        // looked at, so it waits for a session that may send it.
-        403 if problem()
-            .is_some_and(|p| p.code == ProblemCode::PasswordChangeRequired.as_str()) =>
-        {
-            later(false)
-        }
-        502 if problem().is_some_and(|p| p.code == ProblemCode::NationalAnswerRefused.as_str()) => {
-            Delivery::Answered
-        }
-        408 | 421 | 429 | 500.. => later(false),
-        200 if !answer_reads(request, &response.body) => later(false),
-        _ => Delivery::Answered,
-    }
-}
-
-/// Whether a 200 answer reads as the official message a write is answered with (a 照会番号
-/// registration's result, a bulk upload's receipt, a qualification result); other writes' answers
-/// are not read here.
-fn answer_reads(request: &Request, body: &[u8]) -> bool {
-    use crate::wire;
-    let path = request
-        .path()
-        .strip_prefix(crate::contract::PREFIX)
-        .unwrap_or_default();
-    match (request.method, path) {
-        (Method::Post, "/reference-numbers") => wire::ReferenceResult::decode(body).is_ok(),
-        (Method::Post, "/qualifications") => wire::QualificationResult::decode(body).is_ok(),
-        (Method::Post, bulk) if bulk.starts_with("/bulk/") => {
-            wire::BulkReceipt::decode(body).is_ok()
-        }
-        _ => true,
-    }
-}
-
 /// Whether a request is a single 照会番号 registration (`POST /reference-numbers`).
 pub fn is_registration(request: &Request) -> bool {
     request.method == Method::Post
@@ -561,95 +483,6 @@ mod tests {
         assert_eq!(r.method, Method::Get);
         assert_eq!(r.target, "/onshi/v1/events?after=0&limit=1");
         assert_eq!(r.headers.get("authorization"), Some("Bearer t"));
-    }
-
-    /// What the outbox does with each kind of answer (D4 and issue 14's exceptions).
-    #[test]
-    fn what_an_answer_to_a_queued_write_means() {
-        let registration = register_reference("t", b"<XmlMsg/>".to_vec());
-        let revocation = Request::new(Method::Delete, "/consents").with_bearer("t");
-        let status = |status: u16| Response {
-            status,
-            headers: Default::default(),
-            body: Vec::new(),
-        };
-        let mut in_progress = Problem::new(ProblemCode::IdempotencyInProgress).into_response();
-        in_progress.headers.set(header::RETRY_AFTER, "10");
-        let accepted = Response {
-            status: 200,
-            headers: Default::default(),
-            body: b"<?xml version=\"1.0\"?><XmlMsg><MessageBody><ProcessingResultStatus>1</ProcessingResultStatus></MessageBody></XmlMsg>".to_vec(),
-        };
-        let later = |retry_after_s, in_progress| Delivery::Later {
-            retry_after_s,
-            in_progress,
-        };
-        let check = |request: &Request, response: &Response, expected: Delivery| {
-            assert_eq!(delivery(request, response), expected, "{}", response.status);
-        };
-        check(&registration, &accepted, Delivery::Answered);
-        check(&registration, &status(200), later(None, false));
-        check(&revocation, &status(204), Delivery::Answered);
-        check(
-            &revocation,
-            &Problem::new(ProblemCode::NotFound).into_response(),
-            Delivery::Answered,
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::InvalidRequest).into_response(),
-            Delivery::Answered,
-        );
-        check(&registration, &in_progress, later(Some(10), true));
-        check(
-            &registration,
-            &Problem::new(ProblemCode::PasswordChangeRequired).into_response(),
-            later(None, false),
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::Forbidden).into_response(),
-            Delivery::Answered,
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::SessionInUse).into_response(),
-            Delivery::Answered,
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::NationalAnswerRefused).into_response(),
-            Delivery::Answered,
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::NationalError).into_response(),
-            later(None, false),
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::NationalTimeout).into_response(),
-            later(None, false),
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::ShareUnavailable).into_response(),
-            later(None, false),
-        );
-        check(
-            &registration,
-            &Problem::new(ProblemCode::MisdirectedRequest).into_response(),
-            later(None, false),
-        );
-        check(&registration, &status(502), later(None, false));
-        check(&registration, &status(408), later(None, false));
-        let mut garbled = in_progress.clone();
-        garbled.body.truncate(garbled.body.len() / 2);
-        check(&registration, &garbled, later(Some(10), false));
-        let upload = bulk_submit("t", "reference-numbers", b"<XmlMsg/>".to_vec());
-        check(&upload, &status(200), later(None, false));
-        check(&upload, &accepted, Delivery::Answered);
-        check(&registration, &status(429), later(None, false));
     }
 
     #[test]
