@@ -19,8 +19,8 @@ use onshi_core::card::testpki;
 use onshi_core::card::virtual_card::{self, Iso7816Card, VirtualCard, VirtualCardData};
 use onshi_core::card::virtual_reader::{Shared, VirtualCcid, VirtualRcs300, VirtualRcs380};
 use onshi_core::catalogue;
+use onshi_core::contract::groups::ConsentChoices;
 use onshi_core::contract::groups::{CardQualification, Challenge};
-use onshi_core::store::ConsentChoices;
 use onshi_core::time::{Rfc3339, Timestamp};
 
 use crate::card_readers::Rig;
