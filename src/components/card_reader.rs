@@ -1,4 +1,4 @@
-//! The general-purpose card reader on 「マイナンバーカードで確認」 (issue 7): a clinic without a face
+//! The general-purpose card reader on 「マイナンバーカードで確認」: a clinic without a face
 //! reader (or a home visit) connects a USB reader, the patient places the My Number card and enters
 //! the 4-digit PIN on a patient-facing pad, and the card's signature of the endpoint's challenge
 //! proves the card (decisions.md D7). The answer opens as 資格情報確認, like a face reader's result.

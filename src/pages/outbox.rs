@@ -124,7 +124,7 @@ fn Row(
     let (state, tone) = match (&entry.state, ours) {
         (OutboxState::Pending, true) => (catalogue::OUTBOX_PENDING.to_owned(), "pending"),
         (OutboxState::Sending, true) => (catalogue::OUTBOX_SENDING.to_owned(), "pending"),
-        // Still with the national side: waiting, not failed (issue 14).
+        // Still with the national side: waiting, not failed.
         (OutboxState::AwaitingAnswer, true) => {
             (catalogue::OUTBOX_AWAITING_ANSWER.to_owned(), "pending")
         }

@@ -12,11 +12,11 @@
 //! patient's side of Case1 is played on the frame's reader panel (S9); its results arrive here
 //! through the feed like any reader's.
 //!
-//! Above the list, the general-purpose card reader (`components::card_reader`, issue 7) reads the
+//! Above the list, the general-purpose card reader (`components::card_reader`) reads the
 //! card itself where there is no face reader; its result opens here as 資格情報確認 in the same way.
 //!
 //! Above both, an alert tells of each face reader result file the endpoint could not read
-//! (`face_unreadable` events, issue 14): its patient appears in no list, so staff must hear of it,
+//! (`face_unreadable` events): its patient appears in no list, so staff must hear of it,
 //! with when it came, why in their words, and what to do (保険証/処方箋で確認; the terminal's vendor if
 //! it repeats). Those that arrived earlier today are read from the backlog of that kind when the
 //! screen opens; new ones come through the feed. Nothing of the patient is shown (nothing of them

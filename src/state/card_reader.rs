@@ -1,4 +1,4 @@
-//! The general-purpose card reader the reception screen drives (issue 7): a reader over WebUSB, or in
+//! The general-purpose card reader the reception screen drives: a reader over WebUSB, or in
 //! training a virtual Sony RC-S380. Either is wrapped by the same core driver
 //! (`card::reader::driver`), so training exercises exactly the bytes a real reader would get.
 //!

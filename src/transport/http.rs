@@ -7,7 +7,7 @@
 //! request's future aborts it too.
 //!
 //! An endpoint that relays requests to the national side (the folder bridge) waits up to its own
-//! national timeout for those (its capabilities' `national_timeout_s`, issue 14). The transport learns
+//! national timeout for those (its capabilities' `national_timeout_s`). The transport learns
 //! it when the capabilities are read and gives such requests longer than that, so that the endpoint's
 //! answer (a result, or its own timeout) arrives instead of the app giving up first and staff sending
 //! again what may still be on its way.

@@ -73,8 +73,8 @@ impl Endpoint {
     }
 
     /// Takes in what the endpoint said about itself that changes how requests are sent: an endpoint
-    /// that relays to the national side gets longer deadlines for those requests (issue 14). The
-    /// training dispatcher answers at once and has no deadlines.
+    /// that relays to the national side gets longer deadlines for those requests. The training
+    /// dispatcher answers at once and has no deadlines.
     pub fn learn(&self, capabilities: &Capabilities) {
         if let Endpoint::Http(transport) = self {
             transport.learn_national_timeout(capabilities.national_timeout_s);

@@ -1,4 +1,4 @@
-//! The general-purpose card reader on 「マイナンバーカードで確認」 (issue 7).
+//! The general-purpose card reader on 「マイナンバーカードで確認」.
 //!
 //! In training, the whole flow runs over the virtual RC-S380 and the canned people's virtual cards,
 //! through the same driver a USB reader gets: a card read, its PIN checked, the consents answered

@@ -21,7 +21,7 @@ fn lockout_messages_carry_the_attempts_left_and_the_time() {
     p.locked_until = Some(Rfc3339(
         Timestamp::parse_rfc3339("2026-11-22T00:30:00Z").expect("time"),
     ));
-    // The time (Tokyo's) follows why, and an administrator's reset comes last (issue 15).
+    // The time (Tokyo's) follows why, and an administrator's reset comes last.
     assert_eq!(
         ApiError::Refused(Box::new(p)).message(),
         "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。09:30以降に再度ログインしてください。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。"

@@ -1,4 +1,4 @@
-//! The event feed (issue 4 item 5): the HTTP adapter reading Server-Sent Events from a streamed fake
+//! The event feed: the HTTP adapter reading Server-Sent Events from a streamed fake
 //! `fetch` (chunks, reconnects with `Last-Event-ID`, stalls, the end), the training adapter reading
 //! the in-page dispatcher's backlog, and the state handle ending the session with the feed.
 
@@ -247,7 +247,7 @@ fn page(ids: &[u64], last_id: u64, newest_id: u64) -> Value {
 
 #[wasm_bindgen_test]
 async fn a_backlog_answered_as_json_is_read_page_after_page_up_to_the_newest_event() {
-    // Issue 14: `last_id` is a page's own last event, so whether more follow is `newest_id`'s to say.
+    // `last_id` is a page's own last event, so whether more follow is `newest_id`'s to say.
     let fake = FakeFetch::install(vec![
         page(&[1, 2], 2, 4),
         page(&[3, 4], 4, 4),

@@ -1,4 +1,4 @@
-//! The HTTP transport against a fake `fetch` (issue 4 item 5): what goes out, what comes back, the
+//! The HTTP transport against a fake `fetch`: what goes out, what comes back, the
 //! deadline, and failures that are no answer at all; and the Server-Sent Events framing.
 
 use std::time::Duration;
@@ -142,7 +142,7 @@ fn bulk_uploads_get_the_longer_deadline() {
 
 #[wasm_bindgen_test]
 fn relayed_requests_get_longer_than_the_national_timeout_and_others_do_not() {
-    // Issue 14: a request the endpoint relays to the national side waits for the endpoint's own
+    // A request the endpoint relays to the national side waits for the endpoint's own
     // national timeout plus a margin, so that the endpoint's answer comes before the app gives up.
     let options = HttpOptions::default();
     let secs = Duration::from_secs;
@@ -191,7 +191,7 @@ fn relayed_requests_get_longer_than_the_national_timeout_and_others_do_not() {
 
 #[wasm_bindgen_test]
 async fn the_transport_learns_the_national_timeout_from_the_capabilities() {
-    // Issue 14: discovering an endpoint that relays to the national side lengthens the deadline of
+    // Discovering an endpoint that relays to the national side lengthens the deadline of
     // its relayed requests; one that says nothing leaves them as they were.
     let inquiry = client::inquire("t", b"<XmlMsg/>".to_vec());
     let transport = Rc::new(HttpTransport::new(

@@ -1,4 +1,4 @@
-//! 保険証/処方箋で確認 (S5) and 資格情報確認 (S6), issue 5 items 1 and 2: the form's findings come from
+//! 保険証/処方箋で確認 (S5) and 資格情報確認 (S6): the form's findings come from
 //! the core and nothing is sent while one stands; in training mode Case2 runs from the menu tile to
 //! the result; every outcome gets its banner; 戻る keeps the form and 次の患者へ(保険証) clears it.
 

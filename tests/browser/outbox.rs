@@ -1,4 +1,4 @@
-//! The outbox's sending (decisions.md D4) against a scripted endpoint, issue 14: a write the endpoint
+//! The outbox's sending (decisions.md D4) against a scripted endpoint: a write the endpoint
 //! says is still with the national side (409 `idempotency_in_progress`) waits as 回答待ち — kept, not
 //! failed — and is sent again later under the same key until its answer comes; a 502
 //! `national_answer_refused` is an answer, told with its title and never sent again.
@@ -108,7 +108,7 @@ async fn send_registration() -> (Delivery, Owner) {
 
 #[wasm_bindgen_test]
 async fn a_write_still_with_the_national_side_waits_unfailed_and_goes_again_under_its_key() {
-    // Issue 14: 409 idempotency_in_progress is no failure; the same key is sent until the answer.
+    // 409 idempotency_in_progress is no failure; the same key is sent until the answer.
     delete_outbox().await;
     store_session_of(BASE, AccountKind::General, NINE_AM);
     let fake = FakeFetch::install(answers(vec![in_progress(), in_progress(), accepted()]));
@@ -171,7 +171,7 @@ async fn a_write_still_with_the_national_side_waits_unfailed_and_goes_again_unde
 
 #[wasm_bindgen_test]
 async fn a_refused_national_answer_is_an_answer_told_with_its_title() {
-    // Issue 14: 502 national_answer_refused reached the national side; sending it again would only
+    // 502 national_answer_refused reached the national side; sending it again would only
     // replay the refusal, so the write is done and staff check its outcome.
     delete_outbox().await;
     store_session_of(BASE, AccountKind::General, NINE_AM);

@@ -1,4 +1,4 @@
-//! 目視確認用パスコード発行 (S8), issue 6: in training mode 002 issues a code after a confirmation
+//! 目視確認用パスコード発行 (S8): in training mode 002 issues a code after a confirmation
 //! naming its user ID, sees four digits once, and after OK the code is gone; a second issue gives a
 //! code again and the reader's 職員用ボタン then refuses the first. Against a scripted endpoint,
 //! キャンセル sends nothing, a refusal is shown on the page, the buttons wait while the request is

@@ -1,4 +1,4 @@
-//! パスワード変更 (S14), issue 15: the form's findings (empty, weak, unchanged, mismatch) stand next to
+//! パスワード変更 (S14): the form's findings (empty, weak, unchanged, mismatch) stand next to
 //! their fields and nothing is sent; the endpoint's field error (a wrong current password) stands at
 //! its field; an account that must change its password is held on the screen until it has, and the
 //! change clears that state. In training mode the change reaches the in-page dispatcher and persists.

@@ -1,4 +1,4 @@
-//! 顔認証付きカードリーダー操作 (S7), issue 6: the guides' モード切替 dialogs, the frame's strip that
+//! 顔認証付きカードリーダー操作 (S7): the guides' モード切替 dialogs, the frame's strip that
 //! follows the modes, a stale ETag told and read again (D7), and 目視確認実行 refused with the reason
 //! at its field while the reader or 資格確認日 does not allow it.
 
@@ -146,7 +146,7 @@ async fn a_switch_is_asked_and_told_and_the_frame_follows() {
     assert_eq!(current(&app, "reader-2").as_deref(), Some("無人運転"));
 }
 
-/// Issue 6: two staff switching the same reader at once — the slower one is told and shown the mode
+/// Two staff switching the same reader at once — the slower one is told and shown the mode
 /// the reader is really in.
 #[wasm_bindgen_test]
 async fn a_stale_etag_is_told_and_the_list_read_again() {

@@ -1,4 +1,4 @@
-//! 「マイナンバーカードで確認」, issue 5 item 4: the reception screen follows the feed from the newest
+//! 「マイナンバーカードで確認」: the reception screen follows the feed from the newest
 //! event when it opens (today's earlier reader results listed, not announced), a new reader result
 //! appears at the top with its cue and opens as 資格情報確認 with the consents chosen. In training,
 //! the patient is played on the frame's reader panel (S9), wrong PINs included; a real endpoint
@@ -300,7 +300,7 @@ async fn a_real_endpoint_is_followed_from_its_newest_event_and_offers_no_reader_
     });
     let fake = FakeFetch::install(vec![
         capabilities("1.0.0", &ALL_GROUPS, false),
-        // The backlog of files that could not be read (issue 14): none.
+        // The backlog of files that could not be read: none.
         routed(
             "kind=face_unreadable",
             json(200, &json!({"events": [], "last_id": 0, "newest_id": 7})),
@@ -393,7 +393,7 @@ async fn a_real_endpoint_is_followed_from_its_newest_event_and_offers_no_reader_
     clear_session();
 }
 
-/// A `face_unreadable` event (issue 14) as the endpoint gives it, with its English detail.
+/// A `face_unreadable` event as the endpoint gives it, with its English detail.
 fn face_unreadable(id: u64, at: &str, file: &str, reason: &str) -> Value {
     json!({
         "id": id, "at": at, "kind": "face_unreadable",
@@ -437,7 +437,7 @@ const ACTION: &str = "この患者の資格は「保険証/処方箋で確認」
 
 #[wasm_bindgen_test]
 async fn face_reader_files_that_could_not_be_read_are_told_today_and_as_they_arrive() {
-    // Issue 14: a face reader's result file the endpoint cannot read names no patient anywhere else,
+    // A face reader's result file the endpoint cannot read names no patient anywhere else,
     // so the reception screen tells of each one in Japanese: today's earlier ones from the backlog
     // of that kind (not yesterday's), and new ones from the feed, each reason in its own words.
     let base = "http://127.0.0.1:9";

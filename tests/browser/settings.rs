@@ -1,4 +1,4 @@
-//! 接続先の設定 and capabilities (issue 4 item 5): the typed address is checked before anything is
+//! 接続先の設定 and capabilities: the typed address is checked before anything is
 //! sent, an endpoint that does not answer or speaks another contract is refused with the reason, the
 //! choice persists, switching ends the session, the banner follows the endpoint, and menu tiles follow
 //! what the endpoint offers.

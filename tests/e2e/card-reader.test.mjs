@@ -1,4 +1,4 @@
-// 「汎用カードリーダー」 on 「マイナンバーカードで確認」 (issue 7): a Sony RC-S380 over WebUSB, played by
+// 「汎用カードリーダー」 on 「マイナンバーカードで確認」: a Sony RC-S380 over WebUSB, played by
 // the fake navigator.usb (support/webusb_fake.mjs: Port-100 to a virtual My Number card with the
 // project's test keys, written from the research, not from our Rust). Against the reference endpoint
 // (`onshi-server --training`): the card is read through the WebUSB code path, its signature of the

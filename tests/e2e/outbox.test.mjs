@@ -1,4 +1,4 @@
-// 照会番号 「編集」 and the outbox (issue 5 items 2 and 6; decisions.md D4): a registration is kept
+// 照会番号 「編集」 and the outbox (decisions.md D4): a registration is kept
 // (encrypted under the device key) before it is sent, and kept until the endpoint answers. Faults are
 // injected with Playwright's route interception (a timeout, a 500 after the endpoint applied the write,
 // a dropped connection) and by stopping the reference endpoint mid-write and starting it again on the
@@ -77,7 +77,8 @@ function assertOnlyInjectedFaults(problems) {
  * The text a reader of the raw database would see, for looking for plain secrets: stored bytes as the
  * bytes themselves (plain text would show there as UTF-8), every other value as it is — except the
  * fields whose form the assertions check exactly (hex ids and hashes, sequence numbers, sizes,
- * times), whose random digits could hold a short secret like 「002」 by chance. (Issue 6: that made the check flaky.)
+ * times), whose random digits could hold a short secret like 「002」 by chance (that once made the
+ * check flaky).
  */
 function plainText(records) {
   const opaque = new Set(['id', 'seq', 'size', 'created_at', 'identity']);

@@ -18,7 +18,7 @@ pub const MENU: &str = "メニュー";
 pub const BACK: &str = "戻る";
 /// Seed 000.
 pub const REQUIRED_NOTE: &str = "* 必須項目";
-/// Issue 2: the permanent banner of training mode.
+/// Ours: the permanent banner of training mode.
 pub const TRAINING_BANNER: &str = "研修モード";
 /// Ours: the banner's explanation.
 pub const TRAINING_BANNER_NOTE: &str =
@@ -31,7 +31,7 @@ pub const CANCEL: &str = "キャンセル";
 pub const YES: &str = "はい";
 /// Seed 001.
 pub const NO: &str = "いいえ";
-/// Ours: a tile whose screen is not built yet (issue 2).
+/// Ours: a tile whose screen is not built yet.
 pub const COMING_SOON: &str = "準備中";
 /// Ours: the page shown for an address that names no screen.
 pub const NOT_FOUND_PAGE: &str = "指定された画面は存在しません。";
@@ -80,13 +80,13 @@ pub const LABEL_PASSWORD: &str = "パスワード";
 /// Seeds 000, 003.
 pub const SIGN_IN_BUTTON: &str = "ログイン";
 /// Seed 004 (printed under the sign-in box), followed by ours: an administrator's パスワード初期化
-/// (seeds 002, 003) lifts the lock at once (issue 15).
+/// (seeds 002, 003) lifts the lock at once.
 pub const LOCKOUT_NOTE: &str = "※パスワードを5回間違えると、ログインができなくなります。その場合は30分お待ちいただき、再度ログインをお願い致します。お急ぎの場合は、管理者にパスワードの初期化を依頼してください。";
 /// Seed 001, FAQ 3.
 pub const FORCE_SIGN_IN_PROMPT: &str = "前回正常にログアウトされていなかった可能性があります。または、該当ユーザは既に使用されています。強制的にログインしますか？";
 /// Ours: seed 000 shows an announcement answered with 「OK」 but does not word it.
 pub const LOGOUT_CONFIRM: &str = "ログアウトします。よろしいですか？";
-/// Ours: the idle warning shown in the last minute (issue 2).
+/// Ours: the idle warning shown in the last minute.
 pub const IDLE_WARNING_TITLE: &str = "自動ログアウトの確認";
 /// Ours: the button that keeps the session alive.
 pub const IDLE_CONTINUE: &str = "操作を続ける";
@@ -299,7 +299,7 @@ pub fn history_page_number(max: usize) -> String {
     format!("1から{max}までの数値を指定してください。")
 }
 
-// The screens 資格確認履歴照会 (S3) and 資格確認履歴詳細 (S4), issue 5 item 3.
+// The screens 資格確認履歴照会 (S3) and 資格確認履歴詳細 (S4).
 
 /// Seed 000 Case1 ⑥.
 pub const SCREEN_HISTORY_DETAIL: &str = "資格確認履歴詳細";
@@ -589,7 +589,7 @@ pub const PANEL_READER: &str = "操作するカードリーダー";
 /// Ours: the label of the reader's PIN field.
 pub const READER_SCREEN_PIN_FIELD: &str = "暗証番号";
 
-// The general-purpose card reader on 「マイナンバーカードで確認」 (issue 7). Every string here is ours:
+// The general-purpose card reader on 「マイナンバーカードで確認」. Every string here is ours:
 // the guides describe only the face readers.
 
 /// Ours: the section's heading.
@@ -736,7 +736,7 @@ pub const PROBLEM_ACCOUNT_LOCKED: &str = "パスワードを5回間違えたた�
 /// Ours, after seed 004's note: why a locked ID cannot sign in, and that the lock passes.
 pub const ACCOUNT_LOCKED_WAIT: &str = "パスワードを5回間違えたため、ログインができなくなりました。30分お待ちいただき、再度ログインをお願い致します。";
 /// Ours, in the guides' words for a reset (seed 002 「パスワード初期化」, seed 003 「パスワード初期化時」):
-/// an administrator's reset lifts the lock at once (issue 15).
+/// an administrator's reset lifts the lock at once.
 pub const ACCOUNT_LOCKED_RESET: &str =
     "お急ぎの場合は、管理者にパスワードの初期化を依頼してください。";
 /// Seed 001, FAQ 3.
@@ -817,22 +817,21 @@ pub const PROBLEM_NATIONAL_ERROR: &str =
     "オンライン資格確認等システムからエラーが返されました。時間をおいて再度お試しください。";
 /// Ours: the national system did not answer in time.
 pub const PROBLEM_NATIONAL_TIMEOUT: &str = "オンライン資格確認等システムから応答がありません。資格確認端末の状態を確認し、時間をおいて再度お試しください。";
-/// Ours (issue 14): an answer file that is not this request's, does not read, or never came though
-/// the request was taken. The request did reach the national system, so it must not simply be sent
-/// again.
+/// Ours: an answer file that is not this request's, does not read, or never came though the request
+/// was taken. The request did reach the national system, so it must not simply be sent again.
 pub const PROBLEM_NATIONAL_ANSWER_REFUSED: &str = "オンライン資格確認等システムからの回答を確認できませんでした。要求は送信済みのため、再送せずに処理結果を確認してください（資格確認端末の状態を確認し、解決しない場合は資格確認端末の販売業者にお問い合わせください）。";
-/// Ours (issue 14): the same write is still waiting for the national system's answer.
+/// Ours: the same write is still waiting for the national system's answer.
 pub const PROBLEM_IDEMPOTENCY_IN_PROGRESS: &str =
     "同じ内容の送信がオンライン資格確認等システムの回答待ちです。しばらくしてから再度送信します。";
-/// Ours (issue 14): the endpoint could not write into the 資格確認端末's shared folder.
+/// Ours: the endpoint could not write into the 資格確認端末's shared folder.
 pub const PROBLEM_SHARE_UNAVAILABLE: &str = "資格確認端末の共有フォルダに要求を書き込めませんでした。資格確認端末の電源とネットワーク接続を確認してください。要求は送信されていません。";
-/// Sign-in: too many sign-ins wait for their password check at once (issue 15).
+/// Sign-in: too many sign-ins wait for their password check at once.
 pub const PROBLEM_SIGN_IN_BUSY: &str =
     "ただいまログインが混み合っています。しばらく待ってから、再度ログインしてください。";
-/// Sign-in: this terminal failed to sign in too often within a minute (issue 15).
+/// Sign-in: this terminal failed to sign in too often within a minute.
 pub const PROBLEM_TOO_MANY_SIGN_INS: &str = "この端末からのログインの失敗が続いたため、しばらくログインできません。1分ほど待ってから、再度ログインしてください。";
-/// Ours (issue 15): the request named a host this endpoint does not answer for, e.g. a page of
-/// another site reaching it through DNS rebinding, or a terminal name the endpoint was not given.
+/// Ours: the request named a host this endpoint does not answer for, e.g. a page of another site
+/// reaching it through DNS rebinding, or a terminal name the endpoint was not given.
 pub const PROBLEM_MISDIRECTED_REQUEST: &str =
     "この接続先はこのアドレスでは利用できません。接続先の設定を確認してください。";
 pub const PROBLEM_INTERNAL: &str =
@@ -901,7 +900,7 @@ pub const TILE_DISASTER: &str = "災害時医療情報閲覧";
 pub const TILE_MEDICAL_INFO: &str = "医療情報閲覧";
 
 // ---------------------------------------------------------------------------------------------------
-// The endpoint: the settings screen, capabilities, and answers that never came (issue 4).
+// The endpoint: the settings screen, capabilities, and answers that never came.
 
 /// Ours: the settings screen's name, and the link to it from the start and sign-in pages.
 pub const SCREEN_SETTINGS: &str = "接続先の設定";
@@ -988,7 +987,7 @@ pub const TRANSPORT_TIMEOUT: &str =
     "接続先から一定時間内に応答がありませんでした。しばらくしてから再度お試しください。";
 
 // ---------------------------------------------------------------------------------------------------
-// 保険証/処方箋で確認 (S5) and 資格情報確認 (S6), issue 5.
+// 保険証/処方箋で確認 (S5) and 資格情報確認 (S6).
 
 /// Seeds 000, 001: the menu tile and the form's screen.
 pub const SCREEN_INQUIRY: &str = "保険証/処方箋で確認";
@@ -1138,8 +1137,8 @@ pub const LABEL_KANA: &str = "カナ";
 pub const LABEL_KANA_OTHER: &str = "カナ(その他)";
 
 // ---------------------------------------------------------------------------------------------------
-// 「マイナンバーカードで確認」: the reception screen with the live feed of reader results (issue 5 item
-// 4; decisions.md D9), and the patient's answers on the reader's screens (seed 002), which training's
+// 「マイナンバーカードで確認」: the reception screen with the live feed of reader results
+// (decisions.md D9), and the patient's answers on the reader's screens (seed 002), which training's
 // reader panel (S9) shows.
 
 /// Ours: what the screen does.
@@ -1174,37 +1173,37 @@ pub const RECEPTION_NO_NAME: &str = "（氏名なし）";
 pub fn reception_arrived(name: &str, outcome: &str) -> String {
     format!("新しい確認結果が届きました：{name}　{outcome}")
 }
-/// Ours (issue 14): a face reader's result file arrived at `time` (HH:MM:SS) but the endpoint could
-/// not read it, so its patient is in no list. Nothing of the patient is said: nothing of them was read.
+/// Ours: a face reader's result file arrived at `time` (HH:MM:SS) but the endpoint could not read
+/// it, so its patient is in no list. Nothing of the patient is said: nothing of them was read.
 pub fn reception_face_unreadable(time: &str) -> String {
     format!(
         "{time}　顔認証付きカードリーダーから確認結果が届きましたが、読み取れませんでした。この患者は一覧に表示されません。"
     )
 }
-/// Ours (issue 14): why, for `encrypted`. The endpoint cannot tell the two causes apart (the file is
-/// not text), so both are named.
+/// Ours: why, for `encrypted`. The endpoint cannot tell the two causes apart (the file is not
+/// text), so both are named.
 pub const RECEPTION_FACE_UNREADABLE_ENCRYPTED: &str = "資格確認端末の設定でファイルが暗号化されている、またはファイルが壊れているため、内容を読み取れません。";
-/// Ours (issue 14): why, for `encoding` (e.g. Shift_JIS bytes in a file that declares UTF-8).
+/// Ours: why, for `encoding` (e.g. Shift_JIS bytes in a file that declares UTF-8).
 pub const RECEPTION_FACE_UNREADABLE_ENCODING: &str = "ファイルの文字コードが、ファイル内で指定された文字コードと一致しないため、内容を読み取れません。";
-/// Ours (issue 14): why, for `broken` (not a whole XML document).
+/// Ours: why, for `broken` (not a whole XML document).
 pub const RECEPTION_FACE_UNREADABLE_BROKEN: &str =
     "ファイルが途中で途切れているか壊れているため、内容を読み取れません。";
-/// Ours (issue 14): why, for `not_a_message` (XML, but not a 資格確認 result).
+/// Ours: why, for `not_a_message` (XML, but not a 資格確認 result).
 pub const RECEPTION_FACE_UNREADABLE_NOT_A_MESSAGE: &str =
     "ファイルが資格確認結果の形式ではないため、内容を読み取れません。";
-/// Ours (issue 14): why, for `too_large`.
+/// Ours: why, for `too_large`.
 pub const RECEPTION_FACE_UNREADABLE_TOO_LARGE: &str =
     "ファイルが大きすぎるため、内容を読み取れません。";
-/// Ours (issue 14): why, for a reason this build does not know (a newer endpoint's).
+/// Ours: why, for a reason this build does not know (a newer endpoint's).
 pub const RECEPTION_FACE_UNREADABLE_OTHER: &str = "ファイルの内容を読み取れません。";
-/// Ours (issue 14): what to do, before the link to 保険証/処方箋で確認.
+/// Ours: what to do, before the link to 保険証/処方箋で確認.
 pub const RECEPTION_FACE_UNREADABLE_ACTION_BEFORE: &str = "この患者の資格は「";
-/// Ours (issue 14): what to do, after the link to 保険証/処方箋で確認.
+/// Ours: what to do, after the link to 保険証/処方箋で確認.
 pub const RECEPTION_FACE_UNREADABLE_ACTION_AFTER: &str =
     "」で確認してください。繰り返し発生する場合は、資格確認端末の販売業者にお問い合わせください。";
-/// Ours (issue 14): the file's name, shown small for the vendor.
+/// Ours: the file's name, shown small for the vendor.
 pub const RECEPTION_FACE_UNREADABLE_FILE: &str = "ファイル名：";
-/// Ours (issue 14): the notices' list, for screen readers.
+/// Ours: the notices' list, for screen readers.
 pub const RECEPTION_FACE_UNREADABLE_LIST: &str = "読み取れなかった確認結果";
 /// Ours: the heading of the patient's viewing consents shown with a reader result.
 pub const CONSENTS_HEADING: &str = "閲覧同意";
@@ -1266,8 +1265,8 @@ pub const REFERENCE_REGISTERED: &str = "照会番号を登録しました。";
 pub const REFERENCE_REFUSED: &str = "照会番号を登録できませんでした。";
 /// Ours: the registration got no answer; it is kept in the outbox and sent again.
 pub const REFERENCE_KEPT: &str = "接続先から応答がありませんでした。この登録は未送信の登録として端末に保持し、自動で再送します。";
-/// Ours (issue 14): the same registration is still with the national side; it is kept and sent again
-/// under the same key until its answer comes. Not a failure.
+/// Ours: the same registration is still with the national side; it is kept and sent again under the
+/// same key until its answer comes. Not a failure.
 pub const REFERENCE_AWAITING_ANSWER: &str = "照会番号の登録はオンライン資格確認等システムの回答待ちです。未送信の登録として端末に保持し、回答を受け取るまで自動で再送します。";
 /// Ours: the registration could not even be kept, so it was not sent.
 pub const OUTBOX_NOT_KEPT: &str =
@@ -1294,8 +1293,8 @@ pub const OUTBOX_STATE: &str = "状態";
 pub const OUTBOX_PENDING: &str = "送信待ち";
 /// Ours.
 pub const OUTBOX_SENDING: &str = "送信中";
-/// Ours (issue 14): the endpoint has the same write with the national side, whose answer has not come
-/// yet; nothing failed.
+/// Ours: the endpoint has the same write with the national side, whose answer has not come yet;
+/// nothing failed.
 pub const OUTBOX_AWAITING_ANSWER: &str =
     "回答待ち（オンライン資格確認等システムの回答を待っています。自動で再送します）";
 /// Ours.

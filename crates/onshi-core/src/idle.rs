@@ -10,7 +10,7 @@ use crate::time::Timestamp;
 
 /// Seed 001, FAQ 3 and 7: 30 minutes without any operation.
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
-/// Issue 2: warn in the last minute.
+/// Ours: warn in the last minute.
 pub const IDLE_WARNING: TimeDelta = TimeDelta::minutes(1);
 
 /// Where a session stands, seen from `now`.

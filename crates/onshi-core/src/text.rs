@@ -911,7 +911,7 @@ mod tests {
         }
     }
 
-    /// Regression (review of issue 3): ウ゛ (spacing dakuten) did not meet ヴ or ｳﾞ, and invisible
+    /// Regression (found in review): ウ゛ (spacing dakuten) did not meet ヴ or ｳﾞ, and invisible
     /// characters pasted with a name or number kept it from matching.
     #[test]
     fn spacing_marks_and_invisible_characters_fold_away() {

@@ -169,7 +169,7 @@ mod tests {
         assert!(Timestamp::parse_rfc3339("2026-11-22 15:00").is_err());
     }
 
-    /// Regression (review of issue 3): the calendar's first day used to panic on the way to UTC.
+    /// Regression (found in review): the calendar's first day used to panic on the way to UTC.
     #[test]
     fn the_first_representable_day_saturates_instead_of_panicking() {
         let first = NaiveDateTime::MIN;

@@ -1,5 +1,5 @@
 //! The core's work as the page runs it, exported to JavaScript for the in-page benchmarks of
-//! `scripts/bench history` and `scripts/bench decode` (issue 5 item 7; BENCHMARKS.md).
+//! `scripts/bench history` and `scripts/bench decode` (BENCHMARKS.md).
 //!
 //! `history` holds a training store of any size behind the training dispatcher, queried exactly as the
 //! app's training transport queries it (a contract request in, the JSON answer read back by the

@@ -1,4 +1,4 @@
-// The in-page side of `scripts/bench history` and `scripts/bench decode` (issue 5 item 7). Each function
+// The in-page side of `scripts/bench history` and `scripts/bench decode`. Each function
 // times one run with the page's own clock and answers what it found, so that the driver
 // (scripts/bench-web.mjs) can check every contender found the same thing before it prints a ratio.
 // Nothing here keeps what a run made, so each run's garbage is its own.

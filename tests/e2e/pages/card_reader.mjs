@@ -1,4 +1,4 @@
-// 「汎用カードリーダー」 on 「マイナンバーカードで確認」 (issue 7): staff connect a USB reader (or, in
+// 「汎用カードリーダー」 on 「マイナンバーカードで確認」: staff connect a USB reader (or, in
 // training, the app's virtual one) and the patient places the card, enters the PIN on the
 // patient-facing pad and answers the consent screens; the result opens as 資格情報確認.
 

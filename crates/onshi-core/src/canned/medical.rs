@@ -2,8 +2,7 @@
 //! `nakahara-sakura`.
 //!
 //! The values are the seed's. decisions.md D10 keeps them verbatim with two named corrections; three
-//! more OCR errors of this page are corrected here because their printed forms name nothing real, and
-//! the closing note of issue 3 lists them for the decision record:
+//! more OCR errors of this page are corrected here, because their printed forms name nothing real:
 //! - the cream's ingredient is オキシコナゾール硝酸塩, the real ingredient of オキナゾールクリーム (the
 //!   seed's two printings of the page read 硫酸塩 and 酸塩);
 //! - 「特記すべきことなし」 (printed once as 「特和イベキことなし」);

@@ -240,7 +240,7 @@ mod tests {
             .filter(|p| p.outcome == QualificationValidity::Valid)
             .count();
         assert!(valid > 240 && valid < 300, "{valid}");
-        // A 無効 record says when and why it ended (review of issue 3).
+        // A 無効 record says when and why it ended (found in review).
         for p in a
             .iter()
             .filter(|p| p.outcome == QualificationValidity::Invalid)

@@ -1,4 +1,4 @@
-//! The general reader's flow at reception (issue 7), as the steps the patient-facing panel shows and
+//! The general reader's flow at reception, as the steps the patient-facing panel shows and
 //! where each failure leads. `session` drives it over a real or virtual reader; what is decided here
 //! needs no I/O, so it is tested on the host.
 //!

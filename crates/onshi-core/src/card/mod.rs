@@ -1,5 +1,4 @@
-//! The My Number card and the general-purpose card readers, as bytes (issue 7;
-//! docs/card-reader.md).
+//! The My Number card and the general-purpose card readers, as bytes (docs/card-reader.md).
 //!
 //! Layers, bottom up, none of which does I/O:
 //! - `reader::UsbPipe` is one USB device's bulk endpoints as a driver sees them. The app implements it

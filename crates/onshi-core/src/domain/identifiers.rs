@@ -428,7 +428,7 @@ mod tests {
         assert_eq!(card_field("  "), Err(CardFieldError::Empty));
     }
 
-    /// Regression (issue 5, the S5 bad-input tests): a 記号 or 番号 holding a control character passed,
+    /// Regression (the S5 bad-input tests): a 記号 or 番号 holding a control character passed,
     /// and the request then failed to encode with a message far from the field.
     #[test]
     fn issue_5_card_fields_refuse_control_characters() {

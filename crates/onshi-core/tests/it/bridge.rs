@@ -1,4 +1,4 @@
-//! The dispatcher with the national side's files (issues 4 and 14; decisions.md D3, D7): a request
+//! The dispatcher with the national side's files (decisions.md D3, D7): a request
 //! that needs the national side is checked in full, begins an exchange (its request file's name, its
 //! own `ArbitraryFileIdentifier`, the write's key in progress) and stops; the exchange then ends
 //! once, with an answer checked against its request before anything of it is recorded. The answers

@@ -1,4 +1,4 @@
-//! The `card` group through the dispatcher (decisions.md D7, issue 7): challenges (32 random bytes,
+//! The `card` group through the dispatcher (decisions.md D7): challenges (32 random bytes,
 //! 60 s, single use, bound to the session), and the qualification a card's signature proves, against
 //! the committed test PKI. Signatures are made with the rsa crate directly (`pki::sign_like_a_card`),
 //! never through the virtual card.

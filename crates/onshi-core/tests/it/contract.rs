@@ -124,7 +124,7 @@ fn the_documented_problem_codes_are_the_codes() {
     assert_eq!(documented, actual);
 }
 
-/// Regression (issue 4, found by schemathesis): removing an operation's last parameter left
+/// Regression (found by schemathesis): removing an operation's last parameter left
 /// `parameters:` with nothing under it, which is `null` and no valid OpenAPI.
 #[test]
 fn no_list_of_the_document_is_left_empty() {

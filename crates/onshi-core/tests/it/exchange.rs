@@ -1,4 +1,4 @@
-//! The folder bridge's rules (issue 14, `onshi_core::exchange`): names, identifiers, what an answer
+//! The folder bridge's rules (`onshi_core::exchange`): names, identifiers, what an answer
 //! must show to be its request's, and why a file does not read. Data-driven: each table row is an
 //! input and what it must come to.
 

@@ -331,7 +331,7 @@ fn drug_and_checkup_results() {
     assert_eq!(d.drugs[0].amount(), "1錠 30日分");
     assert_eq!(d.drugs[1].name, "テルミサルタン錠20mg「TCK」");
     // A day without 調剤日 is kept under its month, its 処方日 kept, and each drug keeps its own
-    // 使用区分 (review of issue 3).
+    // 使用区分 (found in review).
     let undated = &history.dispensings[1];
     assert_eq!(undated.date, None);
     assert_eq!(undated.day_label(), "2022/09（日付不明）");
