@@ -9,6 +9,7 @@ pub mod frame;
 pub mod idle;
 pub mod mode_switch;
 pub mod password_gate;
+pub mod qualification_fields;
 pub mod reader_panel;
 
 pub use card_reader::{CardReader, CardResult};
