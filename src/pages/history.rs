@@ -20,7 +20,6 @@ use onshi_core::{
     catalogue,
     client::HistorySearch,
     contract::groups::{HistoryItem, HistoryPage as Page},
-    dispatch::Config,
     export::{self, CsvEncoding, HistoryRow},
     store::{EventKind, Narrow},
     validate::history::{
@@ -34,7 +33,7 @@ use crate::{
     error::ApiError,
     pages::history_detail::HistoryDetail,
     platform::download,
-    state::{Api, use_api, use_clock, use_events, use_session},
+    state::{Api, use_api, use_capabilities, use_clock, use_events, use_session},
     transport::{FeedItem, Subscription},
 };
 
@@ -159,7 +158,8 @@ pub fn HistoryPage() -> impl IntoView {
     let clock = use_clock();
     let session = use_session();
     let events = use_events();
-    let window = Config::standard().history_window;
+    // How far back the endpoint's history reaches: the endpoint says so in its capabilities.
+    let capabilities = use_capabilities();
 
     let fields = Fields::new(HistoryForm::defaults(clock.now()));
     let findings = RwSignal::new(Vec::<(String, String)>::new());
@@ -214,7 +214,11 @@ pub fn HistoryPage() -> impl IntoView {
     let checked = move || {
         let now = clock.now();
         fields.follow_now(now);
-        match history::history(&fields.form(), now, window) {
+        match history::history(
+            &fields.form(),
+            now,
+            untrack(|| capabilities.history_window()),
+        ) {
             Ok(search) => {
                 findings.set(Vec::new());
                 Some(Applied {
@@ -405,9 +409,9 @@ pub fn HistoryPage() -> impl IntoView {
     });
 
     let institution = move || session.with(|s| s.map(|s| s.institution.code.clone()));
-    let earliest = StoredValue::new(picker_date(earliest_day(clock.now(), window)));
+    let earliest =
+        Memo::new(move |_| picker_date(earliest_day(clock.now(), capabilities.history_window())));
     let conditions = move || {
-        let earliest = earliest.get_value();
         view! {
             <form
                 class="history-conditions"
@@ -433,7 +437,7 @@ pub fn HistoryPage() -> impl IntoView {
                         label=catalogue::LABEL_HISTORY_FROM
                         date=fields.from_date
                         time=fields.from_time
-                        min=earliest.clone()
+                        min=earliest
                         error=error_for("from")
                         on_edit=Callback::new(|_| {})
                     />
@@ -575,8 +579,9 @@ fn Bound(
     label: &'static str,
     date: RwSignal<String>,
     time: RwSignal<String>,
-    /// The earliest date the picker offers (two years back).
-    min: String,
+    /// The earliest date the picker offers (the endpoint's history window back).
+    #[prop(into)]
+    min: Signal<String>,
     error: Signal<Option<String>>,
     /// Staff changed the date or the time.
     on_edit: Callback<()>,
@@ -599,7 +604,7 @@ fn Bound(
                     id=date_id
                     type="date"
                     class="field-input"
-                    min=min
+                    min=move || min.get()
                     aria-label=format!("{label} {}", catalogue::LABEL_DATE)
                     aria-invalid=invalid
                     aria-describedby=message_id.clone()

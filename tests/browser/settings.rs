@@ -124,7 +124,7 @@ async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
         ),
         (
             capabilities("2.0.0", &ALL_GROUPS, false),
-            "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：1.2.0）",
+            "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：1.3.0）",
         ),
         (
             routed(

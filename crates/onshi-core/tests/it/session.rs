@@ -340,9 +340,27 @@ fn capabilities_need_no_session() {
     let mut h = Harness::training();
     let caps: Capabilities =
         client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
-    assert_eq!(caps.contract_version, "1.2.0");
+    assert_eq!(caps.contract_version, "1.3.0");
     assert!(caps.groups.contains(&"session".to_owned()));
     assert!(caps.training);
+}
+
+/// The history window is the endpoint's to say (seed 001 FAQ 5: 2 years back), so the app's search
+/// offers and checks the same dates as the endpoint that answers it.
+#[test]
+fn capabilities_give_the_history_window() {
+    let mut h = Harness::training();
+    let caps: Capabilities =
+        client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
+    assert_eq!(caps.history_window_days, Some(731));
+
+    h.dispatcher = onshi_core::dispatch::Dispatcher::new(onshi_core::dispatch::Config {
+        history_window: chrono::TimeDelta::days(400),
+        ..onshi_core::dispatch::Config::training()
+    });
+    let caps: Capabilities =
+        client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
+    assert_eq!(caps.history_window_days, Some(400));
 }
 
 #[test]
