@@ -11,6 +11,7 @@ pub mod idle;
 pub mod key_map;
 pub mod mode_switch;
 pub mod password_gate;
+pub mod qualification_fields;
 pub mod reader_panel;
 
 pub use card_reader::{CardReader, CardResult};

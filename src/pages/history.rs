@@ -12,6 +12,9 @@
 //! choose; a CP932 file that cannot carry a character is refused with the row and the character, and
 //! the same rows can be saved as UTF-8 instead (D6). 「詳細」 opens S4; its 戻る comes back to this
 //! list with the same conditions and page.
+//!
+//! The page holds the search and its state; the form's parts are in `conditions`, the list in
+//! `results`, and the CSV's paging and character set in `csv_download`.
 
 use std::collections::BTreeSet;
 
@@ -19,13 +22,10 @@ use leptos::{prelude::*, task::spawn_local};
 use onshi_core::{
     catalogue,
     client::HistorySearch,
-    contract::groups::{HistoryItem, HistoryPage as Page},
-    contract::{EventKind, Narrow},
-    dispatch::Config,
+    contract::{EventKind, groups::HistoryItem},
     export::{self, CsvEncoding, HistoryRow},
     validate::history::{
-        self, HistoryForm, HistoryKind, NARROWS, earliest_day, narrow_label, now_minute,
-        picker_date, until_now,
+        self, HistoryForm, HistoryKind, NARROWS, earliest_day, narrow_label, picker_date, until_now,
     },
 };
 
@@ -34,89 +34,20 @@ use crate::{
     error::ApiError,
     pages::history_detail::HistoryDetail,
     platform::download,
-    state::{Api, use_api, use_clock, use_events, use_session},
+    state::{use_api, use_capabilities, use_clock, use_events, use_session},
     transport::{FeedItem, Subscription},
 };
 
+mod conditions;
+mod csv_download;
+mod results;
+
+use conditions::{Bound, Choice, FIELDS, Fields};
+use csv_download::{EncodingChoice, Refused, every_hit};
+use results::{Listing, Pager, ResultTable};
+
 /// Rows per page (D9).
 const PER_PAGE: usize = 20;
-/// Rows per request while a download pages through every hit (the contract's largest page).
-const DOWNLOAD_PAGE: usize = 1000;
-/// The fields the endpoint may name in its findings, each shown next to its input.
-const FIELDS: [&str; 6] = [
-    "from",
-    "to",
-    "kind",
-    "narrow",
-    "login_id",
-    "reference_number",
-];
-
-/// The conditions as typed.
-#[derive(Clone, Copy)]
-struct Fields {
-    from_date: RwSignal<String>,
-    from_time: RwSignal<String>,
-    to_date: RwSignal<String>,
-    to_time: RwSignal<String>,
-    kind: RwSignal<HistoryKind>,
-    narrow: RwSignal<Narrow>,
-    login_id: RwSignal<String>,
-    reference_number: RwSignal<String>,
-    /// Whether 至 still holds its default, "now": then it moves to the current minute whenever the
-    /// search runs, so that results arriving later are found.
-    to_is_now: RwSignal<bool>,
-}
-
-impl Fields {
-    fn new(defaults: HistoryForm) -> Fields {
-        Fields {
-            from_date: RwSignal::new(defaults.from_date),
-            from_time: RwSignal::new(defaults.from_time),
-            to_date: RwSignal::new(defaults.to_date),
-            to_time: RwSignal::new(defaults.to_time),
-            kind: RwSignal::new(defaults.kind),
-            narrow: RwSignal::new(defaults.narrow),
-            login_id: RwSignal::new(defaults.login_id),
-            reference_number: RwSignal::new(defaults.reference_number),
-            to_is_now: RwSignal::new(true),
-        }
-    }
-
-    /// 「クリア」: the defaults again.
-    fn reset(&self, defaults: HistoryForm) {
-        self.from_date.set(defaults.from_date);
-        self.from_time.set(defaults.from_time);
-        self.to_date.set(defaults.to_date);
-        self.to_time.set(defaults.to_time);
-        self.kind.set(defaults.kind);
-        self.narrow.set(defaults.narrow);
-        self.login_id.set(defaults.login_id);
-        self.reference_number.set(defaults.reference_number);
-        self.to_is_now.set(true);
-    }
-
-    /// A 至 still at its default shows the current minute.
-    fn follow_now(&self, now: onshi_core::time::Timestamp) {
-        if self.to_is_now.get_untracked() {
-            self.to_date.set(picker_date(now.jst_date()));
-            self.to_time.set(now_minute(now));
-        }
-    }
-
-    fn form(&self) -> HistoryForm {
-        HistoryForm {
-            from_date: self.from_date.get_untracked(),
-            from_time: self.from_time.get_untracked(),
-            to_date: self.to_date.get_untracked(),
-            to_time: self.to_time.get_untracked(),
-            kind: self.kind.get_untracked(),
-            narrow: self.narrow.get_untracked(),
-            login_id: self.login_id.get_untracked(),
-            reference_number: self.reference_number.get_untracked(),
-        }
-    }
-}
 
 /// The search the list shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,29 +68,14 @@ enum Run {
     Live,
 }
 
-/// The list as last answered.
-#[derive(Clone, Debug, PartialEq)]
-struct Listing {
-    page: Page,
-    /// How many hits the conditions had when they were searched (the live feed's count starts there).
-    searched_total: usize,
-}
-
-/// A CSV refused in CP932, kept so that the same rows can be saved as UTF-8.
-#[derive(Clone, Debug, PartialEq)]
-struct Refused {
-    message: String,
-    name: String,
-    rows: Vec<HistoryRow>,
-}
-
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let api = use_api();
     let clock = use_clock();
     let session = use_session();
     let events = use_events();
-    let window = Config::standard().history_window;
+    // How far back the endpoint's history reaches: the endpoint says so in its capabilities.
+    let capabilities = use_capabilities();
 
     let fields = Fields::new(HistoryForm::defaults(clock.now()));
     let findings = RwSignal::new(Vec::<(String, String)>::new());
@@ -214,7 +130,11 @@ pub fn HistoryPage() -> impl IntoView {
     let checked = move || {
         let now = clock.now();
         fields.follow_now(now);
-        match history::history(&fields.form(), now, window) {
+        match history::history(
+            &fields.form(),
+            now,
+            untrack(|| capabilities.history_window()),
+        ) {
             Ok(search) => {
                 findings.set(Vec::new());
                 Some(Applied {
@@ -405,9 +325,9 @@ pub fn HistoryPage() -> impl IntoView {
     });
 
     let institution = move || session.with(|s| s.map(|s| s.institution.code.clone()));
-    let earliest = StoredValue::new(picker_date(earliest_day(clock.now(), window)));
+    let earliest =
+        Memo::new(move |_| picker_date(earliest_day(clock.now(), capabilities.history_window())));
     let conditions = move || {
-        let earliest = earliest.get_value();
         view! {
             <form
                 class="history-conditions"
@@ -433,7 +353,7 @@ pub fn HistoryPage() -> impl IntoView {
                         label=catalogue::LABEL_HISTORY_FROM
                         date=fields.from_date
                         time=fields.from_time
-                        min=earliest.clone()
+                        min=earliest
                         error=error_for("from")
                         on_edit=Callback::new(|_| {})
                     />
@@ -476,29 +396,7 @@ pub fn HistoryPage() -> impl IntoView {
                     <button type="button" class="button" data-testid="history-download" on:click=download_all disabled=move || downloading.get()>
                         {move || if downloading.get() { catalogue::PROCESSING } else { catalogue::DOWNLOAD }}
                     </button>
-                    <fieldset class="choices-inline history-encoding">
-                        <legend>{catalogue::CSV_ENCODING}</legend>
-                        {CsvEncoding::ALL
-                            .into_iter()
-                            .map(|option| {
-                                view! {
-                                    <label class="choice-inline">
-                                        <input
-                                            type="radio"
-                                            name="csv_encoding"
-                                            value=match option {
-                                                CsvEncoding::Utf8Bom => "utf-8",
-                                                CsvEncoding::Cp932 => "cp932",
-                                            }
-                                            prop:checked=move || encoding.get() == option
-                                            on:change=move |_| encoding.set(option)
-                                        />
-                                        {option.label()}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
+                    <EncodingChoice encoding=encoding />
                     <button type="button" class="button" on:click=clear>{catalogue::CLEAR}</button>
                 </div>
                 <p class="form-error" role="alert" data-testid="download-error">{move || download_error.get()}</p>
@@ -546,265 +444,5 @@ pub fn HistoryPage() -> impl IntoView {
                 None => view! { <div class="history">{conditions}{results}</div> }.into_any(),
             }}
         </Frame>
-    }
-}
-
-/// Every hit of `search`, newest first, read a page of [`DOWNLOAD_PAGE`] at a time. The period's end
-/// is fixed in `search`, so a result recorded meanwhile cannot shift the pages.
-async fn every_hit(api: Api, search: &HistorySearch) -> Result<Vec<HistoryItem>, ApiError> {
-    let mut items = Vec::new();
-    let mut page = 1;
-    loop {
-        let mut one = search.clone();
-        one.page = Some(page);
-        one.per_page = Some(DOWNLOAD_PAGE);
-        let answer = api.history(&one).await?;
-        let done = answer.items.is_empty() || items.len() + answer.items.len() >= answer.total;
-        items.extend(answer.items);
-        if done {
-            return Ok(items);
-        }
-        page += 1;
-    }
-}
-
-/// One end of the period: a date and a time, each with its own picker, and one message.
-#[component]
-fn Bound(
-    id: &'static str,
-    label: &'static str,
-    date: RwSignal<String>,
-    time: RwSignal<String>,
-    /// The earliest date the picker offers (two years back).
-    min: String,
-    error: Signal<Option<String>>,
-    /// Staff changed the date or the time.
-    on_edit: Callback<()>,
-) -> impl IntoView {
-    let date_id = format!("{id}_date");
-    let time_id = format!("{id}_time");
-    let message_id = format!("{id}-message");
-    let invalid = move || {
-        if error.with(Option::is_some) {
-            "true"
-        } else {
-            "false"
-        }
-    };
-    view! {
-        <div class="field history-bound" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=date_id.clone() class="field-label">"* " {label}</label>
-            <div class="history-bound-inputs">
-                <input
-                    id=date_id
-                    type="date"
-                    class="field-input"
-                    min=min
-                    aria-label=format!("{label} {}", catalogue::LABEL_DATE)
-                    aria-invalid=invalid
-                    aria-describedby=message_id.clone()
-                    prop:value=move || date.get()
-                    on:input=move |ev| {
-                        date.set(event_target_value(&ev));
-                        on_edit.run(());
-                    }
-                />
-                <input
-                    id=time_id
-                    type="time"
-                    class="field-input"
-                    aria-label=format!("{label} {}", catalogue::LABEL_TIME)
-                    aria-invalid=invalid
-                    aria-describedby=message_id.clone()
-                    prop:value=move || time.get()
-                    on:input=move |ev| {
-                        time.set(event_target_value(&ev));
-                        on_edit.run(());
-                    }
-                />
-            </div>
-            <p id=message_id class="field-message" role="alert">{move || error.get()}</p>
-        </div>
-    }
-}
-
-/// A required choice from a short list.
-#[component]
-fn Choice<T: Copy + PartialEq + Send + Sync + 'static>(
-    id: &'static str,
-    label: &'static str,
-    options: Vec<(T, &'static str)>,
-    value: RwSignal<T>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let message_id = format!("{id}-message");
-    let chosen = options.clone();
-    view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id class="field-label">"* " {label}</label>
-            <select
-                id=id
-                class="field-input"
-                aria-describedby=message_id.clone()
-                on:change=move |ev| {
-                    let index = event_target_value(&ev).parse::<usize>().ok();
-                    if let Some((option, _)) = index.and_then(|i| chosen.get(i)) {
-                        value.set(*option);
-                    }
-                }
-            >
-                {options
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, (option, text))| {
-                        view! {
-                            <option value=index.to_string() prop:selected=move || value.get() == option>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <p id=message_id class="field-message" role="alert">{move || error.get()}</p>
-        </div>
-    }
-}
-
-/// The pages to offer around `current` of `last`: the first, the last, and two either side of the
-/// current one; `None` where pages are skipped (「…」).
-fn page_links(current: usize, last: usize) -> Vec<Option<usize>> {
-    let mut links = Vec::new();
-    for page in 1..=last {
-        let near = page.abs_diff(current) <= 2;
-        if page == 1 || page == last || near {
-            links.push(Some(page));
-        } else if links.last().is_some_and(Option::is_some) {
-            links.push(None);
-        }
-    }
-    links
-}
-
-/// 「検索結果：N件 a-b件表示 <<前へ 1 2 … 次へ>>」 (seed 000 Case1 ⑤).
-#[component]
-fn Pager(page: Page, go_to: Callback<usize>) -> impl IntoView {
-    let last = page.total.div_ceil(page.per_page.max(1)).max(1);
-    let current = page.page;
-    let first_row = if page.items.is_empty() {
-        0
-    } else {
-        (current - 1) * page.per_page + 1
-    };
-    let last_row = (current - 1) * page.per_page + page.items.len();
-    let step = move |to: usize, text: &'static str, enabled: bool| {
-        view! {
-            <button
-                type="button"
-                class="pager-step"
-                disabled=!enabled
-                on:click=move |_| go_to.run(to)
-            >
-                {text}
-            </button>
-        }
-    };
-    view! {
-        <div class="history-pager">
-            <span class="history-summary" data-testid="history-summary">
-                {catalogue::history_summary(page.total, first_row, last_row)}
-            </span>
-            <nav class="pager" aria-label=catalogue::PAGES data-testid="pager">
-                {step(current.saturating_sub(1).max(1), catalogue::PAGE_PREVIOUS, current > 1)}
-                {page_links(current, last)
-                    .into_iter()
-                    .map(|link| match link {
-                        Some(n) if n == current => {
-                            view! { <span class="pager-page pager-current" aria-current="page">{n}</span> }.into_any()
-                        }
-                        Some(n) => view! {
-                            <button type="button" class="pager-page" on:click=move |_| go_to.run(n)>{n}</button>
-                        }
-                        .into_any(),
-                        None => view! { <span class="pager-gap">"…"</span> }.into_any(),
-                    })
-                    .collect_view()}
-                {step(current + 1, catalogue::PAGE_NEXT, current < last)}
-            </nav>
-        </div>
-    }
-}
-
-/// The list: two lines per result as the guides print it, with 「詳細」.
-#[component]
-fn ResultTable(
-    page: Page,
-    arrived: RwSignal<BTreeSet<u64>>,
-    detail: RwSignal<Option<HistoryItem>>,
-) -> impl IntoView {
-    let offset = (page.page.max(1) - 1) * page.per_page;
-    let empty = page.items.is_empty();
-    view! {
-        <table class="history-table" data-testid="history-table">
-            <thead>
-                <tr>
-                    <th rowspan="2">{catalogue::COLUMN_NUMBER}</th>
-                    <th>{catalogue::COLUMN_CONFIRMED_AT}</th>
-                    <th>{catalogue::LABEL_LOGIN_ID}</th>
-                    <th>{catalogue::LABEL_REFERENCE_NUMBER}</th>
-                    <th>{catalogue::COLUMN_CLASSIFICATION}</th>
-                    <th>{catalogue::COLUMN_RESULT}</th>
-                    <th rowspan="2">{catalogue::DETAIL}</th>
-                </tr>
-                <tr>
-                    <th>{catalogue::LABEL_INSURER_NUMBER}</th>
-                    <th>{catalogue::COLUMN_SYMBOL_NUMBER_BRANCH}</th>
-                    <th>{catalogue::COLUMN_NAME}</th>
-                    <th>{catalogue::COLUMN_SEX}</th>
-                    <th>{catalogue::LABEL_BIRTHDATE}</th>
-                </tr>
-            </thead>
-            {empty.then(|| view! {
-                <tbody>
-                    <tr><td colspan="7" class="history-none">{catalogue::HISTORY_NONE}</td></tr>
-                </tbody>
-            })}
-            {page
-                .items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let row = HistoryRow::of(offset + i + 1, &item);
-                    let id = item.id;
-                    let fresh = move || arrived.with(|a| a.contains(&id));
-                    view! {
-                        <tbody class="history-entry" class:history-entry-new=fresh data-testid="history-entry" data-id=id.to_string()>
-                            <tr>
-                                <td rowspan="2" class="history-number" data-col="number">
-                                    {row.number}
-                                    {move || fresh().then(|| view! { <span class="history-badge">{catalogue::HISTORY_NEW_BADGE}</span> })}
-                                </td>
-                                <td data-col="confirmed_at">{row.confirmed_at}</td>
-                                <td data-col="login_id">{row.login_id}</td>
-                                <td data-col="reference_number">{row.reference_number}</td>
-                                <td data-col="classification">{row.classification}</td>
-                                <td data-col="result">{row.result}</td>
-                                <td rowspan="2" class="history-detail-cell">
-                                    <button type="button" class="button button-small" on:click=move |_| detail.set(Some(item.clone()))>
-                                        {catalogue::DETAIL}
-                                    </button>
-                                </td>
-                            </tr>
-                            <tr>
-                                <td data-col="insurer_number">{row.insurer_number}</td>
-                                <td data-col="symbol_number_branch">{row.symbol_number_branch}</td>
-                                <td data-col="name">{row.name}</td>
-                                <td data-col="sex">{row.sex}</td>
-                                <td data-col="birthdate">{row.birthdate}</td>
-                            </tr>
-                        </tbody>
-                    }
-                })
-                .collect_view()}
-        </table>
     }
 }

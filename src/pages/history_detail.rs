@@ -21,7 +21,8 @@ use onshi_core::{
 };
 
 use crate::{
-    pages::qualification_check::{Field, banner, consent_rows, file_name, label, wareki},
+    components::qualification_fields::{Field, QualificationFields, label},
+    pages::qualification_check::{banner, consent_rows, file_name},
     platform::download,
     route::Route,
     state::{HandOverChoices, HistoryEntry, use_api},
@@ -211,44 +212,20 @@ fn QualificationDetail(
             <dl class="check-fields">
                 <Field label=catalogue::LABEL_PRESCRIPTION_ISSUE value=Some(prescription) />
             </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_REFERENCE_NUMBER value=q.reference_number.clone() />
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_INSURER_NUMBER value=q.card.insurer_number.as_ref().map(|n| n.to_string()) />
-                {text(HandOverItem::InsurerName, catalogue::LABEL_INSURER_NAME, &q)}
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_SYMBOL value=q.card.symbol.clone() />
-                <Field label=catalogue::LABEL_NUMBER value=q.card.number.clone() />
-                <Field label=catalogue::LABEL_BRANCH value=q.card.branch.clone() />
-            </dl>
-            <dl class="check-fields">
-                <div class="check-field history-name" class:check-field-unconvertible=unconvertible(q.name.as_deref())>
-                    <dt>{catalogue::LABEL_NAME_ON_CARD}</dt>
-                    <dd>
-                        <span class="history-kana" data-testid="kana">{q.name_kana.clone()}</span>
-                        <span class="history-name-text" data-testid="name">{q.name.clone()}</span>
-                    </dd>
-                </div>
-                <Field label=catalogue::LABEL_SEX_FRONT value=label(&q.sex1) />
-                <Field label=catalogue::LABEL_BIRTHDATE value=wareki(q.birthdate) />
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_CARD_CLASSIFICATION value=label(&q.card_classification) />
-                <Field label=catalogue::LABEL_PARTIAL_RATIO value=q.partial_ratio.map(|r| r.label()) />
-                <Field label=catalogue::LABEL_VALID_FROM value=wareki(q.valid_from) />
-                <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(q.valid_until) />
-                <Field label=catalogue::LABEL_REASON_OF_LOSS value=label(&q.reason_of_loss) />
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_PERSONAL_FAMILY value=label(&q.personal_family) />
-                {text(HandOverItem::InsuredName, catalogue::LABEL_INSURED_NAME, &q)}
-            </dl>
-            <dl class="check-fields">
-                {text(HandOverItem::PostNumber, catalogue::LABEL_POST_NUMBER, &q)}
-                {text(HandOverItem::Address, catalogue::LABEL_ADDRESS, &q)}
-            </dl>
+            <QualificationFields
+                q=q.clone()
+                reference=view! { <Field label=catalogue::LABEL_REFERENCE_NUMBER value=q.reference_number.clone() /> }.into_any()
+                names=view! {
+                    <div class="check-field history-name" class:check-field-unconvertible=unconvertible(q.name.as_deref())>
+                        <dt>{catalogue::LABEL_NAME_ON_CARD}</dt>
+                        <dd>
+                            <span class="history-kana" data-testid="kana">{q.name_kana.clone()}</span>
+                            <span class="history-name-text" data-testid="name">{q.name.clone()}</span>
+                        </dd>
+                    </div>
+                }.into_any()
+                item=text
+            />
         </article>
     }
 }

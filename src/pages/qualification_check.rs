@@ -13,24 +13,22 @@ use std::{
     rc::Rc,
 };
 
-use chrono::NaiveDate;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use onshi_core::{
     catalogue, client,
-    codes::{
-        CodeTable, ConsentStatus, LimitConsentFlag, ProcessingResultStatus, QualificationValidity,
-    },
+    codes::{ConsentStatus, LimitConsentFlag, ProcessingResultStatus, QualificationValidity},
     domain::{
         Card, Findings, Qualification, QualificationResult, Registration, RegistrationAnswer,
         hand_over::{self, HandOverItem},
         registration_request,
     },
-    era, validate,
+    validate,
     wire::Encoding,
 };
 
 use crate::{
+    components::qualification_fields::{Field, QualificationFields, label, wareki},
     platform::download,
     route::Route,
     state::{Delivery, HandOverChoices, outbox, use_api, use_clock, use_outbox, use_session},
@@ -239,16 +237,6 @@ pub(crate) fn file_name(result: &QualificationResult) -> String {
     }
 }
 
-/// A date in 和暦, as the guides print it (「昭和29年3月26日」).
-pub(crate) fn wareki(date: Option<NaiveDate>) -> Option<String> {
-    date.map(|d| era::format(d).unwrap_or_else(|| d.format("%Y/%m/%d").to_string()))
-}
-
-/// A code's label.
-pub(crate) fn label<T: CodeTable>(code: &Option<T>) -> Option<String> {
-    code.as_ref().map(|c| c.label().into_owned())
-}
-
 /// One qualification.
 #[component]
 fn QualificationBlock(
@@ -264,41 +252,16 @@ fn QualificationBlock(
     let consented = q.limit.consent == Some(LimitConsentFlag::Consented);
     view! {
         <article class="check-qualification" data-testid="qualification">
-            <dl class="check-fields">
-                <ReferenceNumberField card=q.card.clone() current=q.reference_number.clone() />
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_INSURER_NUMBER value=q.card.insurer_number.as_ref().map(|n| n.to_string()) />
-                {item(HandOverItem::InsurerName, catalogue::LABEL_INSURER_NAME, &q)}
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_SYMBOL value=q.card.symbol.clone() />
-                <Field label=catalogue::LABEL_NUMBER value=q.card.number.clone() />
-                <Field label=catalogue::LABEL_BRANCH value=q.card.branch.clone() />
-            </dl>
-            <dl class="check-fields">
-                {item(HandOverItem::NameKana, catalogue::LABEL_KANA, &q)}
-                {item(HandOverItem::Name, catalogue::LABEL_NAME_ON_CARD, &q)}
-                <Field label=catalogue::LABEL_SEX_FRONT value=label(&q.sex1) />
-                <Field label=catalogue::LABEL_BIRTHDATE value=wareki(q.birthdate) />
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_CARD_CLASSIFICATION value=label(&q.card_classification) />
-                <Field label=catalogue::LABEL_PARTIAL_RATIO value=q.partial_ratio.map(|r| r.label()) />
-                <Field label=catalogue::LABEL_VALID_FROM value=wareki(q.valid_from) />
-                <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(q.valid_until) />
-                <Field label=catalogue::LABEL_REASON_OF_LOSS value=label(&q.reason_of_loss) />
-            </dl>
-            <dl class="check-fields">
-                <Field label=catalogue::LABEL_PERSONAL_FAMILY value=label(&q.personal_family) />
-                {item(HandOverItem::InsuredName, catalogue::LABEL_INSURED_NAME, &q)}
-                {item(HandOverItem::NameOfOther, catalogue::LABEL_NAME_OTHER, &q)}
-                {q.name_of_other_kana.is_some().then(|| item(HandOverItem::NameOfOtherKana, catalogue::LABEL_KANA_OTHER, &q))}
-            </dl>
-            <dl class="check-fields">
-                {item(HandOverItem::PostNumber, catalogue::LABEL_POST_NUMBER, &q)}
-                {item(HandOverItem::Address, catalogue::LABEL_ADDRESS, &q)}
-            </dl>
+            <QualificationFields
+                q=q.clone()
+                reference=view! { <ReferenceNumberField card=q.card.clone() current=q.reference_number.clone() /> }.into_any()
+                names=view! {
+                    {item(HandOverItem::NameKana, catalogue::LABEL_KANA, &q)}
+                    {item(HandOverItem::Name, catalogue::LABEL_NAME_ON_CARD, &q)}
+                }.into_any()
+                item=item
+                others=true
+            />
             {elderly.map(|e| view! {
                 <section class="check-block" data-testid="elderly">
                     <h3>{catalogue::ELDERLY_CERTIFICATE}</h3>
@@ -559,17 +522,6 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
                 </Show>
                 {status}
             </dd>
-        </div>
-    }
-}
-
-/// A label and its value (empty when the answer has none, as the guides show it).
-#[component]
-pub(crate) fn Field(label: &'static str, value: Option<String>) -> impl IntoView {
-    view! {
-        <div class="check-field">
-            <dt>{label}</dt>
-            <dd>{value}</dd>
         </div>
     }
 }

@@ -6,16 +6,16 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::Redirect;
 use onshi_core::{
-    canned::TRAINING_ACCOUNTS,
-    catalogue,
-    contract::{FieldError, ProblemCode},
+    catalogue, client,
+    contract::{FieldError, ProblemCode, groups::TrainingAccounts},
     validate,
 };
 
 use crate::{
     components::{Dialog, EndpointBar, PublicFrame, TextField, error_for},
     route::Route,
-    state::{use_api, use_capabilities, use_session},
+    state::{use_api, use_capabilities, use_endpoint, use_session},
+    transport::Endpoint,
 };
 
 #[component]
@@ -123,7 +123,7 @@ pub fn SignInPage() -> impl IntoView {
                     </button>
                     <p class="sign-in-note">{catalogue::LOCKOUT_NOTE}</p>
                 </form>
-                <TrainingAccounts user_id=user_id password=password />
+                <TrainingAccountList user_id=user_id password=password />
             </section>
             <EndpointBar />
         </PublicFrame>
@@ -144,13 +144,34 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// Training data's list of accounts, each with a button that fills the form (in training mode, and
-/// with an endpoint on training data, which has the same canned accounts).
+/// Training data's list of accounts, each with a button that fills the form: in training mode, and
+/// from an endpoint on training data, which lists its accounts (`GET /training/accounts`).
 #[component]
-fn TrainingAccounts(user_id: RwSignal<String>, password: RwSignal<String>) -> impl IntoView {
+fn TrainingAccountList(user_id: RwSignal<String>, password: RwSignal<String>) -> impl IntoView {
     let capabilities = use_capabilities();
+    let endpoint = use_endpoint();
+    let listed = LocalResource::new(move || {
+        let current = endpoint.with(Endpoint::clone);
+        let training = capabilities.training();
+        async move {
+            if !training {
+                return None;
+            }
+            // Training mode's transport opens its IndexedDB database on its first request, and the
+            // sign-in page must not (a form that fails its checks sends nothing, and leaves no
+            // database behind): its list is the one its dispatcher would answer with.
+            if current.is_in_page_training() {
+                return Some(TrainingAccounts::of_training_data().items);
+            }
+            // Without the list the form still works; it is only a help.
+            let answer = current.send(TrainingAccounts::request()).await.ok()?;
+            client::expect_json::<TrainingAccounts>(&answer, 200)
+                .ok()
+                .map(|list| list.items)
+        }
+    });
     move || {
-        capabilities.training().then(|| {
+        listed.get().flatten().map(|accounts| {
             view! {
                 <aside class="training-accounts" data-testid="training-accounts">
                     <h2>{catalogue::TRAINING_ACCOUNTS_TITLE}</h2>
@@ -166,10 +187,10 @@ fn TrainingAccounts(user_id: RwSignal<String>, password: RwSignal<String>) -> im
                             </tr>
                         </thead>
                         <tbody>
-                            {TRAINING_ACCOUNTS
-                                .iter()
+                            {accounts
+                                .into_iter()
                                 .map(|account| {
-                                    let account = *account;
+                                    let fill = (account.user_id.clone(), account.password.clone());
                                     view! {
                                         <tr>
                                             <td><code>{account.user_id}</code></td>
@@ -181,8 +202,8 @@ fn TrainingAccounts(user_id: RwSignal<String>, password: RwSignal<String>) -> im
                                                     type="button"
                                                     class="button button-small"
                                                     on:click=move |_| {
-                                                        user_id.set(account.user_id.to_owned());
-                                                        password.set(account.password.to_owned());
+                                                        user_id.set(fill.0.clone());
+                                                        password.set(fill.1.clone());
                                                     }
                                                 >
                                                     {catalogue::TRAINING_ACCOUNTS_FILL}

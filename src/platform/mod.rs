@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod csp;
 pub mod download;
+pub mod idb;
 pub mod outbox_store;
 pub mod page;
 pub mod random;

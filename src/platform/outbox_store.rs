@@ -9,16 +9,18 @@
 //!
 //! Errors never carry a request, a user or a reason: those may be patient data.
 
-use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
 use onshi_core::{
     contract::{Headers, Method, Request},
     time::Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
-use web_sys::CryptoKey;
+use web_sys::{CryptoKey, IdbFactory};
 
-use crate::platform::webcrypto::{self, Connection, Failure, Record};
+use crate::platform::{
+    idb::{self, Database, IdbError},
+    webcrypto::{self, Failure, Record},
+};
 
 /// The outbox of real mode.
 pub const REAL_OUTBOX: &str = "onshi-outbox";
@@ -58,10 +60,11 @@ pub enum OutboxError {
     Method { method: String },
 }
 
-impl From<indexed_db_futures::error::Error> for OutboxError {
-    fn from(e: indexed_db_futures::error::Error) -> OutboxError {
-        OutboxError::Io {
-            message: e.to_string(),
+impl From<IdbError> for OutboxError {
+    fn from(e: IdbError) -> OutboxError {
+        match e {
+            IdbError::Open { name, message } => OutboxError::Open { name, message },
+            IdbError::Io { message } => OutboxError::Io { message },
         }
     }
 }
@@ -160,37 +163,31 @@ struct Sealed {
 
 /// The open outbox database. Dropping it closes the connection; the entries stay.
 pub struct OutboxStore {
-    connection: Connection,
+    db: Database,
     device_key: CryptoKey,
 }
 
 impl OutboxStore {
     /// Opens the outbox, making the device key the first time.
     pub async fn open(database_name: &str) -> Result<OutboxStore, OutboxError> {
-        let db = Database::open(database_name)
-            .with_version(1u8)
-            .with_on_upgrade_needed(|event, db| {
-                if event.old_version() < 1.0 {
-                    db.create_object_store(KEYS).build()?;
-                    db.create_object_store(ENTRIES).build()?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| OutboxError::Open {
-                name: database_name.to_owned(),
-                message: e.to_string(),
-            })?;
-        let connection = Connection::new(db);
-        let stored = read_device_key(&connection.db).await?;
+        let factory = idb::window_factory()?;
+        OutboxStore::open_in(&factory, database_name).await
+    }
+
+    /// [`OutboxStore::open`] on the databases of `factory` (a page's or a worker's).
+    pub async fn open_in(
+        factory: &IdbFactory,
+        database_name: &str,
+    ) -> Result<OutboxStore, OutboxError> {
+        let db = idb::open(factory, database_name, 1, &[KEYS, ENTRIES])
+            .await?
+            .close_on_version_change();
+        let stored = read_device_key(&db).await?;
         let device_key = match stored {
             Some(key) => key,
-            None => make_device_key(&connection.db).await?,
+            None => make_device_key(&db).await?,
         };
-        Ok(OutboxStore {
-            connection,
-            device_key,
-        })
+        Ok(OutboxStore { db, device_key })
     }
 
     /// Queues a write as [`OutboxState::Pending`] under a new id and Idempotency-Key.
@@ -207,17 +204,9 @@ impl OutboxStore {
             state: OutboxState::Pending,
         };
         let record = self.seal(&entry).await?;
-        let tx = self
-            .connection
-            .db
-            .transaction(ENTRIES)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.db.write(&[ENTRIES])?;
         // `add`, not `put`: a random id that collides must fail rather than overwrite.
-        tx.object_store(ENTRIES)?
-            .add(record)
-            .with_key(entry.id.as_str())
-            .primitive()?;
+        tx.store(ENTRIES)?.add(record, entry.id.as_str())?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -225,13 +214,8 @@ impl OutboxStore {
     /// Every entry, oldest first.
     pub async fn list(&self) -> Result<Vec<OutboxEntry>, OutboxError> {
         let records: Vec<JsValue> = {
-            let tx = self.connection.db.transaction(ENTRIES).build()?;
-            let records = tx
-                .object_store(ENTRIES)?
-                .get_all::<JsValue>()
-                .primitive()?
-                .await?
-                .collect::<Result<_, _>>()?;
+            let tx = self.db.read(&[ENTRIES])?;
+            let records = tx.store(ENTRIES)?.get_all(None).await?;
             tx.commit().await?;
             records
         };
@@ -257,47 +241,33 @@ impl OutboxStore {
         entry.state = state;
         let record = self.seal(&entry).await?;
 
-        let tx = self
-            .connection
-            .db
-            .transaction(ENTRIES)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let entries = tx.object_store(ENTRIES)?;
+        let tx = self.db.write(&[ENTRIES])?;
+        let entries = tx.store(ENTRIES)?;
         // Encryption awaits outside any transaction, so check nobody rewrote or removed the entry
         // meanwhile: each write has its own IV, so an unchanged IV means an unchanged entry.
-        let current = entries.get::<JsValue, _, _>(id).primitive()?.await?;
+        let current = entries.get(id).await?;
         let unchanged = current.is_some_and(|c| {
             webcrypto::field_bytes(&c, "iv") == webcrypto::field_bytes(&before, "iv")
         });
         if !unchanged {
             return Err(OutboxError::Changed { id: id.to_owned() });
         }
-        entries.put(record).with_key(id).primitive()?;
+        entries.put(record, id)?;
         tx.commit().await?;
         Ok(entry)
     }
 
     /// Removes an entry; removing one that is not there is not an error.
     pub async fn remove(&self, id: &str) -> Result<(), OutboxError> {
-        let tx = self
-            .connection
-            .db
-            .transaction(ENTRIES)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(ENTRIES)?.delete(id).primitive()?;
+        let tx = self.db.write(&[ENTRIES])?;
+        tx.store(ENTRIES)?.delete(id)?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn read(&self, id: &str) -> Result<Option<JsValue>, OutboxError> {
-        let tx = self.connection.db.transaction(ENTRIES).build()?;
-        let record = tx
-            .object_store(ENTRIES)?
-            .get::<JsValue, _, _>(id)
-            .primitive()?
-            .await?;
+        let tx = self.db.read(&[ENTRIES])?;
+        let record = tx.store(ENTRIES)?.get(id).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -430,12 +400,8 @@ fn uuid_v4(random: &[u8]) -> String {
 }
 
 async fn read_device_key(db: &Database) -> Result<Option<CryptoKey>, OutboxError> {
-    let tx = db.transaction(KEYS).build()?;
-    let record = tx
-        .object_store(KEYS)?
-        .get::<JsValue, _, _>(KEY_DEVICE)
-        .primitive()?
-        .await?;
+    let tx = db.read(&[KEYS])?;
+    let record = tx.store(KEYS)?.get(KEY_DEVICE).await?;
     tx.commit().await?;
     Ok(record.and_then(|r| webcrypto::field_key(&r, "key")))
 }
@@ -445,21 +411,17 @@ async fn read_device_key(db: &Database) -> Result<Option<CryptoKey>, OutboxError
 async fn make_device_key(db: &Database) -> Result<CryptoKey, OutboxError> {
     // Made before the transaction: an IndexedDB transaction ends while a WebCrypto promise is pending.
     let fresh = webcrypto::new_aes_key().await?;
-    let tx = db
-        .transaction(KEYS)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let keys = tx.object_store(KEYS)?;
+    let tx = db.write(&[KEYS])?;
+    let keys = tx.store(KEYS)?;
     let current = keys
-        .get::<JsValue, _, _>(KEY_DEVICE)
-        .primitive()?
+        .get(KEY_DEVICE)
         .await?
         .and_then(|r| webcrypto::field_key(&r, "key"));
     let key = match current {
         Some(key) => key,
         None => {
             let record = Record::new().with("key", fresh.clone()).into_js();
-            keys.put(record).with_key(KEY_DEVICE).primitive()?;
+            keys.put(record, KEY_DEVICE)?;
             fresh
         }
     };

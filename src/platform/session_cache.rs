@@ -14,11 +14,13 @@
 //! Errors never carry a lookup key or a value: both may be patient data (only an entry's HMAC,
 //! which reveals nothing, and sizes are named).
 
-use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
 use wasm_bindgen::JsValue;
-use web_sys::CryptoKey;
+use web_sys::{CryptoKey, IdbFactory};
 
-use crate::platform::webcrypto::{self, Connection, Failure, Record};
+use crate::platform::{
+    idb::{self, Database, IdbError, Store},
+    webcrypto::{self, Failure, Record},
+};
 
 /// The cache of real sessions.
 pub const REAL_CACHE: &str = "onshi-cache";
@@ -65,10 +67,11 @@ pub enum CacheError {
     Superseded { name: String },
 }
 
-impl From<indexed_db_futures::error::Error> for CacheError {
-    fn from(e: indexed_db_futures::error::Error) -> CacheError {
-        CacheError::Io {
-            message: e.to_string(),
+impl From<IdbError> for CacheError {
+    fn from(e: IdbError) -> CacheError {
+        match e {
+            IdbError::Open { name, message } => CacheError::Open { name, message },
+            IdbError::Io { message } => CacheError::Io { message },
         }
     }
 }
@@ -118,7 +121,7 @@ struct Keys {
 /// An open session cache. Dropping it closes the connection; the data stays for a reload.
 pub struct SessionCache {
     name: String,
-    connection: Connection,
+    db: Database,
     keys: Keys,
     limits: Limits,
 }
@@ -139,30 +142,27 @@ impl SessionCache {
         session_identity: &str,
         limits: Limits,
     ) -> Result<SessionCache, CacheError> {
-        let db = Database::open(database_name)
-            .with_version(1u8)
-            .with_on_upgrade_needed(|event, db| {
-                if event.old_version() < 1.0 {
-                    for store in STORES {
-                        db.create_object_store(store).build()?;
-                    }
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| CacheError::Open {
-                name: database_name.to_owned(),
-                message: e.to_string(),
-            })?;
-        let connection = Connection::new(db);
+        let factory = idb::window_factory()?;
+        SessionCache::open_in(&factory, database_name, session_identity, limits).await
+    }
+
+    /// [`SessionCache::open_with_limits`] on the databases of `factory` (a page's or a worker's).
+    pub async fn open_in(
+        factory: &IdbFactory,
+        database_name: &str,
+        session_identity: &str,
+        limits: Limits,
+    ) -> Result<SessionCache, CacheError> {
+        let db = idb::open(factory, database_name, 1, &STORES)
+            .await?
+            .close_on_version_change();
         let identity = identity_hash(session_identity).await?;
 
         let stored = {
-            let tx = connection.db.transaction(META).build()?;
-            let meta = tx.object_store(META)?;
+            let tx = db.read(&[META])?;
+            let meta = tx.store(META)?;
             let keys = meta
-                .get::<JsValue, _, _>(KEY_KEYS)
-                .primitive()?
+                .get(KEY_KEYS)
                 .await?
                 .and_then(|record| keys_of(&record));
             tx.commit().await?;
@@ -170,11 +170,11 @@ impl SessionCache {
         };
         let keys = match stored {
             Some(keys) if keys.identity == identity => keys,
-            _ => start_session(&connection.db, identity).await?,
+            _ => start_session(&db, identity).await?,
         };
         Ok(SessionCache {
             name: database_name.to_owned(),
-            connection,
+            db,
             keys,
             limits,
         })
@@ -183,15 +183,13 @@ impl SessionCache {
     /// Deletes the cache database: its keys and everything encrypted under them (logout, idle
     /// timeout). Open handles of it, in this page or another, are closed first.
     pub async fn destroy(database_name: &str) -> Result<(), CacheError> {
-        let io = |e: indexed_db_futures::error::OpenDbError| CacheError::Io {
-            message: e.to_string(),
-        };
-        Database::delete_by_name(database_name)
-            .map_err(io)?
-            .await
-            .map_err(|e| CacheError::Io {
-                message: e.to_string(),
-            })
+        let factory = idb::window_factory()?;
+        SessionCache::destroy_in(&factory, database_name).await
+    }
+
+    /// [`SessionCache::destroy`] on the databases of `factory`.
+    pub async fn destroy_in(factory: &IdbFactory, database_name: &str) -> Result<(), CacheError> {
+        Ok(idb::delete(factory, database_name).await?)
     }
 
     pub fn limits(&self) -> Limits {
@@ -213,24 +211,19 @@ impl SessionCache {
             });
         }
 
-        let tx = self
-            .connection
-            .db
-            .transaction(STORES)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let meta = tx.object_store(META)?;
-        let entries = tx.object_store(ENTRIES)?;
-        let order = tx.object_store(ORDER)?;
+        let tx = self.db.write(&STORES)?;
+        let meta = tx.store(META)?;
+        let entries = tx.store(ENTRIES)?;
+        let order = tx.store(ORDER)?;
         self.check_session(&meta).await?;
         let mut usage = read_usage(&meta).await?;
         let mut next = meta
-            .get::<f64, _, _>(KEY_NEXT)
-            .primitive()?
+            .get(KEY_NEXT)
             .await?
+            .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
 
-        if let Some(old) = entries.get::<JsValue, _, _>(&id).primitive()?.await? {
+        if let Some(old) = entries.get(&id).await? {
             forget(&entries, &order, &id, &old, &mut usage)?;
         }
         let record = Record::new()
@@ -239,18 +232,22 @@ impl SessionCache {
             .with_bytes("iv", &iv)
             .with_bytes("data", &data)
             .into_js();
-        entries.put(record).with_key(id.as_str()).primitive()?;
-        order.put(id.as_str()).with_key(next).primitive()?;
+        entries.put(record, id.as_str())?;
+        order.put(id.as_str(), next)?;
         next += 1.0;
         usage.bytes += size;
         usage.entries += 1;
 
         while usage.bytes > self.limits.max_bytes || usage.entries > self.limits.max_entries {
             let oldest: Vec<String> = order
-                .get_all::<String>()
-                .with_limit(EVICTION_BATCH)
-                .primitive()?
+                .get_all(Some(EVICTION_BATCH))
                 .await?
+                .iter()
+                .map(|v| {
+                    v.as_string().ok_or_else(|| CacheError::Malformed {
+                        record: format!("{ORDER} → {v:?}"),
+                    })
+                })
                 .collect::<Result<_, _>>()?;
             if oldest.is_empty() {
                 break;
@@ -260,7 +257,7 @@ impl SessionCache {
                 {
                     break;
                 }
-                match entries.get::<JsValue, _, _>(&old_id).primitive()?.await? {
+                match entries.get(&old_id).await? {
                     Some(old) => forget(&entries, &order, &old_id, &old, &mut usage)?,
                     None => {
                         return Err(CacheError::Malformed {
@@ -272,7 +269,7 @@ impl SessionCache {
         }
 
         write_usage(&meta, usage)?;
-        meta.put(next).with_key(KEY_NEXT).primitive()?;
+        meta.put(next, KEY_NEXT)?;
         tx.commit().await?;
         Ok(())
     }
@@ -282,19 +279,15 @@ impl SessionCache {
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
         let id = self.entry_id(key).await?;
         let record = {
-            let tx = self.connection.db.transaction([META, ENTRIES]).build()?;
-            let meta = tx.object_store(META)?;
+            let tx = self.db.read(&[META, ENTRIES])?;
+            let meta = tx.store(META)?;
             match self.check_session(&meta).await {
                 Ok(()) => {}
                 // Another session's cache is no cache.
                 Err(CacheError::Superseded { .. }) => return Ok(None),
                 Err(e) => return Err(e),
             }
-            let record = tx
-                .object_store(ENTRIES)?
-                .get::<JsValue, _, _>(&id)
-                .primitive()?
-                .await?;
+            let record = tx.store(ENTRIES)?.get(&id).await?;
             tx.commit().await?;
             record
         };
@@ -323,24 +316,19 @@ impl SessionCache {
 
     /// What the cache holds now.
     pub async fn usage(&self) -> Result<Usage, CacheError> {
-        let tx = self.connection.db.transaction(META).build()?;
-        let usage = read_usage(&tx.object_store(META)?).await?;
+        let tx = self.db.read(&[META])?;
+        let usage = read_usage(&tx.store(META)?).await?;
         tx.commit().await?;
         Ok(usage)
     }
 
     async fn remove_id(&self, id: &str) -> Result<(), CacheError> {
-        let tx = self
-            .connection
-            .db
-            .transaction(STORES)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let meta = tx.object_store(META)?;
-        let entries = tx.object_store(ENTRIES)?;
-        let order = tx.object_store(ORDER)?;
+        let tx = self.db.write(&STORES)?;
+        let meta = tx.store(META)?;
+        let entries = tx.store(ENTRIES)?;
+        let order = tx.store(ORDER)?;
         self.check_session(&meta).await?;
-        if let Some(old) = entries.get::<JsValue, _, _>(id).primitive()?.await? {
+        if let Some(old) = entries.get(id).await? {
             let mut usage = read_usage(&meta).await?;
             forget(&entries, &order, id, &old, &mut usage)?;
             write_usage(&meta, usage)?;
@@ -358,13 +346,9 @@ impl SessionCache {
 
     /// Fails when another session has replaced this handle's keys since it opened: its entries
     /// would be encrypted under keys nobody holds any more.
-    async fn check_session(
-        &self,
-        meta: &indexed_db_futures::object_store::ObjectStore<'_>,
-    ) -> Result<(), CacheError> {
+    async fn check_session(&self, meta: &Store) -> Result<(), CacheError> {
         let identity = meta
-            .get::<JsValue, _, _>(KEY_KEYS)
-            .primitive()?
+            .get(KEY_KEYS)
             .await?
             .and_then(|record| webcrypto::field_string(&record, "identity"));
         match identity {
@@ -402,14 +386,10 @@ async fn start_session(db: &Database, identity: String) -> Result<Keys, CacheErr
         encryption: webcrypto::new_aes_key().await?,
         naming: webcrypto::new_hmac_key().await?,
     };
-    let tx = db
-        .transaction(STORES)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let meta = tx.object_store(META)?;
+    let tx = db.write(&STORES)?;
+    let meta = tx.store(META)?;
     let current = meta
-        .get::<JsValue, _, _>(KEY_KEYS)
-        .primitive()?
+        .get(KEY_KEYS)
         .await?
         .and_then(|record| keys_of(&record));
     if let Some(keys) = current.filter(|k| k.identity == fresh.identity) {
@@ -417,16 +397,16 @@ async fn start_session(db: &Database, identity: String) -> Result<Keys, CacheErr
         return Ok(keys);
     }
     for store in STORES {
-        tx.object_store(store)?.clear()?;
+        tx.store(store)?.clear()?;
     }
     let record = Record::new()
         .with("identity", fresh.identity.as_str())
         .with("encryption", fresh.encryption.clone())
         .with("naming", fresh.naming.clone())
         .into_js();
-    meta.put(record).with_key(KEY_KEYS).primitive()?;
+    meta.put(record, KEY_KEYS)?;
     write_usage(&meta, Usage::default())?;
-    meta.put(0.0f64).with_key(KEY_NEXT).primitive()?;
+    meta.put(0.0f64, KEY_NEXT)?;
     tx.commit().await?;
     Ok(fresh)
 }
@@ -435,34 +415,25 @@ fn entry_size(id: &str, iv: &[u8], data: &[u8]) -> u64 {
     (id.len() + iv.len() + data.len()) as u64
 }
 
-async fn read_usage(
-    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
-) -> Result<Usage, CacheError> {
-    let bytes = meta.get::<f64, _, _>(KEY_BYTES).primitive()?.await?;
-    let entries = meta.get::<f64, _, _>(KEY_COUNT).primitive()?.await?;
+async fn read_usage(meta: &Store) -> Result<Usage, CacheError> {
+    let bytes = meta.get(KEY_BYTES).await?.and_then(|v| v.as_f64());
+    let entries = meta.get(KEY_COUNT).await?.and_then(|v| v.as_f64());
     Ok(Usage {
         bytes: bytes.unwrap_or(0.0) as u64,
         entries: entries.unwrap_or(0.0) as u64,
     })
 }
 
-fn write_usage(
-    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
-    usage: Usage,
-) -> Result<(), CacheError> {
-    meta.put(usage.bytes as f64)
-        .with_key(KEY_BYTES)
-        .primitive()?;
-    meta.put(usage.entries as f64)
-        .with_key(KEY_COUNT)
-        .primitive()?;
+fn write_usage(meta: &Store, usage: Usage) -> Result<(), CacheError> {
+    meta.put(usage.bytes as f64, KEY_BYTES)?;
+    meta.put(usage.entries as f64, KEY_COUNT)?;
     Ok(())
 }
 
 /// Deletes one entry and its place in the write order, and takes it off the usage.
 fn forget(
-    entries: &indexed_db_futures::object_store::ObjectStore<'_>,
-    order: &indexed_db_futures::object_store::ObjectStore<'_>,
+    entries: &Store,
+    order: &Store,
     id: &str,
     record: &JsValue,
     usage: &mut Usage,
@@ -472,8 +443,8 @@ fn forget(
     };
     let seq = webcrypto::field_f64(record, "seq").ok_or_else(malformed)?;
     let size = webcrypto::field_f64(record, "size").ok_or_else(malformed)? as u64;
-    entries.delete(id).primitive()?;
-    order.delete(seq).primitive()?;
+    entries.delete(id)?;
+    order.delete(seq)?;
     usage.bytes = usage.bytes.saturating_sub(size);
     usage.entries = usage.entries.saturating_sub(1);
     Ok(())

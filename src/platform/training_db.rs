@@ -9,8 +9,10 @@
 
 use std::cell::RefCell;
 
-use indexed_db_futures::{database::Database, prelude::*, transaction::TransactionMode};
 use onshi_core::store::MemoryStore;
+use web_sys::IdbFactory;
+
+use crate::platform::idb::{self, Database, IdbError};
 
 /// The database name: training data only.
 pub const DATABASE: &str = "onshi-training";
@@ -27,10 +29,11 @@ pub enum TrainingDbError {
     Io { message: String },
 }
 
-impl From<indexed_db_futures::error::Error> for TrainingDbError {
-    fn from(e: indexed_db_futures::error::Error) -> TrainingDbError {
-        TrainingDbError::Io {
-            message: e.to_string(),
+impl From<IdbError> for TrainingDbError {
+    fn from(e: IdbError) -> TrainingDbError {
+        match e {
+            IdbError::Open { name, message } => TrainingDbError::Open { name, message },
+            IdbError::Io { message } => TrainingDbError::Io { message },
         }
     }
 }
@@ -49,19 +52,13 @@ pub struct TrainingDb {
 
 impl TrainingDb {
     pub async fn open(name: &str) -> Result<TrainingDb, TrainingDbError> {
-        let db = Database::open(name)
-            .with_version(1u8)
-            .with_on_upgrade_needed(|event, db| {
-                if event.old_version() < 1.0 {
-                    db.create_object_store(OBJECT_STORE).build()?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| TrainingDbError::Open {
-                name: name.to_owned(),
-                message: e.to_string(),
-            })?;
+        let factory = idb::window_factory()?;
+        TrainingDb::open_in(&factory, name).await
+    }
+
+    /// [`TrainingDb::open`] on the databases of `factory` (a page's or a worker's).
+    pub async fn open_in(factory: &IdbFactory, name: &str) -> Result<TrainingDb, TrainingDbError> {
+        let db = idb::open(factory, name, 1, &[OBJECT_STORE]).await?;
         Ok(TrainingDb {
             db,
             cache: RefCell::new(None),
@@ -79,18 +76,14 @@ impl TrainingDb {
         seed: impl FnOnce() -> MemoryStore,
         work: impl FnOnce(&mut MemoryStore) -> T,
     ) -> Result<T, TrainingDbError> {
-        let tx = self
-            .db
-            .transaction(OBJECT_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let records = tx.object_store(OBJECT_STORE)?;
+        let tx = self.db.write(&[OBJECT_STORE])?;
+        let records = tx.store(OBJECT_STORE)?;
         let stored_version = records
-            .get::<f64, _, _>(KEY_VERSION)
-            .primitive()?
+            .get(KEY_VERSION)
             .await?
+            .and_then(|v| v.as_f64())
             .map_or(0, |v| v as u64);
-        let stored_schema = records.get::<f64, _, _>(KEY_SCHEMA).primitive()?.await?;
+        let stored_schema = records.get(KEY_SCHEMA).await?.and_then(|v| v.as_f64());
         let current_schema = stored_schema == Some(f64::from(schema));
 
         // Take this page's copy out of the cell: nothing below holds a borrow across an await.
@@ -99,7 +92,7 @@ impl TrainingDb {
             Some(c) if c.version == stored_version && current_schema => c,
             _ => {
                 let text = match current_schema {
-                    true => records.get::<String, _, _>(KEY_STORE).primitive()?.await?,
+                    true => records.get(KEY_STORE).await?.and_then(|v| v.as_string()),
                     false => None,
                 };
                 let store = text
@@ -119,16 +112,10 @@ impl TrainingDb {
                 message: e.to_string(),
             })?;
             current.version = stored_version + 1;
-            records.put(text).with_key(KEY_STORE).primitive()?;
-            records
-                .put(current.version as f64)
-                .with_key(KEY_VERSION)
-                .primitive()?;
+            records.put(text, KEY_STORE)?;
+            records.put(current.version as f64, KEY_VERSION)?;
             if !current_schema {
-                records
-                    .put(f64::from(schema))
-                    .with_key(KEY_SCHEMA)
-                    .primitive()?;
+                records.put(f64::from(schema), KEY_SCHEMA)?;
             }
         }
         tx.commit().await?;
@@ -138,22 +125,9 @@ impl TrainingDb {
     }
 }
 
-impl Drop for TrainingDb {
-    /// Closes the connection, so that deleting or upgrading the database never waits for this page.
-    fn drop(&mut self) {
-        // `close` takes the handle by value; a clone refers to the same connection.
-        self.db.clone().close();
-    }
-}
-
-/// Deletes a training database (tests start from a clean one).
+/// Deletes a training database (tests start from a clean one). Dropping a [`TrainingDb`] closes its
+/// connection, so a deletion never waits for a page that is done with it.
 pub async fn delete(name: &str) -> Result<(), TrainingDbError> {
-    Database::delete_by_name(name)
-        .map_err(|e| TrainingDbError::Io {
-            message: e.to_string(),
-        })?
-        .await
-        .map_err(|e| TrainingDbError::Io {
-            message: e.to_string(),
-        })
+    let factory = idb::window_factory()?;
+    Ok(idb::delete(&factory, name).await?)
 }

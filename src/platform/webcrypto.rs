@@ -1,12 +1,12 @@
 //! The few WebCrypto (`crypto.subtle`) operations the session cache and the outbox need, and the
-//! IndexedDB plumbing they share (decisions.md D4).
+//! reading of the records they keep in IndexedDB (decisions.md D4; the IndexedDB plumbing itself is
+//! `platform::idb`).
 //!
 //! Every key made here is non-extractable: script can use it but never read its bytes, and a
 //! structured clone of it (which is how IndexedDB stores a `CryptoKey`) stays non-extractable.
 
-use indexed_db_futures::{database::Database, internals::SystemRepr};
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AesGcmParams, AesKeyGenParams, CryptoKey, HmacKeyGenParams, SubtleCrypto};
 
@@ -215,36 +215,4 @@ pub fn field_key(record: &JsValue, field: &str) -> Option<CryptoKey> {
         .ok()?
         .dyn_into::<CryptoKey>()
         .ok()
-}
-
-/// Closes an open database when another page asks to delete or upgrade it, so that destroying the
-/// session cache at logout in one tab is never blocked by a connection another tab left open.
-/// Dropping this closes the connection too.
-pub struct Connection {
-    pub db: Database,
-    _on_version_change: Closure<dyn FnMut()>,
-}
-
-impl Connection {
-    pub fn new(db: Database) -> Connection {
-        let target: web_sys::IdbDatabase = (**db.as_sys()).clone();
-        let on_version_change = Closure::<dyn FnMut()>::new({
-            let target = target.clone();
-            move || target.close()
-        });
-        target.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
-        Connection {
-            db,
-            _on_version_change: on_version_change,
-        }
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        let target: &web_sys::IdbDatabase = self.db.as_sys();
-        // The handler must go before the closure it points to is freed.
-        target.set_onversionchange(None);
-        target.close();
-    }
 }

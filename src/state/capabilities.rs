@@ -141,6 +141,21 @@ impl CapabilitiesContext {
         })
     }
 
+    /// How far back the endpoint's history may be searched (tracked): what its capabilities say, or
+    /// [`contract::HISTORY_WINDOW_DAYS`] while they are not read or from an endpoint that does not say.
+    pub fn history_window(&self) -> chrono::TimeDelta {
+        // A window past a century is no window the guides know, and would not fit the date
+        // arithmetic: it counts as not said.
+        let days = self
+            .with(|found| match found {
+                Some(Ok(c)) => c.history_window_days,
+                _ => None,
+            })
+            .filter(|days| *days <= 36_500)
+            .unwrap_or(contract::HISTORY_WINDOW_DAYS);
+        chrono::TimeDelta::days(i64::try_from(days).unwrap_or(0))
+    }
+
     /// Whether the app works on training data (tracked): in training mode, or with an endpoint that
     /// says so (e.g. the reference endpoint started with `--training`). The frame shows 「研修モード」
     /// exactly then.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
-    fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, csp_refusal, network_failure, routed},
+    fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, csp_refusal, json, network_failure, routed},
     support::{
         NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at, mount_with,
         set_input, store_session, store_session_of, stored_session, text, training_endpoint, until,
@@ -124,7 +124,7 @@ async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
         ),
         (
             capabilities("2.0.0", &ALL_GROUPS, false),
-            "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：1.2.0）",
+            "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：1.3.0）",
         ),
         (
             routed(
@@ -351,6 +351,41 @@ async fn an_unreachable_saved_endpoint_is_named_on_the_sign_in_page() {
         0,
         "no training accounts for an endpoint not known to be training"
     );
+}
+
+#[wasm_bindgen_test]
+async fn an_endpoint_on_training_data_lists_its_own_training_accounts() {
+    clear_session();
+    let fake = FakeFetch::install(vec![
+        capabilities("1.3.0", &["session", "training"], true),
+        routed(
+            "/onshi/v1/training/accounts",
+            json(
+                200,
+                &json!({ "items": [
+                    { "user_id": "kenshu01", "password": "Kenshu*01*01", "kind": "general", "name": "研修スタッフ" }
+                ] }),
+            ),
+        ),
+    ]);
+    let (clock, _) = manual_clock();
+    let app = mount_with("/login", http_endpoint("https://onshi.example.jp"), clock);
+    until("the endpoint's accounts", || {
+        count(&app.root, "[data-testid=training-accounts] tbody tr") == 1
+    })
+    .await;
+    let row = text(&app.root, "[data-testid=training-accounts] tbody tr").unwrap_or_default();
+    assert!(
+        row.contains("kenshu01") && row.contains("Kenshu*01*01") && row.contains("研修スタッフ"),
+        "{row}"
+    );
+    let asked = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.url.ends_with("/onshi/v1/training/accounts"))
+        .expect("the list was asked for");
+    assert_eq!(asked.method, "GET");
+    assert_eq!(asked.header("authorization"), None, "no session is needed");
 }
 
 #[wasm_bindgen_test]

@@ -94,7 +94,7 @@ test('"this server" is chosen in the settings; sign-in, forced login and logout 
   await expectText(settings.currentAddress, app.server.url);
   await eventually(async () => {
     const state = (await settings.currentState.textContent()) ?? '';
-    return state.includes('接続できます') && state.includes('1.2.0') && state.includes('研修用のデータ');
+    return state.includes('接続できます') && state.includes('1.3.0') && state.includes('研修用のデータ');
   }, true);
   assert.deepEqual(await settings.savedChoice(), { kind: 'this_server' });
   assert.ok(requests.includes('GET /onshi/v1/capabilities'), requests.join('\n'));

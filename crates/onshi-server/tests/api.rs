@@ -44,7 +44,7 @@ async fn the_contract_answers_through_http_unchanged() {
     .await;
     assert_eq!(capabilities.status, StatusCode::OK);
     let body: serde_json::Value = capabilities.json();
-    assert_eq!(body["contract_version"], "1.2.0");
+    assert_eq!(body["contract_version"], "1.3.0");
     assert_eq!(body["training"], true);
     // API answers are never cached and never sniffed.
     assert_eq!(capabilities.headers[header::CACHE_CONTROL], "no-store");

@@ -1,6 +1,6 @@
 // The session group: capabilities, sign-in (with its 422, 401, 423 and 409 answers), sign-out,
 // activity and password change; and the 401 every authenticated operation gives without a token.
-import { check, expectProblem, expectStatus, fail } from '../lib/context.mjs';
+import { check, expectProblem, expectStatus, fail, tokyoRfc3339 } from '../lib/context.mjs';
 
 /** A password the change policy accepts (8+ characters, 3 classes), unique to the run. */
 function newPassword(ctx) {
@@ -22,6 +22,20 @@ export const clauses = {
     check(new Set(body.groups).size === body.groups.length, `groups repeats a group: ${body.groups.join(', ')}`);
     check(body.groups.includes('session'), `groups lacks session: ${body.groups.join(', ')}`);
     check(body.training === body.groups.includes('training'), `training is ${body.training} but groups ${body.groups.includes('training') ? 'include' : 'lack'} training`);
+  },
+
+  'capabilities.history-window': async (ctx) => {
+    const answer = await ctx.request('GET', '/capabilities');
+    expectStatus(answer, 200, 'GET /capabilities without a session');
+    const days = answer.json.history_window_days;
+    check(Number.isInteger(days) && days >= 1, `history_window_days is ${JSON.stringify(days)}, not a whole number of days of at least 1`);
+    if (!ctx.has('history')) return;
+    // The window the endpoint gives is the one it keeps: a search from a day before it is refused.
+    const token = await ctx.token('general');
+    const from = tokyoRfc3339(ctx.endpointNow() - (days + 1) * 24 * 60 * 60 * 1000);
+    const search = await ctx.request('GET', '/qualifications', { token, query: { from } });
+    const problem = expectProblem(search, 422, 'invalid_request', `from=${from}, ${days + 1} days back`);
+    check((problem.errors ?? []).some((e) => e.field === 'from'), `the 422 does not name from: ${search.describe()}`);
   },
 
   'session.sign-in.ok': async (ctx) => {

@@ -26,6 +26,22 @@ async function visit(ctx, token, body) {
 const NO_CONSENTS = { medical: false, checkups: false, limit: false };
 
 export const clauses = {
+  'training.accounts': async (ctx) => {
+    const answer = await ctx.request('GET', '/training/accounts');
+    expectStatus(answer, 200, 'GET /training/accounts without a session');
+    const items = answer.json.items;
+    check(Array.isArray(items) && items.length > 0, 'GET /training/accounts lists no account');
+    const kinds = new Set(['master', 'admin', 'general', 'medical_viewer', 'system']);
+    for (const a of items) {
+      check(a.user_id.length > 0 && a.password.length > 0 && a.name.length > 0, `an account lacks its ID, password or name: ${JSON.stringify(a)}`);
+      check(kinds.has(a.kind), `${a.user_id}'s kind is ${JSON.stringify(a.kind)}`);
+    }
+    const { user, password } = ctx.account('general');
+    const general = items.find((a) => a.user_id === user);
+    check(general, `the general account ${user} the suite signs in with is not listed`);
+    check(general.password === password && general.kind === 'general', `${user} is listed as ${general.kind} with another password`);
+  },
+
   'training.people': async (ctx) => {
     const list = await people(ctx, await ctx.token('general'));
     check(list.length > 0, 'GET /training/people lists nobody');

@@ -392,6 +392,43 @@ pub struct AccountUpdate {
 // ---------------------------------------------------------------------------------------------------
 // training
 
+/// `GET /training/accounts`: the accounts a trainee may sign in with, and their passwords as the
+/// guides give them (training data only; decisions.md D2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingAccounts {
+    pub items: Vec<TrainingAccountItem>,
+}
+
+impl TrainingAccounts {
+    /// The request that answers with this list: `GET /training/accounts`, without a session.
+    pub fn request() -> super::Request {
+        super::Request::new(super::Method::Get, "/training/accounts")
+    }
+
+    /// The canned accounts of training data, which a training dispatcher answers with.
+    pub fn of_training_data() -> TrainingAccounts {
+        let items = crate::canned::TRAINING_ACCOUNTS
+            .iter()
+            .map(|a| TrainingAccountItem {
+                user_id: a.user_id.to_owned(),
+                password: a.password.to_owned(),
+                kind: a.kind,
+                name: a.name.to_owned(),
+            })
+            .collect();
+        TrainingAccounts { items }
+    }
+}
+
+/// One training account, as the sign-in page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingAccountItem {
+    pub user_id: String,
+    pub password: String,
+    pub kind: AccountKind,
+    pub name: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingPeople {
     pub items: Vec<TrainingPerson>,

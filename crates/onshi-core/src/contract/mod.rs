@@ -19,7 +19,11 @@ pub use vocabulary::{EventKind, FeatureGroup, Narrow, ReaderMode, VisitMethod, h
 pub const PREFIX: &str = "/onshi/v1";
 
 /// The contract's version, reported by `GET /onshi/v1/capabilities`.
-pub const VERSION: &str = "1.2.0";
+pub const VERSION: &str = "1.3.0";
+
+/// How far back history may be searched, in days, at an endpoint that does not say (its capabilities
+/// carry [`Capabilities::history_window_days`] from contract 1.3.0): seed 001 FAQ 5's 2 years.
+pub const HISTORY_WINDOW_DAYS: u64 = 731;
 
 pub const JSON: &str = "application/json";
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -199,6 +203,11 @@ pub struct Capabilities {
     /// requests to it (the folder bridge); a terminal waits longer than this for those requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_timeout_s: Option<u64>,
+    /// How far back history may be searched, in days (since contract 1.3.0); the app's history
+    /// search offers and checks the same window. An older endpoint leaves it out, and a client then
+    /// assumes [`HISTORY_WINDOW_DAYS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_window_days: Option<u64>,
 }
 
 #[cfg(test)]

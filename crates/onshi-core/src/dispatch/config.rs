@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 
-use crate::{idle, password::HashCost, wire};
+use crate::{contract, idle, password::HashCost, wire};
 
 /// How a dispatcher behaves; everything a deployment may tune.
 #[derive(Clone, Debug)]
@@ -52,7 +52,7 @@ impl Config {
             bulk_body_limit: wire::BULK_LIMIT,
             bulk_delay: TimeDelta::seconds(30),
             idempotency_ttl: TimeDelta::days(7),
-            history_window: TimeDelta::days(731),
+            history_window: TimeDelta::days(contract::HISTORY_WINDOW_DAYS as i64),
             challenge_validity: TimeDelta::seconds(60),
             national_timeout: TimeDelta::seconds(60),
             share_retention: TimeDelta::days(1),

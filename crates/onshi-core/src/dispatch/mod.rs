@@ -476,6 +476,9 @@ fn capabilities(cx: &Cx<'_>) -> Response {
                     u64::try_from(cx.config.national_timeout.num_milliseconds()).unwrap_or(0);
                 millis.div_ceil(1000)
             }),
+            history_window_days: Some(
+                u64::try_from(cx.config.history_window.num_days()).unwrap_or(0),
+            ),
         },
     )
 }

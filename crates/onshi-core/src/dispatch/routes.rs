@@ -251,6 +251,13 @@ pub(super) const ROUTES: &[Route] = &[
         |cx, r, p| accounts::reset_password(cx, r, &p[0]),
     ),
     route(
+        &[Fixed("training"), Fixed("accounts")],
+        Method::Get,
+        Training,
+        |cx, r, _| training::accounts(cx, r),
+    )
+    .anonymous(),
+    route(
         &[Fixed("training"), Fixed("people")],
         Method::Get,
         Training,

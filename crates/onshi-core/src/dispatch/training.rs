@@ -12,8 +12,8 @@ use crate::{
     contract::{
         Problem, ProblemCode, Request, Response, VisitMethod,
         groups::{
-            CardFields, PinCheck, ReaderVisit, StaffMode, TrainingClock, TrainingPeople,
-            TrainingPerson, VisitResult,
+            CardFields, PinCheck, ReaderVisit, StaffMode, TrainingAccounts, TrainingClock,
+            TrainingPeople, TrainingPerson, VisitResult,
         },
     },
     dispatch::{
@@ -31,6 +31,13 @@ use crate::{
 
 /// Wrong PINs a card takes before it locks (MHLW material quoted in docs/domain.md §2: 3).
 const PIN_TRIES: u32 = 3;
+
+/// `GET /training/accounts`: the canned accounts with their training passwords, for the sign-in
+/// page's list. Anonymous, like the sign-in it helps with; the route exists only where the training
+/// group is advertised, so a real endpoint answers 404.
+pub(super) fn accounts(_cx: &mut Cx<'_>, _request: &Request) -> Handled {
+    Ok(Response::json(200, &TrainingAccounts::of_training_data()))
+}
 
 pub(super) fn people(cx: &mut Cx<'_>, request: &Request) -> Handled {
     caller(cx, request, Action::ReaderModes)?;

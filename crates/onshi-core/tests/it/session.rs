@@ -340,9 +340,56 @@ fn capabilities_need_no_session() {
     let mut h = Harness::training();
     let caps: Capabilities =
         client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
-    assert_eq!(caps.contract_version, "1.2.0");
+    assert_eq!(caps.contract_version, "1.3.0");
     assert!(caps.groups.contains(&"session".to_owned()));
     assert!(caps.training);
+}
+
+/// The sign-in page lists the training accounts from the endpoint: anonymous, on training data only.
+#[test]
+fn training_accounts_are_listed_without_a_session() {
+    let mut h = Harness::training();
+    let listed: onshi_core::contract::groups::TrainingAccounts = client::expect_json(
+        &h.send(&Request::new(Method::Get, "/training/accounts")),
+        200,
+    )
+    .expect("accounts");
+    let general = listed
+        .items
+        .iter()
+        .find(|a| a.user_id == "002")
+        .expect("002 is listed");
+    assert_eq!(general.password, "Onshi*002*002");
+    assert_eq!(general.kind, onshi_core::account::AccountKind::General);
+    assert_eq!(general.name, "スタッフ002");
+    let ids: Vec<&str> = listed.items.iter().map(|a| a.user_id.as_str()).collect();
+    assert_eq!(ids, ["002", "003", "admin01", "master", "renkei01"]);
+    // Each listed password signs in.
+    let signed_in = h.send(&client::sign_in("002", &general.password, true));
+    assert_eq!(signed_in.status, 201);
+
+    // A real endpoint has no training group, so no such route.
+    h.dispatcher = onshi_core::dispatch::Dispatcher::new(onshi_core::dispatch::Config::standard());
+    let response = h.send(&Request::new(Method::Get, "/training/accounts"));
+    assert_eq!(problem(&response, 404).code, "not_found");
+}
+
+/// The history window is the endpoint's to say (seed 001 FAQ 5: 2 years back), so the app's search
+/// offers and checks the same dates as the endpoint that answers it.
+#[test]
+fn capabilities_give_the_history_window() {
+    let mut h = Harness::training();
+    let caps: Capabilities =
+        client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
+    assert_eq!(caps.history_window_days, Some(731));
+
+    h.dispatcher = onshi_core::dispatch::Dispatcher::new(onshi_core::dispatch::Config {
+        history_window: chrono::TimeDelta::days(400),
+        ..onshi_core::dispatch::Config::training()
+    });
+    let caps: Capabilities =
+        client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
+    assert_eq!(caps.history_window_days, Some(400));
 }
 
 #[test]
