@@ -12,8 +12,10 @@ use leptos_router::components::{A, Redirect};
 use onshi_core::{catalogue, contract::ReaderMode};
 
 use crate::{
-    components::{Dialog, KeyHint, ModeSwitch, ReaderPanel, SwitchRequest, focus, idle::IdleGuard},
-    keys::Command,
+    components::{
+        BackButton, Dialog, MenuLink, ModeSwitch, ReaderPanel, SwitchRequest, focus,
+        idle::IdleGuard,
+    },
     route::Route,
     state::{
         FeatureGroup,
@@ -315,32 +317,15 @@ fn TrainerPanel() -> impl IntoView {
 
 #[allow(non_snake_case)] // A component-like function, called as `footer.get().then(Footer)`.
 fn Footer() -> impl IntoView {
-    let back = move |_| {
+    let back = move |()| {
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.back();
         }
     };
     view! {
         <nav class="frame-footer">
-            <A
-                href=Route::Menu.path()
-                attr:class="button"
-                attr:data-command=Command::Menu.name()
-                attr:aria-keyshortcuts=Command::Menu.key()
-            >
-                {catalogue::MENU}
-                <KeyHint command=Command::Menu />
-            </A>
-            <button
-                type="button"
-                class="button"
-                data-command=Command::Back.name()
-                aria-keyshortcuts=Command::Back.key()
-                on:click=back
-            >
-                {catalogue::BACK}
-                <KeyHint command=Command::Back />
-            </button>
+            <MenuLink />
+            <BackButton on_back=back />
         </nav>
     }
 }

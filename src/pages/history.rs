@@ -30,8 +30,9 @@ use onshi_core::{
 };
 
 use crate::{
-    components::{Frame, TextField},
+    components::{Frame, KeyHint, TextField},
     error::ApiError,
+    keys::Command,
     pages::history_detail::HistoryDetail,
     platform::download,
     state::{use_api, use_capabilities, use_clock, use_events, use_session},
@@ -390,8 +391,15 @@ pub fn HistoryPage() -> impl IntoView {
                 </div>
                 <p class="form-error" role="alert" data-testid="history-error">{move || refusal.get()}</p>
                 <div class="history-buttons">
-                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-command=Command::Primary.name()
+                        aria-keyshortcuts=Command::Primary.key()
+                        disabled=move || pending.get()
+                    >
                         {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SEARCH_BUTTON }}
+                        <KeyHint command=Command::Primary />
                     </button>
                     <button type="button" class="button" data-testid="history-download" on:click=download_all disabled=move || downloading.get()>
                         {move || if downloading.get() { catalogue::PROCESSING } else { catalogue::DOWNLOAD }}

@@ -21,7 +21,10 @@ use onshi_core::{
 };
 
 use crate::{
-    components::qualification_fields::{Field, QualificationFields, label},
+    components::{
+        BackButton,
+        qualification_fields::{Field, QualificationFields, label},
+    },
     pages::qualification_check::{banner, consent_rows, file_name},
     platform::download,
     route::Route,
@@ -121,9 +124,7 @@ pub fn HistoryDetail(item: HistoryItem, on_back: Callback<()>) -> impl IntoView 
                 >
                     {catalogue::DOWNLOAD}
                 </button>
-                <button type="button" class="button" on:click=move |_| on_back.run(())>
-                    {catalogue::BACK}
-                </button>
+                <BackButton on_back=on_back />
             </div>
         </section>
     }

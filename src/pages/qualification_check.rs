@@ -28,7 +28,11 @@ use onshi_core::{
 };
 
 use crate::{
-    components::qualification_fields::{Field, QualificationFields, label, wareki},
+    components::{
+        BackButton, KeyHint, MenuLink,
+        qualification_fields::{Field, QualificationFields, label, wareki},
+    },
+    keys::Command,
     platform::download,
     route::Route,
     state::{Delivery, HandOverChoices, outbox, use_api, use_clock, use_outbox, use_session},
@@ -172,14 +176,23 @@ pub fn QualificationCheck(
                 .collect_view()}
             <p class="form-error" role="alert" data-testid="download-error">{move || download_error.get()}</p>
             <div class="check-buttons">
-                <A href=Route::Menu.path() attr:class="button">{catalogue::MENU}</A>
+                <MenuLink />
                 <button type="button" class="button" on:click=download disabled=count == 0>
                     {catalogue::DOWNLOAD}
                 </button>
+                // F2 takes the next patient the way this one came: by card on the reception
+                // screen, by insurance card data elsewhere (decisions.md D11).
                 {match on_next_card {
                     Some(next) => view! {
-                        <button type="button" class="button" on:click=move |_| next.run(())>
+                        <button
+                            type="button"
+                            class="button"
+                            data-command=Command::NextPatient.name()
+                            aria-keyshortcuts=Command::NextPatient.key()
+                            on:click=move |_| next.run(())
+                        >
                             {catalogue::NEXT_PATIENT_CARD}
+                            <KeyHint command=Command::NextPatient />
                         </button>
                     }
                     .into_any(),
@@ -188,12 +201,22 @@ pub fn QualificationCheck(
                     }
                     .into_any(),
                 }}
-                <button type="button" class="button" on:click=move |_| on_next.run(())>
-                    {catalogue::NEXT_PATIENT_INSURANCE}
-                </button>
-                <button type="button" class="button" on:click=move |_| on_back.run(())>
-                    {catalogue::BACK}
-                </button>
+                {
+                    let by_card = on_next_card.is_some();
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            data-command=(!by_card).then_some(Command::NextPatient.name())
+                            aria-keyshortcuts=(!by_card).then_some(Command::NextPatient.key())
+                            on:click=move |_| on_next.run(())
+                        >
+                            {catalogue::NEXT_PATIENT_INSURANCE}
+                            {(!by_card).then(|| view! { <KeyHint command=Command::NextPatient /> })}
+                        </button>
+                    }
+                }
+                <BackButton on_back=on_back />
             </div>
         </section>
     }
@@ -343,7 +366,7 @@ enum Sent {
     Refused(String),
     /// No answer: the outbox keeps it and sends it again.
     Kept,
-    /// Still with the national side (issue 14): the outbox keeps it and sends it again until the
+    /// Still with the national side: the outbox keeps it and sends it again until the
     /// answer comes; no failure.
     AwaitingAnswer,
     /// Not even kept, so not sent.

@@ -6,16 +6,16 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::Redirect;
 use onshi_core::{
-    catalogue, client,
-    contract::{FieldError, ProblemCode, groups::TrainingAccounts},
+    catalogue,
+    contract::{FieldError, ProblemCode},
     validate,
 };
 
 use crate::{
-    components::{Dialog, EndpointBar, PublicFrame, TextField, error_for},
+    components::{Dialog, EndpointBar, KeyHint, PublicFrame, TextField, error_for},
+    keys::Command,
     route::Route,
     state::{use_api, use_capabilities, use_endpoint, use_session},
-    transport::Endpoint,
 };
 
 #[component]
@@ -118,8 +118,15 @@ pub fn SignInPage() -> impl IntoView {
                     <p class="form-error" role="alert" data-testid="sign-in-error">
                         {move || refusal.get()}
                     </p>
-                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-command=Command::Primary.name()
+                        aria-keyshortcuts=Command::Primary.key()
+                        disabled=move || pending.get()
+                    >
                         {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SIGN_IN_BUTTON }}
+                        <KeyHint command=Command::Primary />
                     </button>
                     <p class="sign-in-note">{catalogue::LOCKOUT_NOTE}</p>
                 </form>
@@ -150,24 +157,17 @@ pub fn SignInPage() -> impl IntoView {
 fn TrainingAccountList(user_id: RwSignal<String>, password: RwSignal<String>) -> impl IntoView {
     let capabilities = use_capabilities();
     let endpoint = use_endpoint();
+    let api = use_api();
     let listed = LocalResource::new(move || {
-        let current = endpoint.with(Endpoint::clone);
+        // Asked again when staff choose another endpoint.
+        endpoint.with(|_| ());
         let training = capabilities.training();
         async move {
             if !training {
                 return None;
             }
-            // Training mode's transport opens its IndexedDB database on its first request, and the
-            // sign-in page must not (a form that fails its checks sends nothing, and leaves no
-            // database behind): its list is the one its dispatcher would answer with.
-            if current.is_in_page_training() {
-                return Some(TrainingAccounts::of_training_data().items);
-            }
             // Without the list the form still works; it is only a help.
-            let answer = current.send(TrainingAccounts::request()).await.ok()?;
-            client::expect_json::<TrainingAccounts>(&answer, 200)
-                .ok()
-                .map(|list| list.items)
+            api.training_accounts().await.ok().map(|list| list.items)
         }
     });
     move || {

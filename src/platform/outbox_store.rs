@@ -87,7 +87,7 @@ pub enum OutboxState {
     /// Being sent now.
     Sending,
     /// 回答待ち: the endpoint has the same write (its key) with the national side, whose answer has
-    /// not come yet (409 `idempotency_in_progress`, issue 14). Nothing failed; it is sent again later
+    /// not come yet (409 `idempotency_in_progress`). Nothing failed; it is sent again later
     /// under the same key, which then replays the answer.
     AwaitingAnswer,
     /// Sent without an answer (the endpoint was unreachable); `reason` says what happened.

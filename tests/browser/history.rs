@@ -1,4 +1,4 @@
-//! 資格確認履歴照会 (S3) and 資格確認履歴詳細 (S4), issue 5 item 3 and the history half of item 4: in
+//! 資格確認履歴照会 (S3) and 資格確認履歴詳細 (S4): in
 //! training mode the list pages 20 at a time, 「詳細」 opens a result and 戻る comes back to the same
 //! conditions and page, and a new result arrives without a reload, marked 「新着」; against a scripted
 //! endpoint the core's findings stop the search at the fields, the endpoint's findings land on the

@@ -1,4 +1,4 @@
-// 資格確認履歴照会 → 資格確認履歴詳細 (issue 5 item 3 and the history half of item 4): the guides' Case1
+// 資格確認履歴照会 → 資格確認履歴詳細: the guides' Case1
 // from the menu tile, in training mode and against the reference endpoint. More than 20 results page 20
 // at a time; every condition filters; a start older than two years gets seed 001's message; クリア
 // restores the defaults; 詳細 and 戻る keep the conditions and the page; the detail's result for the

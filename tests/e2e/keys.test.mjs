@@ -80,6 +80,13 @@ test('F8 presses the screen\'s main button, F9 メニュー and F4 戻る, each 
   await inquiry.birthdate.fill(TARO.birthdate);
   await page.keyboard.press('F8');
   await expectText(inquiry.banner, 'この資格は有効です。');
+  await screenshot(page, 'keys-result');
+  // On the result, F2 is 次の患者へ(保険証): an empty form, its first field ready for the next card.
+  assert.equal(await inquiry.nextInsurance.getAttribute('aria-keyshortcuts'), 'F2');
+  await page.keyboard.press('F2');
+  await inquiry.search.waitFor();
+  await eventually(() => focusedId(page), 'insurer_number', { message: '次の患者へ: 保険者番号' });
+  assert.equal(await inquiry.insurerNumber.inputValue(), '');
   assert.deepEqual(problems, []);
   await context.close();
 });

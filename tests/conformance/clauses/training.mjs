@@ -223,7 +223,7 @@ export const clauses = {
 
   'training.clock.session': async (ctx) => {
     // The clock moves idle, lockout and idempotency time for everyone: nobody without a session may
-    // move it (decisions.md D1, issue 15).
+    // move it (decisions.md D1).
     const json = { now: tokyoRfc3339(ctx.endpointNow() + 24 * 60 * 60 * 1000) };
     const anonymous = await ctx.request('PUT', '/training/clock', { json });
     expectProblem(anonymous, 401, 'unauthenticated', 'moving the clock without a session');

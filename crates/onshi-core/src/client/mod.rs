@@ -348,6 +348,11 @@ pub fn delete_account(token: &str, id: &str) -> Request {
     Request::new(Method::Delete, &format!("/accounts/{}", segment(id))).with_bearer(token)
 }
 
+/// `GET /training/accounts`: training data's accounts, asked without a session.
+pub fn training_accounts() -> Request {
+    Request::new(Method::Get, "/training/accounts")
+}
+
 /// `GET /training/people`.
 pub fn training_people(token: &str) -> Request {
     Request::new(Method::Get, "/training/people").with_bearer(token)

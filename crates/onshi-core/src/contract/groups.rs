@@ -400,11 +400,6 @@ pub struct TrainingAccounts {
 }
 
 impl TrainingAccounts {
-    /// The request that answers with this list: `GET /training/accounts`, without a session.
-    pub fn request() -> super::Request {
-        super::Request::new(super::Method::Get, "/training/accounts")
-    }
-
     /// The canned accounts of training data, which a training dispatcher answers with.
     pub fn of_training_data() -> TrainingAccounts {
         let items = crate::canned::TRAINING_ACCOUNTS

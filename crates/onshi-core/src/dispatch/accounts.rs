@@ -179,7 +179,7 @@ pub(super) fn reset_password(cx: &mut Cx<'_>, request: &Request, id: &str) -> Ha
     let (record, initial_password) = with_new_password(cx, target)?;
     revoke_sessions(cx, &record.user_id)?;
     // An administrator's reset is how a locked-out user gets back in before the lock runs out (seed
-    // 004's wording, issue 15): the new password works at once.
+    // 004's wording): the new password works at once.
     cx.change(Change::ClearLoginFailures {
         user_id: record.user_id.clone(),
     });

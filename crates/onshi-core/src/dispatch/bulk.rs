@@ -211,8 +211,8 @@ pub(super) fn submit(cx: &mut Cx<'_>, request: &Request, kind_name: &str) -> Han
 }
 
 /// Checks an upload in full — its media type, its XML (no DOCTYPE), its size, its 医療機関コード and
-/// every unit — and only then begins its exchange (issue 14): nothing the national side would refuse
-/// reaches the share.
+/// every unit — and only then begins its exchange: nothing the national side would refuse reaches
+/// the share.
 fn ask_upload(
     cx: &mut Cx<'_>,
     request: &Request,

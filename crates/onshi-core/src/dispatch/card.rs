@@ -1,5 +1,5 @@
 //! The `card` group (decisions.md D7): a challenge for the patient's My Number card, and the
-//! qualification its signature proves, read from a general-purpose card reader (issue 7).
+//! qualification its signature proves, read from a general-purpose card reader.
 //!
 //! `POST /challenges` hands the caller's session a nonce of 32 random bytes, accepted for
 //! `Config::challenge_validity` (60 s). The terminal has the card sign the SHA-256 `DigestInfo` of the

@@ -1,4 +1,4 @@
-//! Exchanges with the national side through its files (decisions.md D3; issue 14): the dispatcher's
+//! Exchanges with the national side through its files (decisions.md D3): the dispatcher's
 //! half of the folder bridge.
 //!
 //! A request that needs the national side is checked in full first (nothing unchecked reaches the
@@ -570,8 +570,8 @@ fn record_answer(
 /// How long a request that finds its write in progress may be told to wait before sending again.
 const RETRY_AFTER: TimeDelta = TimeDelta::seconds(10);
 
-/// Refuses, before anything reaches the share, a request the national side would have to refuse
-/// (issue 14): every finding of its decoding (a missing or unreadable element, a failed check
+/// Refuses, before anything reaches the share, a request the national side would have to refuse:
+/// every finding of its decoding (a missing or unreadable element, a failed check
 /// digit; not the parts that are merely not shown), and a 医療機関コード that is not this endpoint's.
 pub(super) fn refuse_before_share(
     findings: &Findings,

@@ -152,7 +152,7 @@ fn subject(
 }
 
 /// Asks the national side through its files, once the request has passed every check here: the
-/// answer must then be about the patient of the consented check (issue 14), or it is refused. The
+/// answer must then be about the patient of the consented check, or it is refused. The
 /// exchange ends the dispatch (as its `Fail`); a request with no consent here gets the reason it is
 /// refused with, as the simulated side refuses it, and never reaches the share.
 fn ask_files(

@@ -275,7 +275,7 @@ impl Dispatcher {
 impl Dispatcher {
     /// Whether `headers` name a session that stands, read without changing anything (not even the
     /// session's activity). An endpoint asks this before it reads a request's body, so that an
-    /// anonymous client cannot make it read a large one (issue 15); the dispatch that follows decides
+    /// anonymous client cannot make it read a large one; the dispatch that follows decides
     /// the answer as always.
     pub fn signed_in(
         &self,

@@ -70,7 +70,7 @@ fn reference_request(
     .expect("encodes")
 }
 
-/// Regression (review of issue 3, issue 15): a write is always recorded as made by who authenticated
+/// Regression (found in review): a write is always recorded as made by who authenticated
 /// it. `Onshi-Original-User` is kept, as a claim beside it, only on a write the outbox queues
 /// (照会番号, 同意取消) sent under its Idempotency-Key, and only when it names another account (D4).
 #[test]
@@ -858,7 +858,7 @@ fn a_visit_with_limit_consent_shows_the_certificate_and_is_a_my_number_result() 
     assert!(!q.consents.pharmacists.is_consented());
 }
 
-/// Issue 5: the registration 「編集」 sends is the official single message, and its answer reads as
+/// The registration 「編集」 sends is the official single message, and its answer reads as
 /// registered, or as a refusal inside the message (shown to staff, never retried).
 #[test]
 fn the_app_registration_message_registers_and_its_answer_reads_back() {
@@ -909,7 +909,7 @@ fn the_app_registration_message_registers_and_its_answer_reads_back() {
     }
 }
 
-/// Regression (issue 15): as 003, a 同意取消 sent with `Onshi-Original-User: master` was recorded as
+/// Regression: as 003, a 同意取消 sent with `Onshi-Original-User: master` was recorded as
 /// revoked by master. It is 003's; master is only what the outbox claimed.
 #[test]
 fn regression_issue_15_a_revocation_is_recorded_as_the_callers_whoever_the_header_names() {

@@ -134,7 +134,7 @@ fn the_dependency_parser_reads_every_dependency_table() {
 }
 
 /// Where a kind of code must not reach, and the words that would show it does.
-const FORBIDDEN_IN_SOURCE: [(&str, &[&str], &str); 4] = [
+const FORBIDDEN_IN_SOURCE: [(&str, &[&str], &str); 5] = [
     (
         "crates/onshi-core/src",
         &[
@@ -191,6 +191,11 @@ const FORBIDDEN_IN_SOURCE: [(&str, &[&str], &str); 4] = [
         ],
         "pages and components reach storage, time, randomness, the network and USB only through state and platform",
     ),
+    (
+        "src",
+        &["onshi_core::store", " store::", "(store::"],
+        "screens speak the contract's shapes and values, never the store's records",
+    ),
 ];
 
 #[test]
@@ -217,6 +222,32 @@ fn code_stays_within_its_layer() {
     );
 }
 
+/// The contract's JSON shapes own their types: a public field or item of `contract/` that names a
+/// store type, or an import of one by name, would make the storage schema the public contract.
+/// Conversions (`impl From`) may name both, through the module: `store::X`.
+#[test]
+fn the_contracts_shapes_hold_no_store_types() {
+    let files = files_under("crates/onshi-core/src/contract", &[".rs"]);
+    assert!(files.len() >= 4, "no contract files found");
+    let mut offences = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(&file).expect("a contract file");
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim_start();
+            let public = line.starts_with("pub ") && !line.starts_with("pub fn");
+            let imported = line.contains("store::{") || line.starts_with("use crate::store::");
+            if (public && line.contains("store::")) || imported {
+                offences.push(format!("{}:{}: {line}", file.display(), number + 1));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "store types in the contract:\n{}",
+        offences.join("\n")
+    );
+}
+
 /// Documents a reader of the repository cannot open: design notes kept outside it. Written in two
 /// pieces so this file does not match itself.
 const OUTSIDE_DOCUMENTS: [(&str, &str); 7] = [
@@ -234,13 +265,9 @@ const CITING_PLACES: [&str; 9] = [
     ".", ".cargo", ".ci", "contract", "crates", "docs", "public", "scripts", "src",
 ];
 
-#[test]
-fn the_repository_cites_only_its_own_documents() {
-    let patterns: Vec<String> = OUTSIDE_DOCUMENTS
-        .iter()
-        .map(|(a, b)| format!("{a}{b}"))
-        .collect();
-    let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+/// Every file of the repository whose text may cite documents or work items: the root's own files,
+/// the places above and the tests, without lockfiles.
+fn citing_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = Vec::new();
     for place in CITING_PLACES {
         if place == "." {
@@ -270,10 +297,88 @@ fn the_repository_cites_only_its_own_documents() {
         "found only {} files to check",
         files.len()
     );
-    let offences = offending_lines(&files, &patterns);
+    files
+}
+
+#[test]
+fn the_repository_cites_only_its_own_documents() {
+    let patterns: Vec<String> = OUTSIDE_DOCUMENTS
+        .iter()
+        .map(|(a, b)| format!("{a}{b}"))
+        .collect();
+    let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+    let offences = offending_lines(&citing_files(), &patterns);
     assert!(
         offences.is_empty(),
         "citations of documents outside the repository:\n{}",
+        offences.join("\n")
+    );
+}
+
+/// Whether `line` names a work item by its number: the word for one (singular or plural, in any
+/// case), a space and one or two digits. Three digits are no work item but the verb before an
+/// account ID ("Issues 002's passcode").
+fn names_a_work_item(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(at) = rest.find("issue") {
+        let after = &rest[at + "issue".len()..];
+        let after = after.strip_prefix('s').unwrap_or(after);
+        if let Some(number) = after.strip_prefix(' ') {
+            let digits = number.chars().take_while(char::is_ascii_digit).count();
+            if (1..=2).contains(&digits) {
+                return true;
+            }
+        }
+        rest = after;
+    }
+    false
+}
+
+/// A line that names a test: a JavaScript `test('…')`, whose title may name the work item a
+/// regression test pins. Rust test functions carry it in their names (`regression_issue_14_…`),
+/// which the pattern does not match.
+fn is_a_test_title(line: &str) -> bool {
+    line.trim_start().starts_with("test(")
+}
+
+#[test]
+fn work_items_are_named_only_by_regression_tests() {
+    // The samples are put together here, so that this file does not name work items itself.
+    const WORD: &str = "issue";
+    for (line, named) in [
+        (format!("// The shell ({WORD} 2): start page"), true),
+        (format!("/// {}s 4 and 14 found this.", "Issue"), true),
+        (format!("# ratio ({} 15)", WORD.to_uppercase()), true),
+        ("/** Issues 002's passcode on S8 */".to_owned(), false),
+        (
+            "async fn regression_issue_14_fifty_concurrent_inquiries() {".to_owned(),
+            false,
+        ),
+        ("// the issue is the clock".to_owned(), false),
+    ] {
+        assert_eq!(names_a_work_item(&line), named, "{line}");
+    }
+    let mut offences = Vec::new();
+    for file in citing_files() {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        for (number, line) in text.lines().enumerate() {
+            if names_a_work_item(line) && !is_a_test_title(line) {
+                let shown = file.strip_prefix(root()).unwrap_or(&file);
+                offences.push(format!(
+                    "{}:{}: {}",
+                    shown.display(),
+                    number + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "work items named outside regression tests' names (say what and why instead):\n{}",
         offences.join("\n")
     );
 }
