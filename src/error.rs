@@ -10,6 +10,7 @@ use onshi_core::{card::mynumber::PinFormatError, catalogue, client::message};
 
 pub use crate::transport::ApiError;
 use crate::{
+    labels,
     platform::usb::UsbError,
     state::{CapabilityError, outbox::OutboxFailure},
     transport::{EndpointUrlError, TransportError},
@@ -31,11 +32,11 @@ impl CapabilityError {
                 catalogue::TRAINING_STORAGE_FAILED.to_owned()
             }
             // A timeout and a network failure mean the same here: no answer.
-            CapabilityError::Unreachable(_) => catalogue::ENDPOINT_UNREACHABLE.to_owned(),
-            CapabilityError::NotAllowed { .. } => catalogue::ENDPOINT_NOT_ALLOWED.to_owned(),
-            CapabilityError::NotAnEndpoint(_) => catalogue::ENDPOINT_NOT_CONTRACT.to_owned(),
+            CapabilityError::Unreachable(_) => labels::ENDPOINT_UNREACHABLE.to_owned(),
+            CapabilityError::NotAllowed { .. } => labels::ENDPOINT_NOT_ALLOWED.to_owned(),
+            CapabilityError::NotAnEndpoint(_) => labels::ENDPOINT_NOT_CONTRACT.to_owned(),
             CapabilityError::Incompatible { theirs, ours } => message::incompatible(theirs, ours),
-            CapabilityError::NoSignIn => catalogue::ENDPOINT_NO_SIGN_IN.to_owned(),
+            CapabilityError::NoSignIn => labels::ENDPOINT_NO_SIGN_IN.to_owned(),
         }
     }
 }
@@ -44,12 +45,12 @@ impl EndpointUrlError {
     /// The message next to the URL field.
     pub fn message(&self) -> &'static str {
         match self {
-            EndpointUrlError::Empty => catalogue::ENDPOINT_URL_REQUIRED,
-            EndpointUrlError::FullWidth { .. } => catalogue::ENDPOINT_URL_FULL_WIDTH,
-            EndpointUrlError::Scheme { .. } => catalogue::ENDPOINT_URL_SCHEME,
-            EndpointUrlError::Invalid { .. } => catalogue::ENDPOINT_URL_INVALID,
-            EndpointUrlError::Credentials { .. } => catalogue::ENDPOINT_URL_CREDENTIALS,
-            EndpointUrlError::Path { .. } => catalogue::ENDPOINT_URL_PATH,
+            EndpointUrlError::Empty => labels::ENDPOINT_URL_REQUIRED,
+            EndpointUrlError::FullWidth { .. } => labels::ENDPOINT_URL_FULL_WIDTH,
+            EndpointUrlError::Scheme { .. } => labels::ENDPOINT_URL_SCHEME,
+            EndpointUrlError::Invalid { .. } => labels::ENDPOINT_URL_INVALID,
+            EndpointUrlError::Credentials { .. } => labels::ENDPOINT_URL_CREDENTIALS,
+            EndpointUrlError::Path { .. } => labels::ENDPOINT_URL_PATH,
         }
     }
 }
@@ -59,7 +60,7 @@ impl OutboxFailure {
     pub fn message(&self) -> &'static str {
         match self {
             OutboxFailure::NotSignedIn => catalogue::PROBLEM_UNAUTHENTICATED,
-            OutboxFailure::Store(_) => catalogue::OUTBOX_NOT_KEPT,
+            OutboxFailure::Store(_) => labels::OUTBOX_NOT_KEPT,
         }
     }
 }
@@ -68,13 +69,13 @@ impl UsbError {
     /// Why the general-purpose card reader could not be connected, for staff.
     pub fn message(&self) -> &'static str {
         match self {
-            UsbError::Unavailable => catalogue::CARD_USB_UNAVAILABLE,
-            UsbError::Cancelled => catalogue::CARD_USB_CANCELLED,
-            UsbError::Denied(_) => catalogue::CARD_USB_DENIED,
-            UsbError::ProtectedClass { .. } => catalogue::CARD_USB_PROTECTED,
+            UsbError::Unavailable => labels::CARD_USB_UNAVAILABLE,
+            UsbError::Cancelled => labels::CARD_USB_CANCELLED,
+            UsbError::Denied(_) => labels::CARD_USB_DENIED,
+            UsbError::ProtectedClass { .. } => labels::CARD_USB_PROTECTED,
             UsbError::Unplugged => catalogue::CARD_READER_UNPLUGGED,
-            UsbError::OpenFailed(_) => catalogue::CARD_USB_OPEN_FAILED,
-            UsbError::NoInterface { .. } => catalogue::CARD_USB_NO_INTERFACE,
+            UsbError::OpenFailed(_) => labels::CARD_USB_OPEN_FAILED,
+            UsbError::NoInterface { .. } => labels::CARD_USB_NO_INTERFACE,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod components;
 pub mod error;
 pub mod keys;
+pub mod labels;
 pub mod menu;
 pub mod pages;
 pub mod platform;

@@ -5,12 +5,9 @@
 //! is shown disabled with 「準備中」 (D9), never as a stand-in page. A tile whose feature group the
 //! endpoint does not advertise is shown disabled with 「この接続先では利用できません」.
 
-use onshi_core::{
-    account::{AccountKind, Action},
-    catalogue,
-};
+use onshi_core::account::{AccountKind, Action};
 
-use crate::{route::Route, state::FeatureGroup};
+use crate::{labels, route::Route, state::FeatureGroup};
 
 /// One tile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,73 +96,69 @@ fn catalogue_groups() -> Vec<Group> {
             heading: None,
             tiles: vec![
                 opens(
-                    catalogue::TILE_MY_NUMBER,
+                    labels::TILE_MY_NUMBER,
                     QualificationInquiry,
                     Route::Reception,
                 ),
                 opens(
-                    catalogue::TILE_INSURANCE_CARD,
+                    labels::TILE_INSURANCE_CARD,
                     QualificationInquiry,
                     Route::Inquiry,
                 ),
-                opens(catalogue::TILE_HISTORY, History, Route::History),
-                opens(catalogue::TILE_READER, ReaderModes, Route::Readers),
+                opens(labels::TILE_HISTORY, History, Route::History),
+                opens(labels::TILE_READER, ReaderModes, Route::Readers),
             ],
         },
         Group {
-            heading: Some(catalogue::GROUP_HOME_VISIT),
+            heading: Some(labels::GROUP_HOME_VISIT),
             tiles: vec![
-                tile(catalogue::TILE_CONSENTED, Consents),
-                tile(catalogue::TILE_QUALIFICATION_INQUIRY, QualificationInquiry),
-                tile(catalogue::TILE_BULK_INQUIRY, Bulk),
-                tile(catalogue::TILE_BULK_INQUIRY_RESULT, Bulk),
-                tile(catalogue::TILE_CONSENT_REVOCATION, Consents),
+                tile(labels::TILE_CONSENTED, Consents),
+                tile(labels::TILE_QUALIFICATION_INQUIRY, QualificationInquiry),
+                tile(labels::TILE_BULK_INQUIRY, Bulk),
+                tile(labels::TILE_BULK_INQUIRY_RESULT, Bulk),
+                tile(labels::TILE_CONSENT_REVOCATION, Consents),
             ],
         },
         Group {
-            heading: Some(catalogue::GROUP_BULK_INQUIRY),
+            heading: Some(labels::GROUP_BULK_INQUIRY),
             tiles: vec![
-                tile(catalogue::TILE_BULK_INQUIRY, Bulk),
-                tile(catalogue::TILE_BULK_INQUIRY_RESULT, Bulk),
+                tile(labels::TILE_BULK_INQUIRY, Bulk),
+                tile(labels::TILE_BULK_INQUIRY_RESULT, Bulk),
             ],
         },
         Group {
-            heading: Some(catalogue::GROUP_BULK_REFERENCE),
+            heading: Some(labels::GROUP_BULK_REFERENCE),
             tiles: vec![
-                tile(catalogue::TILE_BULK_REFERENCE, ReferenceNumbers),
-                tile(catalogue::TILE_BULK_REFERENCE_RESULT, ReferenceNumbers),
+                tile(labels::TILE_BULK_REFERENCE, ReferenceNumbers),
+                tile(labels::TILE_BULK_REFERENCE_RESULT, ReferenceNumbers),
             ],
         },
         Group {
-            heading: Some(catalogue::GROUP_DELEGATED),
-            tiles: vec![tile(catalogue::TILE_DELEGATED, Bulk)],
+            heading: Some(labels::GROUP_DELEGATED),
+            tiles: vec![tile(labels::TILE_DELEGATED, Bulk)],
         },
         Group {
-            heading: Some(catalogue::GROUP_ACCOUNT),
+            heading: Some(labels::GROUP_ACCOUNT),
             tiles: vec![
                 opens(
-                    catalogue::TILE_PASSWORD_CHANGE,
+                    labels::TILE_PASSWORD_CHANGE,
                     OwnPassword,
                     Route::PasswordChange,
                 ),
-                tile(catalogue::TILE_ACCOUNT_MANAGEMENT, ManageAccounts),
+                tile(labels::TILE_ACCOUNT_MANAGEMENT, ManageAccounts),
             ],
         },
         Group {
-            heading: Some(catalogue::TILE_PASSCODE),
-            tiles: vec![opens(
-                catalogue::TILE_PASSCODE,
-                OwnPasscode,
-                Route::Passcode,
-            )],
+            heading: Some(labels::TILE_PASSCODE),
+            tiles: vec![opens(labels::TILE_PASSCODE, OwnPasscode, Route::Passcode)],
         },
         Group {
-            heading: Some(catalogue::TILE_DISASTER),
-            tiles: vec![tile(catalogue::TILE_DISASTER, DisasterMedicalInfo)],
+            heading: Some(labels::TILE_DISASTER),
+            tiles: vec![tile(labels::TILE_DISASTER, DisasterMedicalInfo)],
         },
         Group {
-            heading: Some(catalogue::TILE_MEDICAL_INFO),
-            tiles: vec![tile(catalogue::TILE_MEDICAL_INFO, MedicalInfo)],
+            heading: Some(labels::TILE_MEDICAL_INFO),
+            tiles: vec![tile(labels::TILE_MEDICAL_INFO, MedicalInfo)],
         },
     ]
 }

@@ -40,6 +40,7 @@ use crate::{
         consent::{ConsentScreen, consent_question},
     },
     error::{card_notice, pin_format_message},
+    labels,
     platform::usb::UsbError,
     route::Route,
     state::{
@@ -349,11 +350,11 @@ pub fn CardReader(
         Reader::None => view! {
             <div class="card-reader-bar">
                 <button type="button" class="button button-primary" on:click=move |_| connect_usb()>
-                    {catalogue::CARD_READER_CONNECT}
+                    {labels::CARD_READER_CONNECT}
                 </button>
                 {training().then(|| view! {
                     <button type="button" class="button" on:click=move |_| connect_virtual()>
-                        {catalogue::CARD_READER_VIRTUAL}
+                        {labels::CARD_READER_VIRTUAL}
                     </button>
                 })}
             </div>
@@ -361,17 +362,17 @@ pub fn CardReader(
         .into_any(),
         Reader::Connecting => view! {
             <div class="card-reader-bar">
-                <p class="card-reader-status" role="status">{catalogue::CARD_READER_CONNECTING}</p>
+                <p class="card-reader-status" role="status">{labels::CARD_READER_CONNECTING}</p>
             </div>
         }
         .into_any(),
         Reader::Connected { name, .. } => view! {
             <div class="card-reader-bar">
                 <p class="card-reader-status" role="status" data-testid="card-reader-status">
-                    {catalogue::card_reader_connected(&name)}
+                    {labels::card_reader_connected(&name)}
                 </p>
                 <button type="button" class="button" on:click=move |_| send(Input::Disconnect)>
-                    {catalogue::CARD_READER_DISCONNECT}
+                    {labels::CARD_READER_DISCONNECT}
                 </button>
             </div>
         }
@@ -383,10 +384,10 @@ pub fn CardReader(
         shown.then(|| {
             view! {
                 <div class="card-reader-trainer" data-testid="card-reader-trainer">
-                    <p class="card-reader-trainer-note">{catalogue::CARD_READER_VIRTUAL_NOTE}</p>
+                    <p class="card-reader-trainer-note">{labels::CARD_READER_VIRTUAL_NOTE}</p>
                     <div class="card-reader-trainer-controls">
                         <label class="panel-field">
-                            <span class="panel-field-label">{catalogue::CARD_READER_CARD}</span>
+                            <span class="panel-field-label">{labels::CARD_READER_CARD}</span>
                             <select
                                 id="card_reader_person"
                                 class="field-input"
@@ -403,7 +404,7 @@ pub fn CardReader(
                                         let label = format!(
                                             "{}{}",
                                             p.name,
-                                            if locked { catalogue::TRAINER_PIN_LOCKED } else { "" }
+                                            if locked { labels::TRAINER_PIN_LOCKED } else { "" }
                                         );
                                         view! {
                                             <option value=p.id.clone() prop:selected=move || picked.with(|c| *c == id)>
@@ -423,14 +424,14 @@ pub fn CardReader(
                             disabled=move || on_reader.with(Option::is_some) || ui.step.with(|s| *s == Step::TakeCard)
                             on:click=move |_| place()
                         >
-                            {catalogue::READER_SCREEN_PLACE}
+                            {labels::READER_SCREEN_PLACE}
                         </button>
                         <button type="button" class="button" on:click=move |_| take()>
-                            {catalogue::CARD_READER_TAKE}
+                            {labels::CARD_READER_TAKE}
                         </button>
                     </div>
                     <p class="card-reader-trainer-card" data-testid="card-reader-on-reader">
-                        {move || on_reader.get().map(|name| catalogue::card_reader_on_reader(&name))}
+                        {move || on_reader.get().map(|name| labels::card_reader_on_reader(&name))}
                     </p>
                 </div>
             }
@@ -443,12 +444,12 @@ pub fn CardReader(
                 let to_readers = may_switch_readers.get() && readers.with(|l| !l.is_empty());
                 view! {
                     <p>{catalogue::CARD_PIN_BLOCKED}</p>
-                    <p class="card-reader-guidance">{catalogue::CARD_PIN_BLOCKED_GUIDANCE}</p>
+                    <p class="card-reader-guidance">{labels::CARD_PIN_BLOCKED_GUIDANCE}</p>
                     <p class="card-reader-links">
                         {to_readers.then(|| view! {
-                            <A href=Route::Readers.path() attr:class="button button-small">{catalogue::CARD_TO_READERS}</A>
+                            <A href=Route::Readers.path() attr:class="button button-small">{labels::CARD_TO_READERS}</A>
                         })}
-                        <A href=Route::Inquiry.path() attr:class="button button-small">{catalogue::CARD_TO_INQUIRY}</A>
+                        <A href=Route::Inquiry.path() attr:class="button button-small">{labels::CARD_TO_INQUIRY}</A>
                     </p>
                 }
                 .into_any()
@@ -473,18 +474,18 @@ pub fn CardReader(
             >
                 <TextField
                     id="card_pin"
-                    label=catalogue::READER_SCREEN_PIN_FIELD
+                    label=labels::READER_SCREEN_PIN_FIELD
                     value=pin
                     error=pin_error
                     input_type="password"
                     inputmode=Some("numeric")
                     maxlength=Some(4)
                 />
-                <p class="card-pin-tries" data-testid="card-pin-tries">{catalogue::card_pin_tries_left(tries_left)}</p>
+                <p class="card-pin-tries" data-testid="card-pin-tries">{labels::card_pin_tries_left(tries_left)}</p>
                 <div class="panel-actions">
-                    <button type="submit" class="panel-button">{catalogue::READER_SCREEN_CONFIRM_INPUT}</button>
+                    <button type="submit" class="panel-button">{labels::READER_SCREEN_CONFIRM_INPUT}</button>
                     <button type="button" class="panel-button panel-button-quiet" on:click=move |_| cancel()>
-                        {catalogue::READER_SCREEN_STOP}
+                        {labels::READER_SCREEN_STOP}
                     </button>
                 </div>
             </form>
@@ -497,15 +498,15 @@ pub fn CardReader(
         connected.then(|| {
             let step = ui.step.get();
             let message = match &step {
-                Step::PlaceCard => catalogue::CARD_PLACE,
-                Step::Reading => catalogue::CARD_READING,
-                Step::Pin { .. } => catalogue::READER_SCREEN_ENTER_PIN,
-                Step::Verifying { .. } => catalogue::CARD_VERIFYING,
+                Step::PlaceCard => labels::CARD_PLACE,
+                Step::Reading => labels::CARD_READING,
+                Step::Pin { .. } => labels::READER_SCREEN_ENTER_PIN,
+                Step::Verifying { .. } => labels::CARD_VERIFYING,
                 Step::Consent { answers } => {
-                    consent_question(answers.len()).unwrap_or(catalogue::CARD_CHECKING)
+                    consent_question(answers.len()).unwrap_or(labels::CARD_CHECKING)
                 }
-                Step::Checking => catalogue::CARD_CHECKING,
-                Step::TakeCard => catalogue::CARD_TAKE,
+                Step::Checking => labels::CARD_CHECKING,
+                Step::TakeCard => labels::CARD_TAKE,
             };
             let body = match step {
                 Step::Pin { tries_left } => pin_pad(tries_left),
@@ -516,7 +517,7 @@ pub fn CardReader(
                 _ => ().into_any(),
             };
             view! {
-                <div class="card-patient" role="region" aria-label=catalogue::CARD_PATIENT_SCREEN data-testid="card-patient">
+                <div class="card-patient" role="region" aria-label=labels::CARD_PATIENT_SCREEN data-testid="card-patient">
                     <p class="card-patient-message" data-testid="card-patient-message">{message}</p>
                     {body}
                 </div>
@@ -526,16 +527,16 @@ pub fn CardReader(
 
     view! {
         <section class="card-reader" aria-labelledby="card-reader-heading" data-testid="card-reader">
-            <h2 id="card-reader-heading" class="card-reader-heading">{catalogue::CARD_READER_HEADING}</h2>
+            <h2 id="card-reader-heading" class="card-reader-heading">{labels::CARD_READER_HEADING}</h2>
             {move || match offered() {
                 false => view! {
                     <p class="card-reader-unavailable" data-testid="card-reader-unavailable">
-                        {catalogue::CARD_READER_UNAVAILABLE}
+                        {labels::CARD_READER_UNAVAILABLE}
                     </p>
                 }
                 .into_any(),
                 true => view! {
-                    <p class="card-reader-intro">{catalogue::CARD_READER_INTRO}</p>
+                    <p class="card-reader-intro">{labels::CARD_READER_INTRO}</p>
                     {bar}
                     {trainer}
                     <div class="card-reader-alert" role="alert" data-testid="card-reader-error">{told}</div>

@@ -5,28 +5,30 @@
 //! purpose line where it carries one, and the two answers as large buttons.
 
 use leptos::prelude::*;
-use onshi_core::{card::flow::CONSENT_SCREENS, catalogue};
+use onshi_core::card::flow::CONSENT_SCREENS;
+
+use crate::labels;
 
 /// The consent screens in D9's order: the question, whether it carries seed 002's purpose line, and
 /// the two answers.
 const QUESTIONS: [(&str, bool, &str, &str); CONSENT_SCREENS] = [
     (
-        catalogue::TRAINER_ASK_MEDICAL,
+        labels::TRAINER_ASK_MEDICAL,
         true,
-        catalogue::TRAINER_AGREE,
-        catalogue::TRAINER_DISAGREE,
+        labels::TRAINER_AGREE,
+        labels::TRAINER_DISAGREE,
     ),
     (
-        catalogue::TRAINER_ASK_CHECKUPS,
+        labels::TRAINER_ASK_CHECKUPS,
         true,
-        catalogue::TRAINER_AGREE,
-        catalogue::TRAINER_DISAGREE,
+        labels::TRAINER_AGREE,
+        labels::TRAINER_DISAGREE,
     ),
     (
-        catalogue::TRAINER_ASK_LIMIT,
+        labels::TRAINER_ASK_LIMIT,
         false,
-        catalogue::TRAINER_PROVIDE,
-        catalogue::TRAINER_NOT_PROVIDE,
+        labels::TRAINER_PROVIDE,
+        labels::TRAINER_NOT_PROVIDE,
     ),
 ];
 
@@ -41,7 +43,7 @@ pub fn consent_question(screen: usize) -> Option<&'static str> {
 pub fn ConsentScreen(screen: usize, on_answer: Callback<bool>) -> impl IntoView {
     QUESTIONS.get(screen).map(|&(_, purpose, yes, no)| {
         view! {
-            {purpose.then(|| view! { <p class="panel-screen-note">{catalogue::READER_SCREEN_CONSENT_PURPOSE}</p> })}
+            {purpose.then(|| view! { <p class="panel-screen-note">{labels::READER_SCREEN_CONSENT_PURPOSE}</p> })}
             <div class="panel-actions">
                 <button type="button" class="panel-button" on:click=move |_| on_answer.run(true)>{yes}</button>
                 <button type="button" class="panel-button panel-button-no" on:click=move |_| on_answer.run(false)>{no}</button>

@@ -10,7 +10,7 @@ use crate::components::focus;
 /// ## Usage
 /// ```ignore
 /// <Dialog title="モード切替" message=Signal::stored("…".to_owned())
-///     confirm_label=catalogue::OK cancel_label=catalogue::CANCEL
+///     confirm_label=catalogue::OK cancel_label=labels::CANCEL
 ///     on_confirm=UnsyncCallback::new(|_| …) on_cancel=UnsyncCallback::new(|_| …)/>
 /// ```
 #[component]

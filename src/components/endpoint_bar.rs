@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use onshi_core::catalogue;
 
 use crate::{
+    labels,
     route::Route,
     state::{EndpointChoice, use_capabilities, use_endpoint},
 };
@@ -24,13 +24,13 @@ pub fn EndpointBar() -> impl IntoView {
     };
     view! {
         <div class="endpoint-bar" data-testid="endpoint-bar">
-            <span class="endpoint-bar-heading">{catalogue::SETTINGS_CURRENT}</span>
+            <span class="endpoint-bar-heading">{labels::SETTINGS_CURRENT}</span>
             <span class="endpoint-bar-name" data-testid="endpoint-name">
                 {move || choice_label(&choice())}
             </span>
             {move || address().map(|a| view! { <code class="endpoint-bar-address">{a}</code> })}
             <A href=Route::Settings.path() attr:class="button button-small" attr:data-testid="settings-link">
-                {catalogue::SCREEN_SETTINGS}
+                {labels::SCREEN_SETTINGS}
             </A>
         </div>
         {move || {
@@ -49,8 +49,8 @@ pub fn EndpointBar() -> impl IntoView {
 /// The name of a choice, as the settings screen lists it.
 pub fn choice_label(choice: &EndpointChoice) -> &'static str {
     match choice {
-        EndpointChoice::Training => catalogue::ENDPOINT_TRAINING,
-        EndpointChoice::ThisServer => catalogue::ENDPOINT_THIS_SERVER,
-        EndpointChoice::Url { .. } => catalogue::ENDPOINT_OTHER,
+        EndpointChoice::Training => labels::ENDPOINT_TRAINING,
+        EndpointChoice::ThisServer => labels::ENDPOINT_THIS_SERVER,
+        EndpointChoice::Url { .. } => labels::ENDPOINT_OTHER,
     }
 }

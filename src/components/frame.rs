@@ -16,6 +16,7 @@ use crate::{
         BackButton, Dialog, MenuLink, ModeSwitch, ReaderPanel, SwitchRequest, focus,
         idle::IdleGuard,
     },
+    labels,
     route::Route,
     state::{
         FeatureGroup,
@@ -80,7 +81,7 @@ pub fn PublicFrame(screen: &'static str, children: Children) -> impl IntoView {
         <div class="frame frame-public">
             <header class="frame-header">
                 <div class="frame-titles">
-                    <h1 class="frame-title">{catalogue::SYSTEM_TITLE}</h1>
+                    <h1 class="frame-title">{labels::SYSTEM_TITLE}</h1>
                     <p class="frame-screen">{screen}</p>
                 </div>
             </header>
@@ -113,8 +114,8 @@ fn TrainingBanner(#[prop(optional)] panel_toggle: bool) -> impl IntoView {
         capabilities.training().then(|| {
             view! {
                 <div class="training-banner" role="note" data-testid="training-banner">
-                    <strong class="training-banner-label">{catalogue::TRAINING_BANNER}</strong>
-                    <span>{catalogue::TRAINING_BANNER_NOTE}</span>
+                    <strong class="training-banner-label">{labels::TRAINING_BANNER}</strong>
+                    <span>{labels::TRAINING_BANNER_NOTE}</span>
                     {panel_toggle.then(|| view! { <PanelToggle /> })}
                 </div>
             }
@@ -158,7 +159,7 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
         (n > 0).then(|| {
             view! {
                 <A href=Route::Outbox.path() attr:class="frame-outbox" attr:data-testid="outbox-badge">
-                    {catalogue::outbox_badge(n)}
+                    {labels::outbox_badge(n)}
                 </A>
             }
         })
@@ -166,7 +167,7 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
     view! {
         <header class="frame-header">
             <div class="frame-titles">
-                <h1 class="frame-title">{catalogue::SYSTEM_TITLE}</h1>
+                <h1 class="frame-title">{labels::SYSTEM_TITLE}</h1>
                 <p class="frame-screen" data-testid="screen-name">{move || screen.get()}</p>
             </div>
             <div class="frame-who">
@@ -175,18 +176,18 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
                 <span class="frame-kind" data-testid="account-kind">{kind}</span>
                 {badge}
                 <button type="button" class="button button-logout" on:click=move |_| confirming.set(true)>
-                    {catalogue::LOGOUT}
+                    {labels::LOGOUT}
                 </button>
             </div>
         </header>
         <Show when=move || confirming.get() && unsent.get() != 0>
             <Dialog
-                title=catalogue::OUTBOX_LOGOUT_TITLE
-                message=Signal::derive(move || catalogue::outbox_logout_message(unsent.get()))
-                confirm_label=catalogue::OUTBOX_SEND_NOW
+                title=labels::OUTBOX_LOGOUT_TITLE
+                message=Signal::derive(move || labels::outbox_logout_message(unsent.get()))
+                confirm_label=labels::OUTBOX_SEND_NOW
                 on_confirm=send_now
-                alternative=(catalogue::OUTBOX_KEEP_AND_LOGOUT, keep)
-                cancel_label=catalogue::CANCEL
+                alternative=(labels::OUTBOX_KEEP_AND_LOGOUT, keep)
+                cancel_label=labels::CANCEL
                 on_cancel=UnsyncCallback::new(move |_| confirming.set(false))
                 busy=sending
                 test_id="logout-outbox"
@@ -194,10 +195,10 @@ fn Header(screen: Signal<&'static str>) -> impl IntoView {
         </Show>
         <Show when=move || confirming.get() && unsent.get() == 0>
             <Dialog
-                title=catalogue::LOGOUT
-                message=Signal::stored(catalogue::LOGOUT_CONFIRM.to_owned())
+                title=labels::LOGOUT
+                message=Signal::stored(labels::LOGOUT_CONFIRM.to_owned())
                 confirm_label=catalogue::OK
-                cancel_label=catalogue::CANCEL
+                cancel_label=labels::CANCEL
                 on_confirm=confirm
                 on_cancel=UnsyncCallback::new(move |_| confirming.set(false))
                 test_id="logout-confirm"
@@ -234,7 +235,7 @@ fn ReaderStrip() -> impl IntoView {
             .into_iter()
             .filter(|r| r.completed_visual_check.is_some())
             .map(|r| {
-                let message = catalogue::reader_return_prompt(&r.label);
+                let message = labels::reader_return_prompt(&r.label);
                 let wanted = SwitchRequest {
                     reader: r,
                     mode: ReaderMode::Unattended,
@@ -247,7 +248,7 @@ fn ReaderStrip() -> impl IntoView {
                             class="button button-primary"
                             on:click=move |_| switching.set(Some(wanted.clone()))
                         >
-                            {catalogue::READER_RETURN}
+                            {labels::READER_RETURN}
                         </button>
                     </p>
                 }
@@ -259,7 +260,7 @@ fn ReaderStrip() -> impl IntoView {
     view! {
         <Show when=move || visible.get()>
             <div class="frame-readers" data-testid="frame-readers">
-                <span class="frame-readers-heading">{catalogue::FRAME_READERS}</span>
+                <span class="frame-readers-heading">{labels::FRAME_READERS}</span>
                 <ul class="frame-reader-list">{modes}</ul>
             </div>
             {prompts}
@@ -296,7 +297,7 @@ fn PanelToggle() -> impl IntoView {
                     data-testid="reader-panel-toggle"
                     on:click=move |_| open.update(|o| *o = !*o)
                 >
-                    {move || if open.get() { catalogue::PANEL_CLOSE } else { catalogue::PANEL_OPEN }}
+                    {move || if open.get() { labels::PANEL_CLOSE } else { labels::PANEL_OPEN }}
                 </button>
             }
         })

@@ -16,6 +16,7 @@ use onshi_core::{
 
 use crate::{
     components::Dialog,
+    labels,
     state::{use_api, use_clock, use_session},
 };
 
@@ -84,9 +85,9 @@ pub fn IdleGuard() -> impl IntoView {
     view! {
         <Show when=move || warning().is_some()>
             <Dialog
-                title=catalogue::IDLE_WARNING_TITLE
-                message=Signal::derive(move || catalogue::idle_warning(warning().unwrap_or(0)))
-                confirm_label=catalogue::IDLE_CONTINUE
+                title=labels::IDLE_WARNING_TITLE
+                message=Signal::derive(move || labels::idle_warning(warning().unwrap_or(0)))
+                confirm_label=labels::IDLE_CONTINUE
                 on_confirm=UnsyncCallback::new(move |_| notify(true))
                 test_id="idle-warning"
             />

@@ -14,6 +14,7 @@ use onshi_core::{
 
 use crate::{
     components::Dialog,
+    labels,
     state::{
         readers::{mode_label, use_readers},
         use_api,
@@ -69,7 +70,7 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
                 .await;
             let message = match answer {
                 Ok(reader) => {
-                    let message = catalogue::mode_switched(
+                    let message = labels::mode_switched(
                         &mode_label(&reader, reader.mode),
                         &reader.device_name,
                     );
@@ -82,9 +83,9 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
                     readers.reload().await;
                     match e.code() {
                         Some(ProblemCode::PreconditionFailed) => {
-                            catalogue::READER_CHANGED_ELSEWHERE.to_owned()
+                            labels::READER_CHANGED_ELSEWHERE.to_owned()
                         }
-                        Some(ProblemCode::NotFound) => catalogue::READER_GONE.to_owned(),
+                        Some(ProblemCode::NotFound) => labels::READER_GONE.to_owned(),
                         _ => e.message(),
                     }
                 }
@@ -102,7 +103,7 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
                 let message = request
                     .with_untracked(|r| {
                         r.as_ref().map(|r| {
-                            catalogue::mode_switch_confirm(
+                            labels::mode_switch_confirm(
                                 &mode_label(&r.reader, r.mode),
                                 &r.reader.device_name,
                             )
@@ -111,11 +112,11 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
                     .unwrap_or_default();
                 view! {
                     <Dialog
-                        title=catalogue::MODE_SWITCH_TITLE
+                        title=labels::MODE_SWITCH_TITLE
                         message=Signal::stored(message)
                         confirm_label=catalogue::OK
                         on_confirm=confirm
-                        cancel_label=catalogue::CANCEL
+                        cancel_label=labels::CANCEL
                         on_cancel=cancel
                         busy=sending
                         test_id="mode-switch-confirm"
@@ -125,7 +126,7 @@ pub fn ModeSwitch(request: RwSignal<Option<SwitchRequest>>) -> impl IntoView {
             }
             Step::Outcome(message) => view! {
                 <Dialog
-                    title=catalogue::MODE_SWITCH_TITLE
+                    title=labels::MODE_SWITCH_TITLE
                     message=Signal::stored(message)
                     confirm_label=catalogue::OK
                     on_confirm=UnsyncCallback::new(move |_| close())

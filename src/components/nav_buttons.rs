@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use onshi_core::catalogue;
 
-use crate::{components::KeyHint, keys::Command, route::Route};
+use crate::{components::KeyHint, keys::Command, labels, route::Route};
 
 /// メニュー: a link to the menu, followed when pressed or when F9 is.
 #[component]
@@ -17,7 +16,7 @@ pub fn MenuLink() -> impl IntoView {
             attr:data-command=Command::Menu.name()
             attr:aria-keyshortcuts=Command::Menu.key()
         >
-            {catalogue::MENU}
+            {labels::MENU}
             <KeyHint command=Command::Menu />
         </A>
     }
@@ -34,7 +33,7 @@ pub fn BackButton(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
             aria-keyshortcuts=Command::Back.key()
             on:click=move |_| on_back.run(())
         >
-            {catalogue::BACK}
+            {labels::BACK}
             <KeyHint command=Command::Back />
         </button>
     }

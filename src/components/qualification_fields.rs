@@ -13,6 +13,8 @@ use onshi_core::{
     era,
 };
 
+use crate::labels;
+
 /// The grid of one qualification: a fragment of `<dl>` lines, for the caller's `<article>`.
 #[component]
 pub fn QualificationFields<I, V>(
@@ -33,41 +35,41 @@ where
 {
     let other_names = others.then(|| {
         view! {
-            {item(HandOverItem::NameOfOther, catalogue::LABEL_NAME_OTHER, &q)}
-            {q.name_of_other_kana.is_some().then(|| item(HandOverItem::NameOfOtherKana, catalogue::LABEL_KANA_OTHER, &q))}
+            {item(HandOverItem::NameOfOther, labels::LABEL_NAME_OTHER, &q)}
+            {q.name_of_other_kana.is_some().then(|| item(HandOverItem::NameOfOtherKana, labels::LABEL_KANA_OTHER, &q))}
         }
     });
     view! {
         <dl class="check-fields">{reference}</dl>
         <dl class="check-fields">
             <Field label=catalogue::LABEL_INSURER_NUMBER value=q.card.insurer_number.as_ref().map(|n| n.to_string()) />
-            {item(HandOverItem::InsurerName, catalogue::LABEL_INSURER_NAME, &q)}
+            {item(HandOverItem::InsurerName, labels::LABEL_INSURER_NAME, &q)}
         </dl>
         <dl class="check-fields">
-            <Field label=catalogue::LABEL_SYMBOL value=q.card.symbol.clone() />
-            <Field label=catalogue::LABEL_NUMBER value=q.card.number.clone() />
-            <Field label=catalogue::LABEL_BRANCH value=q.card.branch.clone() />
+            <Field label=labels::LABEL_SYMBOL value=q.card.symbol.clone() />
+            <Field label=labels::LABEL_NUMBER value=q.card.number.clone() />
+            <Field label=labels::LABEL_BRANCH value=q.card.branch.clone() />
         </dl>
         <dl class="check-fields">
             {names}
-            <Field label=catalogue::LABEL_SEX_FRONT value=label(&q.sex1) />
+            <Field label=labels::LABEL_SEX_FRONT value=label(&q.sex1) />
             <Field label=catalogue::LABEL_BIRTHDATE value=wareki(q.birthdate) />
         </dl>
         <dl class="check-fields">
-            <Field label=catalogue::LABEL_CARD_CLASSIFICATION value=label(&q.card_classification) />
-            <Field label=catalogue::LABEL_PARTIAL_RATIO value=q.partial_ratio.map(|r| r.label()) />
-            <Field label=catalogue::LABEL_VALID_FROM value=wareki(q.valid_from) />
-            <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(q.valid_until) />
-            <Field label=catalogue::LABEL_REASON_OF_LOSS value=label(&q.reason_of_loss) />
+            <Field label=labels::LABEL_CARD_CLASSIFICATION value=label(&q.card_classification) />
+            <Field label=labels::LABEL_PARTIAL_RATIO value=q.partial_ratio.map(|r| r.label()) />
+            <Field label=labels::LABEL_VALID_FROM value=wareki(q.valid_from) />
+            <Field label=labels::LABEL_VALID_UNTIL value=wareki(q.valid_until) />
+            <Field label=labels::LABEL_REASON_OF_LOSS value=label(&q.reason_of_loss) />
         </dl>
         <dl class="check-fields">
-            <Field label=catalogue::LABEL_PERSONAL_FAMILY value=label(&q.personal_family) />
-            {item(HandOverItem::InsuredName, catalogue::LABEL_INSURED_NAME, &q)}
+            <Field label=labels::LABEL_PERSONAL_FAMILY value=label(&q.personal_family) />
+            {item(HandOverItem::InsuredName, labels::LABEL_INSURED_NAME, &q)}
             {other_names}
         </dl>
         <dl class="check-fields">
-            {item(HandOverItem::PostNumber, catalogue::LABEL_POST_NUMBER, &q)}
-            {item(HandOverItem::Address, catalogue::LABEL_ADDRESS, &q)}
+            {item(HandOverItem::PostNumber, labels::LABEL_POST_NUMBER, &q)}
+            {item(HandOverItem::Address, labels::LABEL_ADDRESS, &q)}
         </dl>
     }
 }

@@ -31,6 +31,7 @@ use crate::{
         TextField,
         consent::{ConsentScreen, consent_question},
     },
+    labels,
     state::{use_api, use_readers, use_session},
 };
 
@@ -73,9 +74,9 @@ enum Step {
 /// What the idle reader shows, from its mode and its open visual check.
 fn idle_message(reader: &Reader) -> &'static str {
     match (reader.mode, reader.pending_visual_check.is_some()) {
-        (ReaderMode::Visual, true) => catalogue::READER_SCREEN_VISUAL_START,
-        (ReaderMode::Visual, false) => catalogue::READER_SCREEN_VISUAL_IDLE,
-        (ReaderMode::Unattended | ReaderMode::PinOnly, _) => catalogue::READER_SCREEN_PLACE_CARD,
+        (ReaderMode::Visual, true) => labels::READER_SCREEN_VISUAL_START,
+        (ReaderMode::Visual, false) => labels::READER_SCREEN_VISUAL_IDLE,
+        (ReaderMode::Unattended | ReaderMode::PinOnly, _) => labels::READER_SCREEN_PLACE_CARD,
     }
 }
 
@@ -86,7 +87,7 @@ fn person_label(person: &TrainingPerson) -> String {
         person.name,
         person.note,
         if person.pin_locked {
-            catalogue::TRAINER_PIN_LOCKED
+            labels::TRAINER_PIN_LOCKED
         } else {
             ""
         }
@@ -357,23 +358,23 @@ pub fn ReaderPanel() -> impl IntoView {
     // The screen's text: the reader's own wording for each step.
     let message = move || -> String {
         if !readers.is_read() {
-            return catalogue::READER_SCREEN_INITIALIZING.to_owned();
+            return labels::READER_SCREEN_INITIALIZING.to_owned();
         }
         let Some(shown) = reader.get() else {
-            return catalogue::READERS_NONE.to_owned();
+            return labels::READERS_NONE.to_owned();
         };
         match step.get() {
             Step::Idle => idle_message(&shown),
-            Step::ChooseMethod => catalogue::READER_SCREEN_CHOOSE_METHOD,
-            Step::Face => catalogue::READER_SCREEN_FACE_FRAME,
-            Step::Pin => catalogue::READER_SCREEN_ENTER_PIN,
+            Step::ChooseMethod => labels::READER_SCREEN_CHOOSE_METHOD,
+            Step::Face => labels::READER_SCREEN_FACE_FRAME,
+            Step::Pin => labels::READER_SCREEN_ENTER_PIN,
             Step::Consent { answers, .. } => {
-                consent_question(answers.len()).unwrap_or(catalogue::PROCESSING)
+                consent_question(answers.len()).unwrap_or(labels::PROCESSING)
             }
-            Step::Sending => catalogue::PROCESSING,
-            Step::Done => catalogue::TRAINER_DONE,
+            Step::Sending => labels::PROCESSING,
+            Step::Done => labels::TRAINER_DONE,
             Step::Refused(_) | Step::Locked => "",
-            Step::Staff => catalogue::READER_SCREEN_ENTER_PASSCODE,
+            Step::Staff => labels::READER_SCREEN_ENTER_PASSCODE,
         }
         .to_owned()
     };
@@ -390,7 +391,7 @@ pub fn ReaderPanel() -> impl IntoView {
         view! {
             <div class="panel-trainer">
                 <label class="panel-field">
-                    <span class="panel-field-label">{catalogue::READER_SCREEN_CARD}</span>
+                    <span class="panel-field-label">{labels::READER_SCREEN_CARD}</span>
                     <select
                         id="panel_person"
                         class="field-input"
@@ -414,18 +415,18 @@ pub fn ReaderPanel() -> impl IntoView {
                     disabled=move || busy.get() || chosen_person.with(Option::is_none)
                     on:click=move |_| place_card()
                 >
-                    {catalogue::READER_SCREEN_PLACE}
+                    {labels::READER_SCREEN_PLACE}
                 </button>
             </div>
             <div class="panel-actions panel-actions-staff">
                 {(!pending).then(|| view! {
                     <button type="button" class="panel-button panel-button-staff" disabled=move || busy.get() on:click=move |_| open_staff()>
-                        {catalogue::READER_SCREEN_STAFF}
+                        {labels::READER_SCREEN_STAFF}
                     </button>
                 })}
                 {visual.then(|| view! {
                     <button type="button" class="panel-button panel-button-stop" disabled=move || busy.get() on:click=move |_| stop()>
-                        {catalogue::READER_SCREEN_STOP}
+                        {labels::READER_SCREEN_STOP}
                     </button>
                 })}
             </div>
@@ -439,17 +440,17 @@ pub fn ReaderPanel() -> impl IntoView {
             <div class="panel-actions panel-actions-column">
                 {face.then(|| view! {
                     <button type="button" class="panel-button" on:click=move |_| go(Step::Face)>
-                        {catalogue::TRAINER_FACE}
+                        {labels::TRAINER_FACE}
                     </button>
                 })}
                 <button type="button" class="panel-button" on:click=move |_| go(Step::Pin)>
-                    {catalogue::TRAINER_PIN}
+                    {labels::TRAINER_PIN}
                 </button>
                 <button type="button" class="panel-button panel-button-quiet" on:click=move |_| go(Step::Idle)>
-                    {catalogue::READER_SCREEN_QUIT}
+                    {labels::READER_SCREEN_QUIT}
                 </button>
             </div>
-            <p class="panel-screen-note">{catalogue::READER_SCREEN_PRIVACY}</p>
+            <p class="panel-screen-note">{labels::READER_SCREEN_PRIVACY}</p>
         }
         .into_any()
     };
@@ -465,10 +466,10 @@ pub fn ReaderPanel() -> impl IntoView {
                     class="panel-button"
                     on:click=move |_| go(Step::Consent { proof: Proof::Face, answers: Vec::new() })
                 >
-                    {catalogue::READER_SCREEN_TAKE_PHOTO}
+                    {labels::READER_SCREEN_TAKE_PHOTO}
                 </button>
                 <button type="button" class="panel-button panel-button-quiet" on:click=move |_| go(Step::Idle)>
-                    {catalogue::READER_SCREEN_QUIT}
+                    {labels::READER_SCREEN_QUIT}
                 </button>
             </div>
         }
@@ -485,13 +486,13 @@ pub fn ReaderPanel() -> impl IntoView {
                     submit_pin();
                 }
             >
-                <TextField id="panel_pin" label=catalogue::READER_SCREEN_PIN_FIELD value=pin error=pin_error input_type="password" inputmode=Some("numeric") />
+                <TextField id="panel_pin" label=labels::READER_SCREEN_PIN_FIELD value=pin error=pin_error input_type="password" inputmode=Some("numeric") />
                 <div class="panel-actions">
                     <button type="submit" class="panel-button" disabled=move || busy.get()>
-                        {catalogue::READER_SCREEN_CONFIRM_INPUT}
+                        {labels::READER_SCREEN_CONFIRM_INPUT}
                     </button>
                     <button type="button" class="panel-button panel-button-quiet" on:click=move |_| go(Step::Idle)>
-                        {catalogue::READER_SCREEN_QUIT}
+                        {labels::READER_SCREEN_QUIT}
                     </button>
                 </div>
             </form>
@@ -513,14 +514,14 @@ pub fn ReaderPanel() -> impl IntoView {
                     submit_staff();
                 }
             >
-                <TextField id="panel_user" label=catalogue::LABEL_USER_ID value=staff_user error=user_error />
-                <TextField id="panel_passcode" label=catalogue::PASSCODE_LABEL value=staff_passcode error=passcode_error input_type="password" inputmode=Some("numeric") />
+                <TextField id="panel_user" label=labels::LABEL_USER_ID value=staff_user error=user_error />
+                <TextField id="panel_passcode" label=labels::PASSCODE_LABEL value=staff_passcode error=passcode_error input_type="password" inputmode=Some("numeric") />
                 <div class="panel-actions">
                     <button type="submit" class="panel-button" disabled=move || busy.get()>
-                        {catalogue::READER_SCREEN_CONFIRM_INPUT}
+                        {labels::READER_SCREEN_CONFIRM_INPUT}
                     </button>
                     <button type="button" class="panel-button panel-button-quiet" on:click=move |_| go(Step::Idle)>
-                        {catalogue::BACK}
+                        {labels::BACK}
                     </button>
                 </div>
             </form>
@@ -549,7 +550,7 @@ pub fn ReaderPanel() -> impl IntoView {
             Step::Consent { answers, .. } => consent(answers.len()),
             Step::Sending => ().into_any(),
             Step::Done | Step::Refused(_) => acknowledge(catalogue::OK),
-            Step::Locked => acknowledge(catalogue::READER_SCREEN_QUIT),
+            Step::Locked => acknowledge(labels::READER_SCREEN_QUIT),
             Step::Staff => staff_form(),
         }
     };
@@ -570,10 +571,10 @@ pub fn ReaderPanel() -> impl IntoView {
 
     view! {
         <aside class="reader-panel" data-testid="reader-panel" aria-labelledby="reader-panel-heading">
-            <h2 id="reader-panel-heading" class="reader-panel-heading">{catalogue::PANEL_HEADING}</h2>
-            <p class="reader-panel-note">{catalogue::PANEL_NOTE}</p>
+            <h2 id="reader-panel-heading" class="reader-panel-heading">{labels::PANEL_HEADING}</h2>
+            <p class="reader-panel-note">{labels::PANEL_NOTE}</p>
             <label class="panel-field">
-                <span class="panel-field-label">{catalogue::PANEL_READER}</span>
+                <span class="panel-field-label">{labels::PANEL_READER}</span>
                 <select
                     id="panel_reader"
                     class="field-input"

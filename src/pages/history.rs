@@ -33,6 +33,7 @@ use crate::{
     components::{Frame, KeyHint, TextField},
     error::ApiError,
     keys::Command,
+    labels,
     pages::history_detail::HistoryDetail,
     platform::download,
     state::{use_api, use_capabilities, use_clock, use_events, use_session},
@@ -240,7 +241,7 @@ pub fn HistoryPage() -> impl IntoView {
 
     let save = move |name: &str, chosen: CsvEncoding, bytes: &[u8]| {
         if download::save(name, chosen.media_type(), bytes).is_err() {
-            download_error.set(Some(catalogue::DOWNLOAD_FAILED.to_owned()));
+            download_error.set(Some(labels::DOWNLOAD_FAILED.to_owned()));
         }
     };
     let download_all = move |_| {
@@ -254,8 +255,7 @@ pub fn HistoryPage() -> impl IntoView {
             return;
         };
         let chosen = encoding.get_untracked();
-        let name =
-            catalogue::history_csv_name(&clock.now().jst().format("%Y%m%d%H%M%S").to_string());
+        let name = labels::history_csv_name(&clock.now().jst().format("%Y%m%d%H%M%S").to_string());
         downloading.set(true);
         spawn_local(async move {
             let fetched = every_hit(api, &conditions.search).await;
@@ -339,12 +339,12 @@ pub fn HistoryPage() -> impl IntoView {
                 }
             >
                 <div class="history-conditions-head">
-                    <h2 class="history-heading">{catalogue::HISTORY_CONDITIONS}</h2>
-                    <span class="history-required">{catalogue::REQUIRED_NOTE}</span>
+                    <h2 class="history-heading">{labels::HISTORY_CONDITIONS}</h2>
+                    <span class="history-required">{labels::REQUIRED_NOTE}</span>
                 </div>
                 <div class="history-row">
                     <div class="field history-fixed">
-                        <span class="field-label">"* " {catalogue::LABEL_INSTITUTION_CODE}</span>
+                        <span class="field-label">"* " {labels::LABEL_INSTITUTION_CODE}</span>
                         <span class="history-fixed-value" data-testid="institution-code">{institution}</span>
                     </div>
                 </div>
@@ -372,14 +372,14 @@ pub fn HistoryPage() -> impl IntoView {
                 <div class="history-row">
                     <Choice
                         id="kind"
-                        label=catalogue::LABEL_HISTORY_KIND
+                        label=labels::LABEL_HISTORY_KIND
                         options=HistoryKind::ALL.iter().map(|k| (*k, k.label())).collect()
                         value=fields.kind
                         error=error_for("kind")
                     />
                     <Choice
                         id="narrow"
-                        label=catalogue::LABEL_HISTORY_NARROW
+                        label=labels::LABEL_HISTORY_NARROW
                         options=NARROWS.iter().map(|n| (*n, narrow_label(*n))).collect()
                         value=fields.narrow
                         error=error_for("narrow")
@@ -398,20 +398,20 @@ pub fn HistoryPage() -> impl IntoView {
                         aria-keyshortcuts=Command::Primary.key()
                         disabled=move || pending.get()
                     >
-                        {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SEARCH_BUTTON }}
+                        {move || if pending.get() { labels::PROCESSING } else { labels::SEARCH_BUTTON }}
                         <KeyHint command=Command::Primary />
                     </button>
                     <button type="button" class="button" data-testid="history-download" on:click=download_all disabled=move || downloading.get()>
-                        {move || if downloading.get() { catalogue::PROCESSING } else { catalogue::DOWNLOAD }}
+                        {move || if downloading.get() { labels::PROCESSING } else { labels::DOWNLOAD }}
                     </button>
                     <EncodingChoice encoding=encoding />
-                    <button type="button" class="button" on:click=clear>{catalogue::CLEAR}</button>
+                    <button type="button" class="button" on:click=clear>{labels::CLEAR}</button>
                 </div>
                 <p class="form-error" role="alert" data-testid="download-error">{move || download_error.get()}</p>
                 {move || refused.get().map(|r| view! {
                     <div class="notice history-refused" role="alert" data-testid="csv-refused">
                         <p>{r.message}</p>
-                        <button type="button" class="button" on:click=save_utf8>{catalogue::CSV_SAVE_UTF8}</button>
+                        <button type="button" class="button" on:click=save_utf8>{labels::CSV_SAVE_UTF8}</button>
                     </div>
                 })}
             </form>
@@ -428,7 +428,7 @@ pub fn HistoryPage() -> impl IntoView {
                 view! {
                     <section class="history-results" aria-live="polite">
                         <p class="history-new" role="status" data-testid="history-new">
-                            {(new_count > 0).then(|| catalogue::history_new_rows(new_count))}
+                            {(new_count > 0).then(|| labels::history_new_rows(new_count))}
                         </p>
                         <Pager page=page.clone() go_to=Callback::new(go_to) />
                         <ResultTable page=page arrived=arrived detail=detail />
@@ -439,8 +439,8 @@ pub fn HistoryPage() -> impl IntoView {
     };
 
     let screen = Signal::derive(move || match detail.with(Option::is_some) {
-        true => catalogue::SCREEN_HISTORY_DETAIL,
-        false => catalogue::TILE_HISTORY,
+        true => labels::SCREEN_HISTORY_DETAIL,
+        false => labels::TILE_HISTORY,
     });
     view! {
         <Frame screen=screen footer=Signal::derive(move || detail.with(Option::is_none))>

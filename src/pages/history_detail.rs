@@ -25,6 +25,7 @@ use crate::{
         BackButton,
         qualification_fields::{Field, QualificationFields, label},
     },
+    labels,
     pages::qualification_check::{banner, consent_rows, file_name},
     platform::download,
     route::Route,
@@ -83,7 +84,7 @@ pub fn HistoryDetail(item: HistoryItem, on_back: Callback<()>) -> impl IntoView 
             .map_err(|_| catalogue::REQUEST_UNENCODABLE)
             .and_then(|bytes| {
                 download::save(&file_name(&out), "application/xml", &bytes)
-                    .map_err(|_| catalogue::DOWNLOAD_FAILED)
+                    .map_err(|_| labels::DOWNLOAD_FAILED)
             });
         if let Err(message) = saved {
             download_error.set(Some(message.to_owned()));
@@ -91,7 +92,7 @@ pub fn HistoryDetail(item: HistoryItem, on_back: Callback<()>) -> impl IntoView 
     };
 
     let body = move || match entry.get() {
-        None => view! { <p class="check-note">{catalogue::PROCESSING}</p> }.into_any(),
+        None => view! { <p class="check-note">{labels::PROCESSING}</p> }.into_any(),
         Some(Err(message)) => {
             view! { <p class="form-error" role="alert" data-testid="detail-error">{message}</p> }
                 .into_any()
@@ -110,7 +111,7 @@ pub fn HistoryDetail(item: HistoryItem, on_back: Callback<()>) -> impl IntoView 
             {body}
             <p class="form-error" role="alert" data-testid="download-error">{move || download_error.get()}</p>
             <div class="check-buttons">
-                <A href=Route::Menu.path() attr:class="button">{catalogue::MENU}</A>
+                <A href=Route::Menu.path() attr:class="button">{labels::MENU}</A>
                 <button
                     type="button"
                     class="button"
@@ -122,7 +123,7 @@ pub fn HistoryDetail(item: HistoryItem, on_back: Callback<()>) -> impl IntoView 
                         })
                     }
                 >
-                    {catalogue::DOWNLOAD}
+                    {labels::DOWNLOAD}
                 </button>
                 <BackButton on_back=on_back />
             </div>
@@ -144,17 +145,17 @@ fn Shown(entry: HistoryEntry, classification: String, confirmed_at: String) -> i
         </div>
         {unconvertible.then(|| view! {
             <p class="notice check-warning" role="note" data-testid="black-circle-warning">
-                {catalogue::HISTORY_DETAIL_BLACK_CIRCLE}
+                {labels::HISTORY_DETAIL_BLACK_CIRCLE}
             </p>
         })}
         {(!warnings.is_empty()).then(|| view! {
             <div class="notice check-warning" role="note" data-testid="result-findings">
-                <p>{catalogue::RESULT_FINDINGS}</p>
+                <p>{labels::RESULT_FINDINGS}</p>
                 <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
             </div>
         })}
         <dl class="check-fields" data-testid="detail-head">
-            <Field label=catalogue::LABEL_HISTORY_KIND value=Some(classification) />
+            <Field label=labels::LABEL_HISTORY_KIND value=Some(classification) />
             <Field label=catalogue::COLUMN_CONFIRMED_AT value=Some(confirmed_at) />
         </dl>
         {result
@@ -169,9 +170,9 @@ fn Shown(entry: HistoryEntry, classification: String, confirmed_at: String) -> i
 /// 「あり」 or 「なし」 (seed 000 Case1 ⑥): only a consent given counts as あり.
 fn consent_text(given: bool) -> &'static str {
     if given {
-        catalogue::CONSENT_GIVEN
+        labels::CONSENT_GIVEN
     } else {
-        catalogue::CONSENT_NOT_GIVEN
+        labels::CONSENT_NOT_GIVEN
     }
 }
 
@@ -186,7 +187,7 @@ fn QualificationDetail(
     // The guide's table puts two consents on a line.
     let consents = consent_rows(&q);
     let prescription = label(&q.prescription_issue.clone().or(prescription))
-        .unwrap_or_else(|| catalogue::PRESCRIPTION_NOT_CHOSEN.to_owned());
+        .unwrap_or_else(|| labels::PRESCRIPTION_NOT_CHOSEN.to_owned());
     let text = move |item: HandOverItem, label: &'static str, q: &Qualification| {
         view! { <TextItem label=label value=item.value(q).map(str::to_owned) /> }
     };
@@ -211,14 +212,14 @@ fn QualificationDetail(
                 </tbody>
             </table>
             <dl class="check-fields">
-                <Field label=catalogue::LABEL_PRESCRIPTION_ISSUE value=Some(prescription) />
+                <Field label=labels::LABEL_PRESCRIPTION_ISSUE value=Some(prescription) />
             </dl>
             <QualificationFields
                 q=q.clone()
                 reference=view! { <Field label=catalogue::LABEL_REFERENCE_NUMBER value=q.reference_number.clone() /> }.into_any()
                 names=view! {
                     <div class="check-field history-name" class:check-field-unconvertible=unconvertible(q.name.as_deref())>
-                        <dt>{catalogue::LABEL_NAME_ON_CARD}</dt>
+                        <dt>{labels::LABEL_NAME_ON_CARD}</dt>
                         <dd>
                             <span class="history-kana" data-testid="kana">{q.name_kana.clone()}</span>
                             <span class="history-name-text" data-testid="name">{q.name.clone()}</span>

@@ -22,6 +22,7 @@ use wasm_bindgen::JsCast;
 use crate::{
     components::{Frame, KeyHint, TextField},
     keys::Command,
+    labels,
     pages::qualification_check::QualificationCheck,
     route::Route,
     state::{use_api, use_clock, use_session},
@@ -172,24 +173,24 @@ pub fn InquiryPage() -> impl IntoView {
                     submit();
                 }
             >
-                <p class="inquiry-intro">{catalogue::INQUIRY_INTRO}</p>
+                <p class="inquiry-intro">{labels::INQUIRY_INTRO}</p>
                 <div class="inquiry-row">
                     <TextField id="insurer_number" label=catalogue::LABEL_INSURER_NUMBER value=fields.insurer_number error=error_for("insurer_number") required=true />
                 </div>
                 <div class="inquiry-row inquiry-row-card">
-                    <TextField id="symbol" label=catalogue::LABEL_SYMBOL value=fields.symbol error=error_for("symbol") />
-                    <TextField id="number" label=catalogue::LABEL_NUMBER value=fields.number error=error_for("number") required=true />
-                    <TextField id="branch" label=catalogue::LABEL_BRANCH value=fields.branch error=error_for("branch") />
+                    <TextField id="symbol" label=labels::LABEL_SYMBOL value=fields.symbol error=error_for("symbol") />
+                    <TextField id="number" label=labels::LABEL_NUMBER value=fields.number error=error_for("number") required=true />
+                    <TextField id="branch" label=labels::LABEL_BRANCH value=fields.branch error=error_for("branch") />
                 </div>
-                <p class="field-hint">{catalogue::BRANCH_HINT}</p>
+                <p class="field-hint">{labels::BRANCH_HINT}</p>
                 <div class="inquiry-row inquiry-row-dates">
                     <TextField id="birthdate" label=catalogue::LABEL_BIRTHDATE value=fields.birthdate error=error_for("birthdate") required=true />
-                    <TextField id="confirmation_date" label=catalogue::LABEL_CONFIRMATION_DATE value=fields.confirmation_date error=error_for("confirmation_date") required=true />
+                    <TextField id="confirmation_date" label=labels::LABEL_CONFIRMATION_DATE value=fields.confirmation_date error=error_for("confirmation_date") required=true />
                 </div>
-                <p class="field-hint">{catalogue::DATE_HINT}</p>
+                <p class="field-hint">{labels::DATE_HINT}</p>
                 <CodeChoices
                     name="treatment"
-                    legend=catalogue::LABEL_TREATMENT
+                    legend=labels::LABEL_TREATMENT
                     options=TREATMENTS.into_iter().map(|kind| {
                         let label = kind.label().into_owned();
                         (kind, label)
@@ -198,10 +199,10 @@ pub fn InquiryPage() -> impl IntoView {
                 />
                 <CodeChoices
                     name="limit_consent"
-                    legend=catalogue::LABEL_LIMIT_CONSENT
+                    legend=labels::LABEL_LIMIT_CONSENT
                     options=vec![
-                        (LimitConsentFlag::Consented, catalogue::LIMIT_CONSENT_YES.to_owned()),
-                        (LimitConsentFlag::NotConsented, catalogue::LIMIT_CONSENT_NO.to_owned()),
+                        (LimitConsentFlag::Consented, labels::LIMIT_CONSENT_YES.to_owned()),
+                        (LimitConsentFlag::NotConsented, labels::LIMIT_CONSENT_NO.to_owned()),
                     ]
                     value=fields.limit_consent
                 />
@@ -213,7 +214,7 @@ pub fn InquiryPage() -> impl IntoView {
                     aria-keyshortcuts=Command::Primary.key()
                     disabled=move || pending.get()
                 >
-                    {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SEARCH_BUTTON }}
+                    {move || if pending.get() { labels::PROCESSING } else { labels::SEARCH_BUTTON }}
                     <KeyHint command=Command::Primary />
                 </button>
             </form>
@@ -221,14 +222,14 @@ pub fn InquiryPage() -> impl IntoView {
     };
 
     let screen = Signal::derive(move || match answered.with(Option::is_some) {
-        true => catalogue::SCREEN_QUALIFICATION_CHECK,
-        false => catalogue::SCREEN_INQUIRY,
+        true => labels::SCREEN_QUALIFICATION_CHECK,
+        false => labels::SCREEN_INQUIRY,
     });
     view! {
         <Frame screen=screen footer=Signal::derive(move || answered.with(Option::is_none))>
-            <nav class="tabs" aria-label=catalogue::SCREEN_INQUIRY>
-                <A href=Route::Reception.path() attr:class="tab">{catalogue::TAB_MY_NUMBER_CARD}</A>
-                <span class="tab tab-current" aria-current="page">{catalogue::TAB_INSURANCE_CARD}</span>
+            <nav class="tabs" aria-label=labels::SCREEN_INQUIRY>
+                <A href=Route::Reception.path() attr:class="tab">{labels::TAB_MY_NUMBER_CARD}</A>
+                <span class="tab tab-current" aria-current="page">{labels::TAB_INSURANCE_CARD}</span>
             </nav>
             {move || match answered.get() {
                 Some(Answered { result, findings: found, history_id }) => view! {

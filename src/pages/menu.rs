@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use onshi_core::catalogue;
 
 use crate::{
     components::Frame,
+    labels,
     menu::{Group, Tile, TileState, menu_for},
     state::{use_capabilities, use_session},
 };
@@ -15,7 +15,7 @@ pub fn MenuPage() -> impl IntoView {
     let session = use_session();
     let groups = move || session.with(|s| s.map(|s| menu_for(s.account.kind)).unwrap_or_default());
     view! {
-        <Frame screen=catalogue::SCREEN_MENU footer=false>
+        <Frame screen=labels::SCREEN_MENU footer=false>
             <div class="menu">
                 {move || groups().into_iter().map(|group| view! { <MenuGroup group=group /> }).collect_view()}
             </div>
@@ -49,7 +49,7 @@ fn MenuTile(tile: Tile) -> impl IntoView {
         TileState::ComingSoon => view! {
             <span class="tile tile-soon" aria-disabled="true" data-testid="tile-soon">
                 <span class="tile-label">{tile.label}</span>
-                <span class="tile-badge">{catalogue::COMING_SOON}</span>
+                <span class="tile-badge">{labels::COMING_SOON}</span>
             </span>
         }
         .into_any(),
@@ -57,11 +57,11 @@ fn MenuTile(tile: Tile) -> impl IntoView {
             <span
                 class="tile tile-unavailable"
                 aria-disabled="true"
-                title=catalogue::TILE_UNAVAILABLE
+                title=labels::TILE_UNAVAILABLE
                 data-testid="tile-unavailable"
             >
                 <span class="tile-label">{tile.label}</span>
-                <span class="tile-badge">{catalogue::TILE_UNAVAILABLE}</span>
+                <span class="tile-badge">{labels::TILE_UNAVAILABLE}</span>
             </span>
         }
         .into_any(),

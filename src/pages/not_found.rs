@@ -2,19 +2,18 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use onshi_core::catalogue;
 
-use crate::{components::PublicFrame, route::Route};
+use crate::{components::PublicFrame, labels, route::Route};
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! {
         <PublicFrame screen="">
             <p class="notice" role="alert">
-                {catalogue::NOT_FOUND_PAGE}
+                {labels::NOT_FOUND_PAGE}
             </p>
             <A href=Route::Start.path() attr:class="button">
-                {catalogue::START_BUTTON}
+                {labels::START_BUTTON}
             </A>
         </PublicFrame>
     }

@@ -12,6 +12,7 @@ use onshi_core::catalogue;
 use crate::{
     components::{Dialog, Frame, KeyHint},
     keys::Command,
+    labels,
     platform::outbox_store::{OutboxEntry, OutboxState},
     state::{
         outbox::{self, Delivery},
@@ -55,9 +56,9 @@ pub fn OutboxPage() -> impl IntoView {
         }
     });
     view! {
-        <Frame screen=catalogue::SCREEN_OUTBOX>
+        <Frame screen=labels::SCREEN_OUTBOX>
             <section class="outbox" data-testid="outbox">
-                <p class="check-hint">{catalogue::OUTBOX_HINT}</p>
+                <p class="check-hint">{labels::OUTBOX_HINT}</p>
                 <p class="form-error" role="alert">{move || outbox.trouble().get()}</p>
                 <p class="notice" role="status" data-testid="outbox-notice">{move || notice.get()}</p>
                 <div class="outbox-actions">
@@ -70,18 +71,18 @@ pub fn OutboxPage() -> impl IntoView {
                         on:click=resend_now
                         disabled=move || busy.get() || outbox.unsent().get() == 0
                     >
-                        {catalogue::OUTBOX_RESEND_NOW}
+                        {labels::OUTBOX_RESEND_NOW}
                         <KeyHint command=Command::Primary />
                     </button>
                 </div>
-                <Show when=move || !empty() fallback=|| view! { <p data-testid="outbox-empty">{catalogue::OUTBOX_EMPTY}</p> }>
+                <Show when=move || !empty() fallback=|| view! { <p data-testid="outbox-empty">{labels::OUTBOX_EMPTY}</p> }>
                     <table class="list">
                         <thead>
                             <tr>
-                                <th>{catalogue::OUTBOX_CREATED_AT}</th>
-                                <th>{catalogue::OUTBOX_USER}</th>
-                                <th>{catalogue::OUTBOX_CONTENT}</th>
-                                <th>{catalogue::OUTBOX_STATE}</th>
+                                <th>{labels::OUTBOX_CREATED_AT}</th>
+                                <th>{labels::OUTBOX_USER}</th>
+                                <th>{labels::OUTBOX_CONTENT}</th>
+                                <th>{labels::OUTBOX_STATE}</th>
                                 <th></th>
                             </tr>
                         </thead>
@@ -91,10 +92,10 @@ pub fn OutboxPage() -> impl IntoView {
             </section>
             <Show when=move || discarding.get().is_some()>
                 <Dialog
-                    title=catalogue::OUTBOX_DISCARD
-                    message=Signal::stored(catalogue::OUTBOX_DISCARD_CONFIRM.to_owned())
+                    title=labels::OUTBOX_DISCARD
+                    message=Signal::stored(labels::OUTBOX_DISCARD_CONFIRM.to_owned())
                     confirm_label=catalogue::OK
-                    cancel_label=catalogue::CANCEL
+                    cancel_label=labels::CANCEL
                     on_confirm=confirm_discard
                     on_cancel=UnsyncCallback::new(move |_| discarding.set(None))
                     test_id="outbox-discard-confirm"
@@ -122,20 +123,20 @@ fn Row(
         .to_string();
     let content = outbox::describe(&entry.request);
     let (state, tone) = match (&entry.state, ours) {
-        (OutboxState::Pending, true) => (catalogue::OUTBOX_PENDING.to_owned(), "pending"),
-        (OutboxState::Sending, true) => (catalogue::OUTBOX_SENDING.to_owned(), "pending"),
+        (OutboxState::Pending, true) => (labels::OUTBOX_PENDING.to_owned(), "pending"),
+        (OutboxState::Sending, true) => (labels::OUTBOX_SENDING.to_owned(), "pending"),
         // Still with the national side: waiting, not failed.
         (OutboxState::AwaitingAnswer, true) => {
-            (catalogue::OUTBOX_AWAITING_ANSWER.to_owned(), "pending")
+            (labels::OUTBOX_AWAITING_ANSWER.to_owned(), "pending")
         }
         (OutboxState::Failed { reason }, true) => {
-            (format!("{}：{reason}", catalogue::OUTBOX_FAILED), "failed")
+            (format!("{}：{reason}", labels::OUTBOX_FAILED), "failed")
         }
-        (OutboxState::NeedsCheck, _) => (catalogue::OUTBOX_NEEDS_CHECK.to_owned(), "check"),
+        (OutboxState::NeedsCheck, _) => (labels::OUTBOX_NEEDS_CHECK.to_owned(), "check"),
         (OutboxState::Done { outcome }, _) => {
             (format!("{}：{outcome}", catalogue::OUTBOX_DONE), "done")
         }
-        (_, false) => (catalogue::OUTBOX_OTHER_SCOPE.to_owned(), "other"),
+        (_, false) => (labels::OUTBOX_OTHER_SCOPE.to_owned(), "other"),
     };
     let id = entry.id.clone();
     let action = match &entry.state {
@@ -144,7 +145,7 @@ fn Row(
                 <button type="button" class="button button-small" on:click=move |_| {
                     let id = id.clone();
                     spawn_local(async move { outbox.remove(&id).await });
-                }>{catalogue::OUTBOX_DISMISS}</button>
+                }>{labels::OUTBOX_DISMISS}</button>
             }
             .into_any(),
         ),
@@ -157,18 +158,18 @@ fn Row(
                     spawn_local(async move {
                         let said = match outbox.send_again(&id).await {
                             Ok(Delivery::Answered { outcome, .. }) => outcome,
-                            Ok(Delivery::Kept) => catalogue::REFERENCE_KEPT.to_owned(),
+                            Ok(Delivery::Kept) => labels::REFERENCE_KEPT.to_owned(),
                             Ok(Delivery::AwaitingAnswer) => {
-                                catalogue::REFERENCE_AWAITING_ANSWER.to_owned()
+                                labels::REFERENCE_AWAITING_ANSWER.to_owned()
                             }
                             Err(e) => e.message().to_owned(),
                         };
                         notice.set(Some(said));
                         busy.set(false);
                     });
-                }>{catalogue::OUTBOX_SEND_AGAIN}</button>
+                }>{labels::OUTBOX_SEND_AGAIN}</button>
                 <button type="button" class="button button-small" on:click=move |_| discarding.set(Some(id.clone()))>
-                    {catalogue::OUTBOX_DISCARD}
+                    {labels::OUTBOX_DISCARD}
                 </button>
             }
             .into_any())

@@ -17,6 +17,7 @@ use onshi_core::catalogue;
 use crate::{
     components::{Dialog, Frame, KeyHint},
     keys::Command,
+    labels,
     state::{use_api, use_session},
 };
 
@@ -105,11 +106,11 @@ pub fn PasscodePage() -> impl IntoView {
     let dialog = move || match shown.get() {
         Some(Shown::Confirm) => view! {
             <Dialog
-                title=catalogue::TILE_PASSCODE
-                message=Signal::stored(catalogue::passcode_confirm(&user_id()))
+                title=labels::TILE_PASSCODE
+                message=Signal::stored(labels::passcode_confirm(&user_id()))
                 confirm_label=catalogue::OK
                 on_confirm=issue
-                cancel_label=catalogue::CANCEL
+                cancel_label=labels::CANCEL
                 on_cancel=cancel
                 busy=sending
                 test_id="passcode-confirm"
@@ -119,18 +120,18 @@ pub fn PasscodePage() -> impl IntoView {
         // Only OK closes the code's dialog (not Escape): it cannot be shown again.
         Some(Shown::Code) => view! {
             <Dialog
-                title=catalogue::TILE_PASSCODE
+                title=labels::TILE_PASSCODE
                 message=Signal::stored(format!(
                     "{}\n{}",
-                    catalogue::PASSCODE_REMEMBER,
-                    catalogue::PASSCODE_SHOWN_ONCE,
+                    labels::PASSCODE_REMEMBER,
+                    labels::PASSCODE_SHOWN_ONCE,
                 ))
                 confirm_label=catalogue::OK
                 on_confirm=done
                 test_id="passcode-issued"
             >
                 <dl class="passcode-issued">
-                    <dt>{catalogue::PASSCODE_LABEL}</dt>
+                    <dt>{labels::PASSCODE_LABEL}</dt>
                     <dd class="passcode-value" data-testid="passcode-value">{code}</dd>
                 </dl>
             </Dialog>
@@ -140,9 +141,9 @@ pub fn PasscodePage() -> impl IntoView {
     };
 
     view! {
-        <Frame screen=catalogue::TILE_PASSCODE>
+        <Frame screen=labels::TILE_PASSCODE>
             <section class="passcode" data-testid="passcode">
-                <p class="passcode-explanation">{catalogue::PASSCODE_EXPLANATION}</p>
+                <p class="passcode-explanation">{labels::PASSCODE_EXPLANATION}</p>
                 <p class="form-error" role="alert" data-testid="passcode-error">
                     {move || refusal.get()}
                 </p>
@@ -156,7 +157,7 @@ pub fn PasscodePage() -> impl IntoView {
                         disabled=move || step.with(Option::is_some)
                         on:click=open
                     >
-                        {catalogue::PASSCODE_ISSUE}
+                        {labels::PASSCODE_ISSUE}
                         <KeyHint command=Command::Primary />
                     </button>
                 </div>

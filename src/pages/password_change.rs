@@ -18,6 +18,7 @@ use onshi_core::{catalogue, contract::FieldError, validate};
 use crate::{
     components::{Dialog, Frame, KeyHint, TextField, error_for},
     keys::Command,
+    labels,
     route::Route,
     state::{use_api, use_session},
 };
@@ -39,9 +40,9 @@ fn findings(current: &str, new: &str, confirm: &str) -> Vec<FieldError> {
         })
         .collect();
     let confirmation = if confirm.is_empty() {
-        Some(catalogue::PASSWORD_CONFIRM_REQUIRED)
+        Some(labels::PASSWORD_CONFIRM_REQUIRED)
     } else if confirm != new {
-        Some(catalogue::PASSWORD_CONFIRM_MISMATCH)
+        Some(labels::PASSWORD_CONFIRM_MISMATCH)
     } else {
         None
     };
@@ -107,16 +108,16 @@ pub fn PasswordChangePage() -> impl IntoView {
     let to_menu = UnsyncCallback::new(move |_| navigate(Route::Menu.path(), Default::default()));
 
     view! {
-        <Frame screen=catalogue::TILE_PASSWORD_CHANGE>
+        <Frame screen=labels::TILE_PASSWORD_CHANGE>
             <section class="password-change" data-testid="password-change">
                 <Show when=move || must_change.get()>
                     <div class="notice password-change-first" role="alert" data-testid="password-change-first">
-                        <p>{catalogue::PASSWORD_CHANGE_FIRST}</p>
-                        <p>{catalogue::PASSWORD_CHANGE_FIRST_NOTE}</p>
+                        <p>{labels::PASSWORD_CHANGE_FIRST}</p>
+                        <p>{labels::PASSWORD_CHANGE_FIRST_NOTE}</p>
                     </div>
                 </Show>
                 <aside class="password-policy" data-testid="password-policy">
-                    <h2>{catalogue::PASSWORD_POLICY_TITLE}</h2>
+                    <h2>{labels::PASSWORD_POLICY_TITLE}</h2>
                     <ul>
                         {catalogue::password_policy()
                             .into_iter()
@@ -132,10 +133,10 @@ pub fn PasswordChangePage() -> impl IntoView {
                         submit();
                     }
                 >
-                    <p class="required-note">{catalogue::REQUIRED_NOTE}</p>
+                    <p class="required-note">{labels::REQUIRED_NOTE}</p>
                     <TextField
                         id="current_password"
-                        label=catalogue::LABEL_CURRENT_PASSWORD
+                        label=labels::LABEL_CURRENT_PASSWORD
                         value=current
                         error=error_for(CURRENT)
                         input_type="password"
@@ -144,7 +145,7 @@ pub fn PasswordChangePage() -> impl IntoView {
                     />
                     <TextField
                         id="new_password"
-                        label=catalogue::LABEL_NEW_PASSWORD
+                        label=labels::LABEL_NEW_PASSWORD
                         value=new
                         error=error_for(NEW)
                         input_type="password"
@@ -153,7 +154,7 @@ pub fn PasswordChangePage() -> impl IntoView {
                     />
                     <TextField
                         id="new_password_confirm"
-                        label=catalogue::LABEL_NEW_PASSWORD_CONFIRM
+                        label=labels::LABEL_NEW_PASSWORD_CONFIRM
                         value=confirm
                         error=error_for(CONFIRM)
                         input_type="password"
@@ -173,9 +174,9 @@ pub fn PasswordChangePage() -> impl IntoView {
                     >
                         {move || {
                             if pending.get() {
-                                catalogue::PROCESSING
+                                labels::PROCESSING
                             } else {
-                                catalogue::PASSWORD_CHANGE_BUTTON
+                                labels::PASSWORD_CHANGE_BUTTON
                             }
                         }}
                         <KeyHint command=Command::Primary />
@@ -184,8 +185,8 @@ pub fn PasswordChangePage() -> impl IntoView {
             </section>
             <Show when=move || changed.get()>
                 <Dialog
-                    title=catalogue::TILE_PASSWORD_CHANGE
-                    message=Signal::stored(catalogue::PASSWORD_CHANGED.to_owned())
+                    title=labels::TILE_PASSWORD_CHANGE
+                    message=Signal::stored(labels::PASSWORD_CHANGED.to_owned())
                     confirm_label=catalogue::OK
                     on_confirm=to_menu
                     test_id="password-changed"

@@ -33,6 +33,7 @@ use crate::{
         qualification_fields::{Field, QualificationFields, label, wareki},
     },
     keys::Command,
+    labels,
     platform::download,
     route::Route,
     state::{Delivery, HandOverChoices, outbox, use_api, use_clock, use_outbox, use_session},
@@ -141,7 +142,7 @@ pub fn QualificationCheck(
             .map_err(|_| catalogue::REQUEST_UNENCODABLE)
             .and_then(|bytes| {
                 download::save(&file_name(&out), "application/xml", &bytes)
-                    .map_err(|_| catalogue::DOWNLOAD_FAILED)
+                    .map_err(|_| labels::DOWNLOAD_FAILED)
             });
         if let Err(message) = saved {
             download_error.set(Some(message.to_owned()));
@@ -154,19 +155,19 @@ pub fn QualificationCheck(
                 <span>{banner.text}</span>
                 {error_detail.map(|d| view! { <span class="check-banner-detail">{d}</span> })}
             </div>
-            {(count > 1).then(|| view! { <p class="check-count">{catalogue::qualification_count(count)}</p> })}
+            {(count > 1).then(|| view! { <p class="check-count">{labels::qualification_count(count)}</p> })}
             {unconvertible.then(|| view! {
                 <p class="notice check-warning" role="note" data-testid="black-circle-warning">
-                    {catalogue::BLACK_CIRCLE_WARNING}
+                    {labels::BLACK_CIRCLE_WARNING}
                 </p>
             })}
             {(!warnings.is_empty()).then(|| view! {
                 <div class="notice check-warning" role="note" data-testid="result-findings">
-                    <p>{catalogue::RESULT_FINDINGS}</p>
+                    <p>{labels::RESULT_FINDINGS}</p>
                     <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                 </div>
             })}
-            {(count > 0).then(|| view! { <p class="check-hint">{catalogue::HAND_OVER_HINT}</p> })}
+            {(count > 0).then(|| view! { <p class="check-hint">{labels::HAND_OVER_HINT}</p> })}
             {result
                 .answer
                 .qualifications
@@ -178,7 +179,7 @@ pub fn QualificationCheck(
             <div class="check-buttons">
                 <MenuLink />
                 <button type="button" class="button" on:click=download disabled=count == 0>
-                    {catalogue::DOWNLOAD}
+                    {labels::DOWNLOAD}
                 </button>
                 // F2 takes the next patient the way this one came: by card on the reception
                 // screen, by insurance card data elsewhere (decisions.md D11).
@@ -191,13 +192,13 @@ pub fn QualificationCheck(
                             aria-keyshortcuts=Command::NextPatient.key()
                             on:click=move |_| next.run(())
                         >
-                            {catalogue::NEXT_PATIENT_CARD}
+                            {labels::NEXT_PATIENT_CARD}
                             <KeyHint command=Command::NextPatient />
                         </button>
                     }
                     .into_any(),
                     None => view! {
-                        <A href=Route::Reception.path() attr:class="button">{catalogue::NEXT_PATIENT_CARD}</A>
+                        <A href=Route::Reception.path() attr:class="button">{labels::NEXT_PATIENT_CARD}</A>
                     }
                     .into_any(),
                 }}
@@ -211,7 +212,7 @@ pub fn QualificationCheck(
                             aria-keyshortcuts=(!by_card).then_some(Command::NextPatient.key())
                             on:click=move |_| on_next.run(())
                         >
-                            {catalogue::NEXT_PATIENT_INSURANCE}
+                            {labels::NEXT_PATIENT_INSURANCE}
                             {(!by_card).then(|| view! { <KeyHint command=Command::NextPatient /> })}
                         </button>
                     }
@@ -231,22 +232,22 @@ pub(crate) struct Banner {
 /// The banner for an answer: the guides' words for 有効, 無効 and 無効（新しい資格あり）.
 pub(crate) fn banner(result: &QualificationResult) -> Banner {
     let (text, tone) = if result.answer.status == Some(ProcessingResultStatus::Error) {
-        (catalogue::RESULT_ERROR, "ng")
+        (labels::RESULT_ERROR, "ng")
     } else {
         match &result.answer.validity {
-            Some(QualificationValidity::Valid) => (catalogue::RESULT_VALID, "ok"),
+            Some(QualificationValidity::Valid) => (labels::RESULT_VALID, "ok"),
             Some(QualificationValidity::ValidUnregistered) => {
-                (catalogue::RESULT_VALID_UNREGISTERED, "ok")
+                (labels::RESULT_VALID_UNREGISTERED, "ok")
             }
-            Some(QualificationValidity::Invalid) => (catalogue::RESULT_INVALID, "ng"),
+            Some(QualificationValidity::Invalid) => (labels::RESULT_INVALID, "ng"),
             Some(QualificationValidity::InvalidWithNewQualification) => {
-                (catalogue::RESULT_INVALID_WITH_NEW, "ng")
+                (labels::RESULT_INVALID_WITH_NEW, "ng")
             }
             Some(QualificationValidity::NoQualification) => {
-                (catalogue::RESULT_NO_QUALIFICATION, "check")
+                (labels::RESULT_NO_QUALIFICATION, "check")
             }
-            Some(QualificationValidity::Multiple) => (catalogue::RESULT_MULTIPLE, "check"),
-            Some(QualificationValidity::Unknown(_)) | None => (catalogue::RESULT_UNKNOWN, "check"),
+            Some(QualificationValidity::Multiple) => (labels::RESULT_MULTIPLE, "check"),
+            Some(QualificationValidity::Unknown(_)) | None => (labels::RESULT_UNKNOWN, "check"),
         }
     };
     Banner { text, tone }
@@ -279,32 +280,32 @@ fn QualificationBlock(
                 q=q.clone()
                 reference=view! { <ReferenceNumberField card=q.card.clone() current=q.reference_number.clone() /> }.into_any()
                 names=view! {
-                    {item(HandOverItem::NameKana, catalogue::LABEL_KANA, &q)}
-                    {item(HandOverItem::Name, catalogue::LABEL_NAME_ON_CARD, &q)}
+                    {item(HandOverItem::NameKana, labels::LABEL_KANA, &q)}
+                    {item(HandOverItem::Name, labels::LABEL_NAME_ON_CARD, &q)}
                 }.into_any()
                 item=item
                 others=true
             />
             {elderly.map(|e| view! {
                 <section class="check-block" data-testid="elderly">
-                    <h3>{catalogue::ELDERLY_CERTIFICATE}</h3>
+                    <h3>{labels::ELDERLY_CERTIFICATE}</h3>
                     <dl class="check-fields">
-                        <Field label=catalogue::LABEL_PARTIAL_RATIO value=e.ratio.map(|r| r.label()) />
-                        <Field label=catalogue::LABEL_VALID_FROM value=wareki(e.valid_from) />
-                        <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(e.valid_until) />
+                        <Field label=labels::LABEL_PARTIAL_RATIO value=e.ratio.map(|r| r.label()) />
+                        <Field label=labels::LABEL_VALID_FROM value=wareki(e.valid_from) />
+                        <Field label=labels::LABEL_VALID_UNTIL value=wareki(e.valid_until) />
                     </dl>
                 </section>
             })}
             <LimitBlock certificate=q.limit.certificate.clone() consented=consented />
             {(!diseases.is_empty()).then(|| view! {
                 <section class="check-block" data-testid="diseases">
-                    <h3>{catalogue::DISEASE_CERTIFICATE}</h3>
+                    <h3>{labels::DISEASE_CERTIFICATE}</h3>
                     {diseases.into_iter().map(|d| view! {
                         <dl class="check-fields">
-                            <Field label=catalogue::LABEL_DISEASE value=label(&d.category) />
-                            <Field label=catalogue::LABEL_SELF_PAY value=d.self_pay.map(catalogue::yen) />
-                            <Field label=catalogue::LABEL_VALID_FROM value=wareki(d.valid_from) />
-                            <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(d.valid_until) />
+                            <Field label=labels::LABEL_DISEASE value=label(&d.category) />
+                            <Field label=labels::LABEL_SELF_PAY value=d.self_pay.map(labels::yen) />
+                            <Field label=labels::LABEL_VALID_FROM value=wareki(d.valid_from) />
+                            <Field label=labels::LABEL_VALID_UNTIL value=wareki(d.valid_until) />
                         </dl>
                     }).collect_view()}
                 </section>
@@ -323,25 +324,25 @@ fn LimitBlock(
     let shown = RwSignal::new(false);
     let details = move || {
         if !consented {
-            return view! { <p class="check-note">{catalogue::LIMIT_NOT_CONSENTED}</p> }.into_any();
+            return view! { <p class="check-note">{labels::LIMIT_NOT_CONSENTED}</p> }.into_any();
         }
         match certificate.clone() {
             Some(c) => view! {
                 <dl class="check-fields">
-                    <Field label=catalogue::LABEL_LIMIT_CLASSIFICATION value=label(&c.classification) />
-                    <Field label=catalogue::LABEL_ISSUED value=wareki(c.issued) />
-                    <Field label=catalogue::LABEL_VALID_FROM value=wareki(c.valid_from) />
-                    <Field label=catalogue::LABEL_VALID_UNTIL value=wareki(c.valid_until) />
-                    <Field label=catalogue::LABEL_LONG_TERM value=wareki(c.long_term) />
+                    <Field label=labels::LABEL_LIMIT_CLASSIFICATION value=label(&c.classification) />
+                    <Field label=labels::LABEL_ISSUED value=wareki(c.issued) />
+                    <Field label=labels::LABEL_VALID_FROM value=wareki(c.valid_from) />
+                    <Field label=labels::LABEL_VALID_UNTIL value=wareki(c.valid_until) />
+                    <Field label=labels::LABEL_LONG_TERM value=wareki(c.long_term) />
                 </dl>
             }
             .into_any(),
-            None => view! { <p class="check-note">{catalogue::LIMIT_NONE}</p> }.into_any(),
+            None => view! { <p class="check-note">{labels::LIMIT_NONE}</p> }.into_any(),
         }
     };
     view! {
         <section class="check-block" data-testid="limit">
-            <h3>{catalogue::LIMIT_CERTIFICATE}</h3>
+            <h3>{labels::LIMIT_CERTIFICATE}</h3>
             <div class="check-limit">
                 <button
                     type="button"
@@ -349,9 +350,9 @@ fn LimitBlock(
                     aria-expanded=move || shown.get().to_string()
                     on:click=move |_| shown.update(|s| *s = !*s)
                 >
-                    {catalogue::SHOW_INFORMATION}
+                    {labels::SHOW_INFORMATION}
                 </button>
-                <p class="check-privacy">{catalogue::PRIVACY_WARNING}</p>
+                <p class="check-privacy">{labels::PRIVACY_WARNING}</p>
             </div>
             <div data-testid="limit-details">{move || shown.get().then(&details)}</div>
         </section>
@@ -461,13 +462,13 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
         sent.get().map(|s| {
             let kept = matches!(s, Sent::Kept | Sent::AwaitingAnswer);
             let (tone, text) = match s {
-                Sent::Sending => ("pending", catalogue::REFERENCE_SENDING.to_owned()),
+                Sent::Sending => ("pending", labels::REFERENCE_SENDING.to_owned()),
                 Sent::Registered => ("ok", catalogue::REFERENCE_REGISTERED.to_owned()),
                 Sent::Refused(text) => ("ng", text),
-                Sent::Kept => ("pending", catalogue::REFERENCE_KEPT.to_owned()),
+                Sent::Kept => ("pending", labels::REFERENCE_KEPT.to_owned()),
                 Sent::AwaitingAnswer => (
                     "pending",
-                    catalogue::REFERENCE_AWAITING_ANSWER.to_owned(),
+                    labels::REFERENCE_AWAITING_ANSWER.to_owned(),
                 ),
                 Sent::NotKept(text) => ("ng", text.to_owned()),
             };
@@ -476,7 +477,7 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
                     {text}
                     {kept.then(|| view! {
                         " "
-                        <A href=Route::Outbox.path() attr:data-testid="reference-outbox-link">{catalogue::SCREEN_OUTBOX}</A>
+                        <A href=Route::Outbox.path() attr:data-testid="reference-outbox-link">{labels::SCREEN_OUTBOX}</A>
                     })}
                 </p>
             }
@@ -498,7 +499,7 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
                             disabled=!registrable
                             on:click=open
                         >
-                            {catalogue::EDIT}
+                            {labels::EDIT}
                         </button>
                     }
                 >
@@ -532,11 +533,11 @@ fn ReferenceNumberField(card: Card, current: Option<String>) -> impl IntoView {
                             data-testid="reference-register"
                             disabled=move || sent.get() == Some(Sent::Sending)
                         >
-                            {catalogue::REGISTER}
+                            {labels::REGISTER}
                         </button>
                         " "
                         <button type="button" class="button button-small" on:click=move |_| editing.set(false)>
-                            {catalogue::CANCEL}
+                            {labels::CANCEL}
                         </button>
                         <p class="field-message" id="reference_number-error" role="alert" data-testid="reference_number-error">
                             {move || error.get()}
@@ -596,27 +597,27 @@ fn HandOverField(
 pub(crate) fn consent_rows(q: &Qualification) -> Vec<(&'static str, bool)> {
     vec![
         (
-            catalogue::CONSENT_LIMIT_VIEW,
+            labels::CONSENT_LIMIT_VIEW,
             q.limit.consent == Some(LimitConsentFlag::Consented),
         ),
         (
-            catalogue::CONSENT_DISEASE_VIEW,
+            labels::CONSENT_DISEASE_VIEW,
             q.diseases.consent == Some(ConsentStatus::Consented),
         ),
         (
-            catalogue::CONSENT_CHECKUPS_VIEW,
+            labels::CONSENT_CHECKUPS_VIEW,
             q.consents.checkups.is_consented(),
         ),
         (
-            catalogue::CONSENT_PHARMACY_VIEW,
+            labels::CONSENT_PHARMACY_VIEW,
             q.consents.pharmacists.is_consented(),
         ),
         (
-            catalogue::CONSENT_DIAGNOSIS_VIEW,
+            labels::CONSENT_DIAGNOSIS_VIEW,
             q.consents.diagnosis.is_consented(),
         ),
         (
-            catalogue::CONSENT_OPERATION_VIEW,
+            labels::CONSENT_OPERATION_VIEW,
             q.consents.operation.is_consented(),
         ),
     ]

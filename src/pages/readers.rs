@@ -20,6 +20,7 @@ use onshi_core::{
 
 use crate::{
     components::{Dialog, Frame, ModeSwitch, SwitchRequest, TextField},
+    labels,
     state::{readers::mode_label, use_api, use_clock, use_readers},
 };
 
@@ -138,9 +139,9 @@ pub fn ReadersPage() -> impl IntoView {
         }
         confirmed.set(true);
         let problem = match chosen.get_untracked() {
-            None => Some(catalogue::VISUAL_RUN_NEEDS_READER.to_owned()),
+            None => Some(labels::VISUAL_RUN_NEEDS_READER.to_owned()),
             Some(r) if r.mode != ReaderMode::Visual => {
-                Some(catalogue::VISUAL_RUN_NEEDS_MODE.to_owned())
+                Some(labels::VISUAL_RUN_NEEDS_MODE.to_owned())
             }
             Some(r) if r.pending_visual_check.is_some() => {
                 Some(catalogue::PROBLEM_VISUAL_CHECK_PENDING.to_owned())
@@ -253,7 +254,7 @@ pub fn ReadersPage() -> impl IntoView {
                                 type="radio"
                                 name="reader"
                                 id=format!("reader-{id}")
-                                aria-label=format!("{}（{}）", catalogue::READERS_SELECT, reader.label)
+                                aria-label=format!("{}（{}）", labels::READERS_SELECT, reader.label)
                                 prop:checked=is_selected
                                 on:change=choose
                             />
@@ -280,33 +281,33 @@ pub fn ReadersPage() -> impl IntoView {
     let waiting = move || check_state.get() == Some(CheckState::Waiting);
 
     view! {
-        <Frame screen=catalogue::TILE_READER>
+        <Frame screen=labels::TILE_READER>
             <section class="readers" data-testid="readers">
                 <div class="readers-bar">
-                    <span class="readers-heading">{catalogue::READERS_COLUMN}</span>
+                    <span class="readers-heading">{labels::READERS_COLUMN}</span>
                     <span class="readers-selected" data-testid="selected-mode">
-                        {catalogue::READERS_SELECTED_MODE}
+                        {labels::READERS_SELECTED_MODE}
                         {selected_mode}
                     </span>
                     <button type="button" class="button" on:click=reload disabled=move || reloading.get()>
-                        {catalogue::READERS_RELOAD}
+                        {labels::READERS_RELOAD}
                     </button>
                 </div>
                 <p class="form-error" role="alert" data-testid="readers-error">{move || readers.error()}</p>
                 <table class="readers-table" aria-busy=move || (!readers.is_read()).to_string()>
                     <tbody>{rows}</tbody>
                 </table>
-                {move || empty().then(|| view! { <p class="readers-empty">{catalogue::READERS_NONE}</p> })}
+                {move || empty().then(|| view! { <p class="readers-empty">{labels::READERS_NONE}</p> })}
 
                 <section class="visual-items" aria-labelledby="visual-items-heading">
-                    <h2 id="visual-items-heading" class="visual-items-heading">{catalogue::VISUAL_ITEMS_HEADING}</h2>
+                    <h2 id="visual-items-heading" class="visual-items-heading">{labels::VISUAL_ITEMS_HEADING}</h2>
                     <div class="visual-items-date">
-                        <TextField id="qualification_date" label=catalogue::LABEL_CONFIRMATION_DATE value=date error=date_error required=true />
-                        <span class="required-note">{catalogue::REQUIRED_NOTE}</span>
+                        <TextField id="qualification_date" label=labels::LABEL_CONFIRMATION_DATE value=date error=date_error required=true />
+                        <span class="required-note">{labels::REQUIRED_NOTE}</span>
                     </div>
                     <fieldset class="visual-items-identity">
-                        <legend>{catalogue::IDENTITY_HEADING}</legend>
-                        <p>{catalogue::IDENTITY_BY_CARD_FACE}</p>
+                        <legend>{labels::IDENTITY_HEADING}</legend>
+                        <p>{labels::IDENTITY_BY_CARD_FACE}</p>
                         <label class="choice-inline">
                             <input
                                 type="checkbox"
@@ -316,25 +317,25 @@ pub fn ReadersPage() -> impl IntoView {
                                 disabled=move || running.with(Option::is_some) || starting.get()
                                 on:change=move |ev| on_confirmed(event_target_checked(&ev))
                             />
-                            {catalogue::IDENTITY_CONFIRMED}
+                            {labels::IDENTITY_CONFIRMED}
                         </label>
                         <p id="identity_confirmed-message" class="field-message" role="alert">
                             {move || confirm_error.get()}
                         </p>
                     </fieldset>
                     <p class="visual-waiting" role="status" data-testid="visual-waiting">
-                        {move || waiting().then_some(catalogue::VISUAL_RUN_WAITING)}
+                        {move || waiting().then_some(labels::VISUAL_RUN_WAITING)}
                     </p>
                 </section>
             </section>
             <ModeSwitch request=switching />
             <Show when=move || asking.get()>
                 <Dialog
-                    title=catalogue::VISUAL_RUN_TITLE
-                    message=Signal::stored(catalogue::VISUAL_RUN_CONFIRM.to_owned())
+                    title=labels::VISUAL_RUN_TITLE
+                    message=Signal::stored(labels::VISUAL_RUN_CONFIRM.to_owned())
                     confirm_label=catalogue::OK
                     on_confirm=run
-                    cancel_label=catalogue::CANCEL
+                    cancel_label=labels::CANCEL
                     on_cancel=cancel_run
                     busy=starting
                     test_id="visual-run-confirm"
@@ -343,13 +344,13 @@ pub fn ReadersPage() -> impl IntoView {
             // How the check ended, acknowledged with OK.
             {move || {
                 let (message, test_id) = match check_state.get()? {
-                    CheckState::Completed => (catalogue::VISUAL_RUN_DONE, "visual-run-done"),
-                    CheckState::Cancelled => (catalogue::VISUAL_RUN_CANCELLED, "visual-run-cancelled"),
+                    CheckState::Completed => (labels::VISUAL_RUN_DONE, "visual-run-done"),
+                    CheckState::Cancelled => (labels::VISUAL_RUN_CANCELLED, "visual-run-cancelled"),
                     CheckState::Waiting | CheckState::Unknown => return None,
                 };
                 Some(view! {
                     <Dialog
-                        title=catalogue::VISUAL_RUN_TITLE
+                        title=labels::VISUAL_RUN_TITLE
                         message=Signal::stored(message.to_owned())
                         confirm_label=catalogue::OK
                         on_confirm=acknowledge
@@ -366,7 +367,7 @@ pub fn ReadersPage() -> impl IntoView {
 fn qualification_date(input: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, Finding> {
     insurance::date(
         "qualification_date",
-        catalogue::LABEL_CONFIRMATION_DATE,
+        labels::LABEL_CONFIRMATION_DATE,
         input,
         today,
     )

@@ -25,7 +25,6 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
 use onshi_core::{
-    catalogue,
     client::HistorySearch,
     codes::{CodeTable, QualificationValidity, ReferenceClassification},
     contract::EventKind,
@@ -38,6 +37,7 @@ use serde::Deserialize;
 use crate::{
     components::{CardReader, CardResult, Frame},
     error::face_unreadable_reason,
+    labels,
     pages::qualification_check::{QualificationCheck, consent_rows},
     route::Route,
     state::{HistoryEntry, use_api, use_clock, use_events, use_readers},
@@ -249,8 +249,8 @@ pub fn ReceptionPage() -> impl IntoView {
                     known.name = known.name.take().or(name.clone());
                 }
             });
-            let name = name.unwrap_or_else(|| catalogue::RECEPTION_NO_NAME.to_owned());
-            announcement.set(catalogue::reception_arrived(&name, &outcome));
+            let name = name.unwrap_or_else(|| labels::RECEPTION_NO_NAME.to_owned());
+            announcement.set(labels::reception_arrived(&name, &outcome));
         });
     };
     let sink = move |item: &FeedItem| match item {
@@ -265,7 +265,7 @@ pub fn ReceptionPage() -> impl IntoView {
         FeedItem::Interrupted { .. } => feed.set(FeedState::Interrupted),
         // The session's end is the frame's to handle (back to sign-in); any other end is shown.
         FeedItem::Ended(FeedEnd::SessionEnded(_)) => {}
-        FeedItem::Ended(_) => feed.set(FeedState::Stopped(catalogue::RECEPTION_ENDED.to_owned())),
+        FeedItem::Ended(_) => feed.set(FeedState::Stopped(labels::RECEPTION_ENDED.to_owned())),
     };
 
     spawn_local(async move {
@@ -379,12 +379,12 @@ pub fn ReceptionPage() -> impl IntoView {
     let list = move || {
         view! {
             <section class="reception" aria-labelledby="reception-list-caption">
-                <p class="reception-intro">{catalogue::RECEPTION_INTRO}</p>
+                <p class="reception-intro">{labels::RECEPTION_INTRO}</p>
                 <p class="reception-feed" data-testid="reception-feed" class:reception-feed-problem=move || !matches!(feed.get(), FeedState::Waiting | FeedState::Connecting)>
                     {move || match feed.get() {
-                        FeedState::Connecting => catalogue::RECEPTION_CONNECTING.to_owned(),
-                        FeedState::Waiting => catalogue::RECEPTION_WAITING.to_owned(),
-                        FeedState::Interrupted => catalogue::RECEPTION_INTERRUPTED.to_owned(),
+                        FeedState::Connecting => labels::RECEPTION_CONNECTING.to_owned(),
+                        FeedState::Waiting => labels::RECEPTION_WAITING.to_owned(),
+                        FeedState::Interrupted => labels::RECEPTION_INTERRUPTED.to_owned(),
                         FeedState::Stopped(why) => why,
                     }}
                 </p>
@@ -393,17 +393,17 @@ pub fn ReceptionPage() -> impl IntoView {
                 </p>
                 <p class="form-error" role="alert" data-testid="reception-error">{move || error.get()}</p>
                 {move || shown.with(|s| matches!(s, Shown::Opening(_))).then(|| view! {
-                    <p class="reception-opening" role="status">{catalogue::PROCESSING}</p>
+                    <p class="reception-opening" role="status">{labels::PROCESSING}</p>
                 })}
                 <table class="reception-list" data-testid="reception-list">
-                    <caption id="reception-list-caption">{catalogue::RECEPTION_LIST}</caption>
+                    <caption id="reception-list-caption">{labels::RECEPTION_LIST}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{catalogue::RECEPTION_COL_TIME}</th>
-                            <th scope="col">{catalogue::RECEPTION_COL_READER}</th>
-                            <th scope="col">{catalogue::RECEPTION_COL_NAME}</th>
-                            <th scope="col">{catalogue::RECEPTION_COL_RESULT}</th>
-                            <th scope="col"><span class="visually-hidden">{catalogue::RECEPTION_OPEN}</span></th>
+                            <th scope="col">{labels::RECEPTION_COL_TIME}</th>
+                            <th scope="col">{labels::RECEPTION_COL_READER}</th>
+                            <th scope="col">{labels::RECEPTION_COL_NAME}</th>
+                            <th scope="col">{labels::RECEPTION_COL_RESULT}</th>
+                            <th scope="col"><span class="visually-hidden">{labels::RECEPTION_OPEN}</span></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -423,11 +423,11 @@ pub fn ReceptionPage() -> impl IntoView {
                                     >
                                         <td class="reception-time">
                                             {row.at.jst().format("%H:%M:%S").to_string()}
-                                            {row.fresh.then(|| view! { <span class="reception-badge" data-testid="reception-new">{catalogue::RECEPTION_NEW}</span> })}
+                                            {row.fresh.then(|| view! { <span class="reception-badge" data-testid="reception-new">{labels::RECEPTION_NEW}</span> })}
                                         </td>
                                         // The readers may be read after the row arrives.
                                         <td>{move || reader_label(&reader_id)}</td>
-                                        <td class="reception-name">{row.name.clone().unwrap_or_else(|| catalogue::RECEPTION_NO_NAME.to_owned())}</td>
+                                        <td class="reception-name">{row.name.clone().unwrap_or_else(|| labels::RECEPTION_NO_NAME.to_owned())}</td>
                                         <td class=format!("reception-result reception-result-{tone}")>{row.outcome()}</td>
                                         <td>
                                             <button
@@ -436,7 +436,7 @@ pub fn ReceptionPage() -> impl IntoView {
                                                 disabled=move || shown.with(|s| matches!(s, Shown::Opening(_)))
                                                 on:click=move |_| open(chosen.clone())
                                             >
-                                                {catalogue::RECEPTION_OPEN}
+                                                {labels::RECEPTION_OPEN}
                                             </button>
                                         </td>
                                     </tr>
@@ -445,7 +445,7 @@ pub fn ReceptionPage() -> impl IntoView {
                         />
                     </tbody>
                 </table>
-                {move || rows.with(Vec::is_empty).then(|| view! { <p class="reception-empty">{catalogue::RECEPTION_EMPTY}</p> })}
+                {move || rows.with(Vec::is_empty).then(|| view! { <p class="reception-empty">{labels::RECEPTION_EMPTY}</p> })}
             </section>
         }
     };
@@ -458,8 +458,8 @@ pub fn ReceptionPage() -> impl IntoView {
         })
     });
     let screen = Signal::derive(move || match opened.with(Option::is_some) {
-        true => catalogue::SCREEN_QUALIFICATION_CHECK,
-        false => catalogue::TILE_MY_NUMBER,
+        true => labels::SCREEN_QUALIFICATION_CHECK,
+        false => labels::TILE_MY_NUMBER,
     });
     let footer = Signal::derive(move || opened.with(Option::is_none));
     let to_inquiry = Callback::new(move |_| navigate(Route::Inquiry.path(), Default::default()));
@@ -487,9 +487,9 @@ pub fn ReceptionPage() -> impl IntoView {
     };
     view! {
         <Frame screen=screen footer=footer>
-            <nav class="tabs" aria-label=catalogue::TILE_MY_NUMBER>
-                <span class="tab tab-current" aria-current="page">{catalogue::TAB_MY_NUMBER_CARD}</span>
-                <A href=Route::Inquiry.path() attr:class="tab">{catalogue::TAB_INSURANCE_CARD}</A>
+            <nav class="tabs" aria-label=labels::TILE_MY_NUMBER>
+                <span class="tab tab-current" aria-current="page">{labels::TAB_MY_NUMBER_CARD}</span>
+                <A href=Route::Inquiry.path() attr:class="tab">{labels::TAB_INSURANCE_CARD}</A>
             </nav>
             {result}
             // The list and the general reader stay mounted under a shown result, so the cues outlive a
@@ -511,7 +511,7 @@ fn UnreadableNotices(files: Signal<Vec<UnreadableFile>>) -> impl IntoView {
         <div
             class="reception-unreadable"
             role="alert"
-            aria-label=catalogue::RECEPTION_FACE_UNREADABLE_LIST
+            aria-label=labels::RECEPTION_FACE_UNREADABLE_LIST
             data-testid="face-unreadable"
         >
             <For
@@ -522,16 +522,16 @@ fn UnreadableNotices(files: Signal<Vec<UnreadableFile>>) -> impl IntoView {
                     view! {
                         <section class="reception-unreadable-notice notice" data-testid="face-unreadable-notice" data-reason=reason>
                             <p class="reception-unreadable-head" data-testid="face-unreadable-head">
-                                {catalogue::reception_face_unreadable(&file.at.jst().format("%H:%M:%S").to_string())}
+                                {labels::reception_face_unreadable(&file.at.jst().format("%H:%M:%S").to_string())}
                             </p>
                             <p data-testid="face-unreadable-reason">{face_unreadable_reason(file.reason)}</p>
                             <p data-testid="face-unreadable-action">
-                                {catalogue::RECEPTION_FACE_UNREADABLE_ACTION_BEFORE}
-                                <A href=Route::Inquiry.path() attr:data-testid="face-unreadable-inquiry">{catalogue::SCREEN_INQUIRY}</A>
-                                {catalogue::RECEPTION_FACE_UNREADABLE_ACTION_AFTER}
+                                {labels::RECEPTION_FACE_UNREADABLE_ACTION_BEFORE}
+                                <A href=Route::Inquiry.path() attr:data-testid="face-unreadable-inquiry">{labels::SCREEN_INQUIRY}</A>
+                                {labels::RECEPTION_FACE_UNREADABLE_ACTION_AFTER}
                             </p>
                             <p class="reception-unreadable-file" data-testid="face-unreadable-file">
-                                <small>{catalogue::RECEPTION_FACE_UNREADABLE_FILE}{file.file}</small>
+                                <small>{labels::RECEPTION_FACE_UNREADABLE_FILE}{file.file}</small>
                             </p>
                         </section>
                     }
@@ -561,21 +561,21 @@ fn ReaderResult(row: Row, reader: String, entry: HistoryEntry) -> impl IntoView 
         <section class="reception-result-head" data-testid="reader-result">
             <dl class="check-fields">
                 <div class="check-field">
-                    <dt>{catalogue::RECEPTION_COL_READER}</dt>
+                    <dt>{labels::RECEPTION_COL_READER}</dt>
                     <dd>{reader}</dd>
                 </div>
                 <div class="check-field">
-                    <dt>{catalogue::RECEPTION_COL_TIME}</dt>
+                    <dt>{labels::RECEPTION_COL_TIME}</dt>
                     <dd>{row.at.jst().format("%Y/%m/%d %H:%M:%S").to_string()}</dd>
                 </div>
             </dl>
             {consents.map(|rows| view! {
-                <h3 class="reception-consents-heading">{catalogue::CONSENTS_HEADING}</h3>
+                <h3 class="reception-consents-heading">{labels::CONSENTS_HEADING}</h3>
                 <dl class="check-fields" data-testid="consents">
                     {rows.into_iter().map(|(label, given)| view! {
                         <div class="check-field">
                             <dt>{label}</dt>
-                            <dd>{if given { catalogue::CONSENT_GIVEN } else { catalogue::CONSENT_NOT_GIVEN }}</dd>
+                            <dd>{if given { labels::CONSENT_GIVEN } else { labels::CONSENT_NOT_GIVEN }}</dd>
                         </div>
                     }).collect_view()}
                 </dl>

@@ -8,11 +8,11 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
-use onshi_core::catalogue;
 
 use crate::{
     components::{KeyHint, PublicFrame, TextField, endpoint_bar::choice_label},
     keys::Command,
+    labels,
     route::Route,
     state::{
         EndpointChoice, capabilities::discover, endpoint::this_server, use_api, use_capabilities,
@@ -109,9 +109,9 @@ pub fn SettingsPage() -> impl IntoView {
     };
 
     view! {
-        <PublicFrame screen=catalogue::SCREEN_SETTINGS>
+        <PublicFrame screen=labels::SCREEN_SETTINGS>
             <section class="settings">
-                <p class="settings-intro">{catalogue::SETTINGS_INTRO}</p>
+                <p class="settings-intro">{labels::SETTINGS_INTRO}</p>
                 <CurrentEndpoint />
                 <form
                     class="settings-form"
@@ -122,26 +122,26 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 >
                     <fieldset class="choices">
-                        <legend>{catalogue::SETTINGS_CHOICES}</legend>
+                        <legend>{labels::SETTINGS_CHOICES}</legend>
                         <Choice
                             value="training"
-                            label=catalogue::ENDPOINT_TRAINING
-                            note=catalogue::ENDPOINT_TRAINING_NOTE
+                            label=labels::ENDPOINT_TRAINING
+                            note=labels::ENDPOINT_TRAINING_NOTE
                             checked=Signal::derive(move || selection.get() == Selection::Training)
                             on_choose=UnsyncCallback::new(move |_| choose(Selection::Training))
                         />
                         <Choice
                             value="this_server"
-                            label=catalogue::ENDPOINT_THIS_SERVER
-                            note=catalogue::ENDPOINT_THIS_SERVER_NOTE
+                            label=labels::ENDPOINT_THIS_SERVER
+                            note=labels::ENDPOINT_THIS_SERVER_NOTE
                             address=here
                             checked=Signal::derive(move || selection.get() == Selection::ThisServer)
                             on_choose=UnsyncCallback::new(move |_| choose(Selection::ThisServer))
                         />
                         <Choice
                             value="other"
-                            label=catalogue::ENDPOINT_OTHER
-                            note=catalogue::ENDPOINT_OTHER_NOTE
+                            label=labels::ENDPOINT_OTHER
+                            note=labels::ENDPOINT_OTHER_NOTE
                             checked=Signal::derive(move || selection.get() == Selection::Other)
                             on_choose=UnsyncCallback::new(move |_| choose(Selection::Other))
                         />
@@ -149,7 +149,7 @@ pub fn SettingsPage() -> impl IntoView {
                             <div class="choice-url">
                                 <TextField
                                     id="endpoint_url"
-                                    label=catalogue::LABEL_ENDPOINT_URL
+                                    label=labels::LABEL_ENDPOINT_URL
                                     value=url
                                     error=url_error
                                     input_type="url"
@@ -162,7 +162,7 @@ pub fn SettingsPage() -> impl IntoView {
                         {move || refusal.get()}
                     </p>
                     <p class="form-done" role="status" data-testid="settings-saved">
-                        {move || saved.get().then_some(catalogue::SETTINGS_SAVED)}
+                        {move || saved.get().then_some(labels::SETTINGS_SAVED)}
                     </p>
                     <div class="settings-buttons">
                         <button
@@ -172,11 +172,11 @@ pub fn SettingsPage() -> impl IntoView {
                             aria-keyshortcuts=Command::Primary.key()
                             disabled=move || pending.get()
                         >
-                            {move || if pending.get() { catalogue::ENDPOINT_CHECKING } else { catalogue::SETTINGS_SAVE }}
+                            {move || if pending.get() { labels::ENDPOINT_CHECKING } else { labels::SETTINGS_SAVE }}
                             <KeyHint command=Command::Primary />
                         </button>
                         <A href=Route::SignIn.path() attr:class="button">
-                            {catalogue::GO_TO_SIGN_IN}
+                            {labels::GO_TO_SIGN_IN}
                         </A>
                     </div>
                 </form>
@@ -228,15 +228,15 @@ fn CurrentEndpoint() -> impl IntoView {
         match capabilities.get() {
         // Training mode before sign-in: its capabilities are read once someone signs in.
         None if endpoint.with(|e| e.is_in_page_training()) => None,
-        None => Some(view! { <span>{catalogue::ENDPOINT_CHECKING}</span> }.into_any()),
+        None => Some(view! { <span>{labels::ENDPOINT_CHECKING}</span> }.into_any()),
         Some(Ok(found)) => Some(
             view! {
-                <span class="endpoint-ok">{catalogue::ENDPOINT_AVAILABLE}</span>
+                <span class="endpoint-ok">{labels::ENDPOINT_AVAILABLE}</span>
                 <span class="endpoint-version">
-                    {catalogue::LABEL_CONTRACT_VERSION}
+                    {labels::LABEL_CONTRACT_VERSION}
                     <code>{found.contract_version}</code>
                 </span>
-                {found.training.then_some(view! { <span class="endpoint-training">{catalogue::ENDPOINT_TRAINING_DATA}</span> })}
+                {found.training.then_some(view! { <span class="endpoint-training">{labels::ENDPOINT_TRAINING_DATA}</span> })}
             }
             .into_any(),
         ),
@@ -245,7 +245,7 @@ fn CurrentEndpoint() -> impl IntoView {
     };
     view! {
         <div class="settings-current" data-testid="settings-current">
-            <h2 class="settings-heading">{catalogue::SETTINGS_CURRENT}</h2>
+            <h2 class="settings-heading">{labels::SETTINGS_CURRENT}</h2>
             <p class="settings-current-name">
                 <strong data-testid="current-endpoint">{name}</strong>
                 {move || address().map(|a| view! { <code data-testid="current-address">{a}</code> })}

@@ -14,6 +14,7 @@ use onshi_core::{
 use crate::{
     components::{Dialog, EndpointBar, KeyHint, PublicFrame, TextField, error_for},
     keys::Command,
+    labels,
     route::Route,
     state::{use_api, use_capabilities, use_endpoint, use_session},
 };
@@ -88,7 +89,7 @@ pub fn SignInPage() -> impl IntoView {
 
     view! {
         {signed_in_to}
-        <PublicFrame screen=catalogue::SCREEN_SIGN_IN>
+        <PublicFrame screen=labels::SCREEN_SIGN_IN>
             <section class="sign-in">
                 {move || session.notice().map(|n| view! { <p class="notice" role="status" data-testid="session-notice">{n}</p> })}
                 <form
@@ -99,17 +100,17 @@ pub fn SignInPage() -> impl IntoView {
                         submit(false);
                     }
                 >
-                    <h2 class="sign-in-title">{catalogue::SYSTEM_TITLE}</h2>
+                    <h2 class="sign-in-title">{labels::SYSTEM_TITLE}</h2>
                     <TextField
                         id="user_id"
-                        label=catalogue::LABEL_USER_ID
+                        label=labels::LABEL_USER_ID
                         value=user_id
                         error=error_for("user_id")
                         autocomplete="username"
                     />
                     <TextField
                         id="password"
-                        label=catalogue::LABEL_PASSWORD
+                        label=labels::LABEL_PASSWORD
                         value=password
                         error=error_for("password")
                         input_type="password"
@@ -125,7 +126,7 @@ pub fn SignInPage() -> impl IntoView {
                         aria-keyshortcuts=Command::Primary.key()
                         disabled=move || pending.get()
                     >
-                        {move || if pending.get() { catalogue::PROCESSING } else { catalogue::SIGN_IN_BUTTON }}
+                        {move || if pending.get() { labels::PROCESSING } else { labels::SIGN_IN_BUTTON }}
                         <KeyHint command=Command::Primary />
                     </button>
                     <p class="sign-in-note">{catalogue::LOCKOUT_NOTE}</p>
@@ -136,10 +137,10 @@ pub fn SignInPage() -> impl IntoView {
         </PublicFrame>
         <Show when=move || asking_force.get()>
             <Dialog
-                title=catalogue::SCREEN_SIGN_IN
+                title=labels::SCREEN_SIGN_IN
                 message=Signal::stored(catalogue::FORCE_SIGN_IN_PROMPT.to_owned())
-                confirm_label=catalogue::YES
-                cancel_label=catalogue::NO
+                confirm_label=labels::YES
+                cancel_label=labels::NO
                 on_confirm=UnsyncCallback::new(move |_| {
                     asking_force.set(false);
                     submit(true);
@@ -174,15 +175,15 @@ fn TrainingAccountList(user_id: RwSignal<String>, password: RwSignal<String>) ->
         listed.get().flatten().map(|accounts| {
             view! {
                 <aside class="training-accounts" data-testid="training-accounts">
-                    <h2>{catalogue::TRAINING_ACCOUNTS_TITLE}</h2>
-                    <p>{catalogue::TRAINING_ACCOUNTS_NOTE}</p>
+                    <h2>{labels::TRAINING_ACCOUNTS_TITLE}</h2>
+                    <p>{labels::TRAINING_ACCOUNTS_NOTE}</p>
                     <table>
                         <thead>
                             <tr>
-                                <th scope="col">{catalogue::LABEL_USER_ID}</th>
-                                <th scope="col">{catalogue::LABEL_PASSWORD}</th>
-                                <th scope="col">{catalogue::LABEL_ACCOUNT_KIND}</th>
-                                <th scope="col">{catalogue::LABEL_USER_NAME}</th>
+                                <th scope="col">{labels::LABEL_USER_ID}</th>
+                                <th scope="col">{labels::LABEL_PASSWORD}</th>
+                                <th scope="col">{labels::LABEL_ACCOUNT_KIND}</th>
+                                <th scope="col">{labels::LABEL_USER_NAME}</th>
                                 <th></th>
                             </tr>
                         </thead>
@@ -206,7 +207,7 @@ fn TrainingAccountList(user_id: RwSignal<String>, password: RwSignal<String>) ->
                                                         password.set(fill.1.clone());
                                                     }
                                                 >
-                                                    {catalogue::TRAINING_ACCOUNTS_FILL}
+                                                    {labels::TRAINING_ACCOUNTS_FILL}
                                                 </button>
                                             </td>
                                         </tr>

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use onshi_core::catalogue;
 
 use crate::{
     components::{EndpointBar, PublicFrame},
+    labels,
     route::Route,
 };
 
@@ -15,7 +15,7 @@ pub fn StartPage() -> impl IntoView {
         <PublicFrame screen="">
             <section class="start">
                 <A href=Route::SignIn.path() attr:class="button button-primary button-start">
-                    {catalogue::START_BUTTON}
+                    {labels::START_BUTTON}
                 </A>
             </section>
             <EndpointBar />

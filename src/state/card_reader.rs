@@ -16,12 +16,14 @@ use onshi_core::{
         virtual_card::{Iso7816Card, VirtualCard, VirtualCardData},
         virtual_reader::{Shared, VirtualRcs380},
     },
-    catalogue,
 };
 
-use crate::platform::{
-    timer::Delay,
-    usb::{self, UnplugWatch, UsbError, UsbReader, WebUsbPipe},
+use crate::{
+    labels,
+    platform::{
+        timer::Delay,
+        usb::{self, UnplugWatch, UsbError, UsbReader, WebUsbPipe},
+    },
 };
 
 /// The bulk endpoints a driver talks through: a WebUSB interface or the virtual reader.
@@ -59,11 +61,9 @@ pub struct Connected {
 /// The name staff see for a model.
 fn model_name(model: ReaderModel, product: Option<String>) -> String {
     match model {
-        ReaderModel::Rcs380 => catalogue::CARD_READER_MODEL_RCS380.to_owned(),
-        ReaderModel::Rcs300 => catalogue::CARD_READER_MODEL_RCS300.to_owned(),
-        ReaderModel::Ccid => {
-            product.unwrap_or_else(|| catalogue::CARD_READER_MODEL_CCID.to_owned())
-        }
+        ReaderModel::Rcs380 => labels::CARD_READER_MODEL_RCS380.to_owned(),
+        ReaderModel::Rcs300 => labels::CARD_READER_MODEL_RCS300.to_owned(),
+        ReaderModel::Ccid => product.unwrap_or_else(|| labels::CARD_READER_MODEL_CCID.to_owned()),
     }
 }
 
@@ -85,7 +85,7 @@ pub async fn connect_usb(unplugged: impl Fn() + 'static) -> Result<Connected, Us
 pub fn connect_virtual(device: &Shared<VirtualRcs380>) -> Connected {
     Connected {
         link: driver(ReaderModel::Rcs380, Pipe::Virtual(device.clone())),
-        name: catalogue::CARD_READER_MODEL_VIRTUAL.to_owned(),
+        name: labels::CARD_READER_MODEL_VIRTUAL.to_owned(),
         usb: None,
         _unplug: None,
     }

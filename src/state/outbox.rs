@@ -18,13 +18,13 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use onshi_core::{
-    catalogue,
     client::outbox::{self as policy, Attempt, Policy, Verdict},
     contract::{Request, Response, header},
     domain::RegistrationAnswer,
 };
 
 use crate::{
+    labels,
     platform::outbox_store::{
         NewOutboxEntry, OutboxEntry, OutboxError, OutboxScope, OutboxState, OutboxStore,
         OutboxUser, REAL_OUTBOX, TRAINING_OUTBOX,
@@ -184,7 +184,7 @@ impl Outbox {
             Err(_) => {
                 let _ = self
                     .trouble
-                    .try_set(Some(catalogue::OUTBOX_UNREADABLE.to_owned()));
+                    .try_set(Some(labels::OUTBOX_UNREADABLE.to_owned()));
             }
         }
     }
@@ -200,9 +200,7 @@ impl Outbox {
                 self.entries.set(entries);
                 self.trouble.set(None);
             }
-            Err(_) => self
-                .trouble
-                .set(Some(catalogue::OUTBOX_UNREADABLE.to_owned())),
+            Err(_) => self.trouble.set(Some(labels::OUTBOX_UNREADABLE.to_owned())),
         }
     }
 
@@ -256,8 +254,7 @@ impl Outbox {
             return;
         };
         let Ok(store) = self.open().await else {
-            self.trouble
-                .set(Some(catalogue::OUTBOX_UNREADABLE.to_owned()));
+            self.trouble.set(Some(labels::OUTBOX_UNREADABLE.to_owned()));
             return;
         };
         let listed = store.list().await;
@@ -265,8 +262,7 @@ impl Outbox {
             return;
         }
         let Ok(entries) = listed else {
-            self.trouble
-                .set(Some(catalogue::OUTBOX_UNREADABLE.to_owned()));
+            self.trouble.set(Some(labels::OUTBOX_UNREADABLE.to_owned()));
             return;
         };
         let now = self.clock.now();

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use onshi::{
+    labels,
     route::Route,
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
 };
 use onshi_core::{
     account::AccountKind,
-    catalogue,
     validate::insurance::{InquiryForm, inquiry},
 };
 use std::rc::Rc;
@@ -155,7 +155,7 @@ async fn open_the_form(database: &str) -> crate::support::Mounted {
         .flatten()
         .and_then(|a| a.text_content())
         .unwrap_or_default();
-    assert!(label.contains(catalogue::TILE_INSURANCE_CARD), "{label}");
+    assert!(label.contains(labels::TILE_INSURANCE_CARD), "{label}");
     drop(signing_in);
     let app = mount_at(Route::Inquiry.path(), database, clock);
     until("the form", || {

@@ -25,6 +25,8 @@ use crate::{
     },
 };
 
+use onshi::labels;
+
 const PATH: &str = "/visual-check-passcode";
 const ISSUE: &str = "[data-testid=passcode-issue]";
 const CONFIRM: &str = "[data-testid=passcode-confirm]";
@@ -116,11 +118,11 @@ async fn a_code_is_shown_once_and_a_new_one_replaces_it() {
     until("the screen", || count(&app.root, ISSUE) == 1).await;
     assert_eq!(
         text(&app.root, "[data-testid=screen-name]").as_deref(),
-        Some(catalogue::TILE_PASSCODE)
+        Some(labels::TILE_PASSCODE)
     );
     assert_eq!(
         text(&app.root, ".passcode-explanation").as_deref(),
-        Some(catalogue::PASSCODE_EXPLANATION)
+        Some(labels::PASSCODE_EXPLANATION)
     );
 
     // The confirmation names the signed-in user's ID (seed 004 step 6).
@@ -143,9 +145,9 @@ async fn a_code_is_shown_once_and_a_new_one_replaces_it() {
         "four digits: {first:?}"
     );
     let shown = text(&app.root, ISSUED).expect("the dialog");
-    assert!(shown.contains(catalogue::PASSCODE_LABEL), "{shown}");
-    assert!(shown.contains(catalogue::PASSCODE_REMEMBER), "{shown}");
-    assert!(shown.contains(catalogue::PASSCODE_SHOWN_ONCE), "{shown}");
+    assert!(shown.contains(labels::PASSCODE_LABEL), "{shown}");
+    assert!(shown.contains(labels::PASSCODE_REMEMBER), "{shown}");
+    assert!(shown.contains(labels::PASSCODE_SHOWN_ONCE), "{shown}");
     // Escape does not close it: the code cannot be shown again.
     press_escape(&app, ISSUED);
     leptos::task::tick().await;
@@ -227,7 +229,7 @@ async fn cancel_sends_nothing_a_refusal_is_shown_and_the_buttons_wait() {
     open_confirmation(&app).await;
     assert_eq!(
         text(&app.root, &format!("{CONFIRM} .dialog-message")).as_deref(),
-        Some(catalogue::passcode_confirm("t1").as_str())
+        Some(labels::passcode_confirm("t1").as_str())
     );
     button(&app, CONFIRM, "キャンセル").click();
     leptos::task::tick().await;

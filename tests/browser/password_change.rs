@@ -21,6 +21,8 @@ use crate::{
     },
 };
 
+use onshi::labels;
+
 const PATH: &str = "/password";
 const BASE: &str = "http://127.0.0.1:9";
 const SUBMIT: &str = "[data-testid=password-change-submit]";
@@ -116,9 +118,9 @@ async fn bad_input_is_told_at_its_field_and_an_account_that_must_change_is_held_
         Some("パスワード変更")
     );
     let first = text(&app.root, FIRST).expect("the first sign-in's notice");
-    assert!(first.contains(catalogue::PASSWORD_CHANGE_FIRST), "{first}");
+    assert!(first.contains(labels::PASSWORD_CHANGE_FIRST), "{first}");
     assert!(
-        first.contains(catalogue::PASSWORD_CHANGE_FIRST_NOTE),
+        first.contains(labels::PASSWORD_CHANGE_FIRST_NOTE),
         "{first}"
     );
     let policy = text(&app.root, "[data-testid=password-policy]").expect("the policy");
@@ -135,7 +137,7 @@ async fn bad_input_is_told_at_its_field_and_an_account_that_must_change_is_held_
         [
             catalogue::PASSWORD_REQUIRED,
             catalogue::PASSWORD_REQUIRED,
-            catalogue::PASSWORD_CONFIRM_REQUIRED
+            labels::PASSWORD_CONFIRM_REQUIRED
         ]
         .map(str::to_owned)
     );
@@ -173,12 +175,12 @@ async fn bad_input_is_told_at_its_field_and_an_account_that_must_change_is_held_
     // Mismatch: the confirmation differs.
     submit(&app, "Issued*Pass*1", "Kotoshi*2026", "Kotoshi*2025").await;
     until("the mismatch", || {
-        messages(&app)[2] == catalogue::PASSWORD_CONFIRM_MISMATCH
+        messages(&app)[2] == labels::PASSWORD_CONFIRM_MISMATCH
     })
     .await;
     assert_eq!(
         messages(&app),
-        ["", "", catalogue::PASSWORD_CONFIRM_MISMATCH].map(str::to_owned)
+        ["", "", labels::PASSWORD_CONFIRM_MISMATCH].map(str::to_owned)
     );
     assert_eq!(changes(&fake), 0, "nothing was sent for bad input");
 
@@ -215,7 +217,7 @@ async fn bad_input_is_told_at_its_field_and_an_account_that_must_change_is_held_
     assert_eq!(changes(&fake), 2);
     assert_eq!(
         text(&app.root, &format!("{CHANGED} .dialog-message")).as_deref(),
-        Some(catalogue::PASSWORD_CHANGED)
+        Some(labels::PASSWORD_CHANGED)
     );
     assert!(!stored_session().expect("a session").must_change_password);
     assert_eq!(count(&app.root, FIRST), 0, "the notice went with the state");
@@ -255,7 +257,7 @@ async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_sig
     let tile = ".menu a.tile[href='/password']";
     assert_eq!(
         text(&menu.root, tile).as_deref(),
-        Some(catalogue::TILE_PASSWORD_CHANGE)
+        Some(labels::TILE_PASSWORD_CHANGE)
     );
     drop(menu);
     let app = mount_with(PATH, endpoint.clone(), clock.clone());

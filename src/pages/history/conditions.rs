@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 use onshi_core::{
-    catalogue,
     contract::Narrow,
     validate::history::{HistoryForm, HistoryKind, now_minute, picker_date},
 };
+
+use crate::labels;
 
 /// The fields the endpoint may name in its findings, each shown next to its input.
 pub(super) const FIELDS: [&str; 6] = [
@@ -117,7 +118,7 @@ pub(super) fn Bound(
                     type="date"
                     class="field-input"
                     min=move || min.get()
-                    aria-label=format!("{label} {}", catalogue::LABEL_DATE)
+                    aria-label=format!("{label} {}", labels::LABEL_DATE)
                     aria-invalid=invalid
                     aria-describedby=message_id.clone()
                     prop:value=move || date.get()
@@ -130,7 +131,7 @@ pub(super) fn Bound(
                     id=time_id
                     type="time"
                     class="field-input"
-                    aria-label=format!("{label} {}", catalogue::LABEL_TIME)
+                    aria-label=format!("{label} {}", labels::LABEL_TIME)
                     aria-invalid=invalid
                     aria-describedby=message_id.clone()
                     prop:value=move || time.get()

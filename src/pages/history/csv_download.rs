@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 use onshi_core::{
-    catalogue,
     client::HistorySearch,
     contract::groups::HistoryItem,
     export::{CsvEncoding, HistoryRow},
 };
 
-use crate::{error::ApiError, state::Api};
+use crate::{error::ApiError, labels, state::Api};
 
 /// Rows per request while a download pages through every hit (the contract's largest page).
 const DOWNLOAD_PAGE: usize = 1000;
@@ -49,7 +48,7 @@ pub(super) async fn every_hit(
 pub(super) fn EncodingChoice(encoding: RwSignal<CsvEncoding>) -> impl IntoView {
     view! {
         <fieldset class="choices-inline history-encoding">
-            <legend>{catalogue::CSV_ENCODING}</legend>
+            <legend>{labels::CSV_ENCODING}</legend>
             {CsvEncoding::ALL
                 .into_iter()
                 .map(|option| {

@@ -9,6 +9,8 @@ use onshi_core::{
     export::HistoryRow,
 };
 
+use crate::labels;
+
 /// The list as last answered.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Listing {
@@ -58,10 +60,10 @@ pub(super) fn Pager(page: Page, go_to: Callback<usize>) -> impl IntoView {
     view! {
         <div class="history-pager">
             <span class="history-summary" data-testid="history-summary">
-                {catalogue::history_summary(page.total, first_row, last_row)}
+                {labels::history_summary(page.total, first_row, last_row)}
             </span>
-            <nav class="pager" aria-label=catalogue::PAGES data-testid="pager">
-                {step(current.saturating_sub(1).max(1), catalogue::PAGE_PREVIOUS, current > 1)}
+            <nav class="pager" aria-label=labels::PAGES data-testid="pager">
+                {step(current.saturating_sub(1).max(1), labels::PAGE_PREVIOUS, current > 1)}
                 {page_links(current, last)
                     .into_iter()
                     .map(|link| match link {
@@ -75,7 +77,7 @@ pub(super) fn Pager(page: Page, go_to: Callback<usize>) -> impl IntoView {
                         None => view! { <span class="pager-gap">"…"</span> }.into_any(),
                     })
                     .collect_view()}
-                {step(current + 1, catalogue::PAGE_NEXT, current < last)}
+                {step(current + 1, labels::PAGE_NEXT, current < last)}
             </nav>
         </div>
     }
@@ -100,7 +102,7 @@ pub(super) fn ResultTable(
                     <th>{catalogue::LABEL_REFERENCE_NUMBER}</th>
                     <th>{catalogue::COLUMN_CLASSIFICATION}</th>
                     <th>{catalogue::COLUMN_RESULT}</th>
-                    <th rowspan="2">{catalogue::DETAIL}</th>
+                    <th rowspan="2">{labels::DETAIL}</th>
                 </tr>
                 <tr>
                     <th>{catalogue::LABEL_INSURER_NUMBER}</th>
@@ -112,7 +114,7 @@ pub(super) fn ResultTable(
             </thead>
             {empty.then(|| view! {
                 <tbody>
-                    <tr><td colspan="7" class="history-none">{catalogue::HISTORY_NONE}</td></tr>
+                    <tr><td colspan="7" class="history-none">{labels::HISTORY_NONE}</td></tr>
                 </tbody>
             })}
             {page
@@ -128,7 +130,7 @@ pub(super) fn ResultTable(
                             <tr>
                                 <td rowspan="2" class="history-number" data-col="number">
                                     {row.number}
-                                    {move || fresh().then(|| view! { <span class="history-badge">{catalogue::HISTORY_NEW_BADGE}</span> })}
+                                    {move || fresh().then(|| view! { <span class="history-badge">{labels::HISTORY_NEW_BADGE}</span> })}
                                 </td>
                                 <td data-col="confirmed_at">{row.confirmed_at}</td>
                                 <td data-col="login_id">{row.login_id}</td>
@@ -137,7 +139,7 @@ pub(super) fn ResultTable(
                                 <td data-col="result">{row.result}</td>
                                 <td rowspan="2" class="history-detail-cell">
                                     <button type="button" class="button button-small" on:click=move |_| detail.set(Some(item.clone()))>
-                                        {catalogue::DETAIL}
+                                        {labels::DETAIL}
                                     </button>
                                 </td>
                             </tr>
