@@ -22,6 +22,6 @@ pub use field::{TextField, error_for};
 pub use frame::{Frame, PublicFrame};
 pub use key_map::{KeyHint, KeyMap};
 pub use mode_switch::{ModeSwitch, SwitchRequest};
-pub use nav_buttons::{BackButton, MenuLink};
+pub use nav_buttons::{BackButton, MenuLink, SubmitButton};
 pub use password_gate::PasswordGate;
 pub use reader_panel::ReaderPanel;

@@ -1,5 +1,6 @@
-//! メニュー and 「戻る」 with their keys, F9 and F4 (decisions.md D11): the frame's footer and the
-//! screens with buttons of their own use the same ones.
+//! The buttons every screen has, with their keys (decisions.md D11): a form's submit button (F8),
+//! メニュー (F9) and 「戻る」 (F4). The frame's footer and the screens with buttons of their own use
+//! the same ones.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -35,6 +36,32 @@ pub fn BackButton(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
         >
             {labels::BACK}
             <KeyHint command=Command::Back />
+        </button>
+    }
+}
+
+/// A form's submit button, the screen's main action (F8): `label`, or `busy_label` while the form's
+/// request is on its way, when it cannot be pressed again.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    #[prop(default = labels::PROCESSING)] busy_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// A hook for tests and page objects.
+    #[prop(optional)]
+    test_id: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button button-primary"
+            data-testid=test_id
+            data-command=Command::Primary.name()
+            aria-keyshortcuts=Command::Primary.key()
+            disabled=move || pending.get()
+        >
+            {move || if pending.get() { busy_label } else { label }}
+            <KeyHint command=Command::Primary />
         </button>
     }
 }

@@ -30,9 +30,8 @@ use onshi_core::{
 };
 
 use crate::{
-    components::{Frame, KeyHint, TextField},
+    components::{Frame, SubmitButton, TextField},
     error::ApiError,
-    keys::Command,
     labels,
     pages::history_detail::HistoryDetail,
     platform::download,
@@ -391,16 +390,7 @@ pub fn HistoryPage() -> impl IntoView {
                 </div>
                 <p class="form-error" role="alert" data-testid="history-error">{move || refusal.get()}</p>
                 <div class="history-buttons">
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-command=Command::Primary.name()
-                        aria-keyshortcuts=Command::Primary.key()
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { labels::PROCESSING } else { labels::SEARCH_BUTTON }}
-                        <KeyHint command=Command::Primary />
-                    </button>
+                    <SubmitButton label=labels::SEARCH_BUTTON pending=pending />
                     <button type="button" class="button" data-testid="history-download" on:click=download_all disabled=move || downloading.get()>
                         {move || if downloading.get() { labels::PROCESSING } else { labels::DOWNLOAD }}
                     </button>

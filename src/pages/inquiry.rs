@@ -20,8 +20,7 @@ use onshi_core::{
 use wasm_bindgen::JsCast;
 
 use crate::{
-    components::{Frame, KeyHint, TextField},
-    keys::Command,
+    components::{Frame, SubmitButton, TextField},
     labels,
     pages::qualification_check::QualificationCheck,
     route::Route,
@@ -207,16 +206,7 @@ pub fn InquiryPage() -> impl IntoView {
                     value=fields.limit_consent
                 />
                 <p class="form-error" role="alert" data-testid="inquiry-error">{move || refusal.get()}</p>
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-command=Command::Primary.name()
-                    aria-keyshortcuts=Command::Primary.key()
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { labels::PROCESSING } else { labels::SEARCH_BUTTON }}
-                    <KeyHint command=Command::Primary />
-                </button>
+                <SubmitButton label=labels::SEARCH_BUTTON pending=pending />
             </form>
         }
     };

@@ -16,8 +16,7 @@ use leptos_router::hooks::use_navigate;
 use onshi_core::{catalogue, contract::FieldError, validate};
 
 use crate::{
-    components::{Dialog, Frame, KeyHint, TextField, error_for},
-    keys::Command,
+    components::{Dialog, Frame, SubmitButton, TextField, error_for},
     labels,
     route::Route,
     state::{use_api, use_session},
@@ -164,23 +163,7 @@ pub fn PasswordChangePage() -> impl IntoView {
                     <p class="form-error" role="alert" data-testid="password-change-error">
                         {move || refusal.get()}
                     </p>
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="password-change-submit"
-                        data-command=Command::Primary.name()
-                        aria-keyshortcuts=Command::Primary.key()
-                        disabled=move || pending.get()
-                    >
-                        {move || {
-                            if pending.get() {
-                                labels::PROCESSING
-                            } else {
-                                labels::PASSWORD_CHANGE_BUTTON
-                            }
-                        }}
-                        <KeyHint command=Command::Primary />
-                    </button>
+                    <SubmitButton label=labels::PASSWORD_CHANGE_BUTTON pending=pending test_id="password-change-submit" />
                 </form>
             </section>
             <Show when=move || changed.get()>

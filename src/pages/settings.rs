@@ -10,8 +10,7 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 
 use crate::{
-    components::{KeyHint, PublicFrame, TextField, endpoint_bar::choice_label},
-    keys::Command,
+    components::{PublicFrame, SubmitButton, TextField, endpoint_bar::choice_label},
     labels,
     route::Route,
     state::{
@@ -165,16 +164,7 @@ pub fn SettingsPage() -> impl IntoView {
                         {move || saved.get().then_some(labels::SETTINGS_SAVED)}
                     </p>
                     <div class="settings-buttons">
-                        <button
-                            type="submit"
-                            class="button button-primary"
-                            data-command=Command::Primary.name()
-                            aria-keyshortcuts=Command::Primary.key()
-                            disabled=move || pending.get()
-                        >
-                            {move || if pending.get() { labels::ENDPOINT_CHECKING } else { labels::SETTINGS_SAVE }}
-                            <KeyHint command=Command::Primary />
-                        </button>
+                        <SubmitButton label=labels::SETTINGS_SAVE busy_label=labels::ENDPOINT_CHECKING pending=pending />
                         <A href=Route::SignIn.path() attr:class="button">
                             {labels::GO_TO_SIGN_IN}
                         </A>

@@ -12,8 +12,7 @@ use onshi_core::{
 };
 
 use crate::{
-    components::{Dialog, EndpointBar, KeyHint, PublicFrame, TextField, error_for},
-    keys::Command,
+    components::{Dialog, EndpointBar, PublicFrame, SubmitButton, TextField, error_for},
     labels,
     route::Route,
     state::{use_api, use_capabilities, use_endpoint, use_session},
@@ -119,16 +118,7 @@ pub fn SignInPage() -> impl IntoView {
                     <p class="form-error" role="alert" data-testid="sign-in-error">
                         {move || refusal.get()}
                     </p>
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-command=Command::Primary.name()
-                        aria-keyshortcuts=Command::Primary.key()
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { labels::PROCESSING } else { labels::SIGN_IN_BUTTON }}
-                        <KeyHint command=Command::Primary />
-                    </button>
+                    <SubmitButton label=labels::SIGN_IN_BUTTON pending=pending />
                     <p class="sign-in-note">{catalogue::LOCKOUT_NOTE}</p>
                 </form>
                 <TrainingAccountList user_id=user_id password=password />
