@@ -20,7 +20,7 @@ use onshi_core::{
 use wasm_bindgen::JsCast;
 
 use crate::{
-    components::{Frame, SubmitButton, TextField},
+    components::{Frame, SubmitButton, TextField, focus},
     labels,
     pages::qualification_check::QualificationCheck,
     route::Route,
@@ -163,8 +163,17 @@ pub fn InquiryPage() -> impl IntoView {
     };
 
     let form = move || {
+        // The form is built anew on the way back from a result, so the next patient's card can be
+        // typed at once (decisions.md D11): its first field takes the focus each time.
+        let form_ref = NodeRef::<leptos::html::Form>::new();
+        Effect::new(move |_| {
+            if let Some(form) = form_ref.get() {
+                focus::first_field(&form);
+            }
+        });
         view! {
             <form
+                node_ref=form_ref
                 class="inquiry-form"
                 novalidate
                 on:submit=move |ev| {

@@ -227,15 +227,13 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
 
     // 次の患者へ(マイナンバーカード): the list has the result from the history, and the reader waits for
     // the card to be taken before it looks for the next one.
-    let next = app
-        .root
-        .query_selector_all(".check-buttons button")
-        .expect("selector");
-    let next = (0..next.length())
-        .filter_map(|i| next.item(i))
-        .find(|b| b.text_content().as_deref() == Some("次の患者へ(マイナンバーカード)"))
-        .expect("次の患者へ(マイナンバーカード)");
-    next.unchecked_into::<web_sys::HtmlElement>().click();
+    crate::support::button(
+        &app.root,
+        ".check-buttons",
+        "次の患者へ(マイナンバーカード)",
+    )
+    .expect("次の患者へ(マイナンバーカード)")
+    .click();
     until_within("the list with the result", 5000, || {
         text(&app.root, "[data-testid=screen-name]").as_deref() == Some("マイナンバーカードで確認")
             && count(&app.root, ROW) == 1

@@ -95,14 +95,9 @@ fn value(root: &HtmlElement, selector: &str) -> String {
 
 /// Clicks the button whose text is `label` inside `scope`.
 fn press(root: &HtmlElement, scope: &str, label: &str) {
-    let buttons = root
-        .query_selector_all(&format!("{scope} button"))
-        .expect("selector");
-    let button = (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .find(|b| b.text_content().as_deref().map(str::trim) == Some(label))
-        .unwrap_or_else(|| panic!("no button {label} in {scope}"));
-    button.unchecked_into::<HtmlElement>().click();
+    crate::support::button(root, scope, label)
+        .unwrap_or_else(|| panic!("no button {label} in {scope}"))
+        .click();
 }
 
 /// The value beside the label `label` on the detail.

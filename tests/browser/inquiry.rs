@@ -273,15 +273,9 @@ async fn case2_runs_from_the_menu_tile_to_the_result_and_back() {
 
     // 次の患者へ(保険証): an empty form.
     search(&app, &typed).await;
-    let buttons = app
-        .root
-        .query_selector_all(".check-buttons button")
-        .expect("selector");
-    let next = (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .find(|b| b.text_content().as_deref() == Some("次の患者へ(保険証)"))
-        .expect("次の患者へ(保険証)");
-    wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&next).click();
+    crate::support::button(&app.root, ".check-buttons", "次の患者へ(保険証)")
+        .expect("次の患者へ(保険証)")
+        .click();
     until("an empty form", || count(&app.root, SUBMIT) == 1).await;
     until("an empty number", || {
         input_value(&app, "#number").is_empty()

@@ -86,15 +86,9 @@ fn rows(app: &Mounted) -> Vec<Vec<String>> {
 
 /// Clicks the button of `.check-buttons` labelled `label`.
 fn press(app: &Mounted, label: &str) {
-    let buttons = app
-        .root
-        .query_selector_all(".check-buttons button")
-        .expect("selector");
-    let button = (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .find(|b| b.text_content().as_deref() == Some(label))
-        .unwrap_or_else(|| panic!("no button {label}"));
-    button.unchecked_into::<web_sys::HtmlElement>().click();
+    crate::support::button(&app.root, ".check-buttons", label)
+        .unwrap_or_else(|| panic!("no button {label}"))
+        .click();
 }
 
 #[wasm_bindgen_test]

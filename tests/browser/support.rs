@@ -188,6 +188,34 @@ pub fn text(root: &HtmlElement, selector: &str) -> Option<String> {
         .map(|e| e.text_content().unwrap_or_default().trim().to_owned())
 }
 
+/// A button's label as assistive technology reads it: its text without what is hidden from it, such
+/// as the key it answers (decisions.md D11).
+pub fn label_of(button: &web_sys::Element) -> String {
+    let children = button.child_nodes();
+    (0..children.length())
+        .filter_map(|i| children.item(i))
+        .filter(|node| {
+            node.dyn_ref::<web_sys::Element>()
+                .is_none_or(|e| e.get_attribute("aria-hidden").as_deref() != Some("true"))
+        })
+        .filter_map(|node| node.text_content())
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The button inside `scope` labelled `label` (as [`label_of`] reads it).
+pub fn button(root: &HtmlElement, scope: &str, label: &str) -> Option<HtmlElement> {
+    let buttons = root
+        .query_selector_all(&format!("{scope} button"))
+        .expect("valid selector");
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .find(|b| label_of(b) == label)
+        .map(|b| b.unchecked_into::<HtmlElement>())
+}
+
 pub fn count(root: &HtmlElement, selector: &str) -> u32 {
     root.query_selector_all(selector)
         .expect("valid selector")
