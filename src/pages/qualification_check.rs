@@ -98,6 +98,8 @@ pub fn QualificationCheck(
             if !loaded.get() {
                 return;
             }
+            // This tab reads the newest choices at once, whatever the writes below are doing.
+            api.note_hand_over_choices(id, &choices);
             *unsaved.borrow_mut() = Some(choices);
             if saving.replace(true) {
                 return;

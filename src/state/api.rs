@@ -205,6 +205,12 @@ impl Api {
         self.cache.get(&hand_over_key(history_id)).await
     }
 
+    /// Makes staff's newest choices for a history entry what this tab reads at once (the history's
+    /// detail may open before they are written); [`Api::keep_hand_over_choices`] writes them.
+    pub fn note_hand_over_choices(&self, history_id: u64, choices: &HandOverChoices) {
+        self.cache.stage(&hand_over_key(history_id), choices);
+    }
+
     /// Keeps staff's choices for a history entry, for the history's download (S4).
     pub async fn keep_hand_over_choices(&self, history_id: u64, choices: &HandOverChoices) {
         self.cache.put(&hand_over_key(history_id), choices).await;

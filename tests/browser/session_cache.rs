@@ -277,3 +277,59 @@ async fn a_changed_ciphertext_byte_is_an_error_not_data() {
     drop(cache);
     SessionCache::destroy(&database).await.expect("destroy");
 }
+
+/// Regression (issue 16): the history's detail could read the hand-over choices before the last
+/// save of 資格情報確認's checkboxes landed (saves encrypt first and run one after another), and so
+/// hand the レセコン an item staff had unchecked. What a tab staged is what it reads back at once,
+/// also while an older write is still landing; another session never reads it.
+#[wasm_bindgen_test]
+async fn regression_issue_16_a_staged_value_is_read_back_before_its_write_lands() {
+    use leptos::prelude::Owner;
+    use onshi::state::{provide_app_state, use_cache, use_session};
+    use onshi_core::account::AccountKind;
+    use wasm_bindgen::JsCast;
+
+    use crate::support::{NINE_AM, clear_session, manual_clock, store_session, training_endpoint};
+
+    // The app's state spawns tasks, which need the executor mounting starts: an empty view, mounted
+    // on an element no page shows.
+    let element: web_sys::HtmlElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("div").ok())
+        .expect("an element")
+        .unchecked_into();
+    let mounted = leptos::mount::mount_to(element, || ());
+    clear_session();
+    store_session(AccountKind::General, NINE_AM);
+    let (clock, _) = manual_clock();
+    let training = fresh_database("staged-training");
+    let owner = Owner::new();
+    let (cache, session) = owner.with(|| {
+        provide_app_state(training_endpoint(&training, clock.clone()), clock);
+        (use_cache(), use_session())
+    });
+
+    cache.put("hand-over/1", &vec![1]).await;
+    assert_eq!(cache.get::<Vec<u8>>("hand-over/1").await, Some(vec![1]));
+    cache.stage("hand-over/1", &vec![2]);
+    assert_eq!(
+        cache.get::<Vec<u8>>("hand-over/1").await,
+        Some(vec![2]),
+        "staged: read back before any write of it"
+    );
+    // A newer choice staged while the older one is being written stays what is read.
+    cache.stage("hand-over/1", &vec![3]);
+    cache.put("hand-over/1", &vec![2]).await;
+    assert_eq!(cache.get::<Vec<u8>>("hand-over/1").await, Some(vec![3]));
+    cache.put("hand-over/1", &vec![3]).await;
+    assert_eq!(cache.get::<Vec<u8>>("hand-over/1").await, Some(vec![3]));
+    // Staged and not written: once the session ends, no one reads it.
+    cache.stage("hand-over/2", &vec![4]);
+    owner.with(|| session.end(None));
+    assert_eq!(cache.get::<Vec<u8>>("hand-over/2").await, None);
+
+    drop(owner);
+    drop(mounted);
+    clear_session();
+    let _ = SessionCache::destroy(onshi::platform::session_cache::TRAINING_CACHE).await;
+}
