@@ -278,7 +278,7 @@ async fn a_changed_ciphertext_byte_is_an_error_not_data() {
     SessionCache::destroy(&database).await.expect("destroy");
 }
 
-/// Regression (issue 16): the history's detail could read the hand-over choices before the last
+/// Regression: the history's detail could read the hand-over choices before the last
 /// save of 資格情報確認's checkboxes landed (saves encrypt first and run one after another), and so
 /// hand the レセコン an item staff had unchecked. What a tab staged is what it reads back at once,
 /// also while an older write is still landing; another session never reads it.
