@@ -9,28 +9,13 @@ import { appUnderTest } from './support/app.mjs';
 import { newContext, screenshot } from './support/browser.mjs';
 import { expectText } from './support/expect.mjs';
 import { repoRoot } from './support/server.mjs';
-import { MenuPage } from './pages/frame.mjs';
 import { InquiryPage } from './pages/inquiry.mjs';
 import { SettingsPage } from './pages/settings.mjs';
-import { SignInPage } from './pages/sign_in.mjs';
 
 const app = appUnderTest({ serverArgs: ['--training'] });
 
 const NINE_AM = new Date('2026-11-22T09:00:00+09:00');
 const TARO = { insurer: '06139000', symbol: '9000', number: '10001', branch: '01', birthdate: 'S29.3.26' };
-
-/** Signs in as 002 and opens the form from the menu tile. */
-async function openTheForm(page) {
-  const signIn = new SignInPage(page, app.server.url);
-  await signIn.goto();
-  await signIn.submit('002', 'Onshi*002*002');
-  const menu = new MenuPage(page);
-  await menu.waitFor();
-  await page.locator('.menu a.tile', { hasText: '保険証/処方箋で確認' }).click();
-  const inquiry = new InquiryPage(page, app.server.url);
-  await inquiry.waitFor();
-  return inquiry;
-}
 
 /** Runs Case2 for 新橋 太郎 and checks the result as seed 000 shows it. */
 async function case2(page, inquiry, shot) {
@@ -83,7 +68,7 @@ async function case2(page, inquiry, shot) {
 test('Case2 in training mode: from the menu tile to 資格情報確認 with the keyboard alone', async () => {
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const inquiry = await openTheForm(page);
+  const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
   await case2(page, inquiry, 'qualification-check-valid');
   assert.deepEqual(problems, []);
   await context.close();
@@ -92,7 +77,7 @@ test('Case2 in training mode: from the menu tile to 資格情報確認 with the 
 test('bad input gets its message at the field, and nothing is sent', async () => {
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const inquiry = await openTheForm(page);
+  const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
   const sent = [];
   page.on('request', (r) => sent.push(r.url()));
   await inquiry.typeCard({ insurer: '06139001', number: '１０００１', branch: '123', birthdate: 'S29.2.30' });
@@ -110,7 +95,7 @@ test('a name with ● starts unchecked and is left out of the result for the レ
   const page = await context.newPage();
   // The national side's 処理実行日時 is the page clock in training mode: fixed, so the file is too.
   await page.clock.setFixedTime(NINE_AM);
-  const inquiry = await openTheForm(page);
+  const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
   await inquiry.typeCard({ insurer: '01130012', symbol: '1234567', number: '890', branch: '00', birthdate: '1988/08/08' });
   await expectText(inquiry.banner, 'この資格は有効です。');
   await expectText(
@@ -144,7 +129,7 @@ test('Case2 against the reference endpoint', async () => {
   await expectText(settings.saved, '接続先を変更しました。');
   const requests = [];
   page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
-  const inquiry = await openTheForm(page);
+  const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
   await case2(page, inquiry, 'qualification-check-endpoint');
   assert.ok(requests.includes('POST /onshi/v1/qualifications'), requests.join('\n'));
   assert.deepEqual(problems, []);

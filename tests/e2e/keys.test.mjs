@@ -20,19 +20,6 @@ function focusedId(page) {
   return page.evaluate(() => (document.activeElement === document.body ? '' : document.activeElement?.id ?? ''));
 }
 
-/** Signs in as 002 and opens 保険証/処方箋で確認 from its tile. */
-async function openInquiry(page) {
-  const signIn = new SignInPage(page, app.server.url);
-  await signIn.goto();
-  await signIn.submit('002', 'Onshi*002*002');
-  const menu = new MenuPage(page);
-  await menu.waitFor();
-  await page.locator('.menu a.tile', { hasText: '保険証/処方箋で確認' }).click();
-  const inquiry = new InquiryPage(page, app.server.url);
-  await inquiry.waitFor();
-  return { inquiry, menu };
-}
-
 test('the first field of a form has the focus when its screen opens', async () => {
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
@@ -59,7 +46,8 @@ test('the first field of a form has the focus when its screen opens', async () =
 test('F8 presses the screen\'s main button, F9 メニュー and F4 戻る, each shown on its button', async () => {
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const { inquiry, menu } = await openInquiry(page);
+  const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
+  const menu = new MenuPage(page);
   await expectText(inquiry.search.locator('.key-hint'), 'F8');
   assert.deepEqual(await page.locator('.frame-footer .key-hint').allTextContents(), ['F9', 'F4']);
   assert.equal(await inquiry.search.getAttribute('aria-keyshortcuts'), 'F8');
@@ -94,7 +82,7 @@ test('F8 presses the screen\'s main button, F9 メニュー and F4 戻る, each 
 test('behind a dialog the keys do nothing; Escape closes it and gives the focus back', async () => {
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  const { inquiry } = await openInquiry(page);
+  const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
   await inquiry.logoutButton.focus();
   await page.keyboard.press('Enter');
   await inquiry.logoutConfirm.root.waitFor();

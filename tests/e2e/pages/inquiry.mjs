@@ -1,5 +1,6 @@
 // 保険証/処方箋で確認 (S5) and its result 資格情報確認 (S6).
-import { Frame } from './frame.mjs';
+import { Frame, MenuPage } from './frame.mjs';
+import { SignInPage } from './sign_in.mjs';
 
 /** The form's text fields by id, in the order Tab visits them; each id is also its finding's field name. */
 export const FIELDS = ['insurer_number', 'symbol', 'number', 'branch', 'birthdate', 'confirmation_date'];
@@ -8,6 +9,18 @@ export const FIELDS = ['insurer_number', 'symbol', 'number', 'branch', 'birthdat
 const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 export class InquiryPage extends Frame {
+  /** Signs in as 002 at `baseUrl` and opens the form from the menu tile; answers the form's page. */
+  static async openAsStaff(page, baseUrl) {
+    const signIn = new SignInPage(page, baseUrl);
+    await signIn.goto();
+    await signIn.submit('002', 'Onshi*002*002');
+    await new MenuPage(page).waitFor();
+    await page.locator('.menu a.tile', { hasText: '保険証/処方箋で確認' }).click();
+    const inquiry = new InquiryPage(page, baseUrl);
+    await inquiry.waitFor();
+    return inquiry;
+  }
+
   constructor(page, baseUrl) {
     super(page);
     this.baseUrl = baseUrl;
