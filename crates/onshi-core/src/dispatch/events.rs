@@ -4,11 +4,11 @@
 use crate::{
     account::Action,
     contract::{
-        Request, Response,
+        self, Request, Response,
         groups::{Event, EventsPage},
     },
     dispatch::{Activity, Cx, Handled, caller_with, query, query_param, refuse_findings},
-    store::EventKind,
+    store,
     time::Rfc3339,
     validate::Finding,
 };
@@ -43,7 +43,8 @@ pub(super) fn backlog(cx: &mut Cx<'_>, request: &Request) -> Handled {
     let kind = match query_param(&params, "kind") {
         None => None,
         Some(raw) => {
-            let kind = EventKind::parse(raw);
+            // The query speaks the contract's word; the store is asked in its own.
+            let kind = contract::EventKind::parse(raw).map(store::EventKind::from);
             if kind.is_none() {
                 findings.push(Finding::new("kind", crate::catalogue::EVENTS_KIND));
             }

@@ -107,15 +107,8 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
-        EventKind::Qualification,
-        EventKind::Reader,
-        EventKind::VisualCheck,
-        EventKind::Bulk,
-        EventKind::FaceUnreadable,
-    ];
-
-    /// The contract's name of the kind, e.g. `face_unreadable`.
+    /// The name the store files the kind under, e.g. `face_unreadable` (the contract spells it the
+    /// same; `contract::EventKind` converts one to one).
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Qualification => "qualification",
@@ -124,10 +117,6 @@ impl EventKind {
             EventKind::Bulk => "bulk",
             EventKind::FaceUnreadable => "face_unreadable",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -511,22 +500,12 @@ pub enum ReaderMode {
 }
 
 impl ReaderMode {
-    pub const ALL: [ReaderMode; 3] = [
-        ReaderMode::Unattended,
-        ReaderMode::PinOnly,
-        ReaderMode::Visual,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             ReaderMode::Unattended => "unattended",
             ReaderMode::PinOnly => "pin_only",
             ReaderMode::Visual => "visual",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<ReaderMode> {
-        ReaderMode::ALL.into_iter().find(|m| m.as_str() == text)
     }
 }
 
