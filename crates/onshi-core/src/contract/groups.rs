@@ -481,6 +481,10 @@ pub struct VisitResult {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingClock {
     pub now: String,
+    /// Whether time stands still at `now` (for tests that compare timestamps exactly) rather than
+    /// running on from it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed: bool,
 }
 
 /// `POST /training/readers/{id}/staff-mode`: the reader's 職員用ボタン and the passcode.

@@ -50,6 +50,8 @@ pub(super) struct Cx<'a> {
     pub(super) national: &'a NationalSide,
     pub(super) read: &'a dyn StoreRead,
     pub(super) now: Timestamp,
+    /// The clock the dispatch was handed, before a training clock moved it (decisions.md D1).
+    pub(super) clock: Timestamp,
     pub(super) random: &'a mut dyn Random,
     pub(super) changes: Vec<Change>,
     pub(super) next_event: Option<u64>,

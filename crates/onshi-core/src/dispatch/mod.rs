@@ -61,7 +61,7 @@ use crate::{
     contract::{self, Capabilities, FeatureGroup, Method, Problem, ProblemCode, Request, Response},
     random::Random,
     simulator::NationalSide,
-    store::{Store, StoreError, StoreRead},
+    store::{Store, StoreError, StoreRead, TrainingClockRecord},
     time::Timestamp,
 };
 
@@ -355,6 +355,7 @@ impl Dispatcher {
             national: &self.national,
             read,
             now,
+            clock: env.now,
             random: &mut *env.random,
             changes: Vec::new(),
             next_event: None,
@@ -372,6 +373,9 @@ impl Dispatcher {
             return Ok(clock);
         }
         Ok(match read.training_clock()? {
+            Some(TrainingClockRecord {
+                fixed_at: Some(at), ..
+            }) => at,
             Some(moved) => clock + TimeDelta::milliseconds(moved.offset_ms),
             None => clock,
         })

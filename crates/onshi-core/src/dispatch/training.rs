@@ -278,16 +278,20 @@ pub(super) fn cancel(cx: &mut Cx<'_>, request: &Request, id: &str) -> Handled {
 /// `PUT /training/clock {now}` (decisions.md D1): the training endpoint's time from now on, for
 /// end-to-end tests that need a day and an hour of their own. It moves idle, lockout and idempotency
 /// time for everyone, so only a signed-in session may move it. The clock runs on from the time set;
-/// it is kept with the training data, so it survives a restart of a training endpoint.
+/// it is kept with the training data, so it survives a restart of a training endpoint. With `fixed`,
+/// it stands still at the time set instead, until it is set again.
 pub(super) fn set_clock(cx: &mut Cx<'_>, request: &Request) -> Handled {
     authenticate(cx, request, Activity::Counts)?;
     let body: TrainingClock = json_body(request)?;
     let target = Timestamp::parse_rfc3339(&body.now).map_err(|e| {
         Fail::from(Problem::new(ProblemCode::MalformedBody).with_detail(e.to_string()))
     })?;
-    // `cx.now` is the running clock moved by the current offset; the new offset moves it to `target`.
-    let current = cx.read.training_clock()?.map_or(0, |c| c.offset_ms);
-    let offset_ms = current.saturating_add(target.since(cx.now).num_milliseconds());
-    cx.change(Change::PutTrainingClock(TrainingClockRecord { offset_ms }));
+    // The offset is counted from the clock the dispatch was handed, so it holds whether the clock
+    // stood still before or ran.
+    let offset_ms = target.since(cx.clock).num_milliseconds();
+    cx.change(Change::PutTrainingClock(TrainingClockRecord {
+        offset_ms,
+        fixed_at: body.fixed.then_some(target),
+    }));
     Ok(Response::no_content())
 }

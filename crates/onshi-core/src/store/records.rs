@@ -620,6 +620,11 @@ pub struct ConsentRecord {
 pub struct TrainingClockRecord {
     /// Milliseconds added to the running clock's reading.
     pub offset_ms: i64,
+    /// A time that stands still: every dispatch works at exactly this instant until the clock is set
+    /// again (`PUT /training/clock {now, fixed: true}`), so a test's timestamps are its own to the
+    /// millisecond even though the training endpoint runs in another process or a service worker.
+    #[serde(default)]
+    pub fixed_at: Option<Timestamp>,
 }
 
 /// Whether 災害時医療情報閲覧 is open, where and until when (seed 003).

@@ -243,6 +243,7 @@ fn everything() -> Vec<Change> {
         }),
         Change::PutTrainingClock(TrainingClockRecord {
             offset_ms: -86_400_000,
+            fixed_at: Some(at(7)),
         }),
         Change::PutFaceFile(FaceFileRecord {
             name: "OQSsiquc01res_face_0001.xml".to_owned(),

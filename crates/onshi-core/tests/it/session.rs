@@ -626,6 +626,7 @@ fn the_training_clock_moves_time_for_everyone_and_needs_a_session() {
     let set_clock = |token: Option<&str>, now: &str| {
         let request = Request::new(Method::Put, "/training/clock").with_json(&TrainingClock {
             now: now.to_owned(),
+            fixed: false,
         });
         match token {
             Some(token) => request.with_bearer(token),
@@ -675,5 +676,63 @@ fn the_training_clock_moves_time_for_everyone_and_needs_a_session() {
     assert_eq!(
         problem(&real.send(&set_clock(Some(&token), later)), 404).code,
         "not_found"
+    );
+}
+
+/// `PUT /training/clock {now, fixed: true}` makes time stand still at `now` for every later dispatch,
+/// whatever the running clock does, until the clock is set again; then it runs on from the new time
+/// (decisions.md D1). A test of a training endpoint in another process or a service worker gets
+/// timestamps of its own to the millisecond this way.
+#[test]
+fn a_fixed_training_clock_stands_still_until_it_is_set_again() {
+    use onshi_core::{contract::groups::TrainingClock, time::Timestamp};
+    let set_clock = |token: &str, now: &str, fixed: bool| {
+        Request::new(Method::Put, "/training/clock")
+            .with_json(&TrainingClock {
+                now: now.to_owned(),
+                fixed,
+            })
+            .with_bearer(token)
+    };
+    let mut h = Harness::training();
+    let trainer = h.token("master");
+    let noon = "2026-11-23T12:00:00.007+09:00";
+    assert_eq!(h.send(&set_clock(&trainer, noon, true)).status, 204);
+    let fixed = Timestamp::parse_rfc3339(noon).expect("an instant");
+    // The running clock moves on an hour; the training endpoint's time does not.
+    h.now = h.now + TimeDelta::hours(1);
+    let token = h.token("002");
+    let session = h
+        .store
+        .sessions_of("002")
+        .expect("reads")
+        .into_iter()
+        .find(|s| s.ended.is_none())
+        .expect("a session");
+    assert_eq!(session.created_at, fixed, "signed in at the fixed time");
+    assert_eq!(
+        h.store
+            .training_clock()
+            .expect("reads")
+            .and_then(|c| c.fixed_at),
+        Some(fixed)
+    );
+    // Set again without `fixed`, the clock runs on from the time set.
+    let one = "2026-11-23T13:00:00+09:00";
+    assert_eq!(h.send(&set_clock(&token, one, false)).status, 204);
+    let moved = h.store.training_clock().expect("reads").expect("kept");
+    assert_eq!(moved.fixed_at, None);
+    h.now = h.now + TimeDelta::seconds(5);
+    h.token("003");
+    let later = h
+        .store
+        .sessions_of("003")
+        .expect("reads")
+        .into_iter()
+        .find(|s| s.ended.is_none())
+        .expect("a session");
+    assert_eq!(
+        later.created_at,
+        Timestamp::parse_rfc3339("2026-11-23T13:00:05+09:00").expect("an instant")
     );
 }
