@@ -60,9 +60,7 @@ pub async fn open(world: Rc<World>, request: &Request) -> Answer {
         .headers
         .get(header::LAST_EVENT_ID)
         .map(str::to_owned)
-        .or_else(|| {
-            form_urlencoded_after(request.query())
-        })
+        .or_else(|| form_urlencoded_after(request.query()))
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(0);
     let mut headers = Headers::new();
@@ -225,7 +223,9 @@ pub fn end_frame(problem: &str) -> Vec<u8> {
 /// `data:` lines for a text that may hold line breaks (JSON from serde has none, a problem body
 /// might).
 fn data_lines(text: &str) -> String {
-    text.split('\n').map(|line| format!("data: {line}\n")).collect()
+    text.split('\n')
+        .map(|line| format!("data: {line}\n"))
+        .collect()
 }
 
 #[cfg(test)]

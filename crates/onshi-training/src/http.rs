@@ -65,7 +65,8 @@ pub fn contract_target(path: &str, search: &str) -> Option<String> {
 /// The contract request an intercepted `Request` carries (its body read whole).
 pub async fn contract_request(request: &web_sys::Request) -> Result<Request, HttpError> {
     let url = request.url();
-    let parsed = web_sys::Url::new(&url).map_err(|_| HttpError::NotTraining { url: url.clone() })?;
+    let parsed =
+        web_sys::Url::new(&url).map_err(|_| HttpError::NotTraining { url: url.clone() })?;
     let target = contract_target(&parsed.pathname(), &parsed.search())
         .ok_or(HttpError::NotTraining { url })?;
     let method = Method::parse(&request.method()).ok_or_else(|| HttpError::Method {
@@ -84,11 +85,9 @@ pub async fn contract_request(request: &web_sys::Request) -> Result<Request, Htt
     let body = if method == Method::Get {
         Vec::new()
     } else {
-        let buffer = request
-            .array_buffer()
-            .map_err(|e| HttpError::Body {
-                message: js_message(&e),
-            })?;
+        let buffer = request.array_buffer().map_err(|e| HttpError::Body {
+            message: js_message(&e),
+        })?;
         let buffer = JsFuture::from(buffer).await.map_err(|e| HttpError::Body {
             message: js_message(&e),
         })?;

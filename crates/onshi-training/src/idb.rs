@@ -139,6 +139,11 @@ impl Database {
         self
     }
 
+    /// Whether the database has object store `name`.
+    pub fn has_store(&self, name: &str) -> bool {
+        self.raw.object_store_names().contains(name)
+    }
+
     /// A read-only transaction over `stores`.
     pub fn read(&self, stores: &[&str]) -> Result<Transaction, IdbError> {
         self.transaction(stores, IdbTransactionMode::Readonly)

@@ -51,7 +51,11 @@ async fn world() -> Rc<World> {
     let opening = WORLD.with(|world| {
         world
             .borrow_mut()
-            .get_or_insert_with(|| async { Rc::new(World::open(DATABASE).await) }.boxed_local().shared())
+            .get_or_insert_with(|| {
+                async { Rc::new(World::open(DATABASE).await) }
+                    .boxed_local()
+                    .shared()
+            })
             .clone()
     });
     opening.await
@@ -60,7 +64,10 @@ async fn world() -> Rc<World> {
 impl World {
     /// Answers an intercepted fetch `Request`: the event stream, or the dispatcher's answer with
     /// status, headers and bytes unchanged.
-    pub async fn respond(self: &Rc<Self>, request: &web_sys::Request) -> Result<web_sys::Response, JsValue> {
+    pub async fn respond(
+        self: &Rc<Self>,
+        request: &web_sys::Request,
+    ) -> Result<web_sys::Response, JsValue> {
         let answer = match http::contract_request(request).await {
             Err(error) => error.into_response(),
             Ok(request) if events::wants_stream(&request) => {
