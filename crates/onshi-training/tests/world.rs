@@ -11,6 +11,11 @@ use futures::future::{Either, select};
 use js_sys::{Reflect, Uint8Array};
 use onshi_core::{
     canned,
+    card::{
+        mynumber::{self, CardError},
+        reader::{CardLink, PipeError, ReaderModel, UsbPipe, driver},
+        virtual_card::card_holders,
+    },
     client::{self, HistorySearch},
     contract::{self, Headers, Method, Problem, Request, Response, session::SignedIn},
     dispatch::{Config, Dispatcher, Env},
@@ -546,4 +551,109 @@ async fn reader_messages_open_list_place_take_and_close() {
         get(&unknown, "error").as_string().as_deref(),
         Some("unknown_op")
     );
+}
+
+/// The page's side of the reader messages: a USB pipe whose transfers are `send` and `receive`
+/// messages, as the app's training reader sends them.
+struct MessagePipe {
+    reader: String,
+    calls: u32,
+}
+
+impl MessagePipe {
+    /// A message of this pipe's reader with the next call number and `fields`.
+    fn message(&mut self, fields: serde_json::Value) -> JsValue {
+        self.calls += 1;
+        let mut message = fields;
+        message["onshi"] = "reader".into();
+        message["call"] = self.calls.into();
+        message["reader"] = self.reader.clone().into();
+        js_sys::JSON::parse(&message.to_string()).expect("a message")
+    }
+
+    /// Sends `message`; the reply when it is `ok`, else the error code as a transfer failure.
+    async fn call(message: JsValue) -> Result<JsValue, PipeError> {
+        let reply = JsFuture::from(onshi_training::reader_message(message))
+            .await
+            .expect("a reply");
+        match get(&reply, "ok").as_bool() {
+            Some(true) => Ok(reply),
+            _ => Err(PipeError::Transfer(
+                get(&reply, "error").as_string().unwrap_or_default(),
+            )),
+        }
+    }
+}
+
+impl UsbPipe for MessagePipe {
+    async fn send(&mut self, bytes: &[u8]) -> Result<(), PipeError> {
+        let message = self.message(serde_json::json!({"op": "send"}));
+        // The bytes travel as a Uint8Array, which JSON cannot carry.
+        Reflect::set(&message, &"bytes".into(), &Uint8Array::from(bytes).into()).expect("bytes");
+        MessagePipe::call(message).await.map(drop)
+    }
+
+    async fn receive(&mut self, max_len: usize, timeout_ms: u32) -> Result<Vec<u8>, PipeError> {
+        let message = self.message(
+            serde_json::json!({"op": "receive", "max_len": max_len, "timeout_ms": timeout_ms}),
+        );
+        let reply = MessagePipe::call(message).await?;
+        if get(&reply, "timeout").as_bool() == Some(true) {
+            return Err(PipeError::Timeout(timeout_ms));
+        }
+        Ok(Uint8Array::new(&get(&reply, "bytes")).to_vec())
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_rcs380_driver_talks_port_100_to_the_workers_reader_and_a_locked_pin_stays_locked() {
+    let opened = reader(serde_json::json!({"onshi": "reader", "call": 1, "op": "open"})).await;
+    let id = get(&opened, "reader").as_string().expect("a reader id");
+    // The last card holder: the reader's cards live for the worker (here, the test page), and the
+    // listing test expects the first one's PIN untouched.
+    let holders = card_holders();
+    assert!(holders.len() > 1);
+    let holder = holders.last().expect("a card holder").clone();
+    assert_ne!(holder.pin, "9999");
+    let placed = reader(serde_json::json!({
+        "onshi": "reader", "call": 2, "op": "place", "reader": id, "person": holder.id
+    }))
+    .await;
+    assert_eq!(get(&placed, "placed").as_bool(), Some(true));
+
+    let mut link = driver(
+        ReaderModel::Rcs380,
+        MessagePipe {
+            reader: id.clone(),
+            calls: 2,
+        },
+    );
+    link.open().await.expect("the reader opens");
+    assert!(link.activate().await.expect("a poll"), "no card found");
+    mynumber::check_card(&mut link)
+        .await
+        .expect("a My Number card");
+    assert_eq!(mynumber::auth_pin_tries(&mut link).await, Ok(3));
+    let wrong = mynumber::Pin::parse("9999").expect("a PIN");
+    for tries_left in [2, 1] {
+        assert_eq!(
+            mynumber::verify_auth_pin(&mut link, &wrong).await,
+            Err(CardError::PinWrong { tries_left })
+        );
+    }
+    assert!(matches!(
+        mynumber::verify_auth_pin(&mut link, &wrong).await,
+        Err(CardError::PinBlocked | CardError::PinWrong { tries_left: 0 })
+    ));
+
+    // The card is the worker's: taken off and listed again, it is still locked.
+    reader(serde_json::json!({"onshi": "reader", "call": 99, "op": "take", "reader": id})).await;
+    let holders =
+        reader(serde_json::json!({"onshi": "reader", "call": 100, "op": "holders"})).await;
+    let holders: js_sys::Array = get(&holders, "holders").unchecked_into();
+    let listed = holders
+        .iter()
+        .find(|h| get(h, "id").as_string().as_deref() == Some(holder.id.as_str()))
+        .expect("listed");
+    assert_eq!(get(&listed, "locked").as_bool(), Some(true));
 }
