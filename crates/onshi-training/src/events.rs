@@ -34,7 +34,7 @@ use crate::{
 /// The media type of an event stream.
 pub const EVENT_STREAM: &str = "text/event-stream";
 /// How often an idle stream reads again.
-const RECHECK_MS: u32 = 3_000;
+const RECHECK_MS: u32 = 5_000;
 /// How long a stream stays silent at most before a keep-alive comment.
 const KEEP_ALIVE_MS: i64 = 15_000;
 

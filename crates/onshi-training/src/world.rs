@@ -435,11 +435,10 @@ fn wake(watchers: &RefCell<Vec<oneshot::Sender<()>>>) {
     }
 }
 
-/// The answer of a world whose training data cannot be read: 503 with why. The contract of this
-/// build has no code of its own for it, so the nearest 503 code is used and the detail says what
-/// happened.
+/// The answer of a world whose training data cannot be read: 503 `training_data_unreadable`, the
+/// detail saying why.
 pub fn refused(refusal: &Refusal) -> Response {
-    Problem::new(ProblemCode::ShareUnavailable)
+    Problem::new(ProblemCode::TrainingDataUnreadable)
         .with_detail(format!("the training data cannot be used: {refusal}"))
         .into_response()
 }

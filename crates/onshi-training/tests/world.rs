@@ -341,6 +341,7 @@ async fn regression_issue_17_unreadable_training_data_is_refused_not_replaced() 
             let answer = send(&world, request).await;
             assert_eq!(answer.status, 503, "{name}");
             let problem: Problem = serde_json::from_slice(&answer.body).expect("a problem");
+            assert_eq!(problem.code, "training_data_unreadable", "{name}");
             assert!(problem.detail.is_some_and(|d| !d.is_empty()), "{name}");
         }
         assert_eq!(world.writes().await, 0, "{name}");
@@ -352,6 +353,24 @@ async fn regression_issue_17_unreadable_training_data_is_refused_not_replaced() 
             "{name}: the stored data was replaced"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_a_newer_version_is_refused() {
+    let database = fresh_database("newer");
+    let factory = platform::indexed_db().expect("IndexedDB");
+    drop(
+        idb::open(&factory, &database, 3, &["meta"])
+            .await
+            .expect("a newer database"),
+    );
+    let world = open(&database).await;
+    assert!(world.refusal().await.is_some());
+    let answer = send(&world, client::capabilities()).await;
+    assert_eq!(
+        (answer.status, code_of(&answer).as_str()),
+        (503, "training_data_unreadable")
+    );
 }
 
 /// Reads an event stream's body frame by frame.
