@@ -196,10 +196,12 @@ async fn regression_issue_17_a_request_that_changes_nothing_writes_nothing() {
     send(&world, client::inquire(&token, TARO.to_vec())).await;
     assert_eq!(world.writes().await, 3);
     let written = world.last_written().await;
+    // The session's activity stamp, held back by the reads, goes out with this write.
     for kind in [
         RecordKind::History,
         RecordKind::HistoryMessage,
         RecordKind::Event,
+        RecordKind::Session,
     ] {
         assert!(
             written.iter().any(|(k, _)| *k == kind),
@@ -240,10 +242,19 @@ async fn a_second_world_sees_the_first_worlds_session_lock_and_history() {
     assert_eq!(detail.status, 200, "{}", code_of(&detail));
     assert_eq!(detail.body, inquiry.body);
 
-    // Both alive: what one writes now, the other answers with.
+    // Both alive: what one writes now, the other applies from the broadcast channel, without
+    // reading everything again.
+    let reloads = first.reloads().await;
+    let broadcast = first.changed();
     let later = sign_in(&second, "admin01", "Onshi*admin*01").await;
+    broadcast.await.expect("the first world hears of the write");
     let readers = send(&first, client::readers(&later)).await;
     assert_eq!(readers.status, 200, "{}", code_of(&readers));
+    assert_eq!(
+        first.reloads().await,
+        reloads,
+        "the broadcast write was not applied"
+    );
     let out = send(&first, client::sign_out(&later)).await;
     assert_eq!(out.status, 204);
     let after = send(&second, client::readers(&later)).await;
