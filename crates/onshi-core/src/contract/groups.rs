@@ -401,6 +401,7 @@ pub struct TrainingAccounts {
 
 impl TrainingAccounts {
     /// The canned accounts of training data, which a training dispatcher answers with.
+    #[cfg(feature = "world")]
     pub fn of_training_data() -> TrainingAccounts {
         let items = crate::canned::TRAINING_ACCOUNTS
             .iter()
@@ -485,6 +486,27 @@ pub struct TrainingClock {
     /// running on from it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fixed: bool,
+}
+
+/// `GET /training/requests`: how many requests a training endpoint was handed since it started
+/// counting, by method and path pattern (decisions.md D3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingRequests {
+    /// When the endpoint started counting (its first request).
+    pub since: Rfc3339,
+    /// Sorted by path, then method.
+    pub requests: Vec<RequestCount>,
+}
+
+/// One method and path pattern of [`TrainingRequests`], e.g. `POST` `/qualifications`; a request
+/// that matches no operation counts under the path `*`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCount {
+    pub method: String,
+    /// The operation's path as the contract document writes it, without `/onshi/v1`, e.g.
+    /// `/qualifications/{id}`.
+    pub path: String,
+    pub count: u64,
 }
 
 /// `POST /training/readers/{id}/staff-mode`: the reader's 職員用ボタン and the passcode.
