@@ -855,6 +855,8 @@ fn request_of(step: &Step, token: &str, people: &[String], now: Timestamp) -> Op
             request.headers.set("Content-Type", "application/json");
             request.body = serde_json::to_vec(&TrainingClock {
                 now: (now + TimeDelta::seconds(*seconds)).to_rfc3339(),
+                // Every other step fixes the clock, so the journal carries both kinds of record.
+                fixed: seconds % 2 == 0,
             })
             .expect("serializes");
             request
