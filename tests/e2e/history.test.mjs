@@ -17,6 +17,7 @@ import { COLUMNS, HistoryPage } from './pages/history.mjs';
 import { InquiryPage } from './pages/inquiry.mjs';
 import { SettingsPage } from './pages/settings.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
+import { setTime } from './support/world.mjs';
 
 const app = appUnderTest({ serverArgs: ['--training'] });
 
@@ -120,11 +121,11 @@ async function openHistory(page) {
   return history;
 }
 
-/** Makes one inquiry per name of `names` on S5, the `i`th at `at(i)` by the page clock. */
+/** Makes one inquiry per name of `names` on S5, the `i`th at `at(i)` by the page's and the world's clocks. */
 async function makeInquiries(page, names, first = 0) {
   const inquiry = await openInquiry(page);
   for (const [n, name] of names.entries()) {
-    await page.clock.setFixedTime(at(first + n));
+    await setTime(page, at(first + n));
     await inquiry.typeCard(CARDS[name]);
     await inquiry.banner.waitFor();
     await inquiry.nextInsurance.click();
@@ -272,7 +273,7 @@ test('the detail\'s download leaves out what staff unchecked on 資格情報確�
   const page = await context.newPage();
   await signIn(page, '002', 'Onshi*002*002');
   const inquiry = await openInquiry(page);
-  await page.clock.setFixedTime(at(0));
+  await setTime(page, at(0));
   await inquiry.typeCard(CARDS.watanabe);
   await expectText(inquiry.banner, 'この資格は有効です。');
   // The result's first choices are kept (郵便番号 among them) before staff change anything, so the
@@ -306,7 +307,7 @@ test('training mode: a result made in another tab appears without a reload, mark
   await expectText(history.summary, '検索結果：1件 1-1件表示');
   await expectText(history.newRows, '');
 
-  // Another tab of the same browser, another user: the training data is shared through IndexedDB.
+  // Another tab of the same browser, another user: both tabs talk to the one training world, the service worker.
   const other = await context.newPage();
   await signIn(other, '003', 'Onshi*003*003');
   await makeInquiries(other, ['hanako'], 30);

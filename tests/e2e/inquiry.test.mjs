@@ -7,10 +7,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';
 import { newContext, screenshot } from './support/browser.mjs';
-import { expectText } from './support/expect.mjs';
+import { eventually, expectText } from './support/expect.mjs';
 import { repoRoot } from './support/server.mjs';
 import { InquiryPage } from './pages/inquiry.mjs';
 import { SettingsPage } from './pages/settings.mjs';
+import { setTime, worldRequestCount } from './support/world.mjs';
 
 const app = appUnderTest({ serverArgs: ['--training'] });
 
@@ -78,14 +79,22 @@ test('bad input gets its message at the field, and nothing is sent', async () =>
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
   const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
-  const sent = [];
-  page.on('request', (r) => sent.push(r.url()));
+  // The training world answers in the service worker, out of Playwright's sight: its own counter says
+  // what reached it (decisions.md D3).
+  const before = await worldRequestCount(page, 'POST', '/qualifications');
   await inquiry.typeCard({ insurer: '06139001', number: '１０００１', branch: '123', birthdate: 'S29.2.30' });
   await expectText(page.locator('#insurer_number-message'), '保険者番号の検証番号が一致しません。保険証の記載をご確認ください。');
   await expectText(page.locator('#branch-message'), '枝番は2桁の数字で入力してください。');
   assert.notEqual(((await page.locator('#birthdate-message').textContent()) ?? '').trim(), '');
   await screenshot(page, 'inquiry-bad-input');
-  assert.deepEqual(sent, [], 'nothing was sent');
+  assert.deepEqual(await worldRequestCount(page, 'POST', '/qualifications'), before, 'nothing was sent');
+  // The positive control: the same form, corrected, is counted.
+  const fields = [inquiry.insurerNumber, inquiry.symbol, inquiry.number, inquiry.branch, inquiry.birthdate];
+  const values = [TARO.insurer, TARO.symbol, TARO.number, TARO.branch, TARO.birthdate];
+  for (const [i, field] of fields.entries()) await field.fill(values[i]);
+  await inquiry.search.click();
+  await expectText(inquiry.banner, 'この資格は有効です。');
+  await eventually(async () => (await worldRequestCount(page, 'POST', '/qualifications')).count, before.count + 1);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -93,9 +102,9 @@ test('bad input gets its message at the field, and nothing is sent', async () =>
 test('a name with ● starts unchecked and is left out of the result for the レセコン', async () => {
   const { context, problems } = await newContext(app.browser, { clockAt: NINE_AM });
   const page = await context.newPage();
-  // The national side's 処理実行日時 is the page clock in training mode: fixed, so the file is too.
-  await page.clock.setFixedTime(NINE_AM);
   const inquiry = await InquiryPage.openAsStaff(page, app.server.url);
+  // The national side's 処理実行日時 is the training world's clock: fixed, so the file is too.
+  await setTime(page, NINE_AM);
   await inquiry.typeCard({ insurer: '01130012', symbol: '1234567', number: '890', branch: '00', birthdate: '1988/08/08' });
   await expectText(inquiry.banner, 'この資格は有効です。');
   await expectText(

@@ -18,6 +18,7 @@ import { InquiryPage } from './pages/inquiry.mjs';
 import { OutboxPage, ReferenceEditor, rawRecords } from './pages/outbox.mjs';
 import { SettingsPage } from './pages/settings.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
+import { worldRequestCount } from './support/world.mjs';
 
 const app = appUnderTest({ serverArgs: ['--training'] });
 
@@ -155,9 +156,13 @@ test('「編集」 in training mode: bad numbers get their message and nothing i
     await expectText(editor.message, message);
     assert.equal(await editor.status.count(), 0, 'nothing was sent');
   }
+  // The training world's own counter agrees: no registration reached it (decisions.md D3).
+  assert.equal((await worldRequestCount(page, 'POST', '/reference-numbers')).count, 0, 'nothing was sent');
   await screenshot(page, 'reference-edit-bad');
   await editor.registerAs('K-0042');
   await expectText(editor.status, REGISTERED);
+  // The positive control: the good number was counted once.
+  assert.equal((await worldRequestCount(page, 'POST', '/reference-numbers')).count, 1);
   await expectText(editor.number, 'K-0042');
   // The national side now answers with the number for this card.
   await inquiry.nextInsurance.click();

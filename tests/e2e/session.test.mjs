@@ -1,6 +1,6 @@
 // Session rules in training mode: lockout that survives a reload, the forced-login prompt across
-// tabs, and the idle logout with its warning. Playwright's clock moves the page and the training
-// dispatcher together (decisions.md D1), so no test waits for real minutes.
+// tabs, and the idle logout with its warning. Playwright's clock moves the page, and the training
+// world's clock is moved with it (decisions.md D1), so no test waits for real minutes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUnderTest } from './support/app.mjs';
@@ -8,6 +8,7 @@ import { newContext, screenshot } from './support/browser.mjs';
 import { eventually, expectText } from './support/expect.mjs';
 import { MenuPage } from './pages/frame.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
+import { advanceTime } from './support/world.mjs';
 
 const app = appUnderTest();
 
@@ -40,7 +41,7 @@ test('five wrong passwords lock the ID; the lock survives a reload and lifts aft
   await signIn.submit('002', 'Onshi*002*002');
   await expectText(signIn.error, `${LOCKED}09:30以降に再度ログインしてください。${RESET}`);
 
-  await page.clock.fastForward('30:00');
+  await advanceTime(page, '30:00');
   await signIn.submit('002', 'Onshi*002*002');
   await new MenuPage(page).waitFor();
   assert.deepEqual(problems, []);

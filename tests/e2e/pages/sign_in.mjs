@@ -1,5 +1,6 @@
 // S1: the sign-in page and its forced-login prompt.
 import { Dialog } from './dialog.mjs';
+import { syncWorldClock } from '../support/world.mjs';
 
 export class SignInPage {
   constructor(page, baseUrl) {
@@ -17,9 +18,14 @@ export class SignInPage {
     this.settingsLink = page.getByRole('link', { name: '接続先の設定' });
   }
 
+  /**
+   * Opens the page. In a context whose clock Playwright set, the training world's clock is set to the
+   * page's first, so that the screens and the training dispatcher agree on the day and the hour.
+   */
   async goto() {
     await this.page.goto(`${this.baseUrl}/login`);
     await this.userId.waitFor();
+    if (this.page.context().onshiClock) await syncWorldClock(this.page);
   }
 
   async fill(userId, password) {

@@ -33,14 +33,18 @@ export async function launch({ args = [], env } = {}) {
 }
 
 /**
- * A fresh context (its own IndexedDB and sessionStorage, so its own training data) whose pages record
- * problems in `problems`. `clockAt` installs Playwright's clock at that time first (decisions.md D1:
- * the training dispatcher reads the page clock, so this moves both).
+ * A fresh context (its own IndexedDB, sessionStorage and service worker, so its own training world)
+ * whose pages record problems in `problems`. `clockAt` installs Playwright's clock at that time first;
+ * the training world keeps its own clock (decisions.md D1), which the sign-in page object sets to the
+ * page's when the context has `clockAt` (`onshiClock`).
  */
 export async function newContext(browser, { clockAt } = {}) {
   const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
   const problems = [];
-  if (clockAt) await context.clock.install({ time: new Date(clockAt) });
+  if (clockAt) {
+    await context.clock.install({ time: new Date(clockAt) });
+    context.onshiClock = true;
+  }
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
