@@ -5,6 +5,7 @@
 
 mod fake_fetch;
 mod fake_usb;
+mod fake_worker;
 mod raw_idb;
 mod support;
 
@@ -15,16 +16,16 @@ mod history;
 mod http;
 mod inquiry;
 mod keys;
+mod new_version;
 mod outbox;
 mod outbox_store;
 mod passcode;
 mod password_change;
 mod reader_panel;
-mod readers;
 mod reception;
 mod session_cache;
 mod settings;
 mod shell;
-mod training;
+mod training_reader;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,12 +1,12 @@
 //! パスワード変更 (S14): the form's findings (empty, weak, unchanged, mismatch) stand next to
 //! their fields and nothing is sent; the endpoint's field error (a wrong current password) stands at
 //! its field; an account that must change its password is held on the screen until it has, and the
-//! change clears that state. In training mode the change reaches the in-page dispatcher and persists.
+//! change clears that state.
 
 use std::rc::Rc;
 
 use onshi::transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport};
-use onshi_core::{account::AccountKind, catalogue, client};
+use onshi_core::{account::AccountKind, catalogue};
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -15,9 +15,8 @@ use web_sys::HtmlElement;
 use crate::{
     fake_fetch::{FakeFetch, capabilities, problem},
     support::{
-        Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_with,
-        path, set_input, sign_in, store_session_with, stored_session, text, training_endpoint,
-        until,
+        Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, path, set_input,
+        store_session_with, stored_session, text, until,
     },
 };
 
@@ -61,12 +60,6 @@ fn changes(fake: &FakeFetch) -> usize {
         .iter()
         .filter(|c| c.method == "PUT" && c.url.ends_with("/onshi/v1/session/password"))
         .count()
-}
-
-/// The problem code of a refusal.
-fn code_of(response: &onshi_core::contract::Response) -> String {
-    let problem: serde_json::Value = serde_json::from_slice(&response.body).expect("a problem");
-    problem["code"].as_str().unwrap_or_default().to_owned()
 }
 
 /// Presses OK in the completion dialog.
@@ -238,69 +231,6 @@ async fn bad_input_is_told_at_its_field_and_an_account_that_must_change_is_held_
     })
     .await;
     drop(app);
-    clear_session();
-}
-
-#[wasm_bindgen_test]
-async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_signs_in() {
-    clear_session();
-    let database = fresh_database("password-change");
-    let (clock, _) = manual_clock();
-    let endpoint = training_endpoint(&database, clock.clone());
-    sign_in(&endpoint, "002", "Onshi*002*002").await;
-    let menu = mount_with("/menu", endpoint.clone(), clock.clone());
-    until("the menu", || count(&menu.root, ".menu a.tile") > 0).await;
-
-    // The tile is a link for 一般 to the screen. (It is followed by address rather than by a click:
-    // routers of earlier tests in this page still listen for link clicks. The end-to-end tests
-    // click it in the real app.)
-    let tile = ".menu a.tile[href='/password']";
-    assert_eq!(
-        text(&menu.root, tile).as_deref(),
-        Some(labels::TILE_PASSWORD_CHANGE)
-    );
-    drop(menu);
-    let app = mount_with(PATH, endpoint.clone(), clock.clone());
-    until("パスワード変更", || {
-        path() == PATH && count(&app.root, SUBMIT) == 1
-    })
-    .await;
-    // Not a first sign-in: no notice.
-    assert_eq!(count(&app.root, FIRST), 0);
-
-    // The training dispatcher checks the current password, and its finding stands at the field.
-    submit(&app, "Wrong*002*002", "Kotoshi*2026", "Kotoshi*2026").await;
-    until("the dispatcher's finding", || {
-        messages(&app)[0] == catalogue::CURRENT_PASSWORD_WRONG
-    })
-    .await;
-
-    submit(&app, "Onshi*002*002", "Kotoshi*2026", "Kotoshi*2026").await;
-    until("the completion", || count(&app.root, CHANGED) == 1).await;
-    press_ok(&app);
-    leptos::task::tick().await;
-    until("the menu", || path() == "/menu").await;
-    drop(app);
-
-    // The old password no longer signs in; the new one does, also at a transport opened afresh on
-    // the same training database (the change persisted in IndexedDB). The session stays as it is,
-    // so its ID answers as in use (409, checked after the password): a forced sign-in would revoke
-    // it under the menu's own requests still on their way.
-    let old = endpoint
-        .send(client::sign_in("002", "Onshi*002*002", false))
-        .await
-        .expect("an answer");
-    assert_eq!(old.status, 401);
-    assert_eq!(code_of(&old), "invalid_credentials");
-    drop(endpoint);
-    let reopened = training_endpoint(&database, clock);
-    let new = reopened
-        .send(client::sign_in("002", "Kotoshi*2026", false))
-        .await
-        .expect("an answer");
-    assert_eq!(new.status, 409);
-    assert_eq!(code_of(&new), "session_in_use");
-    drop(reopened);
     clear_session();
 }
 
