@@ -25,12 +25,16 @@ pub mod ccid;
 pub mod flow;
 pub mod iso14443b;
 pub mod mynumber;
+#[cfg(feature = "world")]
 pub mod pki;
 pub mod port100;
 pub mod rcs300;
 pub mod reader;
 pub mod session;
+#[cfg(feature = "world")]
 pub mod testpki;
 pub mod tlv;
+#[cfg(feature = "world")]
 pub mod virtual_card;
+#[cfg(feature = "world")]
 pub mod virtual_reader;

@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use super::{
@@ -20,6 +21,20 @@ use super::{
     reader::{CardLink, LinkError},
     tlv,
 };
+
+/// The DER header of a SHA-256 `DigestInfo` (docs/card-reader.md §3: `30 31 30 0D 06 09 60 86 48
+/// 01 65 03 04 02 01 05 00 04 20`), which the 32-byte hash follows.
+pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+/// What the card is given to sign for `message`: the SHA-256 `DigestInfo` (prefix, then the hash).
+pub fn digest_info_sha256(message: &[u8]) -> Vec<u8> {
+    let mut digest_info = SHA256_DIGEST_INFO_PREFIX.to_vec();
+    digest_info.extend_from_slice(&Sha256::digest(message));
+    digest_info
+}
 
 /// The 公的個人認証 (JPKI) application's AID.
 pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];

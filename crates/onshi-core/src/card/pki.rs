@@ -23,24 +23,13 @@ use x509_cert::{
     time::Time,
 };
 
-/// The DER header of a SHA-256 `DigestInfo` (docs/card-reader.md §3: `30 31 30 0D 06 09 60 86 48
-/// 01 65 03 04 02 01 05 00 04 20`), which the 32-byte hash follows.
-pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
-    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
-    0x00, 0x04, 0x20,
-];
+// What a card signs is the card's side (`mynumber`), which a client needs without this module.
+pub use super::mynumber::{SHA256_DIGEST_INFO_PREFIX, digest_info_sha256};
 
 /// `rsaEncryption` (PKCS #1), the only key algorithm accepted.
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// `sha256WithRSAEncryption` (PKCS #1), the only certificate signature algorithm accepted.
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
-
-/// What the card is given to sign for `message`: the SHA-256 `DigestInfo` (prefix, then the hash).
-pub fn digest_info_sha256(message: &[u8]) -> Vec<u8> {
-    let mut digest_info = SHA256_DIGEST_INFO_PREFIX.to_vec();
-    digest_info.extend_from_slice(&Sha256::digest(message));
-    digest_info
-}
 
 /// A certificate that passed [`verify_certificate`].
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,7 +16,6 @@ use chrono::NaiveDate;
 use super::{
     flow::{self, Next, Notice, POLL_MS, Step},
     mynumber::{self, CardError, Pin},
-    pki,
     reader::{CardLink, LinkError, PipeError},
 };
 use crate::{
@@ -249,7 +248,7 @@ where
     let nonce = STANDARD
         .decode(&challenge.nonce)
         .map_err(|_| Stop::Endpoint(catalogue::UNEXPECTED_RESPONSE.to_owned()))?;
-    let signature = mynumber::sign_auth(link, &pki::digest_info_sha256(&nonce)).await?;
+    let signature = mynumber::sign_auth(link, &mynumber::digest_info_sha256(&nonce)).await?;
     let Some(today) = screen.today() else {
         return Err(Stop::Ended(Ended::Gone));
     };

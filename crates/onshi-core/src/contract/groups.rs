@@ -401,6 +401,7 @@ pub struct TrainingAccounts {
 
 impl TrainingAccounts {
     /// The canned accounts of training data, which a training dispatcher answers with.
+    #[cfg(feature = "world")]
     pub fn of_training_data() -> TrainingAccounts {
         let items = crate::canned::TRAINING_ACCOUNTS
             .iter()

@@ -61,7 +61,7 @@ use crate::{
     contract::{self, Capabilities, FeatureGroup, Method, Problem, ProblemCode, Request, Response},
     random::Random,
     simulator::NationalSide,
-    store::{Store, StoreError, StoreRead},
+    store::{Store, StoreError, StoreRead, journal::Blob},
     time::Timestamp,
 };
 
@@ -301,6 +301,13 @@ impl Dispatcher {
             Ok(Vec::new())
         })?;
         Ok(standing)
+    }
+
+    /// What a request's answer may read of the parts a store may keep unloaded
+    /// (`store::journal`): a store loaded without them attaches these before the dispatch, since
+    /// reading one that is not loaded fails.
+    pub fn blobs_for(&self, request: &Request) -> Vec<Blob> {
+        routes::blobs_for(request.method, request.path())
     }
 
     /// Whether the contract answers this request without a session: the capabilities and sign-in.

@@ -14,6 +14,7 @@ use crate::{
         Cx, Handled, accounts, bulk, capabilities, card, consents, disaster, events, history,
         medical, qualification, readers, reference, session, training,
     },
+    store::journal::Blob,
 };
 
 /// One segment of a route's path.
@@ -383,6 +384,31 @@ pub(super) fn find(path: &str) -> Option<Matched> {
         .collect();
     let routes = ROUTES.iter().filter(|r| r.pattern == pattern).collect();
     Some(Matched { routes, params })
+}
+
+/// The stored parts a request's answer may read that a store may keep unloaded
+/// (`store::journal`): a history entry's message (`GET /qualifications/{id}`) and a bulk job's
+/// result (`GET /bulk/{kind}/{reception number}`).
+pub(super) fn blobs_for(method: Method, path: &str) -> Vec<Blob> {
+    const HISTORY_DETAIL: &[Segment] = &[Fixed("qualifications"), Param];
+    const BULK_RESULT: &[Segment] = &[Fixed("bulk"), Param, Param];
+    let Some(found) = find(path) else {
+        return Vec::new();
+    };
+    let Some(route) = found.route(method) else {
+        return Vec::new();
+    };
+    if route.pattern == HISTORY_DETAIL {
+        // The handler reads a history entry only for an id that is a number.
+        found.params[0]
+            .parse::<u64>()
+            .map(|id| vec![Blob::HistoryMessage(id)])
+            .unwrap_or_default()
+    } else if route.pattern == BULK_RESULT {
+        vec![Blob::BulkResult(found.params[1].clone())]
+    } else {
+        Vec::new()
+    }
 }
 
 fn matches(pattern: &[Segment], segments: &[&str]) -> bool {

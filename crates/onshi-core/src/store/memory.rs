@@ -4,7 +4,7 @@
 //! dispatches; host tests use it directly. History and events are append-only vectors in id order,
 //! so the newest-first history query walks backwards and stops once it has its page and its count.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,55 +14,72 @@ use crate::{
         DisasterRecord, EventKind, EventRecord, ExchangeRecord, ExchangeState, FaceFileRecord,
         HistoryQuery, HistoryRecord, IdempotencyRecord, InstitutionRecord, LoginFailures,
         PasscodeRecord, PinRecord, ReaderRecord, ReferenceRecord, SessionRecord, Store, StoreError,
-        StoreRead, TrainingClockRecord, VisualCheckRecord, Work,
+        StoreRead, TrainingClockRecord, VisualCheckRecord, Work, journal::RecordOp,
     },
     time::Timestamp,
 };
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryStore {
-    institution: Option<InstitutionRecord>,
-    accounts: BTreeMap<String, AccountRecord>,
-    login_failures: BTreeMap<String, LoginFailures>,
-    sessions: BTreeMap<String, SessionRecord>,
+    pub(super) institution: Option<InstitutionRecord>,
+    pub(super) accounts: BTreeMap<String, AccountRecord>,
+    pub(super) login_failures: BTreeMap<String, LoginFailures>,
+    pub(super) sessions: BTreeMap<String, SessionRecord>,
     #[serde(default)]
-    idempotency: BTreeMap<String, IdempotencyRecord>,
+    pub(super) idempotency: BTreeMap<String, IdempotencyRecord>,
     #[serde(default)]
-    events: Vec<EventRecord>,
+    pub(super) events: Vec<EventRecord>,
     #[serde(default)]
-    history: Vec<HistoryRecord>,
+    pub(super) history: Vec<HistoryRecord>,
     #[serde(default)]
-    references: BTreeMap<String, ReferenceRecord>,
+    pub(super) references: BTreeMap<String, ReferenceRecord>,
     #[serde(default)]
-    bulk_jobs: BTreeMap<String, BulkJobRecord>,
+    pub(super) bulk_jobs: BTreeMap<String, BulkJobRecord>,
     #[serde(default)]
-    readers: BTreeMap<String, ReaderRecord>,
+    pub(super) readers: BTreeMap<String, ReaderRecord>,
     #[serde(default)]
-    visual_checks: BTreeMap<String, VisualCheckRecord>,
+    pub(super) visual_checks: BTreeMap<String, VisualCheckRecord>,
     #[serde(default)]
-    passcodes: BTreeMap<String, PasscodeRecord>,
+    pub(super) passcodes: BTreeMap<String, PasscodeRecord>,
     #[serde(default)]
-    pins: BTreeMap<String, PinRecord>,
+    pub(super) pins: BTreeMap<String, PinRecord>,
     #[serde(default)]
-    consents: BTreeMap<String, ConsentRecord>,
+    pub(super) consents: BTreeMap<String, ConsentRecord>,
     #[serde(default)]
-    disaster: Option<DisasterRecord>,
+    pub(super) disaster: Option<DisasterRecord>,
     #[serde(default)]
-    training_clock: Option<TrainingClockRecord>,
+    pub(super) training_clock: Option<TrainingClockRecord>,
     #[serde(default)]
-    face_files: BTreeMap<String, FaceFileRecord>,
+    pub(super) face_files: BTreeMap<String, FaceFileRecord>,
     #[serde(default)]
-    challenges: BTreeMap<String, ChallengeRecord>,
+    pub(super) challenges: BTreeMap<String, ChallengeRecord>,
     #[serde(default)]
-    exchanges: BTreeMap<u64, ExchangeRecord>,
+    pub(super) exchanges: BTreeMap<u64, ExchangeRecord>,
     /// The highest exchange id ever stored; removing records never lowers it, so ids are not reused.
     #[serde(default)]
-    exchange_high: u64,
+    pub(super) exchange_high: u64,
     #[serde(default)]
-    file_sequences: BTreeMap<String, u32>,
+    pub(super) file_sequences: BTreeMap<String, u32>,
     /// Counts the transactions that changed something; not part of the stored value.
     #[serde(skip)]
-    revision: u64,
+    pub(super) revision: u64,
+    /// History records loaded without their message ([`MemoryStore::from_records`]). A store
+    /// holding any refuses to serialize: its value would silently lose those messages.
+    #[serde(
+        default,
+        skip_deserializing,
+        skip_serializing_if = "BTreeSet::is_empty",
+        serialize_with = "refuse_detached"
+    )]
+    pub(super) detached_history: BTreeSet<u64>,
+    /// Bulk jobs whose result exists but was not loaded; serializes like `detached_history`.
+    #[serde(
+        default,
+        skip_deserializing,
+        skip_serializing_if = "BTreeSet::is_empty",
+        serialize_with = "refuse_detached"
+    )]
+    pub(super) detached_results: BTreeSet<String>,
 }
 
 impl MemoryStore {
@@ -76,7 +93,7 @@ impl MemoryStore {
         self.revision
     }
 
-    fn apply(&mut self, change: Change) {
+    pub(super) fn apply(&mut self, change: Change) {
         match change {
             Change::PutInstitution(record) => self.institution = Some(record),
             Change::PutAccount(record) => {
@@ -117,6 +134,11 @@ impl MemoryStore {
                 self.references.insert(record.card.joined(), record);
             }
             Change::PutBulkJob(record) => {
+                // A job's result, once made, is never taken back: a put of a job whose result was
+                // not loaded (read from a list) keeps the stored result rather than erasing it.
+                if record.result_xml.is_some() {
+                    self.detached_results.remove(&record.reception_number);
+                }
                 self.bulk_jobs
                     .insert(record.reception_number.clone(), record);
             }
@@ -181,7 +203,7 @@ impl MemoryStore {
     }
 
     /// Refuses a batch whose appends are not the newest (see [`super::check_appends`]).
-    fn check(&self, changes: &[Change]) -> Result<(), StoreError> {
+    pub(super) fn check(&self, changes: &[Change]) -> Result<(), StoreError> {
         super::check_appends(
             changes,
             self.events.last().map_or(0, |e| e.id),
@@ -277,6 +299,12 @@ impl StoreRead for MemoryStore {
     }
 
     fn history(&self, id: u64) -> Result<Option<HistoryRecord>, StoreError> {
+        // A record without its message must never pass for one with an empty message.
+        if self.detached_history.contains(&id) {
+            return Err(StoreError::Backend {
+                message: format!("the message of history record {id} is not loaded"),
+            });
+        }
         Ok(self
             .history
             .binary_search_by_key(&id, |h| h.id)
@@ -307,6 +335,11 @@ impl StoreRead for MemoryStore {
     }
 
     fn bulk_job(&self, reception_number: &str) -> Result<Option<BulkJobRecord>, StoreError> {
+        if self.detached_results.contains(reception_number) {
+            return Err(StoreError::Backend {
+                message: format!("the result of bulk job {reception_number} is not loaded"),
+            });
+        }
         Ok(self.bulk_jobs.get(reception_number).cloned())
     }
 
@@ -412,18 +445,53 @@ impl StoreRead for MemoryStore {
     }
 }
 
-impl Store for MemoryStore {
-    fn transaction(&mut self, work: &mut Work<'_>) -> Result<(), StoreError> {
+impl MemoryStore {
+    /// One transaction; with `journal`, the per-record operations of what it changed are appended
+    /// there ([`super::journal::Journaled`]).
+    pub(super) fn run(
+        &mut self,
+        work: &mut Work<'_>,
+        journal: Option<&mut Vec<RecordOp>>,
+    ) -> Result<(), StoreError> {
         let changes = work(self)?;
         self.check(&changes)?;
         if !changes.is_empty() {
             self.revision += 1;
         }
+        let Some(journal) = journal else {
+            for change in changes {
+                self.apply(change);
+            }
+            return Ok(());
+        };
+        // What a change touches may depend on what is stored before it (a prune), so each change
+        // names its records just before it applies; each record is written once, as it ends up.
+        let mut touched = Vec::new();
         for change in changes {
+            touched.extend(self.touched(&change));
             self.apply(change);
+        }
+        let mut seen = BTreeSet::new();
+        for (kind, key) in touched {
+            if seen.insert((kind, key.clone())) {
+                journal.extend(self.record_ops(kind, &key));
+            }
         }
         Ok(())
     }
+}
+
+impl Store for MemoryStore {
+    fn transaction(&mut self, work: &mut Work<'_>) -> Result<(), StoreError> {
+        self.run(work, None)
+    }
+}
+
+/// Refuses to serialize a store holding records without their message or result.
+fn refuse_detached<T, S: serde::Serializer>(_: &BTreeSet<T>, _: S) -> Result<S::Ok, S::Error> {
+    Err(serde::ser::Error::custom(
+        "a store with records loaded without their message or result cannot be serialized",
+    ))
 }
 
 #[cfg(test)]

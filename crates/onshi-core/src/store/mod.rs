@@ -9,6 +9,7 @@
 //! The records here are the storage schema: serializable, and separate from both the contract's JSON
 //! shapes and the official XML wire types.
 
+pub mod journal;
 mod memory;
 mod records;
 #[cfg(any(test, feature = "test-support"))]

@@ -122,6 +122,76 @@ fn the_core_depends_on_nothing_that_does_io_or_knows_the_browser() {
     assert!(offending.is_empty(), "the core depends on {offending:?}");
 }
 
+/// The lines of one `[section]` of a Cargo.toml, trimmed, without blanks and comments.
+fn section<'m>(manifest: &'m str, name: &str) -> Vec<&'m str> {
+    let header = format!("[{name}]");
+    manifest
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| *line != header)
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+}
+
+/// The crates only the training world and the endpoint need: a client (the app's shell) must build
+/// without them, so they are optional and only the `world` feature enables them.
+const WORLD_ONLY_DEPENDENCIES: [&str; 3] = ["argon2", "rsa", "x509-cert"];
+
+#[test]
+fn the_world_s_crates_are_optional_and_only_the_world_feature_enables_them() {
+    let manifest = fs::read_to_string(root().join("crates/onshi-core/Cargo.toml"))
+        .expect("the core's Cargo.toml");
+    let dependencies = section(&manifest, "dependencies");
+    let features = section(&manifest, "features");
+    assert!(
+        features.len() >= 3,
+        "the parser found the features: {features:?}"
+    );
+    let feature = |name: &str| {
+        features
+            .iter()
+            .find(|line| line.split('=').next().map(str::trim) == Some(name))
+            .copied()
+            .unwrap_or_else(|| panic!("no feature {name}: {features:?}"))
+    };
+    assert!(
+        feature("default").contains("\"world\""),
+        "world is a default"
+    );
+    assert!(
+        feature("test-support").contains("\"world\""),
+        "test helpers need the world"
+    );
+    for name in WORLD_ONLY_DEPENDENCIES {
+        let declared: Vec<&&str> = dependencies
+            .iter()
+            .filter(|line| line.split(['=', '.']).next().map(str::trim) == Some(name))
+            .collect();
+        assert_eq!(
+            declared.len(),
+            1,
+            "{name} is declared once: {dependencies:?}"
+        );
+        assert!(
+            declared[0].replace(' ', "").contains("optional=true"),
+            "{name} must be optional: {}",
+            declared[0]
+        );
+        let enabling: Vec<&str> = features
+            .iter()
+            .filter(|line| {
+                line.contains(&format!("\"dep:{name}\""))
+                    || line.contains(&format!("\"{name}/"))
+                    || line.contains(&format!("\"{name}\""))
+            })
+            .filter_map(|line| line.split('=').next().map(str::trim))
+            .collect();
+        assert_eq!(enabling, ["world"], "{name} is enabled by the world alone");
+    }
+}
+
 #[test]
 fn the_dependency_parser_reads_every_dependency_table() {
     let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nserde.workspace = true\n\

@@ -19,6 +19,7 @@ mod exchange;
 mod groups;
 mod harness;
 mod invariants;
+mod journal;
 mod mynumber;
 mod national;
 mod pki;
