@@ -32,6 +32,11 @@ pub fn router(app_dir: &Path, csp: &str) -> Router {
         // Reserved for the contract, so an address there never answers with the app's page.
         .route("/onshi", any(not_yet))
         .route("/onshi/{*rest}", any(not_yet))
+        // The training world's addresses are answered by the app's service worker (public/sw.js). A
+        // request that reaches the server instead escaped it (no worker yet, or one that failed),
+        // and must get a problem, never the app's page, which the app would read as an answer.
+        .route("/training", any(training_escaped))
+        .route("/training/{*rest}", any(training_escaped))
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -64,6 +69,16 @@ async fn app_page(index: &Path, request: Request) -> Response {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     }
+}
+
+async fn training_escaped() -> Response {
+    to_http(
+        Problem::new(ProblemCode::NotFound)
+            .with_detail(
+                "the training endpoint answers in the app's service worker, which did not take this request",
+            )
+            .into_response(),
+    )
 }
 
 async fn not_yet() -> Response {

@@ -93,3 +93,27 @@ async fn the_contract_prefix_never_answers_with_the_page() {
     let problem: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(problem["code"], "not_found");
 }
+
+#[tokio::test]
+async fn regression_issue_17_training_addresses_that_reach_the_server_are_404_not_the_page() {
+    for path in [
+        "/training",
+        "/training/onshi/v1/capabilities",
+        "/training/onshi/v1/events?after=0",
+        "/training/anything",
+    ] {
+        let (status, headers, body) = get(path, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{path}"
+        );
+        assert!(!String::from_utf8_lossy(&body).contains("テスト"), "{path}");
+        let problem: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(problem["code"], "not_found", "{path}");
+    }
+    // An app screen whose name merely starts alike is still the app's.
+    let (status, _, _) = get("/trainings", None).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -1,0 +1,241 @@
+//! `GET /onshi/v1/events` as Server-Sent Events, framed exactly like the reference endpoint's
+//! (decisions.md D3, D5): `id:`, `event:` and `data:` lines per event; the backlog after
+//! `Last-Event-ID` (or the `after` query); then each new event as this world (or another, through the
+//! broadcast channel) saves it; and `event: end` with the problem JSON once the session has ended.
+//!
+//! Every read goes through the world with the caller's own headers, so the stream ends when the
+//! session does and, like the backlog, never counts as activity. Between events the stream reads
+//! again every few seconds, so a session that idled out or another world's change is noticed even
+//! without a wake-up, and sends a keep-alive comment now and then (the app counts a silent stream as
+//! dropped).
+
+use std::{collections::VecDeque, rc::Rc};
+
+use futures::{
+    StreamExt,
+    channel::oneshot,
+    future::{Either, select},
+    stream,
+};
+use js_sys::Uint8Array;
+use onshi_core::contract::{
+    self, Headers, Method, Problem, ProblemCode, Request, Response,
+    groups::{Event, EventsPage},
+    header,
+};
+use wasm_bindgen::JsValue;
+
+use crate::{
+    http::{HttpError, init_of},
+    platform::{now, sleep},
+    world::World,
+};
+
+/// The media type of an event stream.
+pub const EVENT_STREAM: &str = "text/event-stream";
+/// How often an idle stream reads again.
+const RECHECK_MS: u32 = 3_000;
+/// How long a stream stays silent at most before a keep-alive comment.
+const KEEP_ALIVE_MS: i64 = 15_000;
+
+/// Whether `request` asks for the event stream rather than a backlog page.
+pub fn wants_stream(request: &Request) -> bool {
+    request.method == Method::Get
+        && request.path() == format!("{}/events", contract::PREFIX)
+        && request
+            .headers
+            .get("Accept")
+            .is_some_and(|a| a.contains(EVENT_STREAM))
+}
+
+/// The answer to an event stream request: a refusal as an ordinary problem, or the stream.
+pub enum Answer {
+    Plain(Response),
+    Stream(web_sys::Response),
+}
+
+/// Opens the event stream for `request` (see [`wants_stream`]).
+pub async fn open(world: Rc<World>, request: &Request) -> Answer {
+    let after = request
+        .headers
+        .get(header::LAST_EVENT_ID)
+        .map(str::to_owned)
+        .or_else(|| form_urlencoded_after(request.query()))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    let mut headers = Headers::new();
+    for (name, value) in request.headers.iter() {
+        // The backlog is JSON; only the stream asked for text/event-stream.
+        if !name.eq_ignore_ascii_case("Accept") && !name.eq_ignore_ascii_case(header::LAST_EVENT_ID)
+        {
+            headers.append(name, value);
+        }
+    }
+    // Subscribed before the first read, so an event saved in between still wakes the stream.
+    let changed = world.changed();
+    let mut feed = Feed {
+        world,
+        headers,
+        after,
+        pending: VecDeque::new(),
+        more: false,
+        ended: false,
+        changed: Some(changed),
+        last_sent: now().millis(),
+    };
+    // The first read answers the request itself: a refusal (401, 403) is an ordinary problem.
+    let first = feed.read().await;
+    if first.status != 200 {
+        return Answer::Plain(first);
+    }
+    if let Err(refusal) = feed.take(&first) {
+        return Answer::Plain(refusal);
+    }
+    let mut fields = Headers::new();
+    fields.set("Content-Type", EVENT_STREAM);
+    fields.set("Cache-Control", "no-store");
+    let made = init_of(200, &fields).and_then(|init| {
+        let chunks = feed
+            .into_stream()
+            .map(|bytes| Ok::<JsValue, JsValue>(Uint8Array::from(bytes.as_slice()).into()));
+        let body = wasm_streams::ReadableStream::from_stream(chunks).into_raw();
+        web_sys::Response::new_with_opt_readable_stream_and_init(Some(&body), &init).map_err(|e| {
+            HttpError::Response {
+                message: crate::platform::js_message(&e),
+            }
+        })
+    });
+    match made {
+        Ok(response) => Answer::Stream(response),
+        Err(error) => Answer::Plain(
+            Problem::new(ProblemCode::Internal)
+                .with_detail(error.to_string())
+                .into_response(),
+        ),
+    }
+}
+
+/// The `after` parameter of a query string.
+fn form_urlencoded_after(query: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == "after")
+        .map(|(_, value)| value.to_owned())
+}
+
+/// One event stream's state.
+struct Feed {
+    world: Rc<World>,
+    headers: Headers,
+    after: u64,
+    pending: VecDeque<Event>,
+    /// The last page read was not the backlog's end: read on without waiting.
+    more: bool,
+    ended: bool,
+    /// Resolves on the next saved change; taken before each read so none is missed.
+    changed: Option<oneshot::Receiver<()>>,
+    /// When the stream last sent anything, in milliseconds since the epoch.
+    last_sent: i64,
+}
+
+impl Feed {
+    async fn read(&self) -> Response {
+        let request = Request {
+            method: Method::Get,
+            target: format!("{}/events?after={}", contract::PREFIX, self.after),
+            headers: self.headers.clone(),
+            body: Vec::new(),
+        };
+        self.world.answer(&request).await
+    }
+
+    fn take(&mut self, response: &Response) -> Result<(), Response> {
+        let page: EventsPage = serde_json::from_slice(&response.body).map_err(|e| {
+            Problem::new(ProblemCode::Internal)
+                .with_detail(e.to_string())
+                .into_response()
+        })?;
+        // A page resumes after its own last event (decisions.md D7): a long backlog is read page
+        // after page with nothing skipped.
+        self.after = page.last_id.max(self.after);
+        self.more = page.newest_id > self.after;
+        self.pending.extend(page.events);
+        Ok(())
+    }
+
+    fn into_stream(self) -> impl futures::Stream<Item = Vec<u8>> {
+        stream::unfold(self, |mut feed| async move {
+            loop {
+                if let Some(event) = feed.pending.pop_front() {
+                    feed.last_sent = now().millis();
+                    return Some((frame(&event), feed));
+                }
+                if feed.ended {
+                    return None;
+                }
+                if !feed.more {
+                    let changed = match feed.changed.take() {
+                        Some(changed) => changed,
+                        None => feed.world.changed(),
+                    };
+                    // Wake on a saved change, or after a while to learn whether the session stands.
+                    match select(changed, Box::pin(sleep(RECHECK_MS))).await {
+                        Either::Left(_) => {}
+                        Either::Right(_) => {
+                            if now().millis() - feed.last_sent >= KEEP_ALIVE_MS {
+                                feed.last_sent = now().millis();
+                                // Read again on the next turn, after the comment has gone out.
+                                feed.more = true;
+                                return Some((b":\n\n".to_vec(), feed));
+                            }
+                        }
+                    }
+                }
+                feed.changed = Some(feed.world.changed());
+                let response = feed.read().await;
+                if response.status != 200 || feed.take(&response).is_err() {
+                    // The session ended (or the world failed): say why and close the stream.
+                    feed.ended = true;
+                    let problem = String::from_utf8_lossy(&response.body).into_owned();
+                    return Some((end_frame(&problem), feed));
+                }
+            }
+        })
+    }
+}
+
+/// An event as the reference endpoint frames it: `id:`, `event:` (its kind), `data:` (its JSON).
+pub fn frame(event: &Event) -> Vec<u8> {
+    let kind = serde_json::to_value(event.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let data = serde_json::to_string(event).unwrap_or_default();
+    format!("id: {}\nevent: {kind}\n{}\n", event.id, data_lines(&data)).into_bytes()
+}
+
+/// The stream's last frame: `event: end` with the problem that ended it.
+pub fn end_frame(problem: &str) -> Vec<u8> {
+    format!("event: end\n{}\n", data_lines(problem)).into_bytes()
+}
+
+/// `data:` lines for a text that may hold line breaks (JSON from serde has none, a problem body
+/// might).
+fn data_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| format!("data: {line}\n"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_the_reference_endpoints() {
+        assert_eq!(end_frame("{}"), b"event: end\ndata: {}\n\n".to_vec());
+        assert_eq!(data_lines("a\nb"), "data: a\ndata: b\n");
+        assert_eq!(form_urlencoded_after("x=1&after=7"), Some("7".to_owned()));
+    }
+}
