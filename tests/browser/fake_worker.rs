@@ -5,7 +5,8 @@
 //! a controller or without one, and a `ready` promise that resolves or never does. The controller's
 //! `postMessage` records every message and answers the training reader's calls from a script: for
 //! each `op`, the fields of the answer (`ok`, `reader`, `bytes` as an array of numbers, `error`, ...),
-//! or `"silent"` for no answer at all. Answers arrive as the browser delivers a worker's messages:
+//! or `"silent"` for no answer at all; or a function that answers each message (the training world
+//! in the page, `world`). Answers arrive as the browser delivers a worker's messages:
 //! later, as a `message` event whose `data` carries the call's number.
 
 use serde_json::Value;
@@ -25,6 +26,11 @@ function makeController(generation) {
       const copy = structuredClone(message);
       state.posted.push(copy);
       if (copy.onshi !== 'reader') return;
+      if (state.serve) {
+        // A worker that carries the message out itself (the training world in the page).
+        Promise.resolve(state.serve(copy)).then((answer) => dispatch('message', { data: answer }));
+        return;
+      }
       const scripted = state.script[copy.op];
       if (scripted === undefined || scripted === 'silent') return;
       const answer = { onshi: 'reader', call: copy.call };
@@ -36,8 +42,8 @@ function makeController(generation) {
   };
 }
 
-export function install(controlled, ready, script) {
-  state = { listeners: {}, posted: [], script, generation: 0, started: false };
+export function install(controlled, ready, script, serve) {
+  state = { listeners: {}, posted: [], script, serve, generation: 0, started: false };
   state.controller = controlled ? makeController(0) : null;
   let resolveReady;
   const readyPromise = new Promise((resolve) => { resolveReady = resolve; });
@@ -83,7 +89,7 @@ export function restore() {
 }
 "#)]
 extern "C" {
-    fn install(controlled: bool, ready: bool, script: JsValue);
+    fn install(controlled: bool, ready: bool, script: JsValue, serve: JsValue);
     fn remove_container();
     fn take_control();
     fn announce(message: JsValue);
@@ -99,14 +105,26 @@ impl FakeWorker {
     /// A worker that already controls the page, answering the reader's calls from `script` (an
     /// object: op → answer fields, or `"silent"`).
     pub fn controlling(script: Value) -> FakeWorker {
-        install(true, true, to_js(&script));
+        install(true, true, to_js(&script), JsValue::UNDEFINED);
+        FakeWorker
+    }
+
+    /// A worker that already controls the page and answers the reader's calls with `serve`
+    /// (a function from the message to its answer, or a promise of it).
+    pub fn serving(serve: &js_sys::Function) -> FakeWorker {
+        install(true, true, to_js(&serde_json::json!({})), serve.into());
         FakeWorker
     }
 
     /// A worker registered and ready (or not yet, when `ready` is false) that does not control the
     /// page until [`FakeWorker::take_control`].
     pub fn not_controlling(ready: bool) -> FakeWorker {
-        install(false, ready, to_js(&serde_json::json!({})));
+        install(
+            false,
+            ready,
+            to_js(&serde_json::json!({})),
+            JsValue::UNDEFINED,
+        );
         FakeWorker
     }
 

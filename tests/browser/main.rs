@@ -8,6 +8,7 @@ mod fake_usb;
 mod fake_worker;
 mod raw_idb;
 mod support;
+mod world;
 
 mod card_reader;
 mod errors;

@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use onshi::{
     labels,
-    menu::{TileState, menu_for},
+    menu::{TileState, feature_group, menu_for},
     platform::web_storage::WebStorage,
-    state::{FeatureGroup, endpoint::CHOICE_KEY},
+    state::{FeatureGroup, capabilities::discover, endpoint::CHOICE_KEY},
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
 };
 use onshi_core::account::{AccountKind, Action};
@@ -23,6 +23,7 @@ use crate::{
         NINE_AM, clear_session, click, count, manual_clock, mount_at, mount_with, set_input,
         store_session, store_session_of, stored_session, text, until,
     },
+    world::InPageWorld,
 };
 
 /// Training mode's world's capabilities (training data), answered to its address only.
@@ -565,4 +566,34 @@ fn a_tile_is_unavailable_only_when_its_group_is_known_to_be_missing() {
         tile.state(|g| Some(g != FeatureGroup::Accounts)),
         TileState::Unavailable
     );
+}
+
+#[wasm_bindgen_test]
+async fn every_actions_group_is_one_the_training_world_advertises() {
+    let world = InPageWorld::open("groups").await;
+    let found = discover(&world.endpoint())
+        .await
+        .expect("the training world");
+    assert!(found.training);
+    let actions = [
+        Action::QualificationInquiry,
+        Action::History,
+        Action::ReferenceNumbers,
+        Action::ReaderModes,
+        Action::OwnPasscode,
+        Action::Bulk,
+        Action::Consents,
+        Action::OwnPassword,
+        Action::MedicalInfo,
+        Action::DisasterMedicalInfo,
+        Action::ManageAccounts,
+    ];
+    for action in actions {
+        let group = feature_group(action).as_str();
+        assert!(
+            found.groups.iter().any(|g| g == group),
+            "{action:?} needs {group}, which the training world does not advertise: {:?}",
+            found.groups
+        );
+    }
 }
