@@ -1,8 +1,12 @@
 //! The general-purpose card reader on 「マイナンバーカードで確認」.
 //!
-//! In training, the virtual RC-S380 lives in the training world's service worker and is reached by
-//! messages (a scripted stand-in here, `fake_worker`): opening it, and a worker that refuses or no
-//! longer knows the reader, as staff are told. The WebUSB adapter is driven by a scripted `navigator.usb`
+//! In training, the virtual RC-S380 and the canned people's virtual cards live in the training world
+//! (run in the page here, `world`, its reader reached by messages as through the service worker),
+//! through the same driver a USB reader gets: a card read, its PIN checked, the consents answered
+//! and the challenge signed opens as 資格情報確認; wrong PINs count down to the lock and its guidance;
+//! a malformed PIN is refused at the field and never reaches the card; a card taken off mid-flow is
+//! told and waited for again. A scripted worker (`fake_worker`) refuses or no longer knows the reader,
+//! as staff are told. The WebUSB adapter is driven by a scripted `navigator.usb`
 //! (`fake_usb`): how it asks for readers, its transfers (a timed-out `transferIn` reused, stalls), and
 //! each failure as staff are told it (a protected-class reader, a closed chooser, no WebUSB, a reader
 //! unplugged in the middle of a transfer or while polling).
@@ -12,6 +16,7 @@ use std::{cell::Cell, rc::Rc};
 use futures::future::join;
 use onshi::{
     labels,
+    platform::clock::Clock,
     platform::usb::{self, UsbError},
     route::Route,
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
@@ -28,16 +33,28 @@ use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, routed, stream},
     fake_usb::{FakeUsb, ccid_reader, rcs380},
     fake_worker::FakeWorker,
+    reader_panel::choose,
     support::{
-        Mounted, NINE_AM, clear_session, count, manual_clock, mount_at, mount_with, store_session,
-        store_session_of, text, until, until_within,
+        Mounted, NINE_AM, clear_session, consents, count, manual_clock, mount_at, mount_with,
+        set_input, sign_in, store_session, store_session_of, stored_session, text, until,
+        until_within,
     },
+    world::InPageWorld,
 };
 
 const MESSAGE: &str = "[data-testid=card-patient-message]";
 const ALERT: &str = "[data-testid=card-reader-error]";
 const STATUS: &str = "[data-testid=card-reader-status]";
+const TRIES: &str = "[data-testid=card-pin-tries]";
+const PIN_MESSAGE: &str = "#card_pin-message";
+const ROW: &str = "[data-testid=reception-row]";
+
 const PLACE: &str = "マイナンバーカードをカードリーダーに置いてください";
+const ENTER_PIN: &str = "暗証番号（4桁）を入力してください";
+const TAKE: &str = "カードをカードリーダーから取ってください";
+const VIRTUAL: &str = "接続中：仮想カードリーダー（研修用・Sony RC-S380 相当）";
+const REMOVED: &str = "カードが取り外されました。もう一度カードを置いてください。";
+const PIN_FORMAT: &str = "暗証番号は4桁の数字で入力してください。";
 const PROTECTED: &str = "このカードリーダーは使用できません。Chrome は、スマートカード（CCID）クラスのカードリーダーをWebページから使うことを許可していません。Sony PaSoRi RC-S380 は使用できます（RC-S300 は実機での動作を確認していません）。";
 const CANCELLED: &str = "カードリーダーが選択されませんでした。「カードリーダーを接続」を押し、表示される一覧からカードリーダーを選んでください。";
 const UNAVAILABLE: &str = "このブラウザでは汎用カードリーダーを利用できません。Google Chrome または Microsoft Edge で、https（または localhost）で開いたページから利用してください。";
@@ -119,6 +136,345 @@ async fn open_reception() -> (Mounted, FakeFetch) {
     })
     .await;
     (app, fake)
+}
+
+/// Connects training's virtual reader and waits for it to look for a card.
+async fn use_virtual_reader(app: &Mounted) {
+    press(app, "仮想カードリーダーを使う").await;
+    until_within("the reader connected", 3000, || {
+        text(&app.root, STATUS).as_deref() == Some(VIRTUAL)
+    })
+    .await;
+    shows(app, PLACE).await;
+}
+
+/// Places `person`'s card on the virtual reader.
+async fn place(app: &Mounted, person: &str) {
+    choose(&app.root, "#card_reader_person", person);
+    press(app, "カードを置く").await;
+}
+
+/// Types `pin` on the pad and presses 確定.
+async fn enter_pin(app: &Mounted, pin: &str) {
+    until_within("the PIN pad", 5000, || count(&app.root, "#card_pin") == 1).await;
+    set_input(&app.root, "#card_pin", pin);
+    press(app, "確定").await;
+}
+
+/// Answers the three consent screens.
+async fn answer(app: &Mounted, answers: [bool; 3]) {
+    let screens = [
+        (
+            "過去の診療・薬剤・手術情報を当機関に提供することに同意しますか。",
+            "同意する",
+            "同意しない",
+        ),
+        (
+            "過去の特定健診等情報を当機関に提供することに同意しますか。",
+            "同意する",
+            "同意しない",
+        ),
+        (
+            "限度額情報や特定疾病療養受療証情報を提供しますか。",
+            "提供する",
+            "提供しない",
+        ),
+    ];
+    for ((question, yes, no), given) in screens.into_iter().zip(answers) {
+        shows(app, question).await;
+        press(app, if given { yes } else { no }).await;
+    }
+}
+
+/// What the PIN field holds.
+fn pin_value(app: &Mounted) -> String {
+    app.root
+        .query_selector("#card_pin")
+        .expect("selector")
+        .expect("the PIN field")
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .value()
+}
+
+/// The `href`s of the links in the section's alert.
+fn alert_links(app: &Mounted) -> Vec<String> {
+    let list = app
+        .root
+        .query_selector_all(&format!("{ALERT} a"))
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|a| a.unchecked_into::<web_sys::Element>().get_attribute("href"))
+        .collect()
+}
+
+/// Signs in as 002 at training mode's world (run in this page) and opens 「マイナンバーカードで確認」
+/// on the page's clock, the world's.
+async fn open_reception_in_the_world(test: &str) -> (Mounted, InPageWorld) {
+    clear_session();
+    let world = InPageWorld::open(test).await;
+    sign_in(&world.endpoint(), "002", "Onshi*002*002").await;
+    // The world keeps real time, so the tab's session was last active now, not at the tests' 09:00.
+    let mut session = stored_session().expect("signed in");
+    session.last_touch = Clock::page().now();
+    onshi::platform::web_storage::WebStorage::Session
+        .save(onshi::state::session::STORAGE_KEY, &session);
+    let app = mount_with(Route::Reception.path(), world.endpoint(), Clock::page());
+    until_within("the reception screen", 3000, || {
+        text(&app.root, "[data-testid=reception-feed]").as_deref()
+            == Some("カードリーダーからの結果を待っています。")
+    })
+    .await;
+    (app, world)
+}
+
+#[wasm_bindgen_test]
+async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with_the_consents() {
+    let (app, world) = open_reception_in_the_world("card-reader").await;
+    use_virtual_reader(&app).await;
+    assert_eq!(
+        app.root
+            .query_selector("[data-testid=card-patient]")
+            .expect("selector")
+            .and_then(|p| p.get_attribute("aria-label"))
+            .as_deref(),
+        Some("患者さま向け画面")
+    );
+
+    place(&app, "shinbashi-taro").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+    let field = app
+        .root
+        .query_selector("#card_pin")
+        .expect("selector")
+        .expect("the PIN field");
+    assert_eq!(field.get_attribute("type").as_deref(), Some("password"));
+    assert_eq!(field.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(field.get_attribute("maxlength").as_deref(), Some("4"));
+
+    enter_pin(&app, "1234").await;
+    answer(&app, [true, false, true]).await;
+    until_within("the result", 20000, || {
+        text(&app.root, "[data-testid=screen-name]").as_deref() == Some("資格情報確認")
+    })
+    .await;
+    assert_eq!(
+        text(&app.root, "[data-testid=result-banner]").as_deref(),
+        Some("この資格は有効です。")
+    );
+    let expected = [
+        ("限度額適用認定証閲覧同意", "あり"),
+        ("特定疾病療養受療証閲覧同意", "あり"),
+        ("特定健診情報閲覧同意", "なし"),
+        ("薬剤情報閲覧同意", "あり"),
+        ("診療情報閲覧同意", "あり"),
+        ("手術情報閲覧同意", "あり"),
+    ]
+    .map(|(l, v)| (l.to_owned(), v.to_owned()));
+    assert_eq!(consents(&app), expected);
+    assert!(
+        text(&app.root, "[data-testid=reader-result]")
+            .is_some_and(|t| t.contains("仮想カードリーダー（研修用・Sony RC-S380 相当）")),
+        "the reader is named"
+    );
+
+    // 次の患者へ(マイナンバーカード): the list has the result from the history, and the reader waits for
+    // the card to be taken before it looks for the next one.
+    crate::support::button(
+        &app.root,
+        ".check-buttons",
+        "次の患者へ(マイナンバーカード)",
+    )
+    .expect("次の患者へ(マイナンバーカード)")
+    .click();
+    until_within("the list with the result", 5000, || {
+        text(&app.root, "[data-testid=screen-name]").as_deref() == Some("マイナンバーカードで確認")
+            && count(&app.root, ROW) == 1
+    })
+    .await;
+    shows(&app, TAKE).await;
+    let place_disabled = || {
+        button(&app.root, "カードを置く")
+            .expect("the trainer's button")
+            .has_attribute("disabled")
+    };
+    assert!(
+        place_disabled(),
+        "no next card until the reader has seen this one go"
+    );
+    press(&app, "カードを取る").await;
+    shows(&app, PLACE).await;
+    assert!(!place_disabled());
+
+    // The card asks for its PIN's tries afresh each time it is read.
+    place(&app, "shinbashi-taro").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(
+        text(&app.root, TRIES).as_deref(),
+        Some("残り回数：3回"),
+        "the right PIN keeps the counter full"
+    );
+
+    press(&app, "切断").await;
+    until_within("the reader disconnected", 3000, || {
+        button(&app.root, "カードリーダーを接続").is_some() && count(&app.root, STATUS) == 0
+    })
+    .await;
+    assert_eq!(count(&app.root, "[data-testid=card-patient]"), 0);
+    drop(app);
+    drop(world);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
+    let (app, world) = open_reception_in_the_world("card-reader-pin").await;
+    use_virtual_reader(&app).await;
+    place(&app, "meguro-saburo").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+
+    for left in [2, 1] {
+        enter_pin(&app, "0000").await;
+        alert_is(&app, &format!("暗証番号が違います。残り回数：{left}回")).await;
+        shows(&app, ENTER_PIN).await;
+        assert_eq!(
+            text(&app.root, TRIES).as_deref(),
+            Some(format!("残り回数：{left}回").as_str())
+        );
+        assert_eq!(pin_value(&app), "", "the pad is empty again");
+    }
+    enter_pin(&app, "0000").await;
+    until_within("the lock", 5000, || {
+        text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。"))
+    })
+    .await;
+    let told = text(&app.root, ALERT).expect("the alert");
+    assert!(told.contains("目視確認"), "{told}");
+    assert!(told.contains("保険証/処方箋で確認"), "{told}");
+    // Training has face readers, so the guidance leads to their screen too.
+    until_within("the links", 3000, || alert_links(&app).len() == 2).await;
+    assert_eq!(alert_links(&app), ["/card-readers", "/insurance-card"]);
+    shows(&app, TAKE).await;
+    // The trainer's list marks a card whose counter is at 0.
+    assert!(
+        text(&app.root, "#card_reader_person").is_some_and(|t| t.contains("（暗証番号ロック中）")),
+        "the trainer's list marks the locked card"
+    );
+
+    // The card stays locked: placed again, it is refused before the pad.
+    press(&app, "カードを取る").await;
+    shows(&app, PLACE).await;
+    assert!(
+        text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。")),
+        "the guidance stays until the next card is read"
+    );
+    place(&app, "meguro-saburo").await;
+    shows(&app, TAKE).await;
+    assert!(
+        text(&app.root, ALERT).is_some_and(|t| t.starts_with("暗証番号がロックされています。"))
+    );
+    assert_eq!(count(&app.root, "#card_pin"), 0);
+    drop(app);
+    drop(world);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
+    let (app, world) = open_reception_in_the_world("card-reader-format").await;
+    use_virtual_reader(&app).await;
+    place(&app, "watanabe-misaki").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：3回"));
+
+    for malformed in ["12", "12345", "１２３４", "12a4", ""] {
+        enter_pin(&app, malformed).await;
+        until_within("the field's message", 3000, || {
+            text(&app.root, PIN_MESSAGE).as_deref() == Some(PIN_FORMAT)
+        })
+        .await;
+        assert_eq!(text(&app.root, MESSAGE).as_deref(), Some(ENTER_PIN));
+        assert_eq!(pin_value(&app), "", "the digits are not kept");
+        // 中止 goes to the reader's task after anything 確定 sent, and the task reads what the
+        // screen sends in order, checking a PIN with the card before it reads the next. So once it
+        // has stopped for 中止, a PIN sent for the malformed entry would have been checked already.
+        press(&app, "中止").await;
+        shows(&app, TAKE).await;
+        assert_eq!(text(&app.root, ALERT).as_deref(), Some(""));
+
+        // The same card again, for the next entry: its counter, read afresh, is still full.
+        press(&app, "カードを取る").await;
+        shows(&app, PLACE).await;
+        place(&app, "watanabe-misaki").await;
+        shows(&app, ENTER_PIN).await;
+        assert_eq!(
+            text(&app.root, TRIES).as_deref(),
+            Some("残り回数：3回"),
+            "{malformed:?} reached the card"
+        );
+    }
+
+    // A well-formed wrong PIN does reach the card.
+    enter_pin(&app, "9999").await;
+    alert_is(&app, "暗証番号が違います。残り回数：2回").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(text(&app.root, TRIES).as_deref(), Some("残り回数：2回"));
+    assert_eq!(text(&app.root, PIN_MESSAGE).as_deref(), Some(""));
+
+    // 中止: the card is done with until it is taken off.
+    press(&app, "中止").await;
+    shows(&app, TAKE).await;
+    drop(app);
+    drop(world);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn a_card_taken_off_mid_flow_is_told_and_waited_for_again() {
+    let (app, world) = open_reception_in_the_world("card-reader-removed").await;
+    use_virtual_reader(&app).await;
+
+    // Off while the pad is shown: the PIN never reaches the card.
+    place(&app, "ota-kazuko").await;
+    shows(&app, ENTER_PIN).await;
+    press(&app, "カードを取る").await;
+    enter_pin(&app, "1234").await;
+    alert_is(&app, REMOVED).await;
+    shows(&app, PLACE).await;
+
+    // Off during the consent screens: the signature fails, and no result is made.
+    place(&app, "ota-kazuko").await;
+    shows(&app, ENTER_PIN).await;
+    assert_eq!(
+        text(&app.root, TRIES).as_deref(),
+        Some("残り回数：3回"),
+        "the PIN entered after the card left never reached it"
+    );
+    assert_eq!(
+        text(&app.root, ALERT).as_deref(),
+        Some(""),
+        "a new card clears the notice"
+    );
+    enter_pin(&app, "1234").await;
+    shows(
+        &app,
+        "過去の診療・薬剤・手術情報を当機関に提供することに同意しますか。",
+    )
+    .await;
+    press(&app, "カードを取る").await;
+    answer(&app, [true, true, true]).await;
+    alert_is(&app, REMOVED).await;
+    shows(&app, PLACE).await;
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some("マイナンバーカードで確認")
+    );
+    assert_eq!(count(&app.root, ROW), 0);
+    drop(app);
+    drop(world);
+    clear_session();
 }
 
 #[wasm_bindgen_test]

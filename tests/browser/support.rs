@@ -272,3 +272,57 @@ pub async fn database_names() -> Vec<String> {
         })
         .collect()
 }
+
+/// Signs `user` in at `endpoint` (no page involved) and answers the session.
+pub async fn signed_in(
+    endpoint: &Endpoint,
+    user: &str,
+    password: &str,
+) -> onshi_core::contract::session::SignedIn {
+    let response = endpoint
+        .send(onshi_core::client::sign_in(user, password, false))
+        .await
+        .expect("the transport answers");
+    onshi_core::client::expect_json(&response, 201).expect("signed in")
+}
+
+/// Signs `user` in at `endpoint` and keeps the session as the app would, so that a page mounted next
+/// starts signed in; answers the token.
+pub async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String {
+    let signed_in = signed_in(endpoint, user, password).await;
+    let token = signed_in.token.clone();
+    let session = Session {
+        token: signed_in.token,
+        account: signed_in.account,
+        institution: signed_in.institution,
+        idle_timeout_s: signed_in.idle_timeout_s,
+        last_touch: NINE_AM,
+        endpoint: endpoint.id(),
+        must_change_password: signed_in.must_change_password,
+    };
+    onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
+    token
+}
+
+/// The value shown for each label of a result's consents block (`[data-testid=consents]`).
+pub fn consents(app: &Mounted) -> Vec<(String, String)> {
+    let list = app
+        .root
+        .query_selector_all("[data-testid=consents] .check-field")
+        .expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|node| {
+            let element: web_sys::Element = node.unchecked_into();
+            let part = |tag: &str| {
+                element
+                    .query_selector(tag)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.text_content())
+                    .unwrap_or_default()
+            };
+            (part("dt"), part("dd"))
+        })
+        .collect()
+}
