@@ -453,11 +453,16 @@ pub fn CardReader(
                         </label>
                         // Like a real reader, the flow notices a card taken off only at its next poll;
                         // a card laid down before then would pass for the old one still lying there, so
-                        // the next card waits until the reader has seen the last one go.
+                        // the next card waits until the reader has seen the last one go. Before the
+                        // worker has listed the cards there is nothing to place.
                         <button
                             type="button"
                             class="button"
-                            disabled=move || on_reader.with(Option::is_some) || ui.step.with(|s| *s == Step::TakeCard)
+                            disabled=move || {
+                                on_reader.with(Option::is_some)
+                                    || ui.step.with(|s| *s == Step::TakeCard)
+                                    || holders.with(Vec::is_empty)
+                            }
                             on:click=move |_| place()
                         >
                             {labels::READER_SCREEN_PLACE}

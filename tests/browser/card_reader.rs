@@ -84,10 +84,19 @@ async fn press(app: &Mounted, label: &str) {
 
 /// Waits until the patient-facing panel says `expected`.
 async fn shows(app: &Mounted, expected: &str) {
-    until_within(&format!("the patient's screen: {expected}"), 5000, || {
-        text(&app.root, MESSAGE).as_deref() == Some(expected)
-    })
-    .await;
+    for _ in 0..500 {
+        leptos::task::tick().await;
+        if text(&app.root, MESSAGE).as_deref() == Some(expected) {
+            return;
+        }
+        crate::support::sleep(10).await;
+    }
+    panic!(
+        "the patient's screen shows {:?}, not {expected:?}; the alert says {:?}; the status {:?}",
+        text(&app.root, MESSAGE),
+        text(&app.root, ALERT),
+        text(&app.root, STATUS)
+    );
 }
 
 async fn alert_is(app: &Mounted, expected: &str) {
@@ -150,6 +159,11 @@ async fn use_virtual_reader(app: &Mounted) {
 
 /// Places `person`'s card on the virtual reader.
 async fn place(app: &Mounted, person: &str) {
+    let option = format!("#card_reader_person option[value='{person}']");
+    until_within("the worker's list of cards", 3000, || {
+        count(&app.root, &option) == 1
+    })
+    .await;
     choose(&app.root, "#card_reader_person", person);
     press(app, "カードを置く").await;
 }

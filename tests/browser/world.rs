@@ -2,7 +2,10 @@
 //! training world crate's `World` answers every request under `/training/onshi/v1/` (a `fetch`
 //! stand-in hands them over, everything else goes to the network), and its `Readers` answer the
 //! virtual card reader's messages through a stand-in worker that controls the page. Each world has
-//! its own IndexedDB database, so tests do not see each other's data.
+//! its own IndexedDB database, so tests do not see each other's data. The readers and cards are one
+//! set for the whole test page, as they are one set for a service worker's life: reader ids never
+//! repeat, so a reader a finished test closes late is never another test's. (A card's PIN counter
+//! lasts as long, so each test plays its own canned people.)
 
 use std::rc::Rc;
 
@@ -12,6 +15,11 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure, prelude::wasm_bindgen};
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::{fake_worker::FakeWorker, support::fresh_database};
+
+thread_local! {
+    /// The page's one set of virtual readers and cards (see the module comment).
+    static READERS: Readers = Readers::default();
+}
 
 #[wasm_bindgen(inline_js = r#"
 let original = null;
@@ -53,9 +61,8 @@ impl InPageWorld {
             },
         );
         route(respond.as_ref().unchecked_ref());
-        let readers = Readers::default();
         let read = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |message: JsValue| {
-            readers.message(&message)
+            READERS.with(|readers| readers.message(&message))
         });
         let worker = FakeWorker::serving(read.as_ref().unchecked_ref());
         InPageWorld {
