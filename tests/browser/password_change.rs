@@ -1,12 +1,13 @@
 //! パスワード変更 (S14): the form's findings (empty, weak, unchanged, mismatch) stand next to
 //! their fields and nothing is sent; the endpoint's field error (a wrong current password) stands at
 //! its field; an account that must change its password is held on the screen until it has, and the
-//! change clears that state.
+//! change clears that state. In training mode (the training world, run in the page) the change
+//! reaches the world and the old password no longer signs in.
 
 use std::rc::Rc;
 
 use onshi::transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport};
-use onshi_core::{account::AccountKind, catalogue};
+use onshi_core::{account::AccountKind, catalogue, client};
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -16,8 +17,9 @@ use crate::{
     fake_fetch::{FakeFetch, capabilities, problem},
     support::{
         Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, path, set_input,
-        store_session_with, stored_session, text, until,
+        sign_in, store_session_with, stored_session, text, until,
     },
+    world::InPageWorld,
 };
 
 use onshi::labels;
@@ -71,6 +73,12 @@ fn press_ok(app: &Mounted) {
         .expect("the dialog's OK")
         .unchecked_into();
     button.click();
+}
+
+/// The problem code of a refusal.
+fn code_of(response: &onshi_core::contract::Response) -> String {
+    let problem: serde_json::Value = serde_json::from_slice(&response.body).expect("a problem");
+    problem["code"].as_str().unwrap_or_default().to_owned()
 }
 
 #[wasm_bindgen_test]
@@ -255,5 +263,65 @@ async fn a_session_that_learns_its_password_must_be_changed_is_taken_to_the_scre
     .await;
     assert!(stored_session().expect("a session").must_change_password);
     drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_signs_in() {
+    clear_session();
+    let world = InPageWorld::open("password-change").await;
+    let (clock, _) = manual_clock();
+    let endpoint = world.endpoint();
+    sign_in(&endpoint, "002", "Onshi*002*002").await;
+    let menu = mount_with("/menu", endpoint.clone(), clock.clone());
+    until("the menu", || count(&menu.root, ".menu a.tile") > 0).await;
+
+    // The tile is a link for 一般 to the screen. (It is followed by address rather than by a click:
+    // routers of earlier tests in this page still listen for link clicks. The end-to-end tests
+    // click it in the real app.)
+    let tile = ".menu a.tile[href='/password']";
+    assert_eq!(
+        text(&menu.root, tile).as_deref(),
+        Some(labels::TILE_PASSWORD_CHANGE)
+    );
+    drop(menu);
+    let app = mount_with(PATH, endpoint.clone(), clock.clone());
+    until("パスワード変更", || {
+        path() == PATH && count(&app.root, SUBMIT) == 1
+    })
+    .await;
+    // Not a first sign-in: no notice.
+    assert_eq!(count(&app.root, FIRST), 0);
+
+    // The training world checks the current password, and its finding stands at the field.
+    submit(&app, "Wrong*002*002", "Kotoshi*2026", "Kotoshi*2026").await;
+    until("the dispatcher's finding", || {
+        messages(&app)[0] == catalogue::CURRENT_PASSWORD_WRONG
+    })
+    .await;
+
+    submit(&app, "Onshi*002*002", "Kotoshi*2026", "Kotoshi*2026").await;
+    until("the completion", || count(&app.root, CHANGED) == 1).await;
+    press_ok(&app);
+    leptos::task::tick().await;
+    until("the menu", || path() == "/menu").await;
+    drop(app);
+
+    // The old password no longer signs in; the new one does. The session stays as it is, so its ID
+    // answers as in use (409, checked after the password): a forced sign-in would revoke it under
+    // the menu's own requests still on their way.
+    let old = endpoint
+        .send(client::sign_in("002", "Onshi*002*002", false))
+        .await
+        .expect("an answer");
+    assert_eq!(old.status, 401);
+    assert_eq!(code_of(&old), "invalid_credentials");
+    let new = endpoint
+        .send(client::sign_in("002", "Kotoshi*2026", false))
+        .await
+        .expect("an answer");
+    assert_eq!(new.status, 409);
+    assert_eq!(code_of(&new), "session_in_use");
+    drop(world);
     clear_session();
 }
