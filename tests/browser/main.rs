@@ -23,6 +23,7 @@ mod outbox_store;
 mod passcode;
 mod password_change;
 mod reader_panel;
+mod readers;
 mod reception;
 mod session_cache;
 mod settings;
