@@ -1,11 +1,17 @@
-//! 目視確認用パスコード発行 (S8) against a scripted endpoint: the confirmation names the user ID,
-//! キャンセル sends nothing, a refusal is shown on the page, the buttons wait while the request is
-//! under way, and a session that ended leads to the sign-in page.
+//! 目視確認用パスコード発行 (S8): against the training world (run in the page) 002 issues a code after
+//! a confirmation naming its user ID, sees four digits once, and after OK the code is gone; a second
+//! issue gives a code again and the reader's 職員用ボタン then refuses the first. Against a scripted
+//! endpoint, キャンセル sends nothing, a refusal is shown on the page, the buttons wait while the
+//! request is under way, and a session that ended leads to the sign-in page.
 
 use std::rc::Rc;
 
 use onshi::transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport};
-use onshi_core::{account::AccountKind, catalogue};
+use onshi_core::{
+    account::AccountKind,
+    catalogue, client,
+    contract::{ProblemCode, groups::StaffMode},
+};
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -14,9 +20,10 @@ use web_sys::HtmlButtonElement;
 use crate::{
     fake_fetch::{FakeFetch, capabilities, json, problem, routed, silence},
     support::{
-        Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, path,
+        Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, path, sign_in,
         store_session_of, text, until,
     },
+    world::InPageWorld,
 };
 
 use onshi::labels;
@@ -69,6 +76,123 @@ fn press_escape(app: &Mounted, dialog: &str) {
         .expect("the dialog")
         .dispatch_event(&event)
         .expect("dispatch");
+}
+
+/// Issues a code through the screen: 発行, OK, the code read, and its dialog closed with OK.
+async fn issue(app: &Mounted) -> String {
+    open_confirmation(app).await;
+    button(app, CONFIRM, "OK").click();
+    leptos::task::tick().await;
+    until("the code", || count(&app.root, VALUE) == 1).await;
+    let code = text(&app.root, VALUE).expect("the code is shown");
+    assert_eq!(count(&app.root, CONFIRM), 0, "the confirmation closed");
+    button(app, ISSUED, "OK").click();
+    leptos::task::tick().await;
+    until("the code's dialog to close", || {
+        count(&app.root, ISSUED) == 0
+    })
+    .await;
+    code
+}
+
+/// The reader's 職員用ボタン with `passcode`, as the patient-side panel sends it: the answer's status.
+async fn staff_mode(endpoint: &Endpoint, token: &str, reader: &str, passcode: &str) -> u16 {
+    let staff = StaffMode {
+        user_id: "002".to_owned(),
+        passcode: passcode.to_owned(),
+    };
+    endpoint
+        .send(client::staff_mode(token, reader, &staff))
+        .await
+        .expect("the transport answers")
+        .status
+}
+
+#[wasm_bindgen_test]
+async fn a_code_is_shown_once_and_a_new_one_replaces_it() {
+    clear_session();
+    let world = InPageWorld::open("passcode").await;
+    let (clock, _) = manual_clock();
+    let endpoint = world.endpoint();
+    let token = sign_in(&endpoint, "002", "Onshi*002*002").await;
+    let app = mount_with(PATH, endpoint.clone(), clock);
+    until("the screen", || count(&app.root, ISSUE) == 1).await;
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some(labels::TILE_PASSCODE)
+    );
+    assert_eq!(
+        text(&app.root, ".passcode-explanation").as_deref(),
+        Some(labels::PASSCODE_EXPLANATION)
+    );
+
+    // The confirmation names the signed-in user's ID (seed 004 step 6).
+    open_confirmation(&app).await;
+    assert_eq!(
+        text(&app.root, &format!("{CONFIRM} .dialog-title")).as_deref(),
+        Some("目視確認用パスコード発行")
+    );
+    let message = text(&app.root, &format!("{CONFIRM} .dialog-message")).expect("a message");
+    assert_eq!(
+        message,
+        "目視確認用パスコードを発行します。よろしいですか?\nユーザID:002"
+    );
+    button(&app, CONFIRM, "OK").click();
+    leptos::task::tick().await;
+    until("the code", || count(&app.root, VALUE) == 1).await;
+    let first = text(&app.root, VALUE).expect("the code");
+    assert!(
+        first.len() == 4 && first.bytes().all(|b| b.is_ascii_digit()),
+        "four digits: {first:?}"
+    );
+    let shown = text(&app.root, ISSUED).expect("the dialog");
+    assert!(shown.contains(labels::PASSCODE_LABEL), "{shown}");
+    assert!(shown.contains(labels::PASSCODE_REMEMBER), "{shown}");
+    assert!(shown.contains(labels::PASSCODE_SHOWN_ONCE), "{shown}");
+    // Escape does not close it: the code cannot be shown again.
+    press_escape(&app, ISSUED);
+    leptos::task::tick().await;
+    assert_eq!(count(&app.root, VALUE), 1, "Escape left the code shown");
+
+    // After OK the code is nowhere on the page.
+    button(&app, ISSUED, "OK").click();
+    leptos::task::tick().await;
+    until("the code's dialog to close", || {
+        count(&app.root, ISSUED) == 0
+    })
+    .await;
+    assert_eq!(count(&app.root, VALUE), 0);
+    let html = app.root.inner_html();
+    assert!(!html.contains(&format!(">{first}<")), "the code is gone");
+    assert_eq!(text(&app.root, ERROR).as_deref(), Some(""));
+    // The code opens 目視確認 at the reader.
+    assert_eq!(staff_mode(&endpoint, &token, "reader-1", &first).await, 200);
+
+    // Re-issue is the same button; it gives a code each time (four random digits may repeat, so
+    // issue until one differs), and the reader then refuses the first.
+    let mut second = issue(&app).await;
+    for _ in 0..5 {
+        if second != first {
+            break;
+        }
+        second = issue(&app).await;
+    }
+    assert!(
+        second.len() == 4 && second.bytes().all(|b| b.is_ascii_digit()),
+        "four digits: {second:?}"
+    );
+    assert_ne!(second, first, "a new code came within six issues");
+    assert_eq!(count(&app.root, VALUE), 0);
+    let refused = staff_mode(&endpoint, &token, "reader-2", &first).await;
+    assert_eq!(refused, ProblemCode::PasscodeInvalid.status());
+    assert_eq!(refused, 403);
+    assert_eq!(
+        staff_mode(&endpoint, &token, "reader-2", &second).await,
+        200
+    );
+    drop(app);
+    drop(world);
+    clear_session();
 }
 
 /// The requests the screen sent to issue a code.
