@@ -11,7 +11,7 @@
 //! checks, so a scripted stand-in for `navigator.serviceWorker` (the browser tests) drives exactly
 //! this code.
 
-use std::{cell::Cell, rc::Rc, time::Duration};
+use std::time::Duration;
 
 use futures::{
     channel::oneshot,
@@ -218,9 +218,9 @@ pub struct VersionWatch {
 /// cannot have a service worker.
 pub fn watch_new_version(on_new: impl Fn() + 'static) -> Option<VersionWatch> {
     let container = container()?;
-    let was_controlled = Rc::new(Cell::new(controller(&container).is_some()));
+    let mut was_controlled = controller(&container).is_some();
     let listener = Listener::new(&container, "controllerchange", move |_| {
-        if was_controlled.replace(true) {
+        if std::mem::replace(&mut was_controlled, true) {
             on_new();
         }
     });
