@@ -1,5 +1,6 @@
 // Writes .br and .gz beside each text and wasm file of the built app, for the server's precompressed
-// responses. Trunk replaces dist/ on every build, so no stale copy can outlive its original.
+// responses: the app's, the training world's (onshi_training.js, onshi_training_bg.wasm) and the
+// stamped service worker (sw.js). Trunk replaces dist/ on every build, so no stale copy can outlive its original.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';

@@ -492,6 +492,8 @@ pub const PROBLEM_IDEMPOTENCY_IN_PROGRESS: &str =
     "同じ内容の送信がオンライン資格確認等システムの回答待ちです。しばらくしてから再度送信します。";
 /// Ours: the endpoint could not write into the 資格確認端末's shared folder.
 pub const PROBLEM_SHARE_UNAVAILABLE: &str = "資格確認端末の共有フォルダに要求を書き込めませんでした。資格確認端末の電源とネットワーク接続を確認してください。要求は送信されていません。";
+/// Ours: a training endpoint whose stored training data cannot be read.
+pub const PROBLEM_TRAINING_DATA_UNREADABLE: &str = "研修データを読み込めません";
 /// Sign-in: too many sign-ins wait for their password check at once.
 pub const PROBLEM_SIGN_IN_BUSY: &str =
     "ただいまログインが混み合っています。しばらく待ってから、再度ログインしてください。";

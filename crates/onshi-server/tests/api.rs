@@ -44,7 +44,7 @@ async fn the_contract_answers_through_http_unchanged() {
     .await;
     assert_eq!(capabilities.status, StatusCode::OK);
     let body: serde_json::Value = capabilities.json();
-    assert_eq!(body["contract_version"], "1.3.0");
+    assert_eq!(body["contract_version"], "1.4.0");
     assert_eq!(body["training"], true);
     // API answers are never cached and never sniffed.
     assert_eq!(capabilities.headers[header::CACHE_CONTROL], "no-store");
@@ -532,4 +532,74 @@ async fn regression_issue_14_the_event_stream_resumes_exactly_across_pages_recon
         ((newest - 2)..=(newest + 1)).collect::<Vec<_>>()
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A training endpoint counts the requests it is handed by method and path (decisions.md D3):
+/// requests arriving all at once, over several threads, are each counted exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_training_endpoint_counts_simultaneous_requests_exactly() {
+    use onshi_core::contract::groups::TrainingRequests;
+    use onshi_server::start::{self, Mode, Options};
+    use tokio::sync::Barrier;
+
+    // The endpoint `--training` runs: its store in memory.
+    let opened = start::open(Options {
+        password_cost: HashCost::CHEAP,
+        ..Options::new(Mode::Training)
+    })
+    .expect("a training endpoint opens");
+    let app = app(Arc::new(opened.endpoint), &[]);
+    let token = token(&app).await;
+    // 64 requests, released together: anonymous ones and signed-in ones, some of each path.
+    const PATHS: [&str; 4] = [
+        "/onshi/v1/capabilities",
+        "/onshi/v1/training/accounts",
+        "/onshi/v1/readers",
+        "/onshi/v1/qualifications/1",
+    ];
+    let barrier = Arc::new(Barrier::new(64));
+    let mut requests = Vec::new();
+    for n in 0..64 {
+        let (app, token, barrier) = (app.clone(), token.clone(), Arc::clone(&barrier));
+        requests.push(tokio::spawn(async move {
+            let request = Request::get(PATHS[n % PATHS.len()])
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            barrier.wait().await;
+            send(&app, request).await.status
+        }));
+    }
+    for request in requests {
+        let status = request.await.expect("the request's task");
+        assert!(
+            [StatusCode::OK, StatusCode::NOT_FOUND].contains(&status),
+            "{status}"
+        );
+    }
+    let counted = send(
+        &app,
+        Request::get("/onshi/v1/training/requests")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(counted.status, StatusCode::OK);
+    let counted: TrainingRequests = counted.json();
+    let rows: Vec<(&str, &str, u64)> = counted
+        .requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str(), r.count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("GET", "/capabilities", 16),
+            ("GET", "/qualifications/{id}", 16),
+            ("GET", "/readers", 16),
+            ("POST", "/session", 1),
+            ("GET", "/training/accounts", 16),
+            ("GET", "/training/requests", 1),
+        ]
+    );
 }

@@ -34,9 +34,11 @@ use crate::{
 /// The media type of an event stream.
 pub const EVENT_STREAM: &str = "text/event-stream";
 /// How often an idle stream reads again.
-const RECHECK_MS: u32 = 3_000;
+const RECHECK_MS: u32 = 5_000;
 /// How long a stream stays silent at most before a keep-alive comment.
 const KEEP_ALIVE_MS: i64 = 15_000;
+/// The keep-alive comment, as the reference endpoint's (axum's empty comment) reads byte for byte.
+const KEEP_ALIVE: &[u8] = b": \n\n";
 
 /// Whether `request` asks for the event stream rather than a backlog page.
 pub fn wants_stream(request: &Request) -> bool {
@@ -187,7 +189,7 @@ impl Feed {
                                 feed.last_sent = now().millis();
                                 // Read again on the next turn, after the comment has gone out.
                                 feed.more = true;
-                                return Some((b":\n\n".to_vec(), feed));
+                                return Some((KEEP_ALIVE.to_vec(), feed));
                             }
                         }
                     }

@@ -9,14 +9,22 @@
 //! real. The service worker also forwards the page's virtual card reader messages to
 //! [`reader_message`]: the virtual RC-S380 and its cards live here, not in the page.
 //!
-//! Modules: `world` (the dispatcher over an in-memory mirror, one request at a time, sign-in's
-//! password check outside the lock), `persist` (the IndexedDB layout behind a small interface),
-//! `idb` (the IndexedDB plumbing), `http` (fetch requests and responses), `events` (the event
-//! stream), `reader` (the reader messages), `platform` (what the global scope provides).
+//! The JavaScript API (wasm-bindgen `--target web`; `default` is the glue's `init`):
+//! `handle(request: Request): Promise<Response>`, `reader_message(message: object):
+//! Promise<object>` and, for tests, `write_count(): Promise<number>` (IndexedDB readwrite
+//! transactions the worker's world has committed).
 //!
-//! Invariants: a request that changes nothing writes nothing; a change is answered only once it is
-//! saved; training data that does not read is refused (503), never silently replaced; nothing here
-//! logs patient data or credentials.
+//! Modules: `world` (the dispatcher over an in-memory mirror, one request at a time, sign-in's
+//! password check outside the lock, other worlds' writes applied from the broadcast channel),
+//! `persist` (one object store per record kind and `meta`; the version-1 layout migrated or
+//! refused), `idb` (the IndexedDB plumbing), `http` (fetch requests and responses), `events` (the
+//! event stream), `reader` (the reader messages), `platform` (what the global scope provides).
+//!
+//! Invariants: a request that changes nothing writes nothing, and a write writes only the records it
+//! changed; a change is answered only once it is written (a session's activity stamp alone waits,
+//! at most a minute, for the next write); training data that does not read is refused (503
+//! `training_data_unreadable`), never silently replaced; nothing here logs patient data or
+//! credentials.
 
 mod events;
 mod http;

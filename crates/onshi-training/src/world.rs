@@ -55,6 +55,8 @@ struct Ready {
     deferred: HashMap<String, RecordOp>,
     /// The mirror holds something not stored (a failed write): read everything again.
     stale: bool,
+    /// How many times the mirror was read again whole (another world's write not received).
+    reloads: u64,
 }
 
 /// The state behind the request lock.
@@ -94,6 +96,7 @@ impl World {
                         saved_sessions,
                         deferred: HashMap::new(),
                         stale: false,
+                        reloads: 0,
                     }))
                 }
                 Err(refusal) => State::Refused(refusal),
@@ -141,6 +144,15 @@ impl World {
         match &*self.state.lock().await {
             State::Ready(ready) => ready.persist.writes(),
             // A refused world writes nothing.
+            State::Refused(_) => 0,
+        }
+    }
+
+    /// How many times this world read the stored data again whole because another world's write
+    /// had not reached it through the broadcast channel.
+    pub async fn reloads(&self) -> u64 {
+        match &*self.state.lock().await {
+            State::Ready(ready) => ready.reloads,
             State::Refused(_) => 0,
         }
     }
@@ -306,6 +318,7 @@ impl Ready {
             // A waiting stamp may be older than what was read; it is the stored copy's now.
             self.deferred.clear();
             self.stale = false;
+            self.reloads += 1;
         }
         Ok(())
     }
@@ -435,11 +448,10 @@ fn wake(watchers: &RefCell<Vec<oneshot::Sender<()>>>) {
     }
 }
 
-/// The answer of a world whose training data cannot be read: 503 with why. The contract of this
-/// build has no code of its own for it, so the nearest 503 code is used and the detail says what
-/// happened.
+/// The answer of a world whose training data cannot be read: 503 `training_data_unreadable`, the
+/// detail saying why.
 pub fn refused(refusal: &Refusal) -> Response {
-    Problem::new(ProblemCode::ShareUnavailable)
+    Problem::new(ProblemCode::TrainingDataUnreadable)
         .with_detail(format!("the training data cannot be used: {refusal}"))
         .into_response()
 }

@@ -11,6 +11,11 @@ use futures::future::{Either, select};
 use js_sys::{Reflect, Uint8Array};
 use onshi_core::{
     canned,
+    card::{
+        mynumber::{self, CardError},
+        reader::{CardLink, PipeError, ReaderModel, UsbPipe, driver},
+        virtual_card::card_holders,
+    },
     client::{self, HistorySearch},
     contract::{self, Headers, Method, Problem, Request, Response, session::SignedIn},
     dispatch::{Config, Dispatcher, Env},
@@ -191,10 +196,12 @@ async fn regression_issue_17_a_request_that_changes_nothing_writes_nothing() {
     send(&world, client::inquire(&token, TARO.to_vec())).await;
     assert_eq!(world.writes().await, 3);
     let written = world.last_written().await;
+    // The session's activity stamp, held back by the reads, goes out with this write.
     for kind in [
         RecordKind::History,
         RecordKind::HistoryMessage,
         RecordKind::Event,
+        RecordKind::Session,
     ] {
         assert!(
             written.iter().any(|(k, _)| *k == kind),
@@ -235,10 +242,19 @@ async fn a_second_world_sees_the_first_worlds_session_lock_and_history() {
     assert_eq!(detail.status, 200, "{}", code_of(&detail));
     assert_eq!(detail.body, inquiry.body);
 
-    // Both alive: what one writes now, the other answers with.
+    // Both alive: what one writes now, the other applies from the broadcast channel, without
+    // reading everything again.
+    let reloads = first.reloads().await;
+    let broadcast = first.changed();
     let later = sign_in(&second, "admin01", "Onshi*admin*01").await;
+    broadcast.await.expect("the first world hears of the write");
     let readers = send(&first, client::readers(&later)).await;
     assert_eq!(readers.status, 200, "{}", code_of(&readers));
+    assert_eq!(
+        first.reloads().await,
+        reloads,
+        "the broadcast write was not applied"
+    );
     let out = send(&first, client::sign_out(&later)).await;
     assert_eq!(out.status, 204);
     let after = send(&second, client::readers(&later)).await;
@@ -336,6 +352,7 @@ async fn regression_issue_17_unreadable_training_data_is_refused_not_replaced() 
             let answer = send(&world, request).await;
             assert_eq!(answer.status, 503, "{name}");
             let problem: Problem = serde_json::from_slice(&answer.body).expect("a problem");
+            assert_eq!(problem.code, "training_data_unreadable", "{name}");
             assert!(problem.detail.is_some_and(|d| !d.is_empty()), "{name}");
         }
         assert_eq!(world.writes().await, 0, "{name}");
@@ -347,6 +364,24 @@ async fn regression_issue_17_unreadable_training_data_is_refused_not_replaced() 
             "{name}: the stored data was replaced"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_a_newer_version_is_refused() {
+    let database = fresh_database("newer");
+    let factory = platform::indexed_db().expect("IndexedDB");
+    drop(
+        idb::open(&factory, &database, 3, &["meta"])
+            .await
+            .expect("a newer database"),
+    );
+    let world = open(&database).await;
+    assert!(world.refusal().await.is_some());
+    let answer = send(&world, client::capabilities()).await;
+    assert_eq!(
+        (answer.status, code_of(&answer).as_str()),
+        (503, "training_data_unreadable")
+    );
 }
 
 /// Reads an event stream's body frame by frame.
@@ -546,4 +581,109 @@ async fn reader_messages_open_list_place_take_and_close() {
         get(&unknown, "error").as_string().as_deref(),
         Some("unknown_op")
     );
+}
+
+/// The page's side of the reader messages: a USB pipe whose transfers are `send` and `receive`
+/// messages, as the app's training reader sends them.
+struct MessagePipe {
+    reader: String,
+    calls: u32,
+}
+
+impl MessagePipe {
+    /// A message of this pipe's reader with the next call number and `fields`.
+    fn message(&mut self, fields: serde_json::Value) -> JsValue {
+        self.calls += 1;
+        let mut message = fields;
+        message["onshi"] = "reader".into();
+        message["call"] = self.calls.into();
+        message["reader"] = self.reader.clone().into();
+        js_sys::JSON::parse(&message.to_string()).expect("a message")
+    }
+
+    /// Sends `message`; the reply when it is `ok`, else the error code as a transfer failure.
+    async fn call(message: JsValue) -> Result<JsValue, PipeError> {
+        let reply = JsFuture::from(onshi_training::reader_message(message))
+            .await
+            .expect("a reply");
+        match get(&reply, "ok").as_bool() {
+            Some(true) => Ok(reply),
+            _ => Err(PipeError::Transfer(
+                get(&reply, "error").as_string().unwrap_or_default(),
+            )),
+        }
+    }
+}
+
+impl UsbPipe for MessagePipe {
+    async fn send(&mut self, bytes: &[u8]) -> Result<(), PipeError> {
+        let message = self.message(serde_json::json!({"op": "send"}));
+        // The bytes travel as a Uint8Array, which JSON cannot carry.
+        Reflect::set(&message, &"bytes".into(), &Uint8Array::from(bytes).into()).expect("bytes");
+        MessagePipe::call(message).await.map(drop)
+    }
+
+    async fn receive(&mut self, max_len: usize, timeout_ms: u32) -> Result<Vec<u8>, PipeError> {
+        let message = self.message(
+            serde_json::json!({"op": "receive", "max_len": max_len, "timeout_ms": timeout_ms}),
+        );
+        let reply = MessagePipe::call(message).await?;
+        if get(&reply, "timeout").as_bool() == Some(true) {
+            return Err(PipeError::Timeout(timeout_ms));
+        }
+        Ok(Uint8Array::new(&get(&reply, "bytes")).to_vec())
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_rcs380_driver_talks_port_100_to_the_workers_reader_and_a_locked_pin_stays_locked() {
+    let opened = reader(serde_json::json!({"onshi": "reader", "call": 1, "op": "open"})).await;
+    let id = get(&opened, "reader").as_string().expect("a reader id");
+    // The last card holder: the reader's cards live for the worker (here, the test page), and the
+    // listing test expects the first one's PIN untouched.
+    let holders = card_holders();
+    assert!(holders.len() > 1);
+    let holder = holders.last().expect("a card holder").clone();
+    assert_ne!(holder.pin, "9999");
+    let placed = reader(serde_json::json!({
+        "onshi": "reader", "call": 2, "op": "place", "reader": id, "person": holder.id
+    }))
+    .await;
+    assert_eq!(get(&placed, "placed").as_bool(), Some(true));
+
+    let mut link = driver(
+        ReaderModel::Rcs380,
+        MessagePipe {
+            reader: id.clone(),
+            calls: 2,
+        },
+    );
+    link.open().await.expect("the reader opens");
+    assert!(link.activate().await.expect("a poll"), "no card found");
+    mynumber::check_card(&mut link)
+        .await
+        .expect("a My Number card");
+    assert_eq!(mynumber::auth_pin_tries(&mut link).await, Ok(3));
+    let wrong = mynumber::Pin::parse("9999").expect("a PIN");
+    for tries_left in [2, 1] {
+        assert_eq!(
+            mynumber::verify_auth_pin(&mut link, &wrong).await,
+            Err(CardError::PinWrong { tries_left })
+        );
+    }
+    assert!(matches!(
+        mynumber::verify_auth_pin(&mut link, &wrong).await,
+        Err(CardError::PinBlocked | CardError::PinWrong { tries_left: 0 })
+    ));
+
+    // The card is the worker's: taken off and listed again, it is still locked.
+    reader(serde_json::json!({"onshi": "reader", "call": 99, "op": "take", "reader": id})).await;
+    let holders =
+        reader(serde_json::json!({"onshi": "reader", "call": 100, "op": "holders"})).await;
+    let holders: js_sys::Array = get(&holders, "holders").unchecked_into();
+    let listed = holders
+        .iter()
+        .find(|h| get(h, "id").as_string().as_deref() == Some(holder.id.as_str()))
+        .expect("listed");
+    assert_eq!(get(&listed, "locked").as_bool(), Some(true));
 }

@@ -221,6 +221,40 @@ export const clauses = {
     check(at >= target - 1000 && at <= target + slack, `issued_at ${issued.json.issued_at} is not the time set (${new Date(target).toISOString()})`);
   },
 
+  'training.requests': async (ctx) => {
+    // The counter counts what it is handed, this request included (decisions.md D3).
+    const read = async (what) => {
+      const answer = await ctx.request('GET', '/training/requests');
+      expectStatus(answer, 200, `GET /training/requests without a session (${what})`);
+      const { since, requests } = answer.json;
+      check(Array.isArray(requests), `${what}: requests is ${JSON.stringify(requests)}, not a list`);
+      const at = parseTime(since, `${what}: since`);
+      const latest = Math.max(Date.now(), ctx.endpointNow()) + 60 * 1000;
+      check(at <= latest, `${what}: since ${since} is after the endpoint's now`);
+      for (const r of requests) {
+        check(typeof r.method === 'string' && typeof r.path === 'string' && Number.isInteger(r.count) && r.count > 0,
+          `${what}: an entry is not a method, a path and a positive count: ${JSON.stringify(r)}`);
+      }
+      const keys = requests.map((r) => [r.path, r.method]);
+      const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+      check(JSON.stringify(keys) === JSON.stringify(sorted), `${what}: the entries are not sorted by path, then method: ${JSON.stringify(keys)}`);
+      check(new Set(keys.map((k) => k.join(' '))).size === keys.length, `${what}: a method and path is listed twice`);
+      const count = (method, path) => requests.find((r) => r.method === method && r.path === path)?.count ?? 0;
+      return { since, count };
+    };
+    const before = await read('first');
+    check(before.count('GET', '/training/requests') >= 1, 'the first answer does not count itself');
+    for (let i = 0; i < 3; i += 1) {
+      expectStatus(await ctx.request('GET', '/capabilities'), 200, 'GET /capabilities');
+    }
+    const after = await read('second');
+    check(after.since === before.since, `since moved from ${before.since} to ${after.since}`);
+    const capabilities = after.count('GET', '/capabilities') - before.count('GET', '/capabilities');
+    check(capabilities === 3, `three GET /capabilities raised its count by ${capabilities}`);
+    const itself = after.count('GET', '/training/requests') - before.count('GET', '/training/requests');
+    check(itself === 1, `a second GET /training/requests raised its own count by ${itself}, not 1`);
+  },
+
   'training.clock.session': async (ctx) => {
     // The clock moves idle, lockout and idempotency time for everyone: nobody without a session may
     // move it (decisions.md D1).

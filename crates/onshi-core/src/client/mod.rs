@@ -353,6 +353,12 @@ pub fn training_accounts() -> Request {
     Request::new(Method::Get, "/training/accounts")
 }
 
+/// `GET /training/requests`: how many requests a training endpoint was handed, asked without a
+/// session.
+pub fn training_requests() -> Request {
+    Request::new(Method::Get, "/training/requests")
+}
+
 /// `GET /training/people`.
 pub fn training_people(token: &str) -> Request {
     Request::new(Method::Get, "/training/people").with_bearer(token)

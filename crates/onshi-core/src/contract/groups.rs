@@ -484,6 +484,27 @@ pub struct TrainingClock {
     pub now: String,
 }
 
+/// `GET /training/requests`: how many requests a training endpoint was handed since it started
+/// counting, by method and path pattern (decisions.md D3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingRequests {
+    /// When the endpoint started counting (its first request).
+    pub since: Rfc3339,
+    /// Sorted by path, then method.
+    pub requests: Vec<RequestCount>,
+}
+
+/// One method and path pattern of [`TrainingRequests`], e.g. `POST` `/qualifications`; a request
+/// that matches no operation counts under the path `*`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCount {
+    pub method: String,
+    /// The operation's path as the contract document writes it, without `/onshi/v1`, e.g.
+    /// `/qualifications/{id}`.
+    pub path: String,
+    pub count: u64,
+}
+
 /// `POST /training/readers/{id}/staff-mode`: the reader's 職員用ボタン and the passcode.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMode {

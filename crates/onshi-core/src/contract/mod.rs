@@ -19,7 +19,7 @@ pub use vocabulary::{EventKind, FeatureGroup, Narrow, ReaderMode, VisitMethod, h
 pub const PREFIX: &str = "/onshi/v1";
 
 /// The contract's version, reported by `GET /onshi/v1/capabilities`.
-pub const VERSION: &str = "1.3.0";
+pub const VERSION: &str = "1.4.0";
 
 /// How far back history may be searched, in days, at an endpoint that does not say (its capabilities
 /// carry [`Capabilities::history_window_days`] from contract 1.3.0): seed 001 FAQ 5's 2 years.

@@ -72,11 +72,15 @@ pub enum ProblemCode {
     /// reaching a loopback or clinic endpoint through DNS rebinding, or a name the endpoint was not
     /// configured with.
     MisdirectedRequest,
+    /// A training endpoint whose stored training data cannot be read or brought up to date (another
+    /// layout, another version, unreadable): it answers every request with this rather than start
+    /// over with fresh training data; `detail` says why.
+    TrainingDataUnreadable,
     Internal,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 41] = [
+    pub const ALL: [ProblemCode; 42] = [
         ProblemCode::InvalidCredentials,
         ProblemCode::AccountLocked,
         ProblemCode::SessionInUse,
@@ -117,6 +121,7 @@ impl ProblemCode {
         ProblemCode::SignInBusy,
         ProblemCode::TooManySignIns,
         ProblemCode::MisdirectedRequest,
+        ProblemCode::TrainingDataUnreadable,
         ProblemCode::Internal,
     ];
 
@@ -162,6 +167,7 @@ impl ProblemCode {
             ProblemCode::SignInBusy => "sign_in_busy",
             ProblemCode::TooManySignIns => "too_many_sign_ins",
             ProblemCode::MisdirectedRequest => "misdirected_request",
+            ProblemCode::TrainingDataUnreadable => "training_data_unreadable",
             ProblemCode::Internal => "internal",
         }
     }
@@ -212,6 +218,7 @@ impl ProblemCode {
             ProblemCode::SignInBusy => 503,
             ProblemCode::TooManySignIns => 429,
             ProblemCode::MisdirectedRequest => 421,
+            ProblemCode::TrainingDataUnreadable => 503,
             ProblemCode::Internal => 500,
         }
     }
@@ -259,6 +266,7 @@ impl ProblemCode {
             ProblemCode::SignInBusy => catalogue::PROBLEM_SIGN_IN_BUSY,
             ProblemCode::TooManySignIns => catalogue::PROBLEM_TOO_MANY_SIGN_INS,
             ProblemCode::MisdirectedRequest => catalogue::PROBLEM_MISDIRECTED_REQUEST,
+            ProblemCode::TrainingDataUnreadable => catalogue::PROBLEM_TRAINING_DATA_UNREADABLE,
             ProblemCode::Internal => catalogue::PROBLEM_INTERNAL,
         }
     }

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Config, Exchange, NationalSource, PasswordCheck, VerifiedPassword};
+use super::{
+    Config, Exchange, NationalSource, PasswordCheck, VerifiedPassword, requests::RequestCounter,
+};
 use crate::{
     contract::{Problem, ProblemCode, Response},
     random::Random,
@@ -46,6 +48,8 @@ pub(super) type Handled = Result<Response, Fail>;
 /// randomness, and the changes made so far.
 pub(super) struct Cx<'a> {
     pub(super) config: &'a Config,
+    /// The dispatcher's request counter (counting on a training dispatcher only).
+    pub(super) requests: &'a RequestCounter,
     pub(super) source: NationalSource,
     pub(super) national: &'a NationalSide,
     pub(super) read: &'a dyn StoreRead,

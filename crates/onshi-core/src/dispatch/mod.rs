@@ -37,6 +37,7 @@ mod medical;
 mod qualification;
 mod readers;
 mod reference;
+mod requests;
 mod routes;
 mod session;
 mod training;
@@ -45,6 +46,7 @@ pub use auth::token_hash;
 pub use config::Config;
 pub use exchange::{Completed, Exchange, NationalAnswer, answer_now, in_progress_answer};
 pub use qualification::FaceRecorded;
+pub use requests::UNROUTED;
 pub use session::{PasswordCheck, VerifiedPassword};
 
 use auth::{Activity, Audit, Caller, authenticate, caller, caller_with, standing_session};
@@ -107,6 +109,9 @@ pub struct Dispatcher {
     config: Config,
     source: NationalSource,
     national: NationalSide,
+    /// On a training dispatcher, the requests it was handed (`GET /training/requests`); clones
+    /// count together.
+    requests: requests::RequestCounter,
 }
 
 impl Dispatcher {
@@ -115,6 +120,7 @@ impl Dispatcher {
             config,
             source: NationalSource::Simulated,
             national: NationalSide::canned(),
+            requests: requests::RequestCounter::default(),
         }
     }
 
@@ -192,12 +198,19 @@ impl Dispatcher {
 
     /// Answers one contract request in one store transaction, or, through the national side's files,
     /// begins the exchange it needs (or finds its write already in one).
+    ///
+    /// A training dispatcher counts each request handed to it here (or to [`Dispatcher::dispatch`])
+    /// by method and path pattern, whatever its answer (decisions.md D3); sign-in's second phase is
+    /// the same request and is not counted again.
     pub fn dispatch_with(
         &self,
         store: &mut dyn Store,
         env: &mut Env<'_>,
         request: &Request,
     ) -> Dispatched {
+        if self.config.training {
+            self.requests.count(env.now, request.method, request.path());
+        }
         self.run(store, env, request, None)
     }
 
@@ -358,6 +371,7 @@ impl Dispatcher {
         let now = self.now(read, env.now)?;
         Ok(Cx {
             config: &self.config,
+            requests: &self.requests,
             source: self.source,
             national: &self.national,
             read,

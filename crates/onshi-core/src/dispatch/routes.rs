@@ -22,8 +22,9 @@ use crate::{
 pub(super) enum Segment {
     /// This text exactly.
     Fixed(&'static str),
-    /// Any non-empty segment, handed to the handler percent-decoded.
-    Param,
+    /// Any non-empty segment, handed to the handler percent-decoded; named as the OpenAPI
+    /// document names it.
+    Param(&'static str),
 }
 
 use Segment::{Fixed, Param};
@@ -69,14 +70,14 @@ impl Route {
         }
     }
 
-    /// The path as the OpenAPI document writes it, with `{}` for each parameter.
-    #[cfg(test)]
+    /// The path as the OpenAPI document writes it (without the contract's prefix), e.g.
+    /// `/qualifications/{id}`.
     pub(super) fn template(&self) -> String {
         self.pattern
             .iter()
             .map(|segment| match segment {
                 Fixed(text) => format!("/{text}"),
-                Param => "/{}".to_owned(),
+                Param(name) => format!("/{{{name}}}"),
             })
             .collect()
     }
@@ -132,7 +133,7 @@ pub(super) const ROUTES: &[Route] = &[
     )
     .remembered_as(Action::QualificationInquiry),
     route(
-        &[Fixed("qualifications"), Param],
+        &[Fixed("qualifications"), Param("id")],
         Method::Get,
         History,
         |cx, r, p| history::detail(cx, r, &p[0]),
@@ -149,12 +150,15 @@ pub(super) const ROUTES: &[Route] = &[
     .remembered_as(Action::ReferenceNumbers),
     Route {
         remembered: Remembered::AsBulkKind,
-        ..route(&[Fixed("bulk"), Param], Method::Post, Bulk, |cx, r, p| {
-            bulk::submit(cx, r, &p[0])
-        })
+        ..route(
+            &[Fixed("bulk"), Param("kind")],
+            Method::Post,
+            Bulk,
+            |cx, r, p| bulk::submit(cx, r, &p[0]),
+        )
     },
     route(
-        &[Fixed("bulk"), Param, Param],
+        &[Fixed("bulk"), Param("kind"), Param("reception_number")],
         Method::Get,
         Bulk,
         |cx, r, p| bulk::result(cx, r, &p[0], &p[1]),
@@ -163,21 +167,26 @@ pub(super) const ROUTES: &[Route] = &[
         readers::list(cx, r)
     }),
     route(
-        &[Fixed("readers"), Param, Fixed("mode")],
+        &[Fixed("readers"), Param("id"), Fixed("mode")],
         Method::Put,
         Readers,
         |cx, r, p| readers::set_mode(cx, r, &p[0]),
     )
     .remembered_as(Action::ReaderModes),
     route(
-        &[Fixed("readers"), Param, Fixed("visual-checks")],
+        &[Fixed("readers"), Param("id"), Fixed("visual-checks")],
         Method::Post,
         Readers,
         |cx, r, p| readers::start_visual_check(cx, r, &p[0]),
     )
     .remembered_as(Action::ReaderModes),
     route(
-        &[Fixed("readers"), Param, Fixed("visual-checks"), Param],
+        &[
+            Fixed("readers"),
+            Param("id"),
+            Fixed("visual-checks"),
+            Param("check"),
+        ],
         Method::Get,
         Readers,
         |cx, r, p| readers::visual_check(cx, r, &p[0], &p[1]),
@@ -232,21 +241,21 @@ pub(super) const ROUTES: &[Route] = &[
         accounts::create(cx, r)
     }),
     route(
-        &[Fixed("accounts"), Param],
+        &[Fixed("accounts"), Param("id")],
         Method::Patch,
         Accounts,
         |cx, r, p| accounts::update(cx, r, &p[0]),
     )
     .remembered_as(Action::ManageAccounts),
     route(
-        &[Fixed("accounts"), Param],
+        &[Fixed("accounts"), Param("id")],
         Method::Delete,
         Accounts,
         |cx, r, p| accounts::delete(cx, r, &p[0]),
     )
     .remembered_as(Action::ManageAccounts),
     route(
-        &[Fixed("accounts"), Param, Fixed("password-reset")],
+        &[Fixed("accounts"), Param("id"), Fixed("password-reset")],
         Method::Post,
         Accounts,
         |cx, r, p| accounts::reset_password(cx, r, &p[0]),
@@ -280,7 +289,7 @@ pub(super) const ROUTES: &[Route] = &[
         &[
             Fixed("training"),
             Fixed("readers"),
-            Param,
+            Param("id"),
             Fixed("staff-mode"),
         ],
         Method::Post,
@@ -288,7 +297,12 @@ pub(super) const ROUTES: &[Route] = &[
         |cx, r, p| training::staff_mode(cx, r, &p[0]),
     ),
     route(
-        &[Fixed("training"), Fixed("readers"), Param, Fixed("cancel")],
+        &[
+            Fixed("training"),
+            Fixed("readers"),
+            Param("id"),
+            Fixed("cancel"),
+        ],
         Method::Post,
         Training,
         |cx, r, p| training::cancel(cx, r, &p[0]),
@@ -299,6 +313,13 @@ pub(super) const ROUTES: &[Route] = &[
         Training,
         |cx, r, _| training::set_clock(cx, r),
     ),
+    route(
+        &[Fixed("training"), Fixed("requests")],
+        Method::Get,
+        Training,
+        |cx, _, _| Ok(training::requests(cx)),
+    )
+    .anonymous(),
     route(&[Fixed("challenges")], Method::Post, Card, |cx, r, _| {
         card::challenge(cx, r)
     }),
@@ -375,7 +396,7 @@ pub(super) fn find(path: &str) -> Option<Matched> {
     let params = pattern
         .iter()
         .zip(&segments)
-        .filter(|(segment, _)| **segment == Param)
+        .filter(|(segment, _)| matches!(segment, Param(_)))
         .map(|(_, raw)| {
             percent_encoding::percent_decode_str(raw)
                 .decode_utf8_lossy()
@@ -390,8 +411,8 @@ pub(super) fn find(path: &str) -> Option<Matched> {
 /// (`store::journal`): a history entry's message (`GET /qualifications/{id}`) and a bulk job's
 /// result (`GET /bulk/{kind}/{reception number}`).
 pub(super) fn blobs_for(method: Method, path: &str) -> Vec<Blob> {
-    const HISTORY_DETAIL: &[Segment] = &[Fixed("qualifications"), Param];
-    const BULK_RESULT: &[Segment] = &[Fixed("bulk"), Param, Param];
+    const HISTORY_DETAIL: &[Segment] = &[Fixed("qualifications"), Param("id")];
+    const BULK_RESULT: &[Segment] = &[Fixed("bulk"), Param("kind"), Param("reception_number")];
     let Some(found) = find(path) else {
         return Vec::new();
     };
@@ -415,7 +436,7 @@ fn matches(pattern: &[Segment], segments: &[&str]) -> bool {
     pattern.len() == segments.len()
         && pattern.iter().zip(segments).all(|(p, s)| match p {
             Fixed(text) => text == s,
-            Param => true,
+            Param(_) => true,
         })
 }
 
@@ -441,19 +462,8 @@ mod tests {
                 break;
             }
             if let Some(p) = line.strip_prefix("  /").and_then(|l| l.strip_suffix(':')) {
-                // `{id}` and its kin are parameters, whatever their names.
-                let template: String = p
-                    .split('/')
-                    .map(|s| if s.starts_with('{') { "/{}" } else { s })
-                    .map(|s| {
-                        if s == "/{}" {
-                            s.to_owned()
-                        } else {
-                            format!("/{s}")
-                        }
-                    })
-                    .collect();
-                path = Some(template);
+                // Parameters keep their names: the table names them as the document does.
+                path = Some(format!("/{p}"));
             } else if let Some(method) = line
                 .strip_prefix("    ")
                 .and_then(|l| l.strip_suffix(':'))
@@ -511,14 +521,17 @@ mod tests {
             "/qualifications/mynumber",
             Some(("/qualifications/mynumber", &[])),
         );
-        check("/qualifications/42", Some(("/qualifications/{}", &["42"])));
+        check(
+            "/qualifications/42",
+            Some(("/qualifications/{id}", &["42"])),
+        );
         check(
             "/readers/reader%2D1/visual-checks/v1",
-            Some(("/readers/{}/visual-checks/{}", &["reader-1", "v1"])),
+            Some(("/readers/{id}/visual-checks/{check}", &["reader-1", "v1"])),
         );
         check(
             "/bulk/qualifications/R1",
-            Some(("/bulk/{}/{}", &["qualifications", "R1"])),
+            Some(("/bulk/{kind}/{reception_number}", &["qualifications", "R1"])),
         );
         check("/readers//mode", None);
         check("/nowhere", None);

@@ -291,3 +291,10 @@ pub(super) fn set_clock(cx: &mut Cx<'_>, request: &Request) -> Handled {
     cx.change(Change::PutTrainingClock(TrainingClockRecord { offset_ms }));
     Ok(Response::no_content())
 }
+
+/// `GET /training/requests` (decisions.md D3): the requests this endpoint was handed since it started
+/// counting, this one included. Anonymous like `GET /training/accounts`: it tells how many requests
+/// of each operation came, nothing of what they carried.
+pub(super) fn requests(cx: &mut Cx<'_>) -> Response {
+    Response::json(200, &cx.requests.snapshot(cx.now))
+}

@@ -20,7 +20,7 @@ use onshi_core::{
 /// A bare problem of every code reads as the catalogue's title for it.
 #[test]
 fn every_problem_code_has_its_catalogue_text() {
-    let table: [(ProblemCode, &str); 41] = [
+    let table: [(ProblemCode, &str); 42] = [
         (
             ProblemCode::InvalidCredentials,
             catalogue::PROBLEM_INVALID_CREDENTIALS,
@@ -159,6 +159,10 @@ fn every_problem_code_has_its_catalogue_text() {
         (
             ProblemCode::MisdirectedRequest,
             catalogue::PROBLEM_MISDIRECTED_REQUEST,
+        ),
+        (
+            ProblemCode::TrainingDataUnreadable,
+            catalogue::PROBLEM_TRAINING_DATA_UNREADABLE,
         ),
         (ProblemCode::Internal, catalogue::PROBLEM_INTERNAL),
     ];

@@ -26,6 +26,7 @@ mod pki;
 mod qualification;
 mod readers;
 mod regressions;
+mod requests;
 mod roundtrip;
 mod session;
 mod virtual_card;

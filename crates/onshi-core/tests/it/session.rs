@@ -340,7 +340,7 @@ fn capabilities_need_no_session() {
     let mut h = Harness::training();
     let caps: Capabilities =
         client::expect_json(&h.send(&client::capabilities()), 200).expect("caps");
-    assert_eq!(caps.contract_version, "1.3.0");
+    assert_eq!(caps.contract_version, "1.4.0");
     assert!(caps.groups.contains(&"session".to_owned()));
     assert!(caps.training);
 }
