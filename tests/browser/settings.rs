@@ -154,6 +154,10 @@ async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
     drop(world);
     click(&app.root, "input[value=other]");
     until("the URL field", || count(&app.root, "#endpoint_url") == 1).await;
+    let incompatible = format!(
+        "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：{}）",
+        onshi_core::contract::VERSION
+    );
     let cases = [
         (
             network_failure(),
@@ -161,7 +165,7 @@ async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
         ),
         (
             capabilities("2.0.0", &ALL_GROUPS, false),
-            "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：1.3.0）",
+            incompatible.as_str(),
         ),
         (
             routed(

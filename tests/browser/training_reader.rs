@@ -23,6 +23,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities},
     fake_worker::FakeWorker,
+    support::ensure_executor,
 };
 
 fn now_ms() -> f64 {
@@ -56,6 +57,8 @@ fn the_training_world_lives_below_the_pages_origin_as_an_endpoint_of_its_own() {
 #[wasm_bindgen_test]
 async fn regression_issue_17_a_request_to_the_training_world_waits_until_a_worker_controls_the_page()
  {
+    // `tick` below needs leptos' executor, whichever test runs first.
+    ensure_executor();
     let fake = FakeFetch::install(vec![capabilities("1.0.0", &ALL_GROUPS, true)]);
     let worker = FakeWorker::not_controlling(true);
     let endpoint = Endpoint::training();
@@ -170,6 +173,7 @@ async fn the_reader_is_opened_and_its_bytes_travel_under_each_calls_number() {
 
 #[wasm_bindgen_test]
 async fn an_answer_for_another_call_is_not_taken_for_this_one() {
+    ensure_executor();
     let worker = FakeWorker::controlling(json!({
         "open": { "ok": true, "reader": "r1" },
         "take": "silent",
