@@ -2,6 +2,17 @@
 // forbids ('unsafe-inline'); this file replaces it (docs/toolchain.md).
 import init from '/onshi.js';
 
+// The service worker runs training mode's world and keeps the app's files for offline use
+// (ARCHITECTURE.md). Registering it does not hold up the app: the app waits for the worker only when
+// it first talks to training mode's world. Browsers offer service workers only to secure contexts
+// (https, or localhost); elsewhere `navigator.serviceWorker` is missing and training mode says so.
+if ('serviceWorker' in navigator && navigator.serviceWorker) {
+  navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).catch((error) => {
+    // The app still starts; training mode reports that its worker is missing when it is used.
+    console.error('the service worker could not be registered', error);
+  });
+}
+
 init({ module_or_path: '/onshi_bg.wasm' }).catch((error) => {
   // The app could not start, so its own message catalogue is out of reach: say so plainly.
   const message = document.createElement('p');

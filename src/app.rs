@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{KeyMap, PasswordGate},
+    components::{KeyMap, NewVersionNotice, PasswordGate},
     pages::{
         HistoryPage, InquiryPage, MenuPage, NotFoundPage, OutboxPage, PasscodePage,
         PasswordChangePage, ReadersPage, ReceptionPage, SettingsPage, SignInPage, StartPage,
@@ -27,7 +27,10 @@ pub fn App() -> impl IntoView {
         .connect()
         .unwrap_or_else(|_| Endpoint::training());
     provide_app_state(endpoint, Clock::page());
-    view! { <AppRoutes /> }
+    view! {
+        <NewVersionNotice />
+        <AppRoutes />
+    }
 }
 
 /// The routes, one per [`Route`], each matched by the path [`Route::path`] gives (the table is written

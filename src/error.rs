@@ -4,14 +4,17 @@
 //! Everything below this point passes typed errors around. The words of every failure the contract
 //! and the core can name are the core's (`onshi_core::client::message`, tested on the host); this
 //! module words the app's errors through them and adds what only the browser can fail at (USB, the
-//! outbox's storage, the endpoint URL field, an endpoint the app cannot use).
+//! service worker training mode runs in, the outbox's storage, the endpoint URL field, an endpoint
+//! the app cannot use).
 
 use onshi_core::{card::mynumber::PinFormatError, catalogue, client::message};
 
 pub use crate::transport::ApiError;
 use crate::{
     labels,
-    platform::usb::UsbError,
+    platform::{
+        service_worker::ServiceWorkerError, training_reader::TrainingReaderError, usb::UsbError,
+    },
     state::{CapabilityError, outbox::OutboxFailure},
     transport::{EndpointUrlError, TransportError},
 };
@@ -20,7 +23,39 @@ pub use onshi_core::client::message::{card_notice, face_unreadable_reason, sessi
 impl ApiError {
     /// The message to show staff.
     pub fn message(&self) -> String {
-        message::call_failure(self.failure())
+        match self {
+            // Training mode's world could not be reached at all: the core's words for a request
+            // without an answer would send staff looking for a server.
+            ApiError::Transport(TransportError::NoServiceWorker { reason, .. }) => {
+                reason.message().to_owned()
+            }
+            _ => message::call_failure(self.failure()),
+        }
+    }
+}
+
+impl ServiceWorkerError {
+    /// Why training mode cannot be used in this page.
+    pub fn message(&self) -> &'static str {
+        match self {
+            ServiceWorkerError::Unavailable => labels::TRAINING_NO_SERVICE_WORKER,
+            ServiceWorkerError::NotReady { .. }
+            | ServiceWorkerError::NotInControl { .. }
+            | ServiceWorkerError::Unsendable { .. } => labels::TRAINING_NOT_READY,
+        }
+    }
+}
+
+impl TrainingReaderError {
+    /// Why training's virtual card reader could not be used.
+    pub fn message(&self) -> &'static str {
+        match self {
+            TrainingReaderError::ServiceWorker(e) => e.message(),
+            TrainingReaderError::UnknownReader { .. } => catalogue::CARD_READER_UNPLUGGED,
+            TrainingReaderError::NoReply { .. }
+            | TrainingReaderError::Refused { .. }
+            | TrainingReaderError::Malformed { .. } => labels::TRAINING_READER_FAILED,
+        }
     }
 }
 
@@ -28,8 +63,8 @@ impl CapabilityError {
     /// Why the endpoint cannot be used, for the settings screen and the start and sign-in pages.
     pub fn message(&self) -> String {
         match self {
-            CapabilityError::Unreachable(TransportError::TrainingStorage(_)) => {
-                catalogue::TRAINING_STORAGE_FAILED.to_owned()
+            CapabilityError::Unreachable(TransportError::NoServiceWorker { reason, .. }) => {
+                reason.message().to_owned()
             }
             // A timeout and a network failure mean the same here: no answer.
             CapabilityError::Unreachable(_) => labels::ENDPOINT_UNREACHABLE.to_owned(),

@@ -10,8 +10,9 @@
 //! try); the PIN is never logged or kept: the field is emptied as it is read, and the session drops
 //! the PIN once the card has checked it.
 //!
-//! In training, 「仮想カードリーダーを使う」 connects a virtual RC-S380 instead of a USB device, driven
-//! by the same driver; the trainer places and takes the canned people's cards.
+//! In training, 「仮想カードリーダーを使う」 connects the training world's virtual RC-S380 (in the
+//! service worker) instead of a USB device, driven by the same driver; the trainer places and takes
+//! the canned people's cards, which the world keeps.
 
 use std::pin::pin;
 
@@ -24,7 +25,6 @@ use futures::{
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use onshi_core::{
-    canned::people::Person,
     card::{
         flow::{Notice, Step},
         mynumber::Pin,
@@ -41,12 +41,11 @@ use crate::{
     },
     error::{card_notice, pin_format_message},
     labels,
-    platform::usb::UsbError,
+    platform::{training_reader::TrainingReaderError, usb::UsbError},
     route::Route,
     state::{
         Api, ClockHandle, FeatureGroup, HistoryEntry,
-        card_reader::use_card_reader,
-        card_reader::{self, Connected, VirtualReader},
+        card_reader::{self, Holder, TrainingReader},
         readers::readers_shown,
         use_api, use_capabilities, use_clock, use_readers,
     },
@@ -66,6 +65,8 @@ enum Told {
     /// What the session tells: about the reader, the card or the endpoint's answer.
     Session(session::Told),
     Usb(UsbError),
+    /// Training's virtual reader could not be opened or used.
+    Training(TrainingReaderError),
 }
 
 /// The reader, as the section's bar shows it.
@@ -173,8 +174,20 @@ impl session::Screen for SessionScreen {
     }
 }
 
+/// Which reader to connect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Usb,
+    Training,
+}
+
 /// The task of one connected reader: the session drives it, then the device is let go.
-async fn run(mut connected: Connected, inputs: UnboundedReceiver<Input>, ui: Ui, training: bool) {
+async fn run(
+    mut connected: card_reader::Connected,
+    inputs: UnboundedReceiver<Input>,
+    ui: Ui,
+    training: bool,
+) {
     let mut screen = SessionScreen {
         ui,
         inputs,
@@ -206,7 +219,6 @@ pub fn CardReader(
     on_result: Callback<CardResult>,
 ) -> impl IntoView {
     let capabilities = use_capabilities();
-    let cards = use_card_reader();
     let readers = use_readers().list();
     let may_switch_readers = readers_shown();
     let ui = Ui {
@@ -218,8 +230,10 @@ pub fn CardReader(
         on_result,
     };
     let inputs = StoredValue::new(None::<UnboundedSender<Input>>);
-    let virtual_reader = StoredValue::new_local(None::<VirtualReader>);
-    let holders = StoredValue::new(Vec::<Person>::new());
+    let virtual_reader = StoredValue::new(None::<TrainingReader>);
+    // The training world's card holders, read again as the flow moves on (a PIN locked while
+    // rehearsing is marked, and the cards' counters change with the steps).
+    let holders = RwSignal::new(Vec::<Holder>::new());
     let picked = RwSignal::new(String::new());
     // Whose card lies on the virtual reader (the trainer's view of the device).
     let on_reader = RwSignal::new(None::<String>);
@@ -248,16 +262,31 @@ pub fn CardReader(
     let offered = move || capabilities.offers(FeatureGroup::Card) != Some(false);
     let training = move || capabilities.training();
 
-    let start = move |connected: Option<Connected>, training: bool| {
+    let refresh_holders = move || {
+        spawn_local(async move {
+            // Without a fresh list the last one stays; placing a card tells what went wrong.
+            if let Ok(list) = card_reader::training_holders().await {
+                holders.try_set(list);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        ui.step.track();
+        ui.told.track();
+        if matches!(ui.reader.get(), Reader::Connected { training: true, .. }) {
+            refresh_holders();
+        }
+    });
+
+    let start = move |source: Source| {
         ui.tell(None);
         ui.reader.set(Reader::Connecting);
         pin_error.set(None);
         let (sender, receiver) = unbounded();
         inputs.set_value(Some(sender.clone()));
         spawn_local(async move {
-            let connected = match connected {
-                Some(connected) => connected,
-                None => {
+            let connected = match source {
+                Source::Usb => {
                     let unplugged = move || {
                         let _ = sender.unbounded_send(Input::Unplugged);
                     };
@@ -270,8 +299,20 @@ pub fn CardReader(
                         }
                     }
                 }
+                Source::Training => match card_reader::connect_training().await {
+                    Ok((connected, reader)) => {
+                        virtual_reader.try_update_value(|r| *r = Some(reader));
+                        connected
+                    }
+                    Err(error) => {
+                        ui.reader.try_set(Reader::None);
+                        ui.tell(Some(Told::Training(error)));
+                        return;
+                    }
+                },
             };
-            run(connected, receiver, ui, training).await;
+            run(connected, receiver, ui, source == Source::Training).await;
+            virtual_reader.try_update_value(|r| *r = None);
         });
     };
     let connect_usb = move || {
@@ -282,25 +323,19 @@ pub fn CardReader(
             ui.tell(Some(Told::Usb(UsbError::Unavailable)));
             return;
         }
-        start(None, false);
+        start(Source::Usb);
     };
     let connect_virtual = move || {
         if ui.reader.get_untracked() != Reader::None {
             return;
         }
-        if holders.with_value(Vec::is_empty) {
-            holders.set_value(VirtualReader::card_holders());
-        }
-        let reader = cards.virtual_reader();
-        let connected = card_reader::connect_virtual(reader.device());
-        virtual_reader.set_value(Some(reader));
         on_reader.set(None);
-        start(Some(connected), true);
+        start(Source::Training);
     };
 
     let chosen = move || {
         let id = picked.get_untracked();
-        holders.with_value(|all| {
+        holders.with_untracked(|all| {
             all.iter()
                 .find(|p| p.id == id)
                 .or_else(|| all.first())
@@ -308,24 +343,29 @@ pub fn CardReader(
         })
     };
     let place = move || {
-        let Some(person) = chosen() else {
+        let (Some(person), Some(reader)) = (chosen(), virtual_reader.get_value()) else {
             return;
         };
-        virtual_reader.with_value(|reader| {
-            if let Some(reader) = reader
-                && reader.place(&person)
-            {
-                on_reader.set(Some(person.name.clone()));
+        spawn_local(async move {
+            match reader.place(&person.id).await {
+                Ok(true) => {
+                    on_reader.try_set(Some(person.name));
+                }
+                Ok(false) => {}
+                Err(error) => ui.tell(Some(Told::Training(error))),
             }
         });
     };
     let take = move || {
-        virtual_reader.with_value(|reader| {
-            if let Some(reader) = reader {
-                reader.take();
+        on_reader.set(None);
+        let Some(reader) = virtual_reader.get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Err(error) = reader.take().await {
+                ui.tell(Some(Told::Training(error)));
             }
         });
-        on_reader.set(None);
     };
 
     let submit_pin = move || {
@@ -394,17 +434,13 @@ pub fn CardReader(
                                 on:change=move |ev| picked.set(event_target_value(&ev))
                             >
                                 {move || {
-                                    // A PIN locked while rehearsing is marked, as on the reader panel; the
-                                    // cards' counters change with the steps, so the list follows them.
-                                    ui.step.track();
-                                    ui.told.track();
-                                    holders.with_value(|all| all.iter().map(|p| {
+                                    // A PIN locked while rehearsing is marked, as on the reader panel.
+                                    holders.with(|all| all.iter().map(|p| {
                                         let id = p.id.clone();
-                                        let locked = cards.virtual_auth_tries_left(&p.id) == Some(0);
                                         let label = format!(
                                             "{}{}",
                                             p.name,
-                                            if locked { labels::TRAINER_PIN_LOCKED } else { "" }
+                                            if p.locked { labels::TRAINER_PIN_LOCKED } else { "" }
                                         );
                                         view! {
                                             <option value=p.id.clone() prop:selected=move || picked.with(|c| *c == id)>
@@ -417,11 +453,16 @@ pub fn CardReader(
                         </label>
                         // Like a real reader, the flow notices a card taken off only at its next poll;
                         // a card laid down before then would pass for the old one still lying there, so
-                        // the next card waits until the reader has seen the last one go.
+                        // the next card waits until the reader has seen the last one go. Before the
+                        // worker has listed the cards there is nothing to place.
                         <button
                             type="button"
                             class="button"
-                            disabled=move || on_reader.with(Option::is_some) || ui.step.with(|s| *s == Step::TakeCard)
+                            disabled=move || {
+                                on_reader.with(Option::is_some)
+                                    || ui.step.with(|s| *s == Step::TakeCard)
+                                    || holders.with(Vec::is_empty)
+                            }
                             on:click=move |_| place()
                         >
                             {labels::READER_SCREEN_PLACE}
@@ -459,6 +500,7 @@ pub fn CardReader(
             }
             Told::Session(session::Told::Endpoint(message)) => view! { <p>{message}</p> }.into_any(),
             Told::Usb(error) => view! { <p>{error.message()}</p> }.into_any(),
+            Told::Training(error) => view! { <p>{error.message()}</p> }.into_any(),
         })
     };
 

@@ -15,7 +15,9 @@ pub fn EndpointBar() -> impl IntoView {
     let endpoint = use_endpoint();
     let capabilities = use_capabilities();
     let choice = move || endpoint.with(EndpointChoice::of);
-    let address = move || endpoint.with(|e| e.url().map(|u| u.as_str().to_owned()));
+    // Training mode's world is named by the choice alone; its address is the app's own.
+    let address =
+        move || endpoint.with(|e| (!e.is_training_world()).then(|| e.url().as_str().to_owned()));
     let problem = move || {
         capabilities
             .get()

@@ -49,7 +49,7 @@ pub const TILE_PASSCODE: &str = "目視確認用パスコード発行";
 pub const SCREEN_SETTINGS: &str = "接続先の設定";
 /// Ours: the heading of the endpoint in use.
 pub const SETTINGS_CURRENT: &str = "現在の接続先";
-/// Ours: the choice of the in-page training endpoint (the default).
+/// Ours: the choice of training mode, the training world in the service worker (the default).
 pub const ENDPOINT_TRAINING: &str = "研修モード";
 /// Ours: the choice of the endpoint that served this page.
 pub const ENDPOINT_THIS_SERVER: &str = "このサーバ";

@@ -45,3 +45,12 @@ pub const ENDPOINT_NO_SIGN_IN: &str = "この接続先はログインに対応�
 /// Ours: the registration could not even be kept, so it was not sent.
 pub const OUTBOX_NOT_KEPT: &str =
     "登録内容を端末に保存できなかったため、送信していません。もう一度お試しください。";
+/// Ours: training mode's world runs in a service worker, which browsers offer only to pages served
+/// over https or from localhost.
+pub const TRAINING_NO_SERVICE_WORKER: &str = "このページでは研修モードを利用できません。研修モードは、https（または localhost）で開いたページで、Google Chrome または Microsoft Edge から利用してください。";
+/// Ours: the service worker did not take control of the page (a reload that bypassed it, or an
+/// installation that failed).
+pub const TRAINING_NOT_READY: &str =
+    "研修モードの準備ができませんでした。ページを再読み込みしてから、もう一度お試しください。";
+/// Ours: training's virtual card reader did not answer, or answered with an error.
+pub const TRAINING_READER_FAILED: &str = "仮想カードリーダーを利用できませんでした。ページを再読み込みしてから、もう一度お試しください。";

@@ -82,11 +82,9 @@ pub fn SettingsPage() -> impl IntoView {
         }
         pending.set(true);
         spawn_local(async move {
-            // Training mode runs in this page and needs no check (which would open its database).
-            let checked = match next.is_in_page_training() {
-                true => Ok(()),
-                false => discover(&next).await.map(|_| ()),
-            };
+            // Training mode's world is checked like any endpoint: a page that cannot have its service
+            // worker is told so here.
+            let checked = discover(&next).await.map(|_| ());
             pending.set(false);
             match checked {
                 Ok(()) => {
@@ -213,11 +211,11 @@ fn CurrentEndpoint() -> impl IntoView {
     let endpoint = use_endpoint();
     let capabilities = use_capabilities();
     let name = move || endpoint.with(|e| choice_label(&EndpointChoice::of(e)));
-    let address = move || endpoint.with(|e| e.url().map(|u| u.as_str().to_owned()));
+    // Training mode's world is named by the choice alone; its address is the app's own.
+    let address =
+        move || endpoint.with(|e| (!e.is_training_world()).then(|| e.url().as_str().to_owned()));
     let state = move || {
         match capabilities.get() {
-        // Training mode before sign-in: its capabilities are read once someone signs in.
-        None if endpoint.with(|e| e.is_in_page_training()) => None,
         None => Some(view! { <span>{labels::ENDPOINT_CHECKING}</span> }.into_any()),
         Some(Ok(found)) => Some(
             view! {

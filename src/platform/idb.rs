@@ -1,5 +1,5 @@
-//! The IndexedDB plumbing the app's three databases share (the session cache, the outbox and the
-//! training state): opening with an upgrade that makes the object stores, transactions, and
+//! The IndexedDB plumbing the app's databases share (the session cache and the outbox):
+//! opening with an upgrade that makes the object stores, transactions, and
 //! get/getAll as futures, with one error type.
 //!
 //! Every function takes the `IDBFactory` it works on instead of reaching for the window's, so that

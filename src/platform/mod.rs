@@ -1,5 +1,6 @@
-//! Adapters around browser APIs. Nothing else in the app touches `web_sys` for storage, time or
-//! randomness; pages and components go through these and the typed contexts in `state`.
+//! Adapters around browser APIs. Nothing else in the app touches `web_sys` for storage, time,
+//! randomness, USB or the service worker; pages and components go through these and the typed
+//! contexts in `state`.
 
 pub mod clock;
 pub mod csp;
@@ -8,9 +9,10 @@ pub mod idb;
 pub mod outbox_store;
 pub mod page;
 pub mod random;
+pub mod service_worker;
 pub mod session_cache;
 pub mod timer;
-pub mod training_db;
+pub mod training_reader;
 pub mod usb;
 pub mod web_storage;
 mod webcrypto;

@@ -381,14 +381,11 @@ impl Api {
 
     /// The accounts of training data, for the sign-in page (endpoints on training data only).
     pub async fn training_accounts(&self) -> Result<TrainingAccounts, ApiError> {
-        let endpoint = self.endpoint.get();
-        // Training mode's transport opens its IndexedDB database on its first request, and the
-        // sign-in page must not (a form that fails its checks sends nothing and leaves no database
-        // behind): in the page, the list is the one its dispatcher answers with.
-        if endpoint.is_in_page_training() {
-            return Ok(TrainingAccounts::of_training_data());
-        }
-        let response = endpoint.send(client::training_accounts()).await?;
+        let response = self
+            .endpoint
+            .get()
+            .send(client::training_accounts())
+            .await?;
         client::expect_json(&response, 200).map_err(ApiError::from)
     }
 

@@ -48,9 +48,9 @@ pub fn use_cache() -> Cache {
 
 /// The database the cache of `endpoint` lives in: training data never shares one with real data.
 pub fn database_of(endpoint: &Endpoint) -> &'static str {
-    match endpoint.url() {
-        None => TRAINING_CACHE,
-        Some(_) => REAL_CACHE,
+    match endpoint.is_training_world() {
+        true => TRAINING_CACHE,
+        false => REAL_CACHE,
     }
 }
 

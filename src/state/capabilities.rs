@@ -1,9 +1,6 @@
 //! What the endpoint offers (`GET /onshi/v1/capabilities`), read when the app starts and again after
-//! each switch of endpoint, and checked before staff switch to one.
-//!
-//! The training transport's capabilities are read once someone is signed in: it opens its IndexedDB
-//! database on the first request, and a page that only shows the start or sign-in form must not (the
-//! database's absence is how the tests see that an invalid form sent nothing).
+//! each switch of endpoint, and checked before staff switch to one. Training mode's world answers
+//! like any endpoint, so whether the app works on training data is what the capabilities say.
 
 use leptos::prelude::*;
 use onshi_core::{
@@ -16,7 +13,7 @@ use onshi_core::{
 
 use crate::{
     platform,
-    state::{EndpointHandle, SessionContext, use_session},
+    state::EndpointHandle,
     transport::{ApiError, Endpoint, TransportError},
 };
 
@@ -53,9 +50,8 @@ pub async fn discover(endpoint: &Endpoint) -> Result<Capabilities, CapabilityErr
         Err(e) => {
             // A refusal by the page's own policy looks like any failed connection; the browser's
             // violation report tells them apart.
-            if let Some(url) = endpoint.url()
-                && platform::csp::refused(url.as_str()).await
-            {
+            let url = endpoint.url();
+            if platform::csp::refused(url.as_str()).await {
                 return Err(CapabilityError::NotAllowed {
                     origin: url.as_str().to_owned(),
                 });
@@ -90,26 +86,16 @@ type Discovery = (String, Result<Capabilities, CapabilityError>);
 #[derive(Clone, Copy)]
 pub struct CapabilitiesContext {
     endpoint: EndpointHandle,
-    /// `None` inside while the training transport waits for a session (see the module comment). A
-    /// resource keeps its last value while it reads again, so each value names the endpoint it came
-    /// from: after a switch, the old endpoint's answer is not shown as the new one's.
-    discovered: LocalResource<Option<Discovery>>,
+    /// A resource keeps its last value while it reads again, so each value names the endpoint it
+    /// came from: after a switch, the old endpoint's answer is not shown as the new one's.
+    discovered: LocalResource<Discovery>,
 }
 
 impl CapabilitiesContext {
-    pub fn new(endpoint: EndpointHandle, session: SessionContext) -> CapabilitiesContext {
-        // A memo, so that the requests of a session (each moves its last activity) do not read the
-        // capabilities again; only signing in or out does.
-        let signed_in = Memo::new(move |_| session.with(|s| s.is_some()));
+    pub fn new(endpoint: EndpointHandle) -> CapabilitiesContext {
         let discovered = LocalResource::new(move || {
             let current = endpoint.with(Endpoint::clone);
-            let wait = current.is_in_page_training() && !signed_in.get();
-            async move {
-                match wait {
-                    true => None,
-                    false => Some((current.id(), discover(&current).await)),
-                }
-            }
+            async move { (current.id(), discover(&current).await) }
         });
         CapabilitiesContext {
             endpoint,
@@ -122,7 +108,7 @@ impl CapabilitiesContext {
     fn with<T>(&self, f: impl FnOnce(Option<&Result<Capabilities, CapabilityError>>) -> T) -> T {
         let id = self.endpoint.with(Endpoint::id);
         self.discovered.with(|d| match d {
-            Some(Some((from, found))) if *from == id => f(Some(found)),
+            Some((from, found)) if *from == id => f(Some(found)),
             _ => f(None),
         })
     }
@@ -156,12 +142,11 @@ impl CapabilitiesContext {
         chrono::TimeDelta::days(i64::try_from(days).unwrap_or(0))
     }
 
-    /// Whether the app works on training data (tracked): in training mode, or with an endpoint that
-    /// says so (e.g. the reference endpoint started with `--training`). The frame shows 「研修モード」
-    /// exactly then.
+    /// Whether the app works on training data (tracked): with an endpoint whose capabilities say so
+    /// (training mode's world, or e.g. the reference endpoint started with `--training`). The frame
+    /// shows 「研修モード」 exactly then.
     pub fn training(&self) -> bool {
-        self.endpoint.with(Endpoint::is_in_page_training)
-            || self.with(|found| matches!(found, Some(Ok(c)) if c.training))
+        self.with(|found| matches!(found, Some(Ok(c)) if c.training))
     }
 }
 
@@ -171,5 +156,5 @@ pub fn use_capabilities() -> CapabilitiesContext {
 
 /// Provided by [`crate::state::provide_app_state`]; here so the context's parts stay private.
 pub(crate) fn provide(endpoint: EndpointHandle) {
-    provide_context(CapabilitiesContext::new(endpoint, use_session()));
+    provide_context(CapabilitiesContext::new(endpoint));
 }

@@ -1,49 +1,44 @@
 //! The general-purpose card reader the reception screen drives: a reader over WebUSB, or in
-//! training a virtual Sony RC-S380. Either is wrapped by the same core driver
+//! training the training world's virtual Sony RC-S380 in the service worker
+//! ([`crate::platform::training_reader`]). Either is wrapped by the same core driver
 //! (`card::reader::driver`), so training exercises exactly the bytes a real reader would get.
 //!
-//! The virtual cards of training live for the life of the app (see [`CardReaderContext`]), so a PIN a
-//! trainee locks stays locked while they rehearse, as a real card's would.
+//! The virtual cards of training live in the service worker, not in the page, so a PIN a trainee
+//! locks stays locked while they rehearse, as a real card's would.
 
-use std::{cell::RefCell, collections::HashMap, rc::Rc, time::Duration};
+use std::time::Duration;
 
-use leptos::prelude::*;
-
-use onshi_core::{
-    canned::people::Person,
-    card::{
-        reader::{AnyReader, PipeError, ReaderModel, UsbPipe, driver},
-        virtual_card::{Iso7816Card, VirtualCard, VirtualCardData},
-        virtual_reader::{Shared, VirtualRcs380},
-    },
-};
+use onshi_core::card::reader::{AnyReader, PipeError, ReaderModel, UsbPipe, driver};
 
 use crate::{
     labels,
     platform::{
         timer::Delay,
+        training_reader::{self, TrainingPipe, TrainingReaderError},
         usb::{self, UnplugWatch, UsbError, UsbReader, WebUsbPipe},
     },
 };
 
-/// The bulk endpoints a driver talks through: a WebUSB interface or the virtual reader.
+pub use crate::platform::training_reader::Holder;
+
+/// The bulk endpoints a driver talks through: a WebUSB interface or training's virtual reader.
 pub enum Pipe {
     Usb(WebUsbPipe),
-    Virtual(Shared<VirtualRcs380>),
+    Training(TrainingPipe),
 }
 
 impl UsbPipe for Pipe {
     async fn send(&mut self, bytes: &[u8]) -> Result<(), PipeError> {
         match self {
             Pipe::Usb(pipe) => pipe.send(bytes).await,
-            Pipe::Virtual(pipe) => pipe.send(bytes).await,
+            Pipe::Training(pipe) => pipe.send(bytes).await,
         }
     }
 
     async fn receive(&mut self, max_len: usize, timeout_ms: u32) -> Result<Vec<u8>, PipeError> {
         match self {
             Pipe::Usb(pipe) => pipe.receive(max_len, timeout_ms).await,
-            Pipe::Virtual(pipe) => pipe.receive(max_len, timeout_ms).await,
+            Pipe::Training(pipe) => pipe.receive(max_len, timeout_ms).await,
         }
     }
 }
@@ -55,6 +50,7 @@ pub struct Connected {
     /// What the status line calls the reader (「接続中：…」).
     pub name: String,
     usb: Option<UsbReader>,
+    training: Option<TrainingPipe>,
     _unplug: Option<UnplugWatch>,
 }
 
@@ -77,18 +73,23 @@ pub async fn connect_usb(unplugged: impl Fn() + 'static) -> Result<Connected, Us
         link: driver(model, Pipe::Usb(reader.pipe())),
         name: model_name(model, reader.product_name()),
         usb: Some(reader),
+        training: None,
         _unplug: Some(watch),
     })
 }
 
-/// Training's virtual RC-S380, driven by the RC-S380 driver.
-pub fn connect_virtual(device: &Shared<VirtualRcs380>) -> Connected {
-    Connected {
-        link: driver(ReaderModel::Rcs380, Pipe::Virtual(device.clone())),
+/// Opens a virtual RC-S380 in the training world, driven by the RC-S380 driver; the returned
+/// [`TrainingReader`] is the trainer's hand on it.
+pub async fn connect_training() -> Result<(Connected, TrainingReader), TrainingReaderError> {
+    let pipe = training_reader::open().await?;
+    let connected = Connected {
+        link: driver(ReaderModel::Rcs380, Pipe::Training(pipe.clone())),
         name: labels::CARD_READER_MODEL_VIRTUAL.to_owned(),
         usb: None,
+        training: Some(pipe.clone()),
         _unplug: None,
-    }
+    };
+    Ok((connected, TrainingReader(pipe)))
 }
 
 impl Connected {
@@ -96,6 +97,10 @@ impl Connected {
     pub async fn close(self) {
         if let Some(reader) = &self.usb {
             reader.close().await;
+        }
+        if let Some(reader) = &self.training {
+            // A worker that no longer knows the reader has nothing to let go.
+            let _ = reader.close().await;
         }
     }
 }
@@ -110,111 +115,25 @@ pub fn usb_available() -> bool {
     usb::available()
 }
 
-/// Training's virtual cards, one per canned person, made the first time it is placed and kept for
-/// the life of the app: its PIN counters are the card's, so a PIN locked while rehearsing stays locked
-/// until the page is reloaded, as a real card would stay locked. Provided at the app's root by
-/// [`crate::state::provide_app_state`].
-#[derive(Clone, Copy)]
-pub struct CardReaderContext {
-    cards: StoredValue<HashMap<String, Rc<RefCell<VirtualCard>>>, LocalStorage>,
+/// The canned people whose cards the trainer can place, with whether each card's PIN is locked
+/// (the training world's cards, shared by every tab).
+pub async fn training_holders() -> Result<Vec<Holder>, TrainingReaderError> {
+    training_reader::holders().await
 }
 
-pub fn use_card_reader() -> CardReaderContext {
-    expect_context::<CardReaderContext>()
-}
+/// The trainer's hand on training's virtual reader: places and takes the cards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrainingReader(TrainingPipe);
 
-/// Provided by [`crate::state::provide_app_state`].
-pub(crate) fn provide() {
-    provide_context(CardReaderContext {
-        cards: StoredValue::new_local(HashMap::new()),
-    });
-}
-
-impl CardReaderContext {
-    /// `person`'s virtual card, made on first use; `None` for someone without test keys.
-    pub fn virtual_card(&self, person: &Person) -> Option<Rc<RefCell<VirtualCard>>> {
-        if let Some(card) = self
-            .cards
-            .with_value(|cards| cards.get(&person.id).cloned())
-        {
-            return Some(card);
-        }
-        let card = Rc::new(RefCell::new(VirtualCard::new(VirtualCardData::for_person(
-            person,
-        )?)));
-        self.cards
-            .update_value(|cards| drop(cards.insert(person.id.clone(), card.clone())));
-        Some(card)
-    }
-
-    /// How many tries the 利用者証明用 PIN of `person_id`'s virtual card has left, if the card was
-    /// made.
-    pub fn virtual_auth_tries_left(&self, person_id: &str) -> Option<u8> {
-        self.cards.with_value(|cards| {
-            cards
-                .get(person_id)
-                .map(|card| card.borrow().auth_tries_left())
-        })
-    }
-
-    /// A virtual reader whose cards are these.
-    pub fn virtual_reader(&self) -> VirtualReader {
-        VirtualReader {
-            device: Shared::new(VirtualRcs380::new()),
-            cards: *self,
-        }
-    }
-}
-
-/// A kept virtual card as the reader holds it: the reader gets a handle, the page keeps the card.
-struct KeptCard(Rc<RefCell<VirtualCard>>);
-
-impl Iso7816Card for KeptCard {
-    fn process(&mut self, command: &[u8]) -> Vec<u8> {
-        self.0.borrow_mut().process(command)
-    }
-
-    fn power_off(&mut self) {
-        self.0.borrow_mut().power_off();
-    }
-}
-
-/// Training's virtual reader and whose card lies on it.
-#[derive(Clone)]
-pub struct VirtualReader {
-    device: Shared<VirtualRcs380>,
-    /// Where the cards placed on it are kept.
-    cards: CardReaderContext,
-}
-
-impl VirtualReader {
-    /// The device, for [`connect_virtual`].
-    pub fn device(&self) -> &Shared<VirtualRcs380> {
-        &self.device
-    }
-
-    /// Places `person`'s card (taking off any card already there); `false` when they have none.
-    pub fn place(&self, person: &Person) -> bool {
-        let Some(card) = self.cards.virtual_card(person) else {
-            return false;
-        };
-        let mut device = self.device.0.borrow_mut();
-        drop(device.remove());
-        device.place(Box::new(KeptCard(card)));
-        true
+impl TrainingReader {
+    /// Places the card of the person with `person_id` (taking off any card already there); `false`
+    /// when they have none.
+    pub async fn place(&self, person_id: &str) -> Result<bool, TrainingReaderError> {
+        self.0.place(person_id).await
     }
 
     /// Takes the card off the reader.
-    pub fn take(&self) {
-        drop(self.device.0.borrow_mut().remove());
-    }
-
-    /// The canned people whose cards the trainer can place (training data).
-    pub fn card_holders() -> Vec<Person> {
-        onshi_core::card::virtual_card::card_holders()
-    }
-
-    pub fn has_card(&self) -> bool {
-        self.device.0.borrow().has_card()
+    pub async fn take(&self) -> Result<(), TrainingReaderError> {
+        self.0.take().await
     }
 }

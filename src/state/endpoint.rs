@@ -18,7 +18,7 @@ pub const CHOICE_KEY: &str = "onshi.endpoint";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EndpointChoice {
-    /// The dispatcher in this page, on training data.
+    /// Training mode: the training world in the page's service worker, on training data.
     #[default]
     Training,
     /// The endpoint at the page's own origin (the reference endpoint serves the app too). Kept as
@@ -47,12 +47,14 @@ impl EndpointChoice {
         }
     }
 
-    /// The choice an endpoint corresponds to: an HTTP endpoint at the page's origin is "this server".
+    /// The choice an endpoint corresponds to: the training world is training mode, and an endpoint
+    /// at the page's origin is "this server".
     pub fn of(endpoint: &Endpoint) -> EndpointChoice {
-        match endpoint.url() {
-            None => EndpointChoice::Training,
-            Some(url) if this_server().is_ok_and(|here| &here == url) => EndpointChoice::ThisServer,
-            Some(url) => EndpointChoice::Url {
+        let url = endpoint.url();
+        match url.is_training() {
+            true => EndpointChoice::Training,
+            false if this_server().is_ok_and(|here| &here == url) => EndpointChoice::ThisServer,
+            false => EndpointChoice::Url {
                 url: url.as_str().to_owned(),
             },
         }

@@ -10,7 +10,7 @@
 //! - [`use_readers`]: the face readers and their modes, kept current from the event feed
 //!   ([`readers::Readers`]).
 //! - [`card_reader`]: the general-purpose card reader a reception screen drives (WebUSB, or training's
-//!   virtual reader), and training's virtual cards.
+//!   virtual reader in the service worker).
 //!
 //! The handles are `Copy`: views capture them freely, while the values behind them (which hold `Rc`s
 //! and browser objects) stay in the reactive arena of this thread.
@@ -60,7 +60,6 @@ pub fn provide_app_state(endpoint: Endpoint, clock: Clock) {
     cache::provide();
     outbox::provide();
     readers::provide();
-    card_reader::provide();
 }
 
 pub fn use_clock() -> ClockHandle {

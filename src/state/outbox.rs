@@ -95,9 +95,9 @@ pub enum OutboxFailure {
 
 /// The database the outbox of `endpoint` lives in: training data never shares one with real data.
 pub fn database_of(endpoint: &Endpoint) -> &'static str {
-    match endpoint.url() {
-        None => TRAINING_OUTBOX,
-        Some(_) => REAL_OUTBOX,
+    match endpoint.is_training_world() {
+        true => TRAINING_OUTBOX,
+        false => REAL_OUTBOX,
     }
 }
 

@@ -75,9 +75,11 @@ impl TransportError {
     /// What staff need to tell apart about a request that got no answer.
     pub fn kind(&self) -> NoAnswer {
         match self {
-            TransportError::TrainingStorage(_) => NoAnswer::TrainingStorage,
             TransportError::Timeout { .. } => NoAnswer::Timeout,
-            TransportError::Network { .. } | TransportError::Unsendable { .. } => NoAnswer::Network,
+            // The training world's worker is missing: nothing was sent, as without a network.
+            TransportError::Network { .. }
+            | TransportError::Unsendable { .. }
+            | TransportError::NoServiceWorker { .. } => NoAnswer::Network,
         }
     }
 }

@@ -1,24 +1,18 @@
-//! Following the endpoint's events (decisions.md D3, D5): one interface over two adapters.
+//! Following the endpoint's events (decisions.md D3, D5).
 //!
-//! - A real endpoint streams `GET /events` as Server-Sent Events, read with `fetch` so that the
-//!   `Authorization` header is sent (no token ever goes into a URL). A dropped connection is
-//!   reconnected with a growing pause and `Last-Event-ID`, so nothing is lost or repeated; a stream
-//!   silent for longer than the endpoint's keep-alive counts as dropped. An endpoint that answers the
-//!   backlog as JSON instead of a stream is polled.
-//! - The training transport has no connection to stream over, so its adapter reads the in-page
-//!   dispatcher's backlog: at once when a request of this page changed the training state, and every
-//!   few seconds for changes made by other tabs.
+//! An endpoint (training mode's world included) streams `GET /events` as Server-Sent Events, read
+//! with `fetch` so that the `Authorization` header is sent (no token ever goes into a URL). A dropped
+//! connection is reconnected with a growing pause and `Last-Event-ID`, so nothing is lost or
+//! repeated; a stream silent for longer than the endpoint's keep-alive counts as dropped. An endpoint
+//! that answers the backlog as JSON instead of a stream is polled.
 //!
-//! Either way the feed stops for good on the stream's `end` event or a 401 (the session is over), and
+//! The feed stops for good on the stream's `end` event or a 401 (the session is over), and
 //! when its [`Subscription`] is dropped. Reading events never counts as activity (D5).
 
 use onshi_core::contract::header;
 use std::{rc::Rc, time::Duration};
 
-use futures::{
-    FutureExt,
-    future::{AbortHandle, Abortable, Either, select},
-};
+use futures::future::{AbortHandle, Abortable, Either, select};
 use onshi_core::{
     client,
     contract::{
@@ -35,7 +29,6 @@ use crate::{
         Endpoint, TransportError,
         http::{HttpTransport, headers_of},
         sse::SseParser,
-        training::TrainingTransport,
     },
 };
 
@@ -96,8 +89,7 @@ pub struct FeedOptions {
     /// How long a stream may stay silent before it counts as dropped. The reference endpoint sends a
     /// keep-alive comment every 15 seconds.
     pub stall: Duration,
-    /// How often a backlog without a stream is read (the training transport reads at once after its
-    /// own changes, so this only bounds how late another tab's changes arrive).
+    /// How often a backlog is read from an endpoint that answers it as JSON rather than a stream.
     pub poll: Duration,
 }
 
@@ -145,8 +137,7 @@ impl Endpoint {
             retry_initial: options.retry_initial,
         };
         let run = match self {
-            Endpoint::Training(transport) => feed.follow_training(transport.clone()).left_future(),
-            Endpoint::Http(transport) => feed.follow_http(transport.clone()).right_future(),
+            Endpoint::Http(transport) => feed.follow_http(transport.clone()),
         };
         let (handle, registration) = AbortHandle::new_pair();
         wasm_bindgen_futures::spawn_local(async move {
@@ -212,33 +203,6 @@ impl Feed {
             };
             match step {
                 Step::Poll { more: false } => Delay::new(self.options.poll).await,
-                step => {
-                    if !self.settle(step).await {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    async fn follow_training(mut self, transport: Rc<TrainingTransport>) {
-        loop {
-            // Ask to be woken before reading, so that a change between the read and the wait is not
-            // missed until the next poll.
-            let changed = transport.changed();
-            let step = match transport
-                .send(&client::events(&self.token, self.after))
-                .await
-            {
-                Ok(answer) => self.take_page(&answer),
-                Err(e) => Step::Retry(Interruption::NoAnswer(e)),
-            };
-            match step {
-                // Wait until this page changes the training state, or for the poll interval (another
-                // tab's changes).
-                Step::Poll { more: false } => {
-                    select(changed, Delay::new(self.options.poll)).await;
-                }
                 step => {
                     if !self.settle(step).await {
                         return;

@@ -1,6 +1,10 @@
-//! The HTTP transport: contract requests to a real endpoint with `fetch` (gloo-net), answers returned
-//! as they came (status, headers, body bytes), so [`onshi_core::client`] reads them exactly as it reads
-//! the training dispatcher's.
+//! The HTTP transport: contract requests to an endpoint with `fetch` (gloo-net), answers returned as
+//! they came (status, headers, body bytes), for [`onshi_core::client`] to read.
+//!
+//! Training mode's endpoint is the training world in the page's service worker. Until a worker
+//! controls the page, a request to it would reach the network, where nothing answers that address;
+//! so the first request to it waits until one does ([`service_worker::controlled`]), and fails with
+//! [`TransportError::NoServiceWorker`] where none can.
 //!
 //! Every request has a deadline. `fetch` itself never gives up on a silent endpoint, so the transport
 //! races it against a [`Delay`] and aborts it (`AbortController`) when time runs out. Dropping a
@@ -19,7 +23,7 @@ use onshi_core::contract::{self, Headers, Method, Request, Response};
 use wasm_bindgen::JsValue;
 
 use crate::{
-    platform::{js_message, timer::Delay},
+    platform::{js_message, service_worker, timer::Delay},
     transport::{TransportError, url::EndpointUrl},
 };
 
@@ -86,22 +90,42 @@ pub fn deadline(
     }
 }
 
-/// A real endpoint at an origin.
+/// An endpoint at a base URL.
 pub struct HttpTransport {
     base: EndpointUrl,
     options: HttpOptions,
     /// The endpoint's national timeout, once its capabilities were read (`None` for an endpoint that
     /// relays nothing, or before they were read).
     national_timeout: Cell<Option<Duration>>,
+    /// Whether requests may go out: true from the start for an endpoint on the network, and for the
+    /// training world once a service worker controls the page (a page stays controlled).
+    worker_ready: Cell<bool>,
 }
 
 impl HttpTransport {
     pub fn new(base: EndpointUrl, options: HttpOptions) -> HttpTransport {
         HttpTransport {
+            worker_ready: Cell::new(!base.is_training()),
             base,
             options,
             national_timeout: Cell::new(None),
         }
+    }
+
+    /// Waits, for the training world, until a service worker controls the page; at once after the
+    /// first time, and for any other endpoint.
+    async fn worker_ready(&self, url: &str) -> Result<(), TransportError> {
+        if self.worker_ready.get() {
+            return Ok(());
+        }
+        service_worker::controlled()
+            .await
+            .map_err(|reason| TransportError::NoServiceWorker {
+                url: url.to_owned(),
+                reason,
+            })?;
+        self.worker_ready.set(true);
+        Ok(())
     }
 
     /// Learns how long the endpoint waits for the national side (its capabilities'
@@ -110,7 +134,7 @@ impl HttpTransport {
         self.national_timeout.set(seconds.map(Duration::from_secs));
     }
 
-    /// The endpoint's origin.
+    /// The endpoint's base URL.
     pub fn base(&self) -> &EndpointUrl {
         &self.base
     }
@@ -129,6 +153,7 @@ impl HttpTransport {
     /// Sends one request and reads the whole answer.
     pub async fn send(&self, request: &Request) -> Result<Response, TransportError> {
         let url = self.url_of(request);
+        self.worker_ready(&url).await?;
         let timeout = self.timeout_of(request);
         let abort = AbortOnDrop::new(&url)?;
         let fetch = Box::pin(async {
@@ -163,6 +188,7 @@ impl HttpTransport {
         request: &Request,
     ) -> Result<(gloo_net::http::Response, AbortOnDrop), TransportError> {
         let url = self.url_of(request);
+        self.worker_ready(&url).await?;
         let abort = AbortOnDrop::new(&url)?;
         let started = {
             let fetch = Box::pin(fetch(&url, request, abort.signal()));

@@ -1,15 +1,14 @@
 //! The transport between the app and "the endpoint".
 //!
-//! The app speaks the contract ([`onshi_core::contract`]) and does not care who answers: in training
-//! mode the answer comes from the core's dispatcher running in this page; otherwise a real endpoint
-//! answers over HTTP. Both carry exactly the same request and response bytes, and both offer the same
-//! event feed ([`events`]).
+//! The app speaks the contract ([`onshi_core::contract`]) over HTTP and does not care who answers: in
+//! training mode the training world in the page's service worker answers under the page's origin and
+//! `/training` ([`EndpointUrl::training`]); otherwise a real endpoint answers. Both carry exactly the
+//! same request and response bytes, and both offer the same event feed ([`events`]).
 
 mod api_error;
 pub mod events;
 pub mod http;
 pub mod sse;
-mod training;
 pub mod url;
 
 use std::{rc::Rc, time::Duration};
@@ -19,25 +18,28 @@ use onshi_core::contract::{Capabilities, Request, Response};
 pub use api_error::ApiError;
 pub use events::{FeedEnd, FeedItem, FeedOptions, Interruption, Subscription};
 pub use http::{HttpOptions, HttpTransport};
-pub use training::TrainingTransport;
 pub use url::{EndpointUrl, EndpointUrlError};
 
-use crate::platform::training_db::TrainingDbError;
+use crate::platform::service_worker::ServiceWorkerError;
 
 /// The endpoint the app talks to.
 #[derive(Clone)]
 pub enum Endpoint {
-    /// Training mode: the core's dispatcher in this page, on canned data (the embedded default).
-    Training(Rc<TrainingTransport>),
-    /// A real endpoint (or the reference endpoint) over HTTP.
+    /// An endpoint over HTTP: a real one, the reference endpoint, or training mode's world in the
+    /// page's service worker.
     Http(Rc<HttpTransport>),
 }
 
 /// A request that got no answer at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
-    #[error("training storage failed: {0}")]
-    TrainingStorage(#[from] TrainingDbError),
+    /// Training mode's endpoint lives in the page's service worker, and no worker controls the page:
+    /// the request was not sent, since the network has nothing under that address.
+    #[error("no service worker answers {url}: {reason}")]
+    NoServiceWorker {
+        url: String,
+        reason: ServiceWorkerError,
+    },
     /// Nothing came back in time; the request was abandoned.
     #[error("no answer from {url} within {} ms", .after.as_millis())]
     Timeout { url: String, after: Duration },
@@ -51,12 +53,10 @@ pub enum TransportError {
 }
 
 impl Endpoint {
-    /// Training mode with its default database.
+    /// Training mode: the training world in the page's service worker
+    /// ([`EndpointUrl::training`]).
     pub fn training() -> Endpoint {
-        Endpoint::Training(Rc::new(TrainingTransport::new(
-            crate::platform::training_db::DATABASE,
-            crate::platform::clock::Clock::page(),
-        )))
+        Endpoint::http(EndpointUrl::training())
     }
 
     /// A real endpoint at `base`, with the usual timeouts.
@@ -67,40 +67,39 @@ impl Endpoint {
     /// Sends one request and waits for its answer.
     pub async fn send(&self, request: Request) -> Result<Response, TransportError> {
         match self {
-            Endpoint::Training(transport) => transport.send(&request).await,
             Endpoint::Http(transport) => transport.send(&request).await,
         }
     }
 
     /// Takes in what the endpoint said about itself that changes how requests are sent: an endpoint
-    /// that relays to the national side gets longer deadlines for those requests. The training
-    /// dispatcher answers at once and has no deadlines.
+    /// that relays to the national side gets longer deadlines for those requests.
     pub fn learn(&self, capabilities: &Capabilities) {
-        if let Endpoint::Http(transport) = self {
-            transport.learn_national_timeout(capabilities.national_timeout_s);
-        }
-    }
-
-    /// Whether this is the training dispatcher in the page. (An HTTP endpoint may run on training data
-    /// too; it says so in its capabilities, see [`crate::state::CapabilitiesContext::training`].)
-    pub fn is_in_page_training(&self) -> bool {
-        matches!(self, Endpoint::Training(_))
-    }
-
-    /// The real endpoint's origin; `None` in training mode.
-    pub fn url(&self) -> Option<&EndpointUrl> {
         match self {
-            Endpoint::Training(_) => None,
-            Endpoint::Http(transport) => Some(transport.base()),
+            Endpoint::Http(transport) => {
+                transport.learn_national_timeout(capabilities.national_timeout_s)
+            }
         }
+    }
+
+    /// The endpoint's base URL: an origin, or the training world's address below the page's.
+    pub fn url(&self) -> &EndpointUrl {
+        match self {
+            Endpoint::Http(transport) => transport.base(),
+        }
+    }
+
+    /// Whether this is training mode's world in the page's service worker. (Another endpoint may run
+    /// on training data too; it says so in its capabilities, see
+    /// [`crate::state::CapabilitiesContext::training`].) Training data is kept apart from real data
+    /// by this (the outbox's database).
+    pub fn is_training_world(&self) -> bool {
+        self.url().is_training()
     }
 
     /// Names the endpoint, so that a session kept across a reload is used only with the endpoint that
-    /// issued it.
+    /// issued it: its base URL, so the training world below an origin is another endpoint than the
+    /// one at the origin itself.
     pub fn id(&self) -> String {
-        match self.url() {
-            None => "training".to_owned(),
-            Some(url) => url.as_str().to_owned(),
-        }
+        self.url().as_str().to_owned()
     }
 }

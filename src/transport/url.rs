@@ -1,11 +1,21 @@
 //! An endpoint's address as staff type it on the settings screen.
 //!
-//! The contract's paths (`/onshi/v1/...`) are the app's to add, so an endpoint is named by its origin
-//! alone: scheme, host and port. Parsing follows the browser's own URL parser (`new URL()`), so what is
-//! accepted here is exactly what `fetch` will reach, internationalised host names included.
+//! The contract's paths (`/onshi/v1/...`) are the app's to add, so an endpoint staff type is named by
+//! its origin alone: scheme, host and port. Parsing follows the browser's own URL parser (`new URL()`),
+//! so what is accepted here is exactly what `fetch` will reach, internationalised host names included.
+//!
+//! One address is not typed but made in code: training mode's endpoint, the training world in the
+//! page's service worker, which answers under the page's origin plus [`TRAINING_PATH`]
+//! (`/training/onshi/v1/...`). Since typed input never has a path, no typed address can pass for it.
 
-/// An endpoint's origin, e.g. `https://onshi.example.jp` or `http://127.0.0.1:8080`, as the URL
-/// standard serializes it (lower-case host, no default port, no trailing slash).
+use crate::platform::page;
+
+/// Where the training world answers, below the page's origin.
+pub const TRAINING_PATH: &str = "/training";
+
+/// An endpoint's base URL, e.g. `https://onshi.example.jp` or `http://127.0.0.1:8080`, as the URL
+/// standard serializes an origin (lower-case host, no default port, no trailing slash); for the
+/// training world, the page's origin followed by [`TRAINING_PATH`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EndpointUrl(String);
 
@@ -66,7 +76,32 @@ impl EndpointUrl {
         Ok(EndpointUrl(url.origin()))
     }
 
-    /// The origin, without a trailing slash.
+    /// The training world's base URL below the page's origin (see the module comment).
+    pub fn training() -> EndpointUrl {
+        match EndpointUrl::parse(&page::origin().unwrap_or_default()) {
+            Ok(here) => here.training_below(),
+            // A page whose origin is no address (opened from a file) still names the world by its
+            // path, which `fetch` resolves against the page.
+            Err(_) => EndpointUrl(TRAINING_PATH.to_owned()),
+        }
+    }
+
+    /// The training world's base URL below this origin.
+    pub fn training_below(&self) -> EndpointUrl {
+        match self.is_training() {
+            true => self.clone(),
+            false => EndpointUrl(format!("{}{TRAINING_PATH}", self.0)),
+        }
+    }
+
+    /// Whether this is the training world's base URL. Only [`EndpointUrl::training_below`] makes an
+    /// address with a path, so the path alone tells.
+    pub fn is_training(&self) -> bool {
+        self.0.ends_with(TRAINING_PATH)
+    }
+
+    /// The base URL, without a trailing slash: the origin, or for the training world the origin and
+    /// [`TRAINING_PATH`]. A contract request's target (`/onshi/v1/...`) is appended to it.
     pub fn as_str(&self) -> &str {
         &self.0
     }

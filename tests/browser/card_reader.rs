@@ -1,10 +1,12 @@
 //! The general-purpose card reader on 「マイナンバーカードで確認」.
 //!
-//! In training, the whole flow runs over the virtual RC-S380 and the canned people's virtual cards,
+//! In training, the virtual RC-S380 and the canned people's virtual cards live in the training world
+//! (run in the page here, `world`, its reader reached by messages as through the service worker),
 //! through the same driver a USB reader gets: a card read, its PIN checked, the consents answered
 //! and the challenge signed opens as 資格情報確認; wrong PINs count down to the lock and its guidance;
 //! a malformed PIN is refused at the field and never reaches the card; a card taken off mid-flow is
-//! told and waited for again. The WebUSB adapter is driven by a scripted `navigator.usb`
+//! told and waited for again. A scripted worker (`fake_worker`) refuses or no longer knows the reader,
+//! as staff are told. The WebUSB adapter is driven by a scripted `navigator.usb`
 //! (`fake_usb`): how it asks for readers, its transfers (a timed-out `transferIn` reused, stalls), and
 //! each failure as staff are told it (a protected-class reader, a closed chooser, no WebUSB, a reader
 //! unplugged in the middle of a transfer or while polling).
@@ -13,6 +15,8 @@ use std::{cell::Cell, rc::Rc};
 
 use futures::future::join;
 use onshi::{
+    labels,
+    platform::clock::Clock,
     platform::usb::{self, UsbError},
     route::Route,
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
@@ -28,11 +32,14 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, routed, stream},
     fake_usb::{FakeUsb, ccid_reader, rcs380},
+    fake_worker::FakeWorker,
     reader_panel::choose,
     support::{
-        Mounted, NINE_AM, clear_session, consents, count, fresh_database, manual_clock, mount_at,
-        mount_with, set_input, sign_in_on_the_page, store_session_of, text, until, until_within,
+        Mounted, NINE_AM, clear_session, consents, count, manual_clock, mount_at, mount_with,
+        set_input, sign_in, store_session, store_session_of, stored_session, text, until,
+        until_within,
     },
+    world::InPageWorld,
 };
 
 const MESSAGE: &str = "[data-testid=card-patient-message]";
@@ -77,10 +84,19 @@ async fn press(app: &Mounted, label: &str) {
 
 /// Waits until the patient-facing panel says `expected`.
 async fn shows(app: &Mounted, expected: &str) {
-    until_within(&format!("the patient's screen: {expected}"), 5000, || {
-        text(&app.root, MESSAGE).as_deref() == Some(expected)
-    })
-    .await;
+    for _ in 0..500 {
+        leptos::task::tick().await;
+        if text(&app.root, MESSAGE).as_deref() == Some(expected) {
+            return;
+        }
+        crate::support::sleep(10).await;
+    }
+    panic!(
+        "the patient's screen shows {:?}, not {expected:?}; the alert says {:?}; the status {:?}",
+        text(&app.root, MESSAGE),
+        text(&app.root, ALERT),
+        text(&app.root, STATUS)
+    );
 }
 
 async fn alert_is(app: &Mounted, expected: &str) {
@@ -90,17 +106,45 @@ async fn alert_is(app: &Mounted, expected: &str) {
     .await;
 }
 
-/// Signs in as 002 in training and opens 「マイナンバーカードで確認」.
-async fn open_reception(database: &str) -> Mounted {
-    drop(sign_in_on_the_page(database).await);
+/// The answers of an endpoint a reception screen asks, offering `groups`, on training data or not.
+fn reception_answers(groups: &[&str], training: bool) -> Vec<serde_json::Value> {
+    vec![
+        capabilities("1.0.0", groups, training),
+        routed(
+            "kind=face_unreadable",
+            json(200, &json!({"events": [], "last_id": 0, "newest_id": 0})),
+        ),
+        routed(
+            "/events?after=0&limit=1",
+            json(200, &json!({"events": [], "last_id": 0, "newest_id": 0})),
+        ),
+        routed("/events?after=0", stream(vec![], "hang")),
+        routed("/readers", json(200, &json!({"readers": []}))),
+        routed(
+            "/qualifications?",
+            json(
+                200,
+                &json!({"total": 0, "page": 1, "per_page": 100, "items": []}),
+            ),
+        ),
+    ]
+}
+
+/// 「マイナンバーカードで確認」 signed in to training mode's world (answered by the scripted `fetch`,
+/// with the card group), once the screen waits for results.
+async fn open_reception() -> (Mounted, FakeFetch) {
+    let mut groups = ALL_GROUPS.to_vec();
+    groups.extend(["card", "training"]);
+    let fake = FakeFetch::install(reception_answers(&groups, true));
+    store_session(AccountKind::General, NINE_AM);
     let (clock, _) = manual_clock();
-    let app = mount_at(Route::Reception.path(), database, clock);
+    let app = mount_at(Route::Reception.path(), clock);
     until_within("the reception screen", 3000, || {
         text(&app.root, "[data-testid=reception-feed]").as_deref()
             == Some("カードリーダーからの結果を待っています。")
     })
     .await;
-    app
+    (app, fake)
 }
 
 /// Connects training's virtual reader and waits for it to look for a card.
@@ -115,6 +159,11 @@ async fn use_virtual_reader(app: &Mounted) {
 
 /// Places `person`'s card on the virtual reader.
 async fn place(app: &Mounted, person: &str) {
+    let option = format!("#card_reader_person option[value='{person}']");
+    until_within("the worker's list of cards", 3000, || {
+        count(&app.root, &option) == 1
+    })
+    .await;
     choose(&app.root, "#card_reader_person", person);
     press(app, "カードを置く").await;
 }
@@ -173,10 +222,29 @@ fn alert_links(app: &Mounted) -> Vec<String> {
         .collect()
 }
 
+/// Signs in as 002 at training mode's world (run in this page) and opens 「マイナンバーカードで確認」
+/// on the page's clock, the world's.
+async fn open_reception_in_the_world(test: &str) -> (Mounted, InPageWorld) {
+    clear_session();
+    let world = InPageWorld::open(test).await;
+    sign_in(&world.endpoint(), "002", "Onshi*002*002").await;
+    // The world keeps real time, so the tab's session was last active now, not at the tests' 09:00.
+    let mut session = stored_session().expect("signed in");
+    session.last_touch = Clock::page().now();
+    onshi::platform::web_storage::WebStorage::Session
+        .save(onshi::state::session::STORAGE_KEY, &session);
+    let app = mount_with(Route::Reception.path(), world.endpoint(), Clock::page());
+    until_within("the reception screen", 3000, || {
+        text(&app.root, "[data-testid=reception-feed]").as_deref()
+            == Some("カードリーダーからの結果を待っています。")
+    })
+    .await;
+    (app, world)
+}
+
 #[wasm_bindgen_test]
 async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with_the_consents() {
-    let database = fresh_database("card-reader");
-    let app = open_reception(&database).await;
+    let (app, world) = open_reception_in_the_world("card-reader").await;
     use_virtual_reader(&app).await;
     assert_eq!(
         app.root
@@ -269,13 +337,13 @@ async fn a_card_read_on_the_virtual_reader_opens_as_the_qualification_check_with
     .await;
     assert_eq!(count(&app.root, "[data-testid=card-patient]"), 0);
     drop(app);
+    drop(world);
     clear_session();
 }
 
 #[wasm_bindgen_test]
 async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
-    let database = fresh_database("card-reader-pin");
-    let app = open_reception(&database).await;
+    let (app, world) = open_reception_in_the_world("card-reader-pin").await;
     use_virtual_reader(&app).await;
     place(&app, "meguro-saburo").await;
     shows(&app, ENTER_PIN).await;
@@ -323,13 +391,13 @@ async fn wrong_pins_count_down_to_the_lock_and_its_guidance() {
     );
     assert_eq!(count(&app.root, "#card_pin"), 0);
     drop(app);
+    drop(world);
     clear_session();
 }
 
 #[wasm_bindgen_test]
 async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
-    let database = fresh_database("card-reader-format");
-    let app = open_reception(&database).await;
+    let (app, world) = open_reception_in_the_world("card-reader-format").await;
     use_virtual_reader(&app).await;
     place(&app, "watanabe-misaki").await;
     shows(&app, ENTER_PIN).await;
@@ -373,13 +441,13 @@ async fn a_malformed_pin_is_refused_at_the_field_and_never_reaches_the_card() {
     press(&app, "中止").await;
     shows(&app, TAKE).await;
     drop(app);
+    drop(world);
     clear_session();
 }
 
 #[wasm_bindgen_test]
 async fn a_card_taken_off_mid_flow_is_told_and_waited_for_again() {
-    let database = fresh_database("card-reader-removed");
-    let app = open_reception(&database).await;
+    let (app, world) = open_reception_in_the_world("card-reader-removed").await;
     use_virtual_reader(&app).await;
 
     // Off while the pad is shown: the PIN never reaches the card.
@@ -419,34 +487,14 @@ async fn a_card_taken_off_mid_flow_is_told_and_waited_for_again() {
     );
     assert_eq!(count(&app.root, ROW), 0);
     drop(app);
+    drop(world);
     clear_session();
 }
 
 #[wasm_bindgen_test]
 async fn the_section_needs_the_card_group_and_offers_the_virtual_reader_only_in_training() {
     let base = "http://127.0.0.1:9";
-    let answers = |groups: &[&str]| {
-        vec![
-            capabilities("1.0.0", groups, false),
-            routed(
-                "kind=face_unreadable",
-                json(200, &json!({"events": [], "last_id": 0, "newest_id": 0})),
-            ),
-            routed(
-                "/events?after=0&limit=1",
-                json(200, &json!({"events": [], "last_id": 0, "newest_id": 0})),
-            ),
-            routed("/events?after=0", stream(vec![], "hang")),
-            routed("/readers", json(200, &json!({"readers": []}))),
-            routed(
-                "/qualifications?",
-                json(
-                    200,
-                    &json!({"total": 0, "page": 1, "per_page": 100, "items": []}),
-                ),
-            ),
-        ]
-    };
+    let answers = |groups: &[&str]| reception_answers(groups, false);
     let mount = || {
         store_session_of(base, AccountKind::General, NINE_AM);
         let (clock, _) = manual_clock();
@@ -482,6 +530,55 @@ async fn the_section_needs_the_card_group_and_offers_the_virtual_reader_only_in_
     assert_eq!(count(&app.root, "[data-testid=card-reader-unavailable]"), 0);
     drop(app);
     drop(fake);
+
+    // On training data, the virtual reader is offered beside the USB one.
+    groups.push("training");
+    let fake = FakeFetch::install(reception_answers(&groups, true));
+    let app = mount();
+    until_within("the virtual reader's button", 3000, || {
+        button(&app.root, "仮想カードリーダーを使う").is_some()
+    })
+    .await;
+    assert!(button(&app.root, "カードリーダーを接続").is_some());
+    drop(app);
+    drop(fake);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn the_training_reader_is_opened_in_the_worker_and_its_failures_are_told() {
+    let (app, _endpoint) = open_reception().await;
+
+    // The worker refuses to open a reader: told, and nothing is connected.
+    let worker = FakeWorker::controlling(json!({ "open": { "ok": false, "error": "busy" } }));
+    press(&app, "仮想カードリーダーを使う").await;
+    alert_is(&app, labels::TRAINING_READER_FAILED).await;
+    assert!(button(&app.root, "仮想カードリーダーを使う").is_some());
+    assert_eq!(count(&app.root, STATUS), 0);
+    assert!(worker.posted().iter().any(|m| m["op"] == "open"));
+    drop(worker);
+
+    // A worker restarted since the reader opened no longer knows it: an unplugged reader.
+    let worker = FakeWorker::controlling(json!({
+        "open": { "ok": true, "reader": "r1" },
+        "send": { "ok": false, "error": "unknown_reader" },
+        "receive": { "ok": false, "error": "unknown_reader" },
+        "close": { "ok": false, "error": "unknown_reader" },
+        "holders": { "ok": true, "holders": [] },
+    }));
+    press(&app, "仮想カードリーダーを使う").await;
+    alert_is(&app, UNPLUGGED).await;
+    assert!(button(&app.root, "仮想カードリーダーを使う").is_some());
+    assert_eq!(count(&app.root, "[data-testid=card-patient]"), 0);
+    let posted = worker.posted();
+    assert!(
+        posted
+            .iter()
+            .any(|m| m["op"] == "send" && m["reader"] == "r1"),
+        "the driver spoke to the reader the worker opened: {posted:?}"
+    );
+    drop(worker);
+    drop(app);
     clear_session();
 }
 
@@ -621,8 +718,7 @@ async fn a_reader_unplugged_mid_transfer_fails_it_as_disconnected() {
 
 #[wasm_bindgen_test]
 async fn connecting_shows_why_a_reader_cannot_be_used() {
-    let database = fresh_database("card-reader-usb");
-    let app = open_reception(&database).await;
+    let (app, _endpoint) = open_reception().await;
 
     let fake = FakeUsb::install(Some(ccid_reader()));
     press(&app, "カードリーダーを接続").await;
@@ -645,8 +741,7 @@ async fn connecting_shows_why_a_reader_cannot_be_used() {
 
 #[wasm_bindgen_test]
 async fn an_rc_s380_over_webusb_looks_for_a_card_until_it_is_unplugged() {
-    let database = fresh_database("card-reader-rcs380");
-    let app = open_reception(&database).await;
+    let (app, _endpoint) = open_reception().await;
     let fake = FakeUsb::install(Some(rcs380(true)));
     press(&app, "カードリーダーを接続").await;
     until_within("the reader connected", 3000, || {

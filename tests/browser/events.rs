@@ -1,12 +1,12 @@
 //! The event feed: the HTTP adapter reading Server-Sent Events from a streamed fake
-//! `fetch` (chunks, reconnects with `Last-Event-ID`, stalls, the end), the training adapter reading
-//! the in-page dispatcher's backlog, and the state handle ending the session with the feed.
+//! `fetch` (chunks, reconnects with `Last-Event-ID`, stalls, the end), the training world's own
+//! stream (run in the page), and the state handle ending the session with the feed.
 
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
 use leptos::prelude::*;
 use onshi::{
-    platform::{clock::Clock, training_db},
+    platform::clock::Clock,
     state::{provide_app_state, use_events, use_session},
     transport::{
         Endpoint, EndpointUrl, FeedEnd, FeedItem, FeedOptions, HttpOptions, HttpTransport,
@@ -16,15 +16,15 @@ use onshi::{
 use onshi_core::{
     account::AccountKind,
     client,
-    contract::EventKind,
-    contract::{ProblemCode, groups::ReaderList},
+    contract::{EventKind, ProblemCode, groups::ReaderList},
 };
 use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, network_failure, problem, silence, stream},
-    support::{NINE_AM, fresh_database, store_session_of, training_endpoint, until},
+    support::{NINE_AM, sign_in, store_session_of, until, until_within},
+    world::InPageWorld,
 };
 
 const BASE: &str = "http://127.0.0.1:9";
@@ -335,73 +335,6 @@ async fn a_silent_endpoint_that_never_answers_is_retried() {
     assert!(fake.calls()[0].aborted);
 }
 
-async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String {
-    crate::support::signed_in(endpoint, user, password)
-        .await
-        .token
-}
-
-#[wasm_bindgen_test]
-async fn the_training_feed_follows_the_in_page_backlog_and_wakes_on_changes() {
-    let database = fresh_database("feed");
-    let endpoint = training_endpoint(&database, Clock::page());
-    let token = sign_in(&endpoint, "002", "Onshi*002*002").await;
-    // A long poll: an event within the test's patience can only come from the change notification.
-    let options = FeedOptions {
-        poll: Duration::from_secs(60),
-        ..QUICK
-    };
-    let (sink, items) = recorder();
-    let _feed = endpoint.follow_events(&token, 0, options, sink);
-    until("the connection", || {
-        items.borrow().first() == Some(&FeedItem::Connected)
-    })
-    .await;
-
-    let answer = endpoint
-        .send(client::readers(&token))
-        .await
-        .expect("answer");
-    let readers: ReaderList = client::expect_json(&answer, 200).expect("readers");
-    let reader = &readers.readers[0];
-    let changed = endpoint
-        .send(client::set_mode(
-            &token,
-            &reader.id,
-            &reader.etag,
-            "pin_only",
-        ))
-        .await
-        .expect("answer");
-    assert_eq!(
-        changed.status,
-        200,
-        "{:?}",
-        String::from_utf8_lossy(&changed.body)
-    );
-    until("the reader event", || !event_ids(&items).is_empty()).await;
-    let event = match items
-        .borrow()
-        .iter()
-        .find(|i| matches!(i, FeedItem::Event(_)))
-    {
-        Some(FeedItem::Event(e)) => e.clone(),
-        _ => unreachable!("found above"),
-    };
-    assert_eq!(event.kind, EventKind::Reader);
-
-    // Signing out changes the state too: the feed reads again, learns the session is over, and stops.
-    let out = endpoint
-        .send(client::sign_out(&token))
-        .await
-        .expect("answer");
-    assert_eq!(out.status, 204);
-    until("the end", || ended(&items).is_some()).await;
-    assert!(matches!(ended(&items), Some(FeedEnd::SessionEnded(_))));
-    drop(endpoint);
-    training_db::delete(&database).await.expect("delete");
-}
-
 #[wasm_bindgen_test]
 async fn the_events_handle_ends_the_session_in_this_tab_with_the_reason() {
     let _fake = FakeFetch::install(vec![
@@ -447,4 +380,63 @@ async fn the_events_handle_ends_the_session_in_this_tab_with_the_reason() {
         );
     });
     drop(feed);
+}
+
+#[wasm_bindgen_test]
+async fn the_training_worlds_stream_follows_its_changes_and_ends_with_the_session() {
+    let world = InPageWorld::open("feed").await;
+    let endpoint = world.endpoint();
+    let token = sign_in(&endpoint, "002", "Onshi*002*002").await;
+    // A long poll: the world streams, so an event within the test's patience comes over the stream.
+    let options = FeedOptions {
+        poll: Duration::from_secs(60),
+        ..QUICK
+    };
+    let (sink, items) = recorder();
+    let _feed = endpoint.follow_events(&token, 0, options, sink);
+    until("the connection", || {
+        items.borrow().first() == Some(&FeedItem::Connected)
+    })
+    .await;
+
+    let answer = endpoint
+        .send(client::readers(&token))
+        .await
+        .expect("answer");
+    let readers: ReaderList = client::expect_json(&answer, 200).expect("readers");
+    let reader = &readers.readers[0];
+    let changed = endpoint
+        .send(client::set_mode(
+            &token,
+            &reader.id,
+            &reader.etag,
+            "pin_only",
+        ))
+        .await
+        .expect("answer");
+    assert_eq!(
+        changed.status,
+        200,
+        "{:?}",
+        String::from_utf8_lossy(&changed.body)
+    );
+    until("the reader event", || !event_ids(&items).is_empty()).await;
+    let event = match items
+        .borrow()
+        .iter()
+        .find(|i| matches!(i, FeedItem::Event(_)))
+    {
+        Some(FeedItem::Event(e)) => e.clone(),
+        _ => unreachable!("found above"),
+    };
+    assert_eq!(event.kind, EventKind::Reader);
+
+    // Signing out ends the stream with the session's end.
+    let out = endpoint
+        .send(client::sign_out(&token))
+        .await
+        .expect("answer");
+    assert_eq!(out.status, 204);
+    until_within("the end", 10_000, || ended(&items).is_some()).await;
+    assert!(matches!(ended(&items), Some(FeedEnd::SessionEnded(_))));
 }

@@ -1,6 +1,6 @@
 //! 保険証/処方箋で確認 (S5) and 資格情報確認 (S6): the form's findings come from
-//! the core and nothing is sent while one stands; in training mode Case2 runs from the menu tile to
-//! the result; every outcome gets its banner; 戻る keeps the form and 次の患者へ(保険証) clears it.
+//! the core and nothing is sent while one stands; in training mode (the training world, run in the
+//! page) Case2 runs from the menu tile to the result; every outcome gets its banner; 戻る keeps the form and 次の患者へ(保険証) clears it.
 
 use chrono::NaiveDate;
 use onshi::{
@@ -18,9 +18,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities},
     support::{
-        NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at, mount_with,
-        path, set_input, sign_in_on_the_page, store_session_of, text, until,
+        NINE_AM, clear_session, click, count, manual_clock, mount_with, path, set_input, sign_in,
+        store_session_of, text, until,
     },
+    world::InPageWorld,
 };
 
 const SUBMIT: &str = "form.inquiry-form button[type=submit]";
@@ -140,29 +141,26 @@ async fn every_finding_of_the_core_is_shown_at_its_field_and_nothing_is_sent() {
     clear_session();
 }
 
-/// Signs in as 002, finds the menu tile that leads to the form, and opens the form. (The tile is
-/// followed by address rather than by a click: routers of earlier tests in this page still listen for
-/// link clicks. The end-to-end tests click it in the real app.)
-async fn open_the_form(database: &str) -> crate::support::Mounted {
-    let signing_in = sign_in_on_the_page(database).await;
+/// Signs in as 002 at a training world in the page, finds the menu tile that leads to the form, and
+/// opens the form. (The tile is followed by address rather than by a click: routers of earlier tests
+/// in this page still listen for link clicks. The end-to-end tests click it in the real app.)
+async fn open_the_form(test: &str) -> (crate::support::Mounted, InPageWorld) {
+    clear_session();
+    let world = InPageWorld::open(test).await;
+    sign_in(&world.endpoint(), "002", "Onshi*002*002").await;
     let (clock, _) = manual_clock();
+    let menu = mount_with(Route::Menu.path(), world.endpoint(), clock.clone());
     let tile = ".menu a.tile[href='/insurance-card']";
-    until("the menu", || count(&signing_in.root, tile) == 1).await;
-    let label = signing_in
-        .root
-        .query_selector(tile)
-        .ok()
-        .flatten()
-        .and_then(|a| a.text_content())
-        .unwrap_or_default();
+    until("the menu", || count(&menu.root, tile) == 1).await;
+    let label = text(&menu.root, tile).unwrap_or_default();
     assert!(label.contains(labels::TILE_INSURANCE_CARD), "{label}");
-    drop(signing_in);
-    let app = mount_at(Route::Inquiry.path(), database, clock);
+    drop(menu);
+    let app = mount_with(Route::Inquiry.path(), world.endpoint(), clock);
     until("the form", || {
         path() == "/insurance-card" && count(&app.root, SUBMIT) == 1
     })
     .await;
-    app
+    (app, world)
 }
 
 async fn search(app: &crate::support::Mounted, typed: &InquiryForm) {
@@ -209,7 +207,7 @@ fn field(app: &crate::support::Mounted, label: &str) -> Option<String> {
 
 #[wasm_bindgen_test]
 async fn case2_runs_from_the_menu_tile_to_the_result_and_back() {
-    let app = open_the_form(&fresh_database("case2")).await;
+    let (app, world) = open_the_form("case2").await;
     let typed = form("06139000", "9000", "10001", "01", "S29.3.26", "2026/11/22");
     search(&app, &typed).await;
     assert_eq!(
@@ -282,12 +280,14 @@ async fn case2_runs_from_the_menu_tile_to_the_result_and_back() {
     })
     .await;
     assert_eq!(input_value(&app, "#confirmation_date"), "2026/11/22");
+    drop(app);
+    drop(world);
     clear_session();
 }
 
 #[wasm_bindgen_test]
 async fn every_outcome_has_its_banner() {
-    let app = open_the_form(&fresh_database("outcomes")).await;
+    let (app, world) = open_the_form("outcomes").await;
     let cases = [
         (
             form("06139000", "9000", "10001", "02", "S30.1.18", "2026/11/22"),
@@ -338,5 +338,7 @@ async fn every_outcome_has_its_banner() {
         click(&app.root, ".check-buttons button:last-child");
         until("the form again", || count(&app.root, SUBMIT) == 1).await;
     }
+    drop(app);
+    drop(world);
     clear_session();
 }

@@ -5,8 +5,10 @@
 
 mod fake_fetch;
 mod fake_usb;
+mod fake_worker;
 mod raw_idb;
 mod support;
+mod world;
 
 mod card_reader;
 mod errors;
@@ -15,6 +17,7 @@ mod history;
 mod http;
 mod inquiry;
 mod keys;
+mod new_version;
 mod outbox;
 mod outbox_store;
 mod passcode;
@@ -25,6 +28,6 @@ mod reception;
 mod session_cache;
 mod settings;
 mod shell;
-mod training;
+mod training_reader;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

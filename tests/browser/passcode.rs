@@ -1,8 +1,8 @@
-//! 目視確認用パスコード発行 (S8): in training mode 002 issues a code after a confirmation
-//! naming its user ID, sees four digits once, and after OK the code is gone; a second issue gives a
-//! code again and the reader's 職員用ボタン then refuses the first. Against a scripted endpoint,
-//! キャンセル sends nothing, a refusal is shown on the page, the buttons wait while the request is
-//! under way, and a session that ended leads to the sign-in page.
+//! 目視確認用パスコード発行 (S8): against the training world (run in the page) 002 issues a code after
+//! a confirmation naming its user ID, sees four digits once, and after OK the code is gone; a second
+//! issue gives a code again and the reader's 職員用ボタン then refuses the first. Against a scripted
+//! endpoint, キャンセル sends nothing, a refusal is shown on the page, the buttons wait while the
+//! request is under way, and a session that ended leads to the sign-in page.
 
 use std::rc::Rc;
 
@@ -20,9 +20,10 @@ use web_sys::HtmlButtonElement;
 use crate::{
     fake_fetch::{FakeFetch, capabilities, json, problem, routed, silence},
     support::{
-        Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_with,
-        path, sign_in, store_session_of, text, training_endpoint, until,
+        Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, path, sign_in,
+        store_session_of, text, until,
     },
+    world::InPageWorld,
 };
 
 use onshi::labels;
@@ -55,23 +56,6 @@ async fn open_confirmation(app: &Mounted) {
     until("the confirmation", || count(&app.root, CONFIRM) == 1).await;
 }
 
-/// Issues a code through the screen: 発行, OK, the code read, and its dialog closed with OK.
-async fn issue(app: &Mounted) -> String {
-    open_confirmation(app).await;
-    button(app, CONFIRM, "OK").click();
-    leptos::task::tick().await;
-    until("the code", || count(&app.root, VALUE) == 1).await;
-    let code = text(&app.root, VALUE).expect("the code is shown");
-    assert_eq!(count(&app.root, CONFIRM), 0, "the confirmation closed");
-    button(app, ISSUED, "OK").click();
-    leptos::task::tick().await;
-    until("the code's dialog to close", || {
-        count(&app.root, ISSUED) == 0
-    })
-    .await;
-    code
-}
-
 /// Presses Escape in the dialog `dialog` (web-sys is built without `KeyboardEventInit`, so the event
 /// is made by the page's own constructor).
 fn press_escape(app: &Mounted, dialog: &str) {
@@ -94,6 +78,23 @@ fn press_escape(app: &Mounted, dialog: &str) {
         .expect("dispatch");
 }
 
+/// Issues a code through the screen: 発行, OK, the code read, and its dialog closed with OK.
+async fn issue(app: &Mounted) -> String {
+    open_confirmation(app).await;
+    button(app, CONFIRM, "OK").click();
+    leptos::task::tick().await;
+    until("the code", || count(&app.root, VALUE) == 1).await;
+    let code = text(&app.root, VALUE).expect("the code is shown");
+    assert_eq!(count(&app.root, CONFIRM), 0, "the confirmation closed");
+    button(app, ISSUED, "OK").click();
+    leptos::task::tick().await;
+    until("the code's dialog to close", || {
+        count(&app.root, ISSUED) == 0
+    })
+    .await;
+    code
+}
+
 /// The reader's 職員用ボタン with `passcode`, as the patient-side panel sends it: the answer's status.
 async fn staff_mode(endpoint: &Endpoint, token: &str, reader: &str, passcode: &str) -> u16 {
     let staff = StaffMode {
@@ -110,9 +111,9 @@ async fn staff_mode(endpoint: &Endpoint, token: &str, reader: &str, passcode: &s
 #[wasm_bindgen_test]
 async fn a_code_is_shown_once_and_a_new_one_replaces_it() {
     clear_session();
-    let database = fresh_database("passcode");
+    let world = InPageWorld::open("passcode").await;
     let (clock, _) = manual_clock();
-    let endpoint = training_endpoint(&database, clock.clone());
+    let endpoint = world.endpoint();
     let token = sign_in(&endpoint, "002", "Onshi*002*002").await;
     let app = mount_with(PATH, endpoint.clone(), clock);
     until("the screen", || count(&app.root, ISSUE) == 1).await;
@@ -189,6 +190,8 @@ async fn a_code_is_shown_once_and_a_new_one_replaces_it() {
         staff_mode(&endpoint, &token, "reader-2", &second).await,
         200
     );
+    drop(app);
+    drop(world);
     clear_session();
 }
 

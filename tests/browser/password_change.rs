@@ -1,7 +1,8 @@
 //! パスワード変更 (S14): the form's findings (empty, weak, unchanged, mismatch) stand next to
 //! their fields and nothing is sent; the endpoint's field error (a wrong current password) stands at
 //! its field; an account that must change its password is held on the screen until it has, and the
-//! change clears that state. In training mode the change reaches the in-page dispatcher and persists.
+//! change clears that state. In training mode (the training world, run in the page) the change
+//! reaches the world and the old password no longer signs in.
 
 use std::rc::Rc;
 
@@ -15,10 +16,10 @@ use web_sys::HtmlElement;
 use crate::{
     fake_fetch::{FakeFetch, capabilities, problem},
     support::{
-        Mounted, NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_with,
-        path, set_input, sign_in, store_session_with, stored_session, text, training_endpoint,
-        until,
+        Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, path, set_input,
+        sign_in, store_session_with, stored_session, text, until,
     },
+    world::InPageWorld,
 };
 
 use onshi::labels;
@@ -63,12 +64,6 @@ fn changes(fake: &FakeFetch) -> usize {
         .count()
 }
 
-/// The problem code of a refusal.
-fn code_of(response: &onshi_core::contract::Response) -> String {
-    let problem: serde_json::Value = serde_json::from_slice(&response.body).expect("a problem");
-    problem["code"].as_str().unwrap_or_default().to_owned()
-}
-
 /// Presses OK in the completion dialog.
 fn press_ok(app: &Mounted) {
     let button: HtmlElement = app
@@ -78,6 +73,12 @@ fn press_ok(app: &Mounted) {
         .expect("the dialog's OK")
         .unchecked_into();
     button.click();
+}
+
+/// The problem code of a refusal.
+fn code_of(response: &onshi_core::contract::Response) -> String {
+    let problem: serde_json::Value = serde_json::from_slice(&response.body).expect("a problem");
+    problem["code"].as_str().unwrap_or_default().to_owned()
 }
 
 #[wasm_bindgen_test]
@@ -242,11 +243,35 @@ async fn bad_input_is_told_at_its_field_and_an_account_that_must_change_is_held_
 }
 
 #[wasm_bindgen_test]
+async fn a_session_that_learns_its_password_must_be_changed_is_taken_to_the_screen() {
+    // The session began before an administrator reset the password: the endpoint refuses the
+    // history with 403 `password_change_required`, and the screen gives way to パスワード変更.
+    let _fake = FakeFetch::install(vec![
+        capabilities("1.0.0", &["session", "history"], false),
+        problem(
+            403,
+            "password_change_required",
+            catalogue::PROBLEM_PASSWORD_CHANGE_REQUIRED,
+        ),
+    ]);
+    store_session_with(BASE, AccountKind::General, NINE_AM, false);
+    let (clock, _) = manual_clock();
+    let app = mount_with("/history", scripted_endpoint(), clock);
+    until("パスワード変更", || {
+        path() == PATH && count(&app.root, FIRST) == 1
+    })
+    .await;
+    assert!(stored_session().expect("a session").must_change_password);
+    drop(app);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
 async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_signs_in() {
     clear_session();
-    let database = fresh_database("password-change");
+    let world = InPageWorld::open("password-change").await;
     let (clock, _) = manual_clock();
-    let endpoint = training_endpoint(&database, clock.clone());
+    let endpoint = world.endpoint();
     sign_in(&endpoint, "002", "Onshi*002*002").await;
     let menu = mount_with("/menu", endpoint.clone(), clock.clone());
     until("the menu", || count(&menu.root, ".menu a.tile") > 0).await;
@@ -268,7 +293,7 @@ async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_sig
     // Not a first sign-in: no notice.
     assert_eq!(count(&app.root, FIRST), 0);
 
-    // The training dispatcher checks the current password, and its finding stands at the field.
+    // The training world checks the current password, and its finding stands at the field.
     submit(&app, "Wrong*002*002", "Kotoshi*2026", "Kotoshi*2026").await;
     until("the dispatcher's finding", || {
         messages(&app)[0] == catalogue::CURRENT_PASSWORD_WRONG
@@ -282,48 +307,21 @@ async fn in_training_the_tile_changes_the_password_and_the_old_one_no_longer_sig
     until("the menu", || path() == "/menu").await;
     drop(app);
 
-    // The old password no longer signs in; the new one does, also at a transport opened afresh on
-    // the same training database (the change persisted in IndexedDB). The session stays as it is,
-    // so its ID answers as in use (409, checked after the password): a forced sign-in would revoke
-    // it under the menu's own requests still on their way.
+    // The old password no longer signs in; the new one does. The session stays as it is, so its ID
+    // answers as in use (409, checked after the password): a forced sign-in would revoke it under
+    // the menu's own requests still on their way.
     let old = endpoint
         .send(client::sign_in("002", "Onshi*002*002", false))
         .await
         .expect("an answer");
     assert_eq!(old.status, 401);
     assert_eq!(code_of(&old), "invalid_credentials");
-    drop(endpoint);
-    let reopened = training_endpoint(&database, clock);
-    let new = reopened
+    let new = endpoint
         .send(client::sign_in("002", "Kotoshi*2026", false))
         .await
         .expect("an answer");
     assert_eq!(new.status, 409);
     assert_eq!(code_of(&new), "session_in_use");
-    drop(reopened);
-    clear_session();
-}
-
-#[wasm_bindgen_test]
-async fn a_session_that_learns_its_password_must_be_changed_is_taken_to_the_screen() {
-    // The session began before an administrator reset the password: the endpoint refuses the
-    // history with 403 `password_change_required`, and the screen gives way to パスワード変更.
-    let _fake = FakeFetch::install(vec![
-        capabilities("1.0.0", &["session", "history"], false),
-        problem(
-            403,
-            "password_change_required",
-            catalogue::PROBLEM_PASSWORD_CHANGE_REQUIRED,
-        ),
-    ]);
-    store_session_with(BASE, AccountKind::General, NINE_AM, false);
-    let (clock, _) = manual_clock();
-    let app = mount_with("/history", scripted_endpoint(), clock);
-    until("パスワード変更", || {
-        path() == PATH && count(&app.root, FIRST) == 1
-    })
-    .await;
-    assert!(stored_session().expect("a session").must_change_password);
-    drop(app);
+    drop(world);
     clear_session();
 }

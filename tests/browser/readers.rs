@@ -1,15 +1,16 @@
-//! 顔認証付きカードリーダー操作 (S7): the guides' モード切替 dialogs, the frame's strip that
-//! follows the modes, a stale ETag told and read again (D7), and 目視確認実行 refused with the reason
-//! at its field while the reader or 資格確認日 does not allow it.
+//! 顔認証付きカードリーダー操作 (S7) against the training world (run in the page): the guides' モード切替
+//! dialogs, the frame's strip that follows the modes, and a stale ETag told and read again (D7).
 
-use onshi::{platform::clock::Clock, route::Route};
+use onshi::route::Route;
 use onshi_core::{client, contract::groups::ReaderList};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::support::{
-    Mounted, click, count, fresh_database, manual_clock, mount_at, set_input, sign_in_on_the_page,
-    text, training_endpoint, until,
+use crate::{
+    support::{
+        Mounted, clear_session, click, count, manual_clock, mount_with, sign_in, text, until,
+    },
+    world::InPageWorld,
 };
 
 const CONFIRM: &str = "[data-testid=mode-switch-confirm]";
@@ -17,18 +18,19 @@ const DONE: &str = "[data-testid=mode-switch-done]";
 const IDENTIV: &str = "Identiv CLOUD 3701 F Contactless Reader 0";
 const PASORI: &str = "Sony FeliCa Port/PaSoRi 3.0 0";
 
-/// Signs in as 002 and opens the screen by its address (routers of earlier tests in this page still
-/// listen for link clicks).
-async fn open_readers(database: &str) -> Mounted {
-    let signing_in = sign_in_on_the_page(database).await;
+/// Signs in as 002 at a training world in the page and opens the screen by its address (routers of
+/// earlier tests in this page still listen for link clicks).
+async fn open_readers(test: &str) -> (Mounted, InPageWorld) {
+    clear_session();
+    let world = InPageWorld::open(test).await;
+    sign_in(&world.endpoint(), "002", "Onshi*002*002").await;
     let (clock, _) = manual_clock();
-    drop(signing_in);
-    let app = mount_at(Route::Readers.path(), database, clock);
+    let app = mount_with(Route::Readers.path(), world.endpoint(), clock);
     until("the readers", || {
         count(&app.root, ".reader-row") == 2 && count(&app.root, ".frame-reader") == 2
     })
     .await;
-    app
+    (app, world)
 }
 
 /// The mode shown green for a reader.
@@ -86,8 +88,7 @@ fn message(app: &Mounted, dialog: &str) -> Option<String> {
 
 #[wasm_bindgen_test]
 async fn a_switch_is_asked_and_told_and_the_frame_follows() {
-    let database = fresh_database("readers-switch");
-    let app = open_readers(&database).await;
+    let (app, world) = open_readers("readers-switch").await;
     assert_eq!(
         text(&app.root, "[data-reader=reader-1] .reader-device").as_deref(),
         Some(IDENTIV)
@@ -144,19 +145,21 @@ async fn a_switch_is_asked_and_told_and_the_frame_follows() {
     cancel.unchecked_into::<web_sys::HtmlElement>().click();
     until("the dialog closed", || count(&app.root, CONFIRM) == 0).await;
     assert_eq!(current(&app, "reader-2").as_deref(), Some("無人運転"));
+    drop(app);
+    drop(world);
+    clear_session();
 }
 
 /// Two staff switching the same reader at once — the slower one is told and shown the mode
 /// the reader is really in.
 #[wasm_bindgen_test]
 async fn a_stale_etag_is_told_and_the_list_read_again() {
-    let database = fresh_database("readers-stale");
-    let app = open_readers(&database).await;
+    let (app, world) = open_readers("readers-stale").await;
     press_mode(&app, "reader-2", "暗証番号認証固定");
     until("the confirmation", || count(&app.root, CONFIRM) == 1).await;
 
-    // Another terminal (a second training endpoint on the same data) switches it first.
-    let other = training_endpoint(&database, Clock::page());
+    // Another terminal on the same training data switches it first.
+    let other = world.endpoint();
     let signed_in = other
         .send(client::sign_in("admin01", "Onshi*admin*01", false))
         .await
@@ -185,75 +188,7 @@ async fn a_stale_etag_is_told_and_the_list_read_again() {
         current(&app, "reader-2").as_deref() == Some("目視確認")
     })
     .await;
-}
-
-#[wasm_bindgen_test]
-async fn the_visual_check_is_refused_at_its_field_until_mode_and_date_allow_it() {
-    let database = fresh_database("readers-visual");
-    let app = open_readers(&database).await;
-    let date: web_sys::HtmlInputElement = app
-        .root
-        .query_selector("#qualification_date")
-        .expect("selector")
-        .expect("the date field")
-        .unchecked_into();
-    assert_eq!(date.value(), "2026/11/22", "資格確認日 starts as today");
-    // In 無人運転 the checkbox does not stay checked, and says why.
-    click(&app.root, "#identity_confirmed");
-    until("the reason", || {
-        text(&app.root, "#identity_confirmed-message").as_deref()
-            == Some("選択中のカードリーダーを目視確認モードに切り替えてから実行してください。")
-    })
-    .await;
-    assert_eq!(count(&app.root, "[data-testid=visual-run-confirm]"), 0);
-    let checkbox: web_sys::HtmlInputElement = app
-        .root
-        .query_selector("#identity_confirmed")
-        .expect("selector")
-        .expect("checkbox")
-        .unchecked_into();
-    assert!(!checkbox.checked());
-
-    press_mode(&app, "reader-1", "目視確認");
-    until("the confirmation", || count(&app.root, CONFIRM) == 1).await;
-    ok(&app, CONFIRM);
-    until("the completion", || count(&app.root, DONE) == 1).await;
-    ok(&app, DONE);
-    until("目視確認", || {
-        current(&app, "reader-1").as_deref() == Some("目視確認")
-    })
-    .await;
-
-    for (typed, expected) in [
-        ("2026/11/23", "資格確認日に未来の日付は入力できません。"),
-        ("", "資格確認日を入力してください。"),
-    ] {
-        set_input(&app.root, "#qualification_date", typed);
-        click(&app.root, "#identity_confirmed");
-        until("the date's message", || {
-            text(&app.root, "#qualification_date-message").as_deref() == Some(expected)
-        })
-        .await;
-        assert_eq!(count(&app.root, "[data-testid=visual-run-confirm]"), 0);
-        assert!(!checkbox.checked(), "{typed:?} leaves it unchecked");
-    }
-    // 和暦 is accepted, and 目視確認実行 asks.
-    set_input(&app.root, "#qualification_date", "令和8年11月22日");
-    click(&app.root, "#identity_confirmed");
-    until("目視確認実行", || {
-        count(&app.root, "[data-testid=visual-run-confirm]") == 1
-    })
-    .await;
-    assert_eq!(
-        message(&app, "[data-testid=visual-run-confirm]").as_deref(),
-        Some(
-            "目視確認による資格照会を行います。\n目視で本人確認を行いましたら「OK」ボタンを押してください。"
-        )
-    );
-    ok(&app, "[data-testid=visual-run-confirm]");
-    until("waiting for the patient", || {
-        text(&app.root, "[data-testid=visual-waiting]").as_deref()
-            == Some("患者にマイナンバーカードを顔認証付きカードリーダーに置いてもらい、画面指示に従い操作していただきます。")
-    })
-    .await;
+    drop(app);
+    drop(world);
+    clear_session();
 }

@@ -289,7 +289,11 @@ async fn regression_issue_16_a_staged_value_is_read_back_before_its_write_lands(
     use onshi_core::account::AccountKind;
     use wasm_bindgen::JsCast;
 
-    use crate::support::{NINE_AM, clear_session, manual_clock, store_session, training_endpoint};
+    use crate::{
+        fake_fetch::{ALL_GROUPS, FakeFetch, capabilities},
+        fake_worker::FakeWorker,
+        support::{NINE_AM, clear_session, manual_clock, store_session},
+    };
 
     // The app's state spawns tasks, which need the executor mounting starts: an empty view, mounted
     // on an element no page shows.
@@ -302,10 +306,12 @@ async fn regression_issue_16_a_staged_value_is_read_back_before_its_write_lands(
     clear_session();
     store_session(AccountKind::General, NINE_AM);
     let (clock, _) = manual_clock();
-    let training = fresh_database("staged-training");
+    // Training mode's endpoint, so the cache is training's own database.
+    let _worker = FakeWorker::controlling(serde_json::json!({}));
+    let _endpoint = FakeFetch::install(vec![capabilities("1.0.0", &ALL_GROUPS, true)]);
     let owner = Owner::new();
     let (cache, session) = owner.with(|| {
-        provide_app_state(training_endpoint(&training, clock.clone()), clock);
+        provide_app_state(onshi::transport::Endpoint::training(), clock);
         (use_cache(), use_session())
     });
 

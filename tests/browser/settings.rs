@@ -6,8 +6,9 @@
 use std::rc::Rc;
 
 use onshi::{
+    labels,
     menu::{TileState, feature_group, menu_for},
-    platform::{clock::Clock, web_storage::WebStorage},
+    platform::web_storage::WebStorage,
     state::{FeatureGroup, capabilities::discover, endpoint::CHOICE_KEY},
     transport::{Endpoint, EndpointUrl, HttpOptions, HttpTransport},
 };
@@ -17,11 +18,35 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, csp_refusal, json, network_failure, routed},
+    fake_worker::FakeWorker,
     support::{
-        NINE_AM, clear_session, click, count, fresh_database, manual_clock, mount_at, mount_with,
-        set_input, store_session, store_session_of, stored_session, text, training_endpoint, until,
+        NINE_AM, clear_session, click, count, manual_clock, mount_at, mount_with, set_input,
+        store_session, store_session_of, stored_session, text, until,
     },
+    world::InPageWorld,
 };
+
+/// Training mode's world's capabilities (training data), answered to its address only.
+fn training_world() -> serde_json::Value {
+    let groups = [&ALL_GROUPS[..], &["training"]].concat();
+    routed(
+        "/training/onshi/v1/capabilities",
+        json!({
+            "status": 200,
+            "headers": { "Content-Type": "application/json" },
+            "body": json!({
+                "contract_version": "1.0.0",
+                "groups": groups,
+                "training": true,
+            }).to_string(),
+        }),
+    )
+}
+
+/// Whether a request went to training mode's world.
+fn to_the_world(url: &str) -> bool {
+    url.contains("/training/onshi/v1/")
+}
 
 fn saved_choice() -> Option<Value> {
     WebStorage::Local.load(CHOICE_KEY)
@@ -50,9 +75,9 @@ const SUBMIT: &str = "form.settings-form button[type=submit]";
 async fn a_bad_address_gets_its_message_next_to_the_field_and_nothing_is_sent() {
     clear_choice();
     clear_session();
-    let fake = FakeFetch::install(vec![network_failure()]);
+    let fake = FakeFetch::install(vec![training_world(), network_failure()]);
     let (clock, _) = manual_clock();
-    let app = mount_at("/settings", &fresh_database("settings-bad"), clock);
+    let app = mount_at("/settings", clock);
     until("the form", || count(&app.root, "input[value=other]") == 1).await;
     assert_eq!(
         text(&app.root, "[data-testid=screen-name], .frame-screen").as_deref(),
@@ -103,20 +128,36 @@ async fn a_bad_address_gets_its_message_next_to_the_field_and_nothing_is_sent() 
             .expect("input");
         assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     }
-    assert!(fake.calls().is_empty(), "nothing was sent");
+    assert!(
+        fake.calls().iter().all(|c| to_the_world(&c.url)),
+        "nothing was sent but training mode's own capabilities"
+    );
     assert_eq!(saved_choice(), None, "nothing was saved");
-    assert_eq!(count(&app.root, "[data-testid=training-banner]"), 1);
+    until("the banner", || {
+        count(&app.root, "[data-testid=training-banner]") == 1
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
     clear_choice();
     clear_session();
+    let world = FakeFetch::install(vec![training_world()]);
     let (clock, _) = manual_clock();
-    let app = mount_at("/settings", &fresh_database("settings-refused"), clock);
-    until("the form", || count(&app.root, "input[value=other]") == 1).await;
+    let app = mount_at("/settings", clock);
+    until("the form and the banner", || {
+        count(&app.root, "input[value=other]") == 1
+            && count(&app.root, "[data-testid=training-banner]") == 1
+    })
+    .await;
+    drop(world);
     click(&app.root, "input[value=other]");
     until("the URL field", || count(&app.root, "#endpoint_url") == 1).await;
+    let incompatible = format!(
+        "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：{}）",
+        onshi_core::contract::VERSION
+    );
     let cases = [
         (
             network_failure(),
@@ -124,7 +165,7 @@ async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
         ),
         (
             capabilities("2.0.0", &ALL_GROUPS, false),
-            "接続先の契約バージョンがこのアプリと互換性がないため、利用できません。（接続先：2.0.0、このアプリ：1.3.0）",
+            incompatible.as_str(),
         ),
         (
             routed(
@@ -183,9 +224,12 @@ async fn an_endpoint_that_cannot_be_used_is_refused_with_the_reason() {
 async fn a_working_endpoint_is_used_remembered_and_ends_the_session() {
     clear_choice();
     store_session(AccountKind::General, NINE_AM);
-    let fake = FakeFetch::install(vec![capabilities("1.0.0", &ALL_GROUPS, false)]);
+    let fake = FakeFetch::install(vec![
+        training_world(),
+        capabilities("1.0.0", &ALL_GROUPS, false),
+    ]);
     let (clock, _) = manual_clock();
-    let app = mount_at("/settings", &fresh_database("settings-ok"), clock);
+    let app = mount_at("/settings", clock);
     until("the form", || count(&app.root, "input[value=other]") == 1).await;
     assert!(stored_session().is_some());
     click(&app.root, "input[value=other]");
@@ -218,10 +262,19 @@ async fn a_working_endpoint_is_used_remembered_and_ends_the_session() {
         0,
         "a real endpoint on real data shows no training banner"
     );
+    let to_the_new_one: Vec<String> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| !to_the_world(&c.url))
+        .map(|c| c.url)
+        .collect();
+    // Checked before the switch, and read again as the endpoint in use: its capabilities only.
+    assert!(!to_the_new_one.is_empty());
     assert!(
-        fake.calls()
+        to_the_new_one
             .iter()
-            .all(|c| c.url == "https://onshi.example.jp/onshi/v1/capabilities")
+            .all(|url| url == "https://onshi.example.jp/onshi/v1/capabilities"),
+        "{to_the_new_one:?}"
     );
     clear_choice();
 }
@@ -236,7 +289,7 @@ async fn this_server_is_the_pages_origin_and_training_data_keeps_the_banner() {
         true,
     )]);
     let (clock, _) = manual_clock();
-    let app = mount_at("/settings", &fresh_database("settings-here"), clock);
+    let app = mount_at("/settings", clock);
     until("the form", || {
         count(&app.root, "input[value=this_server]") == 1
     })
@@ -252,9 +305,11 @@ async fn this_server_is_the_pages_origin_and_training_data_keeps_the_banner() {
     })
     .await;
     assert_eq!(saved_choice(), Some(json!({ "kind": "this_server" })));
-    assert_eq!(
-        fake.calls()[0].url,
-        format!("{}/onshi/v1/capabilities", page_origin())
+    assert!(
+        fake.calls()
+            .iter()
+            .any(|c| c.url == format!("{}/onshi/v1/capabilities", page_origin())),
+        "this server was asked"
     );
     until("the new endpoint's state", || {
         text(&app.root, "[data-testid=current-state]").is_some_and(|t| t.contains("研修用のデータ"))
@@ -273,11 +328,15 @@ async fn this_server_is_the_pages_origin_and_training_data_keeps_the_banner() {
 }
 
 #[wasm_bindgen_test]
-async fn going_back_to_training_needs_no_endpoint() {
+async fn going_back_to_training_checks_the_training_world_like_any_endpoint() {
     clear_choice();
     clear_session();
     let base = "http://127.0.0.1:9";
-    let fake = FakeFetch::install(vec![capabilities("1.0.0", &ALL_GROUPS, false)]);
+    let fake = FakeFetch::install(vec![
+        training_world(),
+        capabilities("1.0.0", &ALL_GROUPS, false),
+    ]);
+    let _worker = FakeWorker::controlling(json!({}));
     let (clock, _) = manual_clock();
     let app = mount_with("/settings", http_endpoint(base), clock);
     until("the endpoint's state", || {
@@ -293,20 +352,73 @@ async fn going_back_to_training_needs_no_endpoint() {
     })
     .await;
     assert_eq!(saved_choice(), Some(json!({ "kind": "training" })));
-    assert_eq!(fake.calls().len(), before, "training is not probed");
+    let probed: Vec<String> = fake.calls()[before..]
+        .iter()
+        .map(|c| c.url.clone())
+        .collect();
+    assert!(!probed.is_empty(), "the training world is asked");
+    assert!(
+        probed
+            .iter()
+            .all(|url| *url == format!("{}/training/onshi/v1/capabilities", page_origin())),
+        "the training world is asked for its capabilities only: {probed:?}"
+    );
     until("the banner", || {
         count(&app.root, "[data-testid=training-banner]") == 1
     })
     .await;
+    assert_eq!(
+        text(&app.root, "[data-testid=current-endpoint]").as_deref(),
+        Some("研修モード")
+    );
+    assert_eq!(
+        count(&app.root, "[data-testid=current-address]"),
+        0,
+        "training mode's address is the app's own, and not shown"
+    );
     clear_choice();
+}
+
+#[wasm_bindgen_test]
+async fn regression_issue_17_training_without_service_workers_is_refused_with_the_reason() {
+    clear_choice();
+    clear_session();
+    let fake = FakeFetch::install(vec![
+        training_world(),
+        capabilities("1.0.0", &ALL_GROUPS, false),
+    ]);
+    let _worker = FakeWorker::unavailable();
+    let (clock, _) = manual_clock();
+    let app = mount_with("/settings", http_endpoint("http://127.0.0.1:9"), clock);
+    until("the endpoint's state", || {
+        text(&app.root, "[data-testid=current-state]").is_some_and(|t| t.contains("接続できます"))
+    })
+    .await;
+    click(&app.root, "input[value=training]");
+    click(&app.root, SUBMIT);
+    until("the refusal", || {
+        text(&app.root, "[data-testid=settings-error]").as_deref()
+            == Some(labels::TRAINING_NO_SERVICE_WORKER)
+    })
+    .await;
+    assert_eq!(saved_choice(), None, "the choice is not kept");
+    assert!(
+        fake.calls().iter().all(|c| !to_the_world(&c.url)),
+        "nothing went to the training world's address"
+    );
+    assert_eq!(
+        text(&app.root, "[data-testid=current-endpoint]").as_deref(),
+        Some("別の接続先")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_start_and_sign_in_pages_lead_to_the_settings() {
     clear_session();
     for start in ["/", "/login"] {
+        let _fake = FakeFetch::install(vec![training_world()]);
         let (clock, _) = manual_clock();
-        let app = mount_at(start, &fresh_database("settings-link"), clock);
+        let app = mount_at(start, clock);
         until("the link", || {
             count(&app.root, "[data-testid=settings-link]") == 1
         })
@@ -461,10 +573,11 @@ fn a_tile_is_unavailable_only_when_its_group_is_known_to_be_missing() {
 }
 
 #[wasm_bindgen_test]
-async fn every_actions_group_is_one_the_dispatcher_advertises() {
-    let database = fresh_database("groups");
-    let endpoint = training_endpoint(&database, Clock::page());
-    let found = discover(&endpoint).await.expect("the training endpoint");
+async fn every_actions_group_is_one_the_training_world_advertises() {
+    let world = InPageWorld::open("groups").await;
+    let found = discover(&world.endpoint())
+        .await
+        .expect("the training world");
     assert!(found.training);
     let actions = [
         Action::QualificationInquiry,
@@ -483,12 +596,8 @@ async fn every_actions_group_is_one_the_dispatcher_advertises() {
         let group = feature_group(action).as_str();
         assert!(
             found.groups.iter().any(|g| g == group),
-            "{action:?} needs {group}, which the dispatcher does not advertise: {:?}",
+            "{action:?} needs {group}, which the training world does not advertise: {:?}",
             found.groups
         );
     }
-    drop(endpoint);
-    onshi::platform::training_db::delete(&database)
-        .await
-        .expect("delete");
 }

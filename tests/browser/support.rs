@@ -5,15 +5,16 @@ use onshi::{
     AppRoutes,
     platform::clock::{Clock, ManualClock},
     state::{Session, provide_app_state, session::STORAGE_KEY},
-    transport::{Endpoint, TrainingTransport},
+    transport::Endpoint,
 };
 use onshi_core::{
     account::AccountKind,
     contract::session::{AccountView, InstitutionView},
     time::Timestamp,
 };
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, prelude::*};
+
+use crate::fake_worker::FakeWorker;
 use web_sys::HtmlElement;
 
 /// 2026-11-22 09:00 in Tokyo.
@@ -24,14 +25,12 @@ pub fn fresh_database(test: &str) -> String {
     format!("onshi-test-{test}-{}", js_sys::Math::random())
 }
 
-pub fn training_endpoint(database: &str, clock: Clock) -> Endpoint {
-    Endpoint::Training(Rc::new(TrainingTransport::new(database, clock)))
-}
-
 /// The app mounted at `path` in a fresh container; dropping it unmounts.
 pub struct Mounted {
     pub root: HtmlElement,
     _handle: Box<dyn std::any::Any>,
+    /// The stand-in service worker of training mode, while the app is mounted.
+    _worker: Option<FakeWorker>,
 }
 
 impl Drop for Mounted {
@@ -40,9 +39,13 @@ impl Drop for Mounted {
     }
 }
 
-/// Mounts the routes at `path` with a training endpoint on `database` and the given clock.
-pub fn mount_at(path: &str, database: &str, clock: Clock) -> Mounted {
-    mount_with(path, training_endpoint(database, clock.clone()), clock)
+/// Mounts the routes at `path` in training mode (the training world's address, whose requests the
+/// test's scripted `fetch` answers) with a stand-in service worker that controls the page.
+pub fn mount_at(path: &str, clock: Clock) -> Mounted {
+    let worker = FakeWorker::controlling(serde_json::json!({}));
+    let mut mounted = mount_with(path, Endpoint::training(), clock);
+    mounted._worker = Some(worker);
+    mounted
 }
 
 /// Mounts the routes at `path` with the given endpoint and clock.
@@ -70,6 +73,7 @@ pub fn mount_with(path: &str, endpoint: Endpoint, clock: Clock) -> Mounted {
     Mounted {
         root,
         _handle: Box::new(handle),
+        _worker: None,
     }
 }
 
@@ -78,9 +82,10 @@ pub fn manual_clock() -> (Clock, ManualClock) {
     Clock::manual(NINE_AM)
 }
 
-/// Puts a signed-in session of the training endpoint into sessionStorage, as a reload would find it.
+/// Puts a signed-in session of training mode's endpoint into sessionStorage, as a reload would find
+/// it.
 pub fn store_session(kind: AccountKind, last_touch: Timestamp) {
-    store_session_of("training", kind, last_touch);
+    store_session_of(&Endpoint::training().id(), kind, last_touch);
 }
 
 /// Puts a signed-in session issued by `endpoint` (an [`Endpoint::id`]) into sessionStorage.
@@ -297,23 +302,6 @@ pub async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String 
     };
     onshi::platform::web_storage::WebStorage::Session.save(STORAGE_KEY, &session);
     token
-}
-
-/// Signs in as 002 on the sign-in page of a training endpoint on `database`, as staff do, and
-/// answers the page once its menu is shown (to look at its tiles; drop it before mounting the next).
-pub async fn sign_in_on_the_page(database: &str) -> Mounted {
-    clear_session();
-    let (clock, _) = manual_clock();
-    let signing_in = mount_at("/login", database, clock);
-    until("the sign-in form", || {
-        count(&signing_in.root, "#user_id") == 1
-    })
-    .await;
-    set_input(&signing_in.root, "#user_id", "002");
-    set_input(&signing_in.root, "#password", "Onshi*002*002");
-    click(&signing_in.root, "form.sign-in-form button[type=submit]");
-    until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
-    signing_in
 }
 
 /// The value shown for each label of a result's consents block (`[data-testid=consents]`).
