@@ -7,6 +7,7 @@ import { eventually, expectText } from './support/expect.mjs';
 import { Frame, MenuPage } from './pages/frame.mjs';
 import { SignInPage } from './pages/sign_in.mjs';
 import { StartPage } from './pages/start.mjs';
+import { worldRequestCount } from './support/world.mjs';
 
 const app = appUnderTest();
 
@@ -184,12 +185,12 @@ test('bad input gets its message next to the field and nothing is sent', async (
   await signIn.password.press('Enter');
   await expectText(signIn.fieldMessage('user_id'), 'ユーザIDを入力してください。');
   await screenshot(page, 'sign-in-bad-input');
-  // Nothing was sent: the training transport opens its database on the first request, and there is none.
-  const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
-  assert.ok(!databases.includes('onshi-training'), `databases: ${databases}`);
-  // The fixed form then signs in at once, with no lock or count left behind.
+  // Nothing was sent: the training world counted no sign-in (decisions.md D3).
+  assert.equal((await worldRequestCount(page, 'POST', '/session')).count, 0, 'nothing was sent');
+  // The fixed form then signs in at once, with no lock or count left behind, and is counted.
   await signIn.submit('002', 'Onshi*002*002');
   await new MenuPage(page).waitFor();
+  assert.equal((await worldRequestCount(page, 'POST', '/session')).count, 1);
   assert.deepEqual(problems, []);
   await context.close();
 });

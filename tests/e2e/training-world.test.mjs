@@ -32,7 +32,7 @@ async function inquire(page, card) {
   const inquiry = new InquiryPage(page, app.server.url);
   await inquiry.waitFor();
   await inquiry.typeCard(card);
-  await expectText(inquiry.banner, 'この資格は有効です。');
+  await inquiry.banner.waitFor();
   await page.getByRole('link', { name: 'メニュー' }).click();
   await new MenuPage(page).waitFor();
 }

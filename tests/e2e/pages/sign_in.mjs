@@ -25,7 +25,13 @@ export class SignInPage {
   async goto() {
     await this.page.goto(`${this.baseUrl}/login`);
     await this.userId.waitFor();
-    if (this.page.context().onshiClock) await syncWorldClock(this.page);
+    if (this.page.context().onshiClock && (await this.onTraining())) await syncWorldClock(this.page);
+  }
+
+  /** Whether the app talks to the training world (the default) rather than an endpoint staff chose. */
+  async onTraining() {
+    const saved = await this.page.evaluate(() => localStorage.getItem('onshi.endpoint'));
+    return saved === null || JSON.parse(saved).kind === 'training';
   }
 
   async fill(userId, password) {
