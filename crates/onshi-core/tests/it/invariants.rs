@@ -192,6 +192,54 @@ fn the_world_s_crates_are_optional_and_only_the_world_feature_enables_them() {
     }
 }
 
+/// The shell (the app the page loads) holds no training-world code: the dispatcher, the simulator,
+/// the canned data, passwords, the card proof's verification, the test CA and the virtual cards are
+/// the training world's, which runs in its own module in a service worker (crates/onshi-training).
+/// The app depends on the core without its `world` feature, and names none of those modules; the
+/// test command also checks the resolved tree (`cargo tree`, scripts/test).
+#[test]
+fn the_shell_builds_without_the_training_world() {
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).expect("the root Cargo.toml");
+    let core: Vec<&str> = section(&manifest, "dependencies")
+        .into_iter()
+        .filter(|line| line.split(['=', '.']).next().map(str::trim) == Some("onshi-core"))
+        .collect();
+    assert_eq!(core.len(), 1, "the app names the core once: {core:?}");
+    let line = core[0].replace(' ', "");
+    assert!(
+        line.contains("default-features=false"),
+        "the app takes the core without its default world: {}",
+        core[0]
+    );
+    assert!(
+        !line.contains("\"world\"") && !line.contains("workspace=true"),
+        "the app never turns the world on: {}",
+        core[0]
+    );
+    for name in WORLD_ONLY_DEPENDENCIES {
+        assert!(
+            !section(&manifest, "dependencies")
+                .iter()
+                .any(|line| line.split(['=', '.']).next().map(str::trim) == Some(name)),
+            "the app declares {name}"
+        );
+    }
+    let world_modules = [
+        "onshi_core::dispatch",
+        "onshi_core::simulator",
+        "onshi_core::canned",
+        "onshi_core::password",
+        "onshi_core::setup",
+        "card::pki",
+        "card::testpki",
+        "card::virtual_card",
+        "card::virtual_reader",
+        "onshi_training",
+    ];
+    let offending = offending_lines(&files_under("src", &["rs"]), &world_modules);
+    assert!(offending.is_empty(), "the shell names the world: {offending:#?}");
+}
+
 #[test]
 fn the_dependency_parser_reads_every_dependency_table() {
     let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nserde.workspace = true\n\
