@@ -5,14 +5,16 @@
 // and, in a <template>, the app's own result markup (both captured from the app in this run, so the
 // update is exactly the same size), whose submit handler swaps the form for a clone of the result. It
 // is the browser's floor for "a key press puts this result on screen"; the ratio says what the app's
-// work on top costs (the core's validation, the training dispatcher with its IndexedDB transaction,
-// the encrypted session cache, Leptos rendering).
+// work on top costs (the core's validation, the request to the training world in its service worker
+// with its IndexedDB write, the encrypted session cache, Leptos rendering).
 //
 // Both pages are timed by their own performance.now, by the same init script: a capture-phase keydown
 // listener notes Enter; a MutationObserver notes the moment the banner is in the DOM, then makes the
 // browser compute style and layout for it at once (by reading the banner's box) and notes that too.
-// In the app, the script also adds up the time of the training database's IndexedDB transactions in
-// between, to show how much of the whole they are.
+// In the app, the script also reads the training request's own time (resource timing), to show how much
+// of the whole the training world in its service worker is. Then the first inquiry after the browser
+// stops the worker (the DevTools protocol's ServiceWorker.stopAllWorkers): the world starts again, its
+// module compiled and its state rebuilt from IndexedDB.
 // Usage: node scripts/bench-inquiry.mjs [--runs N]   (N ≥ 50; default 60, after 5 warm-up runs)
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,8 @@ import { median, ms, numberArg, quantile, table } from './bench-support.mjs';
 
 const runs = numberArg('--runs', 60, 50);
 const WARM_UP = 5;
+/** How many forced worker stops are timed. */
+const STOPS = 10;
 // seed 000's 新橋 太郎, valid on any day after 令和2年 (tests/e2e/inquiry.test.mjs types the same card).
 const TARO = { insurer: '06139000', symbol: '9000', number: '10001', branch: '01', birthdate: 'S29.3.26' };
 
@@ -44,9 +48,16 @@ document.addEventListener('submit', (event) => {
   form.replaceWith(result.content.cloneNode(true));
   document.querySelector('[data-testid=screen-name]').textContent = '資格情報確認';
 });
+// A button's label without its key hint (aria-hidden, e.g. "F4"), as a screen reader names it.
+const label = (button) =>
+  [...button.childNodes]
+    .filter((node) => !(node.nodeType === Node.ELEMENT_NODE && node.getAttribute('aria-hidden') === 'true'))
+    .map((node) => node.textContent)
+    .join('')
+    .trim();
 document.addEventListener('click', (event) => {
   const button = event.target.closest('button');
-  if (form && button && button.textContent.trim() === '戻る') {
+  if (form && button && label(button) === '戻る') {
     document.querySelector('section.check').replaceWith(form);
     document.querySelector('[data-testid=screen-name]').textContent = '保険証/処方箋で確認';
   }
@@ -63,29 +74,20 @@ const browser = await launch();
 function measure() {
   window.__samples = [];
   let start = null;
-  let training = 0;
   addEventListener(
     'keydown',
     (event) => {
-      if (event.key === 'Enter') {
-        start = performance.now();
-        training = 0;
-      }
+      if (event.key === 'Enter') start = performance.now();
     },
     { capture: true },
   );
-  // The time spent in transactions on the training database between Enter and the banner: the
-  // training transport dispatches inside one, and saves the training state in it before commit.
-  const transaction = IDBDatabase.prototype.transaction;
-  IDBDatabase.prototype.transaction = function (...args) {
-    const opened = transaction.apply(this, args);
-    if (start !== null && this.name === 'onshi-training') {
-      const begun = performance.now();
-      opened.addEventListener('complete', () => {
-        if (start !== null) training += performance.now() - begun;
-      });
-    }
-    return opened;
+  // The training world's share: the contract request's own time (fetch → the service worker's
+  // dispatch and IndexedDB write → the answer back), from the browser's resource timing.
+  const worldTime = (since) => {
+    const entries = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.endsWith('/training/onshi/v1/qualifications') && e.startTime >= since);
+    return entries.length ? entries.at(-1).responseEnd - entries.at(-1).startTime : 0;
   };
   new MutationObserver(() => {
     if (start === null) return;
@@ -94,7 +96,7 @@ function measure() {
     const inDom = performance.now() - start;
     // Reading its box makes the browser compute style and layout now, for what is in the DOM.
     banner.getBoundingClientRect();
-    window.__samples.push({ inDom, laidOut: performance.now() - start, training });
+    window.__samples.push({ inDom, laidOut: performance.now() - start, training: worldTime(start) });
     start = null;
   }).observe(document, { childList: true, subtree: true });
 }
@@ -201,7 +203,7 @@ try {
       [
         row('app: Enter → result banner in the DOM', pick('app', 'inDom')),
         row('app: Enter → result laid out', pick('app', 'laidOut')),
-        row("app: of it, the training database's transaction (dispatch, save, commit)", pick('app', 'training')),
+        row("app: of it, the training world's answer (fetch to the worker, dispatch, IndexedDB, back)", pick('app', 'training')),
         row('peer: Enter → the same result markup cloned in', pick('peer', 'inDom')),
         row('peer: Enter → laid out', pick('peer', 'laidOut')),
       ],
@@ -214,17 +216,48 @@ try {
   );
   const rest = samples.app.map((x) => x.inDom - x.training);
   console.log(
-    `app without the training database's transaction (validation, reading the answer, rendering): median ` +
+    `app without the training world's answer (validation, reading the answer, rendering): median ` +
       `${ms(median(rest))}, p95 ${ms(quantile(rest, 0.95))}; ratio to the peer ` +
       `${(median(rest) / median(pick('peer', 'inDom'))).toFixed(1)}`,
   );
-  // Every answer adds to the training history that each inquiry's transaction saves; show whether
+  // Every answer adds to the training history (the world writes only the new records); show whether
   // that made later runs slower.
   const inDom = pick('app', 'inDom');
   console.log(
     `app, in the DOM: median of the first 10 runs ${ms(median(inDom.slice(0, 10)))}, of the last 10 ` +
       `${ms(median(inDom.slice(-10)))}`,
   );
+
+  // The first inquiry after a forced stop of the worker, and the world's own restart: a contract
+  // request from the page after the stop, timed to its answer.
+  const cdp = await appContext.newCDPSession(app);
+  await cdp.send('ServiceWorker.enable');
+  const afterStop = [];
+  const restart = [];
+  for (let i = 0; i < STOPS; i++) {
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    restart.push(
+      await app.evaluate(async () => {
+        const begun = performance.now();
+        const answer = await fetch('/training/onshi/v1/capabilities');
+        await answer.arrayBuffer();
+        return performance.now() - begun;
+      }),
+    );
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    afterStop.push((await once(app, inquiry)).inDom);
+  }
+  console.log(`\n### After a forced worker stop (${STOPS} stops each)\n`);
+  console.log(
+    table(
+      ['', 'median', 'min', 'max'],
+      [
+        ['the training world ready again: a request from the page → its answer', ms(median(restart)), ms(Math.min(...restart)), ms(Math.max(...restart))],
+        ['the first inquiry: Enter → result banner in the DOM', ms(median(afterStop)), ms(Math.min(...afterStop)), ms(Math.max(...afterStop))],
+      ],
+    ),
+  );
+  assert.deepEqual(problems, []);
   await appContext.close();
   await peerContext.close();
 } finally {
