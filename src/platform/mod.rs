@@ -5,7 +5,6 @@
 pub mod clock;
 pub mod csp;
 pub mod download;
-pub mod idb;
 pub mod outbox_store;
 pub mod page;
 pub mod random;
@@ -17,22 +16,5 @@ pub mod usb;
 pub mod web_storage;
 mod webcrypto;
 
-use js_sys::Reflect;
-use wasm_bindgen::JsValue;
-
-/// A JavaScript exception as text: a `DOMException`'s name says more than its message (an AES-GCM
-/// authentication failure is an `OperationError` with an empty message in some browsers).
-pub fn js_message(value: &JsValue) -> String {
-    let field = |name: &str| {
-        Reflect::get(value, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .filter(|s| !s.is_empty())
-    };
-    match (field("name"), field("message")) {
-        (Some(name), Some(message)) => format!("{name}: {message}"),
-        (Some(name), None) => name,
-        (None, Some(message)) => message,
-        (None, None) => value.as_string().unwrap_or_else(|| format!("{value:?}")),
-    }
-}
+// The IndexedDB plumbing and the text of a JavaScript error are shared with the training world.
+pub use onshi_platform::{idb, js_message};

@@ -17,7 +17,7 @@
 //! Modules: `world` (the dispatcher over an in-memory mirror, one request at a time, sign-in's
 //! password check outside the lock, other worlds' writes applied from the broadcast channel),
 //! `persist` (one object store per record kind and `meta`; the version-1 layout migrated or
-//! refused), `idb` (the IndexedDB plumbing), `http` (fetch requests and responses), `events` (the
+//! refused), `idb` (the IndexedDB plumbing, the crate `onshi-platform`'s), `http` (fetch requests and responses), `events` (the
 //! event stream), `reader` (the reader messages), `platform` (what the global scope provides).
 //!
 //! Invariants: a request that changes nothing writes nothing, and a write writes only the records it
@@ -28,11 +28,13 @@
 
 mod events;
 mod http;
-pub mod idb;
 mod persist;
 pub mod platform;
 mod reader;
 mod world;
+
+// The IndexedDB plumbing, shared with the app.
+pub use onshi_platform::idb;
 
 use std::{cell::RefCell, rc::Rc};
 

@@ -4,6 +4,7 @@
 
 use js_sys::{Promise, Reflect};
 use onshi_core::{random::Random, time::Timestamp};
+pub use onshi_platform::js_message;
 use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Crypto, IdbFactory};
@@ -13,23 +14,6 @@ extern "C" {
     // `setTimeout` of whichever global scope runs the module (window and workers both have it).
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
-}
-
-/// A readable message for a thrown JavaScript value (an `Error` or `DOMException` gives its name
-/// and message).
-pub fn js_message(value: &JsValue) -> String {
-    let field = |name: &str| {
-        Reflect::get(value, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .filter(|s| !s.is_empty())
-    };
-    match (field("name"), field("message")) {
-        (Some(name), Some(message)) => format!("{name}: {message}"),
-        (Some(name), None) => name,
-        (None, Some(message)) => message,
-        (None, None) => value.as_string().unwrap_or_else(|| format!("{value:?}")),
-    }
 }
 
 /// The global scope's `indexedDB`: `WorkerGlobalScope.indexedDB` in the service worker,

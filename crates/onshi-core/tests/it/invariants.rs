@@ -218,9 +218,11 @@ fn the_shell_builds_without_the_training_world() {
     );
     for name in WORLD_ONLY_DEPENDENCIES {
         assert!(
-            !section(&manifest, "dependencies")
-                .iter()
-                .any(|line| line.split(['=', '.']).next().map(str::trim) == Some(name)),
+            !section(&manifest, "dependencies").iter().any(|line| line
+                .split(['=', '.'])
+                .next()
+                .map(str::trim)
+                == Some(name)),
             "the app declares {name}"
         );
     }
@@ -237,7 +239,10 @@ fn the_shell_builds_without_the_training_world() {
         "onshi_training",
     ];
     let offending = offending_lines(&files_under("src", &["rs"]), &world_modules);
-    assert!(offending.is_empty(), "the shell names the world: {offending:#?}");
+    assert!(
+        offending.is_empty(),
+        "the shell names the world: {offending:#?}"
+    );
 }
 
 #[test]

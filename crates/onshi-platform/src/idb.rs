@@ -1,10 +1,8 @@
-//! The IndexedDB plumbing of the training world: opening with an upgrade that makes the object
-//! stores, transactions, and get/getAll/getAllKeys as futures, with one error type.
+//! The IndexedDB plumbing: opening with an upgrade that makes the object stores, transactions aborted
+//! unless committed, and get/getAll/getAllKeys as futures, with one error type.
 //!
-//! A copy of the app's own plumbing (its session cache and outbox keep theirs), so that neither the
-//! app depends on the world nor the world on the app. Every function takes the `IDBFactory` it works
-//! on; the world passes its global scope's ([`crate::platform::indexed_db`]), which is
-//! `WorkerGlobalScope.indexedDB` in the service worker and `window.indexedDB` in the tests.
+//! Every function takes the `IDBFactory` it works on: a page passes [`window_factory`]; the training
+//! world passes its global scope's, `WorkerGlobalScope.indexedDB` in the service worker.
 //!
 //! A request's future resolves from its `success` event through a promise, so the code after an
 //! `await` runs in the same microtask checkpoint and the transaction is still active for the next
@@ -19,7 +17,7 @@ use web_sys::{
     IdbTransactionMode, IdbVersionChangeEvent,
 };
 
-use crate::platform::js_message;
+use crate::js_message;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdbError {
@@ -35,6 +33,19 @@ impl IdbError {
             message: js_message(value),
         }
     }
+}
+
+/// The page's `IDBFactory` (`window.indexedDB`).
+pub fn window_factory() -> Result<IdbFactory, IdbError> {
+    let window = web_sys::window().ok_or_else(|| IdbError::Io {
+        message: "there is no window to take IndexedDB from".to_owned(),
+    })?;
+    window
+        .indexed_db()
+        .map_err(|e| IdbError::io(&e))?
+        .ok_or_else(|| IdbError::Io {
+            message: "IndexedDB is not available in this window".to_owned(),
+        })
 }
 
 /// Waits for a request's `success` or `error` event; on success, its result.
