@@ -121,6 +121,18 @@ pub async fn answer(root: &web_sys::HtmlElement, answers: [bool; 3]) {
     }
 }
 
+/// The whole visit by face: the card, 顔認証を行う, 撮影する, the consents, 確認が完了しました, OK.
+pub async fn visit_by_face(root: &web_sys::HtmlElement, person: &str, answers: [bool; 3]) {
+    place_card(root, person).await;
+    shows(root, CHOOSE_METHOD).await;
+    press(root, "顔認証を行う").await;
+    shows(root, "顔を枠内に入れてください").await;
+    press(root, "撮影する").await;
+    answer(root, answers).await;
+    shows(root, DONE).await;
+    press(root, "OK").await;
+}
+
 fn reader(id: &str, label: &str, mode: &str, pending: Option<Value>) -> Value {
     json!({
         "id": id, "device_name": format!("{label}の顔認証付きカードリーダー"), "label": label,

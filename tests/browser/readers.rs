@@ -1,5 +1,6 @@
 //! 顔認証付きカードリーダー操作 (S7) against the training world (run in the page): the guides' モード切替
-//! dialogs, the frame's strip that follows the modes, and a stale ETag told and read again (D7).
+//! dialogs, the frame's strip that follows the modes, a stale ETag told and read again (D7), and
+//! 目視確認実行 refused with the reason at its field while the reader or 資格確認日 does not allow it.
 
 use onshi::route::Route;
 use onshi_core::{client, contract::groups::ReaderList};
@@ -8,7 +9,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
     support::{
-        Mounted, clear_session, click, count, manual_clock, mount_with, sign_in, text, until,
+        Mounted, NINE_AM, clear_session, click, count, manual_clock, mount_with, set_input,
+        sign_in, text, until,
     },
     world::InPageWorld,
 };
@@ -18,11 +20,13 @@ const DONE: &str = "[data-testid=mode-switch-done]";
 const IDENTIV: &str = "Identiv CLOUD 3701 F Contactless Reader 0";
 const PASORI: &str = "Sony FeliCa Port/PaSoRi 3.0 0";
 
-/// Signs in as 002 at a training world in the page and opens the screen by its address (routers of
-/// earlier tests in this page still listen for link clicks).
+/// Signs in as 002 at a training world in the page, its clock standing at the page's 09:00 (today is
+/// the same day for both), and opens the screen by its address (routers of earlier tests in this
+/// page still listen for link clicks).
 async fn open_readers(test: &str) -> (Mounted, InPageWorld) {
     clear_session();
     let world = InPageWorld::open(test).await;
+    world.fix_clock_at(NINE_AM).await;
     sign_in(&world.endpoint(), "002", "Onshi*002*002").await;
     let (clock, _) = manual_clock();
     let app = mount_with(Route::Readers.path(), world.endpoint(), clock);
@@ -186,6 +190,79 @@ async fn a_stale_etag_is_told_and_the_list_read_again() {
     );
     until("the list read again", || {
         current(&app, "reader-2").as_deref() == Some("目視確認")
+    })
+    .await;
+    drop(app);
+    drop(world);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn the_visual_check_is_refused_at_its_field_until_mode_and_date_allow_it() {
+    let (app, world) = open_readers("readers-visual").await;
+    let date: web_sys::HtmlInputElement = app
+        .root
+        .query_selector("#qualification_date")
+        .expect("selector")
+        .expect("the date field")
+        .unchecked_into();
+    assert_eq!(date.value(), "2026/11/22", "資格確認日 starts as today");
+    // In 無人運転 the checkbox does not stay checked, and says why.
+    click(&app.root, "#identity_confirmed");
+    until("the reason", || {
+        text(&app.root, "#identity_confirmed-message").as_deref()
+            == Some("選択中のカードリーダーを目視確認モードに切り替えてから実行してください。")
+    })
+    .await;
+    assert_eq!(count(&app.root, "[data-testid=visual-run-confirm]"), 0);
+    let checkbox: web_sys::HtmlInputElement = app
+        .root
+        .query_selector("#identity_confirmed")
+        .expect("selector")
+        .expect("checkbox")
+        .unchecked_into();
+    assert!(!checkbox.checked());
+
+    press_mode(&app, "reader-1", "目視確認");
+    until("the confirmation", || count(&app.root, CONFIRM) == 1).await;
+    ok(&app, CONFIRM);
+    until("the completion", || count(&app.root, DONE) == 1).await;
+    ok(&app, DONE);
+    until("目視確認", || {
+        current(&app, "reader-1").as_deref() == Some("目視確認")
+    })
+    .await;
+
+    for (typed, expected) in [
+        ("2026/11/23", "資格確認日に未来の日付は入力できません。"),
+        ("", "資格確認日を入力してください。"),
+    ] {
+        set_input(&app.root, "#qualification_date", typed);
+        click(&app.root, "#identity_confirmed");
+        until("the date's message", || {
+            text(&app.root, "#qualification_date-message").as_deref() == Some(expected)
+        })
+        .await;
+        assert_eq!(count(&app.root, "[data-testid=visual-run-confirm]"), 0);
+        assert!(!checkbox.checked(), "{typed:?} leaves it unchecked");
+    }
+    // 和暦 is accepted, and 目視確認実行 asks.
+    set_input(&app.root, "#qualification_date", "令和8年11月22日");
+    click(&app.root, "#identity_confirmed");
+    until("目視確認実行", || {
+        count(&app.root, "[data-testid=visual-run-confirm]") == 1
+    })
+    .await;
+    assert_eq!(
+        message(&app, "[data-testid=visual-run-confirm]").as_deref(),
+        Some(
+            "目視確認による資格照会を行います。\n目視で本人確認を行いましたら「OK」ボタンを押してください。"
+        )
+    );
+    ok(&app, "[data-testid=visual-run-confirm]");
+    until("waiting for the patient", || {
+        text(&app.root, "[data-testid=visual-waiting]").as_deref()
+            == Some("患者にマイナンバーカードを顔認証付きカードリーダーに置いてもらい、画面指示に従い操作していただきます。")
     })
     .await;
     drop(app);

@@ -1,7 +1,8 @@
 //! 「マイナンバーカードで確認」: the reception screen follows the feed from the newest
 //! event when it opens (today's earlier reader results listed, not announced), a new reader result
-//! appears at the top with its cue and opens as 資格情報確認 with the consents chosen; a real endpoint
-//! offers no reader panel.
+//! appears at the top with its cue and opens as 資格情報確認 with the consents chosen. In training (the
+//! world run in the page, its clock standing at the page's 09:00), the patient is played on the
+//! frame's reader panel (S9), wrong PINs included; a real endpoint offers no panel.
 
 use onshi::{
     route::Route,
@@ -15,14 +16,63 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::{
     fake_fetch::{ALL_GROUPS, FakeFetch, capabilities, json, problem, routed, stream},
-    support::{
-        Mounted, NINE_AM, clear_session, count, manual_clock, mount_with, store_session_of, text,
-        until,
+    reader_panel::{
+        ERROR, PEOPLE_SETTLED, choose, open_panel, place_card, press as press_on_reader, shows,
+        visit_by_face,
     },
+    support::{
+        Mounted, NINE_AM, clear_session, click, consents, count, manual_clock, mount_with, path,
+        set_input, sign_in_on_the_page, store_session_of, text, until,
+    },
+    world::InPageWorld,
 };
 
 const ROW: &str = "[data-testid=reception-row]";
 const NEW: &str = "[data-testid=reception-new]";
+const WAITING: &str = "カードリーダーからの結果を待っています。";
+const LOCKED: &str = "暗証番号がロックされています。目視確認モードで本人確認を行ってください。";
+
+/// Opens a training world in the page on a fresh database named after `test`, its clock standing at
+/// the page's 09:00 (the times the world stamps are the ones the page shows), signs in as 002 on the
+/// sign-in page, checks that the menu tile leads to the reception screen, and opens it by its address
+/// (routers of earlier tests in this page still listen for link clicks).
+async fn open_reception(test: &str) -> (Mounted, InPageWorld) {
+    clear_session();
+    let world = InPageWorld::open(test).await;
+    world.fix_clock_at(NINE_AM).await;
+    let signing_in = sign_in_on_the_page(&world).await;
+    let tiles = signing_in
+        .root
+        .query_selector_all(".menu a.tile")
+        .expect("selector");
+    let tile = (0..tiles.length())
+        .filter_map(|i| tiles.item(i))
+        .map(|n| n.unchecked_into::<web_sys::Element>())
+        .find(|e| e.text_content().as_deref() == Some("マイナンバーカードで確認"))
+        .expect("the マイナンバーカードで確認 tile opens a screen");
+    assert_eq!(
+        tile.get_attribute("href").as_deref(),
+        Some(Route::Reception.path())
+    );
+    drop(signing_in);
+    let app = mount_reception(&world);
+    (app, world)
+}
+
+fn mount_reception(world: &InPageWorld) -> Mounted {
+    let (clock, _) = manual_clock();
+    mount_with(Route::Reception.path(), world.endpoint(), clock)
+}
+
+/// Waits until the feed is open.
+async fn ready(app: &Mounted) {
+    until("the feed", || {
+        path() == "/my-number-card"
+            && text(&app.root, "[data-testid=reception-feed]").as_deref() == Some(WAITING)
+    })
+    .await;
+}
+
 /// The texts of the cells of each row, newest first.
 fn rows(app: &Mounted) -> Vec<Vec<String>> {
     let list = app.root.query_selector_all(ROW).expect("selector");
@@ -39,6 +89,193 @@ fn rows(app: &Mounted) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// Clicks the button of `.check-buttons` labelled `label`.
+fn press(app: &Mounted, label: &str) {
+    crate::support::button(&app.root, ".check-buttons", label)
+        .unwrap_or_else(|| panic!("no button {label}"))
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn a_visit_at_the_reader_appears_live_and_opens_as_the_qualification_check() {
+    let (app, world) = open_reception("reception").await;
+    ready(&app).await;
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some("マイナンバーカードで確認")
+    );
+    assert_eq!(count(&app.root, ROW), 0);
+    open_panel(&app.root).await;
+    assert!(
+        text(&app.root, "[data-testid=reader-panel] h2").is_some_and(|h| h.starts_with("研修用")),
+        "the panel says whose it is"
+    );
+
+    // 新橋 太郎 at 内科受付用 by face: 診療・薬剤・手術情報 and 限度額 yes, 特定健診等情報 no.
+    choose(&app.root, "#panel_reader", "reader-2");
+    visit_by_face(&app.root, "shinbashi-taro", [true, false, true]).await;
+    shows(&app.root, "マイナンバーカードを置いてください").await;
+    until("the result in the list", || count(&app.root, ROW) == 1).await;
+    until("the announcement", || {
+        text(&app.root, "[data-testid=reception-announcement]").as_deref()
+            == Some("新しい確認結果が届きました：新橋　太郎　有効")
+    })
+    .await;
+    assert_eq!(count(&app.root, NEW), 1, "the new result is marked");
+    assert_eq!(count(&app.root, ".reception-row-new"), 1);
+    let shown = rows(&app);
+    assert_eq!(shown[0][0], "09:00:00新着");
+    assert_eq!(shown[0][1..4], ["内科受付用", "新橋　太郎", "有効"]);
+
+    // A second visit goes on top.
+    visit_by_face(&app.root, "shinbashi-hanako", [false, false, false]).await;
+    until("the second result", || count(&app.root, ROW) == 2).await;
+    until("its name", || rows(&app)[0][2] == "新橋　花子").await;
+    assert_eq!(rows(&app)[1][2], "新橋　太郎");
+    assert_eq!(count(&app.root, NEW), 2);
+
+    // 詳細 on 新橋 太郎: 資格情報確認 with the consents chosen at the reader.
+    click(&app.root, "[data-testid=reception-row]:nth-child(2) button");
+    until("the result", || {
+        count(&app.root, "[data-testid=result-banner]") == 1
+    })
+    .await;
+    assert_eq!(
+        text(&app.root, "[data-testid=result-banner]").as_deref(),
+        Some("この資格は有効です。")
+    );
+    assert_eq!(
+        text(&app.root, "[data-testid=screen-name]").as_deref(),
+        Some("資格情報確認")
+    );
+    let expected = [
+        ("限度額適用認定証閲覧同意", "あり"),
+        ("特定疾病療養受療証閲覧同意", "あり"),
+        ("特定健診情報閲覧同意", "なし"),
+        ("薬剤情報閲覧同意", "あり"),
+        ("診療情報閲覧同意", "あり"),
+        ("手術情報閲覧同意", "あり"),
+    ]
+    .map(|(l, v)| (l.to_owned(), v.to_owned()));
+    assert_eq!(consents(&app), expected);
+    assert!(
+        text(&app.root, "[data-testid=reader-result]").is_some_and(|t| t.contains("内科受付用")),
+        "the reader is named"
+    );
+    // With consent, 情報表示 shows the 限度額 block's details rather than the no-consent note.
+    click(&app.root, "[data-testid=limit] button");
+    leptos::task::tick().await;
+    assert_ne!(
+        text(&app.root, "[data-testid=limit-details]").as_deref(),
+        Some("患者の同意がないため、限度額適用認定証の情報は表示できません。")
+    );
+
+    // 次の患者へ(マイナンバーカード): back to the waiting list; the opened result is no longer new.
+    press(&app, "次の患者へ(マイナンバーカード)");
+    until("the list again", || {
+        count(&app.root, "[data-testid=result-banner]") == 0
+            && text(&app.root, "[data-testid=screen-name]").as_deref()
+                == Some("マイナンバーカードで確認")
+    })
+    .await;
+    assert_eq!(count(&app.root, NEW), 1);
+    assert_eq!(rows(&app)[1][0], "09:00:00");
+    // Nothing may still be on its way when the screen goes (the app's contexts go with it here).
+    until("the panel's cards", || {
+        count(&app.root, PEOPLE_SETTLED) == 1
+    })
+    .await;
+
+    // Away and back: today's results are read again from the history, without the cue.
+    drop(app);
+    let again = mount_reception(&world);
+    ready(&again).await;
+    until("today's results", || count(&again.root, ROW) == 2).await;
+    assert_eq!(rows(&again)[0][2], "新橋　花子");
+    assert_eq!(rows(&again)[1][2], "新橋　太郎");
+    assert_eq!(count(&again.root, NEW), 0, "old results are not news");
+    assert_eq!(
+        text(&again.root, "[data-testid=reception-announcement]").as_deref(),
+        Some("")
+    );
+    drop(again);
+    drop(world);
+    clear_session();
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pins_are_told_with_the_tries_left_and_then_the_lock() {
+    let (app, world) = open_reception("reception-pin").await;
+    ready(&app).await;
+    open_panel(&app.root).await;
+    // The page's cards keep their PIN counters for the whole test page (see `world`), so the card
+    // locked here is one no other test reads.
+    place_card(&app.root, "nakahara-sakura").await;
+    press_on_reader(&app.root, "暗証番号を入力").await;
+    until("the PIN field", || count(&app.root, "#panel_pin") == 1).await;
+
+    // A PIN that is not 4 digits: told at the field before anything is sent.
+    set_input(&app.root, "#panel_pin", "12");
+    press_on_reader(&app.root, "確定").await;
+    until("the field's message", || {
+        text(&app.root, "#panel_pin-message").as_deref()
+            == Some("暗証番号は4桁の数字で入力してください。")
+    })
+    .await;
+
+    for left in [2, 1] {
+        set_input(&app.root, "#panel_pin", "0000");
+        press_on_reader(&app.root, "確定").await;
+        let expected =
+            format!("暗証番号が正しくありません。あと{left}回間違えると暗証番号がロックされます。");
+        until("the wrong PIN's message", || {
+            text(&app.root, "#panel_pin-message").as_deref() == Some(expected.as_str())
+        })
+        .await;
+        assert_eq!(text(&app.root, ERROR).as_deref(), Some(""));
+    }
+    set_input(&app.root, "#panel_pin", "0000");
+    press_on_reader(&app.root, "確定").await;
+    until("the lock", || {
+        text(&app.root, ERROR).as_deref() == Some(LOCKED)
+    })
+    .await;
+    press_on_reader(&app.root, "終了する").await;
+    shows(&app.root, "マイナンバーカードを置いてください").await;
+    // The list of cards now says so, and the right PIN no longer helps.
+    until("the lock in the list", || {
+        count(&app.root, PEOPLE_SETTLED) == 1
+            && text(&app.root, "#panel_person option[value=nakahara-sakura]")
+                .is_some_and(|t| t.ends_with("（暗証番号ロック中）"))
+    })
+    .await;
+    place_card(&app.root, "nakahara-sakura").await;
+    press_on_reader(&app.root, "暗証番号を入力").await;
+    until("the PIN field", || count(&app.root, "#panel_pin") == 1).await;
+    set_input(&app.root, "#panel_pin", "1234");
+    press_on_reader(&app.root, "確定").await;
+    until("still locked", || {
+        text(&app.root, ERROR).as_deref() == Some(LOCKED)
+    })
+    .await;
+    assert_eq!(count(&app.root, ROW), 0, "no wrong PIN made a result");
+    press_on_reader(&app.root, "終了する").await;
+
+    // Another patient gets through.
+    visit_by_face(&app.root, "shinbashi-hanako", [false, false, false]).await;
+    until("the result", || count(&app.root, ROW) == 1).await;
+    // Nothing may still be on its way when the screen goes (the app's contexts go with it here).
+    until("the announcement and the panel's cards", || {
+        count(&app.root, PEOPLE_SETTLED) == 1
+            && text(&app.root, "[data-testid=reception-announcement]").as_deref()
+                == Some("新しい確認結果が届きました：新橋　花子　無効")
+    })
+    .await;
+    drop(app);
+    drop(world);
+    clear_session();
 }
 
 /// One frame of an event stream.

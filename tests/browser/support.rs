@@ -304,6 +304,24 @@ pub async fn sign_in(endpoint: &Endpoint, user: &str, password: &str) -> String 
     token
 }
 
+/// Signs in as 002 on the sign-in page of training mode's world (run in this page as `world`), as
+/// staff do, and answers the page once its menu is shown (to look at its tiles; drop it before
+/// mounting the next).
+pub async fn sign_in_on_the_page(world: &crate::world::InPageWorld) -> Mounted {
+    clear_session();
+    let (clock, _) = manual_clock();
+    let signing_in = mount_with("/login", world.endpoint(), clock);
+    until("the sign-in form", || {
+        count(&signing_in.root, "#user_id") == 1
+    })
+    .await;
+    set_input(&signing_in.root, "#user_id", "002");
+    set_input(&signing_in.root, "#password", "Onshi*002*002");
+    click(&signing_in.root, "form.sign-in-form button[type=submit]");
+    until("the menu", || count(&signing_in.root, ".menu a.tile") > 0).await;
+    signing_in
+}
+
 /// The value shown for each label of a result's consents block (`[data-testid=consents]`).
 pub fn consents(app: &Mounted) -> Vec<(String, String)> {
     let list = app

@@ -6,10 +6,19 @@
 //! set for the whole test page, as they are one set for a service worker's life: reader ids never
 //! repeat, so a reader a finished test closes late is never another test's. (A card's PIN counter
 //! lasts as long, so each test plays its own canned people.)
+//!
+//! The world keeps real time unless a test stands its clock still (`PUT /training/clock {now,
+//! fixed}`): the tests that compare the times the world stamps with the page's manual clock fix it
+//! at the same instant, before they sign in, so their sessions start at that time too.
 
 use std::rc::Rc;
 
 use onshi::transport::Endpoint;
+use onshi_core::{
+    client,
+    contract::{Method, Request, groups::TrainingClock},
+    time::Timestamp,
+};
 use onshi_training::{Readers, World};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure, prelude::wasm_bindgen};
 use wasm_bindgen_futures::future_to_promise;
@@ -75,6 +84,47 @@ impl InPageWorld {
     /// Training mode's endpoint, which this world answers.
     pub fn endpoint(&self) -> Endpoint {
         Endpoint::training()
+    }
+
+    /// Stands the world's clock still at `instant`, set by the session of `token`.
+    pub async fn fix_clock(&self, token: &str, instant: Timestamp) {
+        let request = Request::new(Method::Put, "/training/clock")
+            .with_bearer(token)
+            .with_json(&TrainingClock {
+                now: instant.to_rfc3339(),
+                fixed: true,
+            });
+        let response = self
+            .endpoint()
+            .send(request)
+            .await
+            .expect("the world answers");
+        assert_eq!(
+            response.status,
+            204,
+            "the clock is set: {}",
+            String::from_utf8_lossy(&response.body)
+        );
+    }
+
+    /// Stands the world's clock still at `instant` before the test signs in: the clock needs a
+    /// session, so the training `master` signs in (forcing out any earlier session of its own), sets
+    /// it and signs out again, and the page's session storage is left as it was.
+    pub async fn fix_clock_at(&self, instant: Timestamp) {
+        let endpoint = self.endpoint();
+        let signed_in = endpoint
+            .send(client::sign_in("master", "Onshi*master*00", true))
+            .await
+            .expect("the world answers");
+        let token = client::expect_json::<onshi_core::contract::session::SignedIn>(&signed_in, 201)
+            .expect("master signed in")
+            .token;
+        self.fix_clock(&token, instant).await;
+        let signed_out = endpoint
+            .send(client::sign_out(&token))
+            .await
+            .expect("the world answers");
+        assert_eq!(signed_out.status, 204, "master signed out");
     }
 }
 

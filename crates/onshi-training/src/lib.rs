@@ -15,10 +15,11 @@
 //! transactions the worker's world has committed).
 //!
 //! Modules: `world` (the dispatcher over an in-memory mirror, one request at a time, sign-in's
-//! password check outside the lock, other worlds' writes applied from the broadcast channel),
-//! `persist` (one object store per record kind and `meta`; the version-1 layout migrated or
-//! refused), `idb` (the IndexedDB plumbing, the crate `onshi-platform`'s), `http` (fetch requests and responses), `events` (the
-//! event stream), `reader` (the reader messages), `platform` (what the global scope provides).
+//! password check outside the lock, writes of other worlds on the same database applied from the
+//! broadcast channel), `persist` (one object store per record kind and `meta`; the version-1 layout
+//! migrated or refused), `idb` (the IndexedDB plumbing, the crate `onshi-platform`'s), `http` (fetch
+//! requests and responses), `events` (the event stream), `reader` (the reader messages), `platform`
+//! (what the global scope provides).
 //!
 //! Invariants: a request that changes nothing writes nothing, and a write writes only the records it
 //! changed; a change is answered only once it is written (a session's activity stamp alone waits,

@@ -6,8 +6,10 @@
 //! result the request may read (`Dispatcher::blobs_for`) if it is not loaded; dispatch on the mirror
 //! through `Journaled`, which yields the per-record operations it committed; write exactly those in
 //! one readwrite transaction with `meta.version` + 1; wake the event streams; broadcast
-//! `{version, ops}` on the channel `onshi-training` so other worlds (another worker version, a test
-//! page) apply them without reading everything again.
+//! `{database, version, ops}` on the channel `onshi-training` so other worlds on the same database
+//! (another worker version, a test page) apply them without reading everything again. The channel
+//! is one for the whole origin, so a world ignores what a world on another database broadcast: those
+//! ops are not its data.
 //!
 //! A request that changes nothing writes nothing. A session's activity stamp alone (`stamp_only`)
 //! is not written at once: it waits, at most a minute, and goes out with the next write. A sign-in's
@@ -73,6 +75,8 @@ pub struct World {
     watchers: Rc<RefCell<Vec<oneshot::Sender<()>>>>,
     /// Other worlds' writes, received and not yet applied (they are applied under the lock).
     inbox: Rc<RefCell<Vec<Broadcast>>>,
+    /// The IndexedDB database this world keeps, named in its broadcasts.
+    database: String,
     channel: Option<BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
 }
@@ -108,8 +112,15 @@ impl World {
             Ok(channel) => {
                 let watchers = Rc::clone(&watchers);
                 let inbox = Rc::clone(&inbox);
+                let database = name.to_owned();
                 let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                    if let Some(broadcast) = read_broadcast(&e.data()) {
+                    let data = e.data();
+                    // A world on another database shares the channel, not the data: applying its
+                    // write here would put records into this mirror that this database never held.
+                    if !of_database(&data, &database) {
+                        return;
+                    }
+                    if let Some(broadcast) = read_broadcast(&data) {
                         inbox.borrow_mut().push(broadcast);
                     }
                     // Woken streams read through the lock, which applies the write first.
@@ -126,6 +137,7 @@ impl World {
             state: Mutex::new(state),
             watchers,
             inbox,
+            database: name.to_owned(),
             channel,
             _on_message: on_message,
         }
@@ -273,6 +285,11 @@ impl World {
         };
         let message = js_sys::Object::new();
         // Setting fields on a fresh object cannot fail.
+        let _ = Reflect::set(
+            &message,
+            &"database".into(),
+            &JsValue::from_str(&self.database),
+        );
         let _ = Reflect::set(
             &message,
             &"version".into(),
@@ -431,7 +448,18 @@ fn sessions_of(store: &MemoryStore) -> HashMap<String, SessionRecord> {
         .collect()
 }
 
-/// A broadcast `{version, ops}`; anything else on the channel is ignored.
+/// Whether a message on the channel was broadcast by a world on `database`. One without a database
+/// name (an older worker's) is taken as another database's: reading it would risk foreign records,
+/// and missing it only costs a reload, since the stored version's check finds the write.
+fn of_database(data: &JsValue, database: &str) -> bool {
+    Reflect::get(data, &"database".into())
+        .ok()
+        .and_then(|name| name.as_string())
+        .is_some_and(|name| name == database)
+}
+
+/// A broadcast `{database, version, ops}` (its database already checked); anything else on the
+/// channel is ignored.
 fn read_broadcast(data: &JsValue) -> Option<Broadcast> {
     let version = Reflect::get(data, &"version".into()).ok()?.as_f64()?;
     let ops = Reflect::get(data, &"ops".into()).ok()?;

@@ -264,6 +264,40 @@ async fn a_second_world_sees_the_first_worlds_session_lock_and_history() {
     );
 }
 
+/// Worlds on different databases share the one channel of the origin (the test pages open many), so
+/// each must keep to the broadcasts of its own database.
+#[wasm_bindgen_test]
+async fn regression_issue_17_a_world_ignores_the_broadcasts_of_another_database() {
+    let here = fresh_database("channel-here");
+    let elsewhere = fresh_database("channel-elsewhere");
+    let listening = open(&here).await;
+    let neighbour = open(&here).await;
+    let foreign = open(&elsewhere).await;
+    // Both fresh databases hold the canned data at the same version, so the foreign write's version
+    // is exactly the one the listening world expects next: only the database name tells them apart.
+    let woken = listening.changed();
+
+    let foreign_token = sign_in(&foreign, "002", "Onshi*002*002").await;
+    // Then a write on the listening world's own database. The channel delivers in order, so once
+    // this one has woken the listening world, the foreign one has reached it (or been ignored).
+    let own_token = sign_in(&neighbour, "admin01", "Onshi*admin*01").await;
+    woken.await.expect("the listening world hears of a write");
+
+    let foreign_session = send(&listening, client::readers(&foreign_token)).await;
+    assert_eq!(
+        (foreign_session.status, code_of(&foreign_session).as_str()),
+        (401, "unauthenticated"),
+        "a session of another database became one of this world"
+    );
+    let own_session = send(&listening, client::readers(&own_token)).await;
+    assert_eq!(own_session.status, 200, "{}", code_of(&own_session));
+    assert_eq!(
+        listening.reloads().await,
+        0,
+        "the own database's broadcast was applied, not found by reading everything again"
+    );
+}
+
 /// Writes a database in the version-1 layout: one object store `state` with `store`, `version` and
 /// `schema`.
 async fn write_v1(database: &str, store: JsValue, schema: f64) {
