@@ -4,8 +4,7 @@
 //! request is known to come from a session —, and the Server-Sent Events adapter around
 //! `GET /events` (decisions.md D3, D5).
 
-use onshi_core::contract::header;
-use std::{collections::VecDeque, convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
+use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -18,9 +17,9 @@ use axum::{
     routing::any,
 };
 use futures_util::stream::{self, Stream};
+use onshi_core::client::backlog::Backlog;
 use onshi_core::contract::{
-    self, Headers, Method, Problem, ProblemCode, Request, Response,
-    groups::{Event, EventsPage},
+    self, Headers, Method, Problem, ProblemCode, Request, Response, groups::Event,
 };
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -185,34 +184,18 @@ async fn event_stream(
     headers: Headers,
     query: Option<&str>,
 ) -> HttpResponse {
-    let after = headers
-        .get(header::LAST_EVENT_ID)
-        .map(str::to_owned)
-        .or_else(|| {
-            form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-                .find(|(k, _)| k == "after")
-                .map(|(_, v)| v.into_owned())
-        })
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(0);
     // Subscribed before the first read, so an event appended in between still wakes the stream.
     let changes = endpoint.subscribe();
     let mut feed = Feed {
         endpoint,
-        headers,
-        after,
-        pending: VecDeque::new(),
-        more: false,
+        backlog: Backlog::resuming(&headers, query),
         ended: false,
         changes,
     };
     // The first read answers the request itself: a refusal (401, 403) is an ordinary problem, not a
     // stream.
-    let first = feed.read().await;
-    if first.status != 200 {
-        return to_http(first);
-    }
-    if let Err(refusal) = feed.take(&first) {
+    let first = feed.endpoint.dispatch(feed.backlog.request()).await;
+    if let Err(refusal) = feed.backlog.take(&first) {
         return to_http(refusal);
     }
     Sse::new(feed.into_stream())
@@ -223,58 +206,22 @@ async fn event_stream(
 /// One event stream's state.
 struct Feed {
     endpoint: Arc<Endpoint>,
-    headers: Headers,
-    after: u64,
-    pending: VecDeque<Event>,
-    /// The last page read was not the backlog's end: read on without waiting for a new event.
-    more: bool,
+    backlog: Backlog,
     ended: bool,
     changes: watch::Receiver<u64>,
 }
 
 impl Feed {
-    async fn read(&self) -> Response {
-        let mut headers = Headers::new();
-        for (name, value) in self.headers.iter() {
-            // The backlog is JSON; only the stream asked for text/event-stream.
-            if !name.eq_ignore_ascii_case("Accept") {
-                headers.append(name, value);
-            }
-        }
-        self.endpoint
-            .dispatch(Request {
-                method: Method::Get,
-                target: format!("{}/events?after={}", contract::PREFIX, self.after),
-                headers,
-                body: Vec::new(),
-            })
-            .await
-    }
-
-    fn take(&mut self, response: &Response) -> Result<(), Response> {
-        let page: EventsPage = serde_json::from_slice(&response.body).map_err(|e| {
-            Problem::new(ProblemCode::Internal)
-                .with_detail(e.to_string())
-                .into_response()
-        })?;
-        // A page resumes after its own last event (decisions.md D7), so a backlog longer than a
-        // page is read page after page with nothing skipped.
-        self.after = page.last_id.max(self.after);
-        self.more = page.newest_id > self.after;
-        self.pending.extend(page.events);
-        Ok(())
-    }
-
     fn into_stream(self) -> impl Stream<Item = Result<SseEvent, Infallible>> {
         stream::unfold(self, |mut feed| async move {
             loop {
-                if let Some(event) = feed.pending.pop_front() {
+                if let Some(event) = feed.backlog.next_event() {
                     return Some((Ok(sse_event(&event)), feed));
                 }
                 if feed.ended {
                     return None;
                 }
-                if !feed.more {
+                if !feed.backlog.more() {
                     // Wake on a new event, or now and then to learn whether the session still
                     // stands.
                     let woke = tokio::time::timeout(STREAM_RECHECK, feed.changes.changed()).await;
@@ -282,11 +229,11 @@ impl Feed {
                         return None;
                     }
                 }
-                let response = feed.read().await;
-                if response.status != 200 || feed.take(&response).is_err() {
+                let response = feed.endpoint.dispatch(feed.backlog.request()).await;
+                if let Err(problem) = feed.backlog.take(&response) {
                     // The session ended (or the endpoint failed): say why and close the stream.
                     feed.ended = true;
-                    let problem = String::from_utf8_lossy(&response.body).into_owned();
+                    let problem = String::from_utf8_lossy(&problem.body).into_owned();
                     return Some((Ok(SseEvent::default().event("end").data(problem)), feed));
                 }
             }

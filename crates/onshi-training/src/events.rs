@@ -9,7 +9,7 @@
 //! without a wake-up, and sends a keep-alive comment now and then (the app counts a silent stream as
 //! dropped).
 
-use std::{collections::VecDeque, rc::Rc};
+use std::rc::Rc;
 
 use futures::{
     StreamExt,
@@ -18,10 +18,9 @@ use futures::{
     stream,
 };
 use js_sys::Uint8Array;
-use onshi_core::contract::{
-    self, Headers, Method, Problem, ProblemCode, Request, Response,
-    groups::{Event, EventsPage},
-    header,
+use onshi_core::{
+    client::backlog::Backlog,
+    contract::{self, Headers, Method, Problem, ProblemCode, Request, Response, groups::Event},
 };
 use wasm_bindgen::JsValue;
 
@@ -58,39 +57,18 @@ pub enum Answer {
 
 /// Opens the event stream for `request` (see [`wants_stream`]).
 pub async fn open(world: Rc<World>, request: &Request) -> Answer {
-    let after = request
-        .headers
-        .get(header::LAST_EVENT_ID)
-        .map(str::to_owned)
-        .or_else(|| form_urlencoded_after(request.query()))
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(0);
-    let mut headers = Headers::new();
-    for (name, value) in request.headers.iter() {
-        // The backlog is JSON; only the stream asked for text/event-stream.
-        if !name.eq_ignore_ascii_case("Accept") && !name.eq_ignore_ascii_case(header::LAST_EVENT_ID)
-        {
-            headers.append(name, value);
-        }
-    }
     // Subscribed before the first read, so an event saved in between still wakes the stream.
     let changed = world.changed();
     let mut feed = Feed {
         world,
-        headers,
-        after,
-        pending: VecDeque::new(),
-        more: false,
+        backlog: Backlog::resuming(&request.headers, Some(request.query())),
         ended: false,
         changed: Some(changed),
         last_sent: now().millis(),
     };
     // The first read answers the request itself: a refusal (401, 403) is an ordinary problem.
-    let first = feed.read().await;
-    if first.status != 200 {
-        return Answer::Plain(first);
-    }
-    if let Err(refusal) = feed.take(&first) {
+    let first = feed.world.answer(&feed.backlog.request()).await;
+    if let Err(refusal) = feed.backlog.take(&first) {
         return Answer::Plain(refusal);
     }
     let mut fields = Headers::new();
@@ -117,23 +95,10 @@ pub async fn open(world: Rc<World>, request: &Request) -> Answer {
     }
 }
 
-/// The `after` parameter of a query string.
-fn form_urlencoded_after(query: &str) -> Option<String> {
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "after")
-        .map(|(_, value)| value.to_owned())
-}
-
 /// One event stream's state.
 struct Feed {
     world: Rc<World>,
-    headers: Headers,
-    after: u64,
-    pending: VecDeque<Event>,
-    /// The last page read was not the backlog's end: read on without waiting.
-    more: bool,
+    backlog: Backlog,
     ended: bool,
     /// Resolves on the next saved change; taken before each read so none is missed.
     changed: Option<oneshot::Receiver<()>>,
@@ -142,41 +107,17 @@ struct Feed {
 }
 
 impl Feed {
-    async fn read(&self) -> Response {
-        let request = Request {
-            method: Method::Get,
-            target: format!("{}/events?after={}", contract::PREFIX, self.after),
-            headers: self.headers.clone(),
-            body: Vec::new(),
-        };
-        self.world.answer(&request).await
-    }
-
-    fn take(&mut self, response: &Response) -> Result<(), Response> {
-        let page: EventsPage = serde_json::from_slice(&response.body).map_err(|e| {
-            Problem::new(ProblemCode::Internal)
-                .with_detail(e.to_string())
-                .into_response()
-        })?;
-        // A page resumes after its own last event (decisions.md D7): a long backlog is read page
-        // after page with nothing skipped.
-        self.after = page.last_id.max(self.after);
-        self.more = page.newest_id > self.after;
-        self.pending.extend(page.events);
-        Ok(())
-    }
-
     fn into_stream(self) -> impl futures::Stream<Item = Vec<u8>> {
         stream::unfold(self, |mut feed| async move {
             loop {
-                if let Some(event) = feed.pending.pop_front() {
+                if let Some(event) = feed.backlog.next_event() {
                     feed.last_sent = now().millis();
                     return Some((frame(&event), feed));
                 }
                 if feed.ended {
                     return None;
                 }
-                if !feed.more {
+                if !feed.backlog.more() {
                     let changed = match feed.changed.take() {
                         Some(changed) => changed,
                         None => feed.world.changed(),
@@ -188,18 +129,18 @@ impl Feed {
                             if now().millis() - feed.last_sent >= KEEP_ALIVE_MS {
                                 feed.last_sent = now().millis();
                                 // Read again on the next turn, after the comment has gone out.
-                                feed.more = true;
+                                feed.backlog.read_on();
                                 return Some((KEEP_ALIVE.to_vec(), feed));
                             }
                         }
                     }
                 }
                 feed.changed = Some(feed.world.changed());
-                let response = feed.read().await;
-                if response.status != 200 || feed.take(&response).is_err() {
+                let response = feed.world.answer(&feed.backlog.request()).await;
+                if let Err(problem) = feed.backlog.take(&response) {
                     // The session ended (or the world failed): say why and close the stream.
                     feed.ended = true;
-                    let problem = String::from_utf8_lossy(&response.body).into_owned();
+                    let problem = String::from_utf8_lossy(&problem.body).into_owned();
                     return Some((end_frame(&problem), feed));
                 }
             }
@@ -238,6 +179,5 @@ mod tests {
     fn frames_are_the_reference_endpoints() {
         assert_eq!(end_frame("{}"), b"event: end\ndata: {}\n\n".to_vec());
         assert_eq!(data_lines("a\nb"), "data: a\ndata: b\n");
-        assert_eq!(form_urlencoded_after("x=1&after=7"), Some("7".to_owned()));
     }
 }

@@ -7,6 +7,7 @@
 //! to a queued write means, when an entry is too old); [`version`], whether an endpoint's contract
 //! version fits ours; [`message`], the Japanese words for every failure the contract can name.
 
+pub mod backlog;
 pub mod message;
 pub mod outbox;
 pub mod version;

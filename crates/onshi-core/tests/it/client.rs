@@ -642,3 +642,64 @@ fn nothing_below_the_pages_depends_on_the_japanese_boundary() {
     }
     assert!(checked > 10, "only {checked} files were read");
 }
+
+/// A stream's place in the event backlog (`client::backlog`, shared by the reference endpoint's and
+/// the training world's streams): where it resumes, what it asks, what an answer means.
+#[test]
+fn an_event_stream_resumes_reads_page_after_page_and_ends_on_a_refusal() {
+    use onshi_core::{client::backlog::Backlog, contract::Headers};
+    let check = |last_event_id: Option<&str>, query: Option<&str>, expected: &str| {
+        let mut headers = Headers::new();
+        headers.set("Authorization", "Bearer t");
+        headers.set("Accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            headers.set(header::LAST_EVENT_ID, id);
+        }
+        let request = Backlog::resuming(&headers, query).request();
+        assert_eq!(request.method, Method::Get);
+        assert_eq!(request.target, format!("{}{expected}", contract::PREFIX));
+        assert_eq!(request.headers.get("Authorization"), Some("Bearer t"));
+        assert_eq!(request.headers.get("Accept"), None, "the backlog is JSON");
+        assert_eq!(request.headers.get(header::LAST_EVENT_ID), None);
+    };
+    check(None, None, "/events?after=0");
+    check(None, Some("after=7"), "/events?after=7");
+    check(Some("12"), Some("after=7"), "/events?after=12");
+    check(Some(" 12 "), None, "/events?after=12");
+    check(Some("twelve"), Some("after=7"), "/events?after=0");
+
+    let event = |id: u64| serde_json::json!({"id": id, "at": "2026-11-22T09:00:00+09:00", "kind": "qualification", "data": {}});
+    let page = |events: Vec<serde_json::Value>, last_id: u64, newest_id: u64| {
+        Response::json(
+            200,
+            &serde_json::json!({"events": events, "last_id": last_id, "newest_id": newest_id}),
+        )
+    };
+    let mut backlog = Backlog::resuming(&contract::Headers::new(), None);
+    backlog
+        .take(&page(vec![event(1), event(2)], 2, 5))
+        .expect("a page");
+    assert!(backlog.more(), "events 3 to 5 are still to read");
+    assert_eq!(
+        backlog.request().target,
+        format!("{}/events?after=2", contract::PREFIX)
+    );
+    assert_eq!(backlog.next_event().map(|e| e.id), Some(1));
+    assert_eq!(backlog.next_event().map(|e| e.id), Some(2));
+    assert_eq!(backlog.next_event(), None);
+    backlog.take(&page(vec![event(3)], 3, 3)).expect("a page");
+    assert!(!backlog.more(), "the backlog's end");
+    backlog.read_on();
+    assert!(backlog.more());
+
+    let refusal = Problem::new(ProblemCode::Unauthenticated).into_response();
+    assert_eq!(backlog.take(&refusal), Err(refusal.clone()));
+    let garbled = Response::json(200, &serde_json::json!({"events": "no"}));
+    let ended = backlog.take(&garbled).expect_err("not a page");
+    assert_eq!(ended.status, 500);
+    assert_eq!(
+        backlog.request().target,
+        format!("{}/events?after=3", contract::PREFIX),
+        "a refusal moves nothing"
+    );
+}
