@@ -19,7 +19,7 @@ use onshi_core::{
     client::{self, HistorySearch},
     contract::{self, Headers, Method, Problem, Request, Response, session::SignedIn},
     dispatch::{Config, Dispatcher, Env},
-    store::{MemoryStore, journal::RecordKind},
+    store::{self, MemoryStore, journal::RecordKind},
     time::Timestamp,
 };
 use onshi_training::{World, idb, platform};
@@ -720,4 +720,87 @@ async fn the_rcs380_driver_talks_port_100_to_the_workers_reader_and_a_locked_pin
         .find(|h| get(h, "id").as_string().as_deref() == Some(holder.id.as_str()))
         .expect("listed");
     assert_eq!(get(&listed, "locked").as_bool(), Some(true));
+}
+
+/// How many history records the long-history test writes: 20,000 in the test command (a debug build,
+/// bounded like every heavy suite there), 250,000 in `scripts/bench world` (a release build), which
+/// sets `ONSHI_HISTORY_RECORDS` when it compiles the test.
+const LONG_HISTORY: u64 = match option_env!("ONSHI_HISTORY_RECORDS") {
+    Some(text) => parse_count(text),
+    None => 20_000,
+};
+
+const fn parse_count(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(
+            bytes[i].is_ascii_digit(),
+            "ONSHI_HISTORY_RECORDS is a number"
+        );
+        count = count * 10 + (bytes[i] - b'0') as u64;
+        i += 1;
+    }
+    count
+}
+
+/// The training store holds a long history (the issue's figure is 250,000 records, run by `scripts/bench
+/// world`): a world opens over them (their messages stay in IndexedDB, detached), lists them, and a
+/// detail still loads its message on demand. Prints how long the opening took.
+#[wasm_bindgen_test]
+async fn regression_issue_17_the_training_store_holds_a_long_history() {
+    let database = fresh_database("large");
+    let first = open(&database).await;
+    let token = sign_in(&first, "002", "Onshi*002*002").await;
+    let inquiry = send(&first, client::inquire(&token, TARO.to_vec())).await;
+    let history_id = client::history_id_of(&inquiry).expect("a history entry");
+
+    // The rest written raw, as a long history would have been: copies of that record under new ids,
+    // in transactions of 5,000 so that the page keeps answering its test runner in between.
+    let factory = platform::indexed_db().expect("IndexedDB");
+    let db = idb::open(&factory, &database, 2, &[])
+        .await
+        .expect("the world's database");
+    let history = RecordKind::History.store_name();
+    let tx = db.read(&[history]).expect("a transaction");
+    let template = tx
+        .store(history)
+        .expect("history")
+        .get(store::journal::numeric_key(history_id))
+        .await
+        .expect("read")
+        .and_then(|v| v.as_string())
+        .expect("the inquiry's record");
+    tx.commit().await.expect("committed");
+    let mut record: serde_json::Value = serde_json::from_str(&template).expect("JSON");
+    let ids: Vec<u64> = (history_id + 1..history_id + LONG_HISTORY).collect();
+    for batch in ids.chunks(5_000) {
+        let tx = db.write(&[history]).expect("a transaction");
+        let records = tx.store(history).expect("history");
+        for &id in batch {
+            record["id"] = id.into();
+            records
+                .put(record.to_string(), store::journal::numeric_key(id))
+                .expect("a put");
+        }
+        tx.commit().await.expect("committed");
+    }
+    drop(db);
+
+    // A world opened afterwards (the worker started again) holds them all.
+    let started = js_sys::Date::now();
+    let world = open(&database).await;
+    let answer = send(&world, client::history(&token, &HistorySearch::default())).await;
+    let opened = js_sys::Date::now() - started;
+    assert_eq!(answer.status, 200, "{}", code_of(&answer));
+    let page: contract::groups::HistoryPage =
+        serde_json::from_slice(&answer.body).expect("a history page");
+    assert_eq!(page.total, LONG_HISTORY as usize);
+    let detail = send(&world, client::history_detail(&token, history_id)).await;
+    assert_eq!(detail.status, 200, "{}", code_of(&detail));
+    assert_eq!(detail.body, inquiry.body);
+    wasm_bindgen_test::console_log!(
+        "a world over {LONG_HISTORY} history records opened and answered its first search in {opened:.0} ms"
+    );
 }
